@@ -1,0 +1,505 @@
+"""The scenario schema: every number the simulator uses, validated at the edge.
+
+Calibrated values have no defaults here on purpose: they live in exactly one
+place, ``scenarios/base.yaml``, with their sources in ``docs/calibration.md``.
+Strategy files extend the base and change only the ``strategy`` section.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from sellersim.domains import DEPARTMENTS, DOMAINS
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Positive = Annotated[float, Field(gt=0.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+Days = Annotated[int, Field(ge=0)]
+Domain = Literal[
+    "selection", "design", "procurement",
+    "listing", "ads", "after_sales", "vision",
+    "hr", "finance", "logistics",
+]  # fmt: skip
+Department = Literal["product", "operations", "backend"]
+Freight = Literal["sea", "air"]
+
+assert set(Domain.__args__) == set(DOMAINS), "Domain literal out of sync with sellersim.domains"
+assert set(Department.__args__) == set(DEPARTMENTS)
+
+
+class Section(BaseModel):
+    """Base of every scenario section: unknown keys are errors, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- distributions -----------------------------------------------------------------
+
+
+class LogNormal(Section):
+    """A log-normal draw given by its median and the sigma of its logarithm."""
+
+    median: Positive
+    sigma: NonNegative
+
+
+class Range(Section):
+    """A uniform draw between ``low`` and ``high``."""
+
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if self.low > self.high:
+            raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
+        return self
+
+
+class Triangular(Section):
+    """A triangular draw: ``low <= mode <= high``."""
+
+    low: NonNegative
+    mode: NonNegative
+    high: NonNegative
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Triangular:
+        if not self.low <= self.mode <= self.high:
+            raise ValueError(f"need low <= mode <= high, got {self.low}, {self.mode}, {self.high}")
+        return self
+
+
+# --- simulation and company --------------------------------------------------------
+
+
+class Simulation(Section):
+    """Clock and randomness of one run."""
+
+    start_date: dt.date
+    days: int = Field(ge=1, le=3650, description="horizon in days")
+    seed: int = Field(ge=0)
+
+
+class Founder(Section):
+    """The founder: works every domain, sets priorities, never quits."""
+
+    hours_per_week: Positive
+    max_hours_per_week: Positive = Field(description="hours the founder will stretch to under load")
+    skills: dict[Domain, Share]
+    draw_usd_per_month: NonNegative
+
+    @model_validator(mode="after")
+    def _stretch(self) -> Founder:
+        if self.max_hours_per_week < self.hours_per_week:
+            raise ValueError("max_hours_per_week must be at least hours_per_week")
+        return self
+
+
+class Company(Section):
+    """Starting position of the company."""
+
+    name: str
+    starting_cash_usd: NonNegative
+    credit_line_usd: NonNegative = Field(description="the company fails when cash < -credit_line_usd")
+    tools_usd_per_month: NonNegative
+    founder: Founder
+
+
+# --- market ------------------------------------------------------------------------
+
+
+class Niches(Section):
+    """The distribution niches are drawn from when a product is selected."""
+
+    sessions_per_day: LogNormal = Field(description="shopper sessions the niche's page one gets a day")
+    price_usd: LogNormal
+    unit_cost_share_of_price: Range = Field(description="factory (FOB) unit cost as a share of price")
+    cpc_usd: LogNormal
+    base_conversion: Range = Field(description="unit session % of a mature, well-rated listing")
+    competitor_units_per_day: LogNormal = Field(
+        description="sales velocity of a typical page-one competitor; sets how hard rank is to win"
+    )
+    max_organic_share: Range = Field(description="share of niche sessions a top-ranked listing gets")
+    return_rate: Range
+    weight_lb: LogNormal
+    cuft_per_lb: Range = Field(description="packed volume per pound of shipping weight")
+    small_standard_share: Share = Field(description="share of products under 1 lb that fit small standard")
+
+
+class Event(Section):
+    """A demand event: a multiplier on demand on given days."""
+
+    name: str
+    rule: Literal["prime_day", "black_friday", "cyber_monday"]
+    days: int = Field(ge=1, le=14)
+    demand_multiplier: Positive
+    deal_only: bool = Field(description="only products entered in the event's deal get the lift")
+
+
+class Conversion(Section):
+    """How reviews, rating, listing, design and price shape conversion."""
+
+    no_review_factor: Share = Field(description="conversion with no reviews relative to a well-reviewed listing")
+    review_scale: Positive = Field(description="reviews over which most of the review lift arrives")
+    rating_peak: float = Field(ge=1, le=5)
+    rating_width_below: Positive
+    rating_width_above: Positive
+    listing_quality_weight: Share
+    differentiation_lift: NonNegative
+    differentiation_price_premium: NonNegative
+    price_elasticity: NonNegative
+
+
+class Rank(Section):
+    """Organic rank: follows sales velocity relative to the niche, decays out of stock."""
+
+    new_listing_rank: Share
+    velocity_halflife_days: Positive
+    climb_per_day: Share
+    fall_per_day: Share
+    out_of_stock_decay_per_day: Share
+
+
+class Reviews(Section):
+    """Who leaves a review and with how many stars."""
+
+    review_rate: Share = Field(description="share of orders that leave a review")
+    review_requests_lift: NonNegative = Field(description="extra review rate when listing work is fully done")
+    star_shares: dict[int, Share] = Field(description="shares of 1..5 stars for a flawless product")
+    defect_review_weight: NonNegative = Field(description="how much likelier a buyer of a defective unit reviews")
+    neglect_bad_review_share: Share = Field(description="reviews soured when after-sales work is not done at all")
+    bad_experience_to_one_star: Share = Field(description="share of bad-experience reviews that are 1 star (rest 2)")
+
+    @field_validator("star_shares")
+    @classmethod
+    def _stars(cls, v: dict[int, float]) -> dict[int, float]:
+        if sorted(v) != [1, 2, 3, 4, 5]:
+            raise ValueError("star_shares needs keys 1, 2, 3, 4 and 5")
+        if abs(sum(v.values()) - 1.0) > 1e-6:
+            raise ValueError(f"star_shares must sum to 1, got {sum(v.values()):.4f}")
+        return v
+
+
+class Returns(Section):
+    """Returns: lag after the sale and how many units can be sold again."""
+
+    lag_days: Days
+    resellable_share: Share
+    defect_return_multiplier: NonNegative = Field(description="extra returns per unit of defect rate")
+
+
+class AccountHealth(Section):
+    """Order defect rate and suspensions."""
+
+    base_defect_rate: Share = Field(description="ODR with flawless product and after-sales")
+    neglect_defect_rate: Share = Field(description="extra ODR when after-sales work is not done at all")
+    limit: Share
+    window_days: int = Field(ge=7)
+    suspension_hazard_per_day: Share = Field(description="chance a day of being over the limit triggers a suspension")
+    suspension_days: Triangular
+
+
+class Ads(Section):
+    """Sponsored Products mechanics; ACoS and TACoS are outputs."""
+
+    max_share_of_sessions: Share = Field(description="ad clicks available as a share of niche sessions")
+    wasted_click_share_untended: Share = Field(description="irrelevant clicks when ads are not managed")
+    bid_overpay_untended: NonNegative = Field(description="extra cost per click when bids are not managed")
+    ad_conversion_relative: Positive = Field(description="conversion of a relevant ad click vs an organic session")
+
+
+class Market(Section):
+    """Niches, seasons, events and shopper behaviour."""
+
+    niches: Niches
+    seasonality: list[Positive] = Field(min_length=12, max_length=12, description="monthly index Jan..Dec")
+    events: list[Event]
+    conversion: Conversion
+    rank: Rank
+    reviews: Reviews
+    returns: Returns
+    account_health: AccountHealth
+    ads: Ads
+
+
+# --- fees and money ----------------------------------------------------------------
+
+
+class WeightTier(Section):
+    """One line of a fee table: up to ``max_weight_lb`` costs ``fee_usd``."""
+
+    max_weight_lb: Positive
+    fee_usd: NonNegative
+
+
+class AgedTier(Section):
+    """Aged-inventory surcharge for units older than ``min_age_days``."""
+
+    min_age_days: int = Field(ge=0)
+    usd_per_cuft: NonNegative
+
+
+class Fees(Section):
+    """Amazon's US fee schedule, as data."""
+
+    referral_rate: Share
+    referral_min_usd: NonNegative
+    refund_admin_share: Share = Field(description="share of the referral fee Amazon keeps on a refund")
+    refund_admin_max_usd: NonNegative
+    fba_small_standard: list[WeightTier] = Field(min_length=1)
+    fba_large_standard: list[WeightTier] = Field(min_length=1)
+    fba_large_standard_per_4oz_above_usd: NonNegative
+    fba_increase_by_year_usd: dict[int, float] = Field(description="per-unit change from 1 Jan (mid Jan) of a year")
+    storage_usd_per_cuft_month: NonNegative
+    storage_q4_usd_per_cuft_month: NonNegative
+    aged_surcharge: list[AgedTier]
+    low_inventory_days: NonNegative
+    low_inventory_usd_per_unit: NonNegative
+    inbound_placement_usd_per_unit: NonNegative
+    seller_plan_usd_per_month: NonNegative
+
+    @field_validator("fba_small_standard", "fba_large_standard", "aged_surcharge")
+    @classmethod
+    def _ascending(cls, v: list) -> list:
+        keys = [t.max_weight_lb if isinstance(t, WeightTier) else t.min_age_days for t in v]
+        if keys != sorted(keys):
+            raise ValueError("tiers must be listed in ascending order")
+        return v
+
+
+class Payouts(Section):
+    """Amazon's disbursement cycle."""
+
+    cycle_days: int = Field(ge=1)
+    delivery_days: Days
+    reserve_days: Days = Field(description="DD+N: days after delivery before funds are released")
+    transfer_days: Days
+
+
+class Supply(Section):
+    """Factories, freight and FBA receiving."""
+
+    production_days: Triangular
+    production_extra_days_untended: NonNegative = Field(
+        description="extra production days at worst when purchase orders are not followed up"
+    )
+    deposit_share: Share
+    min_order_units: int = Field(ge=1)
+    duty_rate: NonNegative
+    defect_rate_best: Share
+    defect_rate_untended: Share
+    unit_cost_markup_untended: NonNegative = Field(description="extra unit cost when nobody negotiates")
+    sea_transit_days: Triangular
+    air_transit_days: Triangular
+    sea_usd_per_cbm: NonNegative
+    air_usd_per_kg: NonNegative
+    shipment_fixed_usd: NonNegative = Field(description="brokerage, customs clearance and drayage per shipment")
+    air_volumetric_kg_per_cuft: Positive
+    receiving_days: Triangular
+    receiving_q4_extra_days: Triangular
+    logistics_problem_chance_untended: Share
+    logistics_problem_delay_days: Triangular
+    warehouse_loss_share: Share = Field(description="units lost or damaged at FBA, reimbursable on claim")
+    chinese_new_year: list[dt.date]
+    cny_slowdown_days_before: Days
+    cny_closed_days_before: Days
+    cny_closed_days_after: Days
+    cny_ramp_days_after: Days
+    cny_slowdown_capacity: Share
+    cny_ramp_capacity: Share
+
+
+# --- people and work ---------------------------------------------------------------
+
+
+class Role(Section):
+    """A job the company can hire for; users may add their own."""
+
+    title: str
+    department: Department
+    skills: dict[Domain, Annotated[float, Field(gt=0.0, le=1.0)]] = Field(min_length=1)
+    hours_per_week: Positive
+    salary_usd_per_month: NonNegative
+    time_to_hire_days: Positive
+    ramp_up_days: Positive
+    annual_quit_rate: Share
+    hiring_cost_usd: NonNegative
+
+
+class People(Section):
+    """Fatigue, ramp-up and quitting."""
+
+    employee_overtime_share: NonNegative = Field(description="how far past their hours staff stretch")
+    fatigue_onset_load: Positive = Field(description="hours worked over nominal hours above which fatigue grows")
+    fatigue_gain_per_week: NonNegative
+    fatigue_recovery_per_week: Share
+    fatigue_productivity_loss: Share = Field(description="productivity lost at full fatigue")
+    fatigue_quit_multiplier: NonNegative = Field(description="quit hazard multiplier at full fatigue")
+    ramp_up_start: Share = Field(description="productivity of a new hire on day one")
+    hr_speedup: Share = Field(description="share of time to hire that good HR work saves")
+
+
+DRIVERS = (
+    "base",
+    "live_products",
+    "launching_products",
+    "orders",
+    "returns",
+    "open_purchase_orders",
+    "shipments_in_transit",
+    "open_positions",
+    "new_hires",
+    "employees",
+    "revenue_10k_usd",
+    "events",
+)
+
+
+class Work(Section):
+    """Weekly hours of work each driver creates in each domain."""
+
+    drivers: dict[str, dict[Domain, NonNegative]]
+    backlog_carry_share: Share = Field(description="share of undone work that is still there next week")
+    service_smoothing_weeks: Positive
+    launch_period_days: Days
+
+    @field_validator("drivers")
+    @classmethod
+    def _known_drivers(cls, v: dict) -> dict:
+        unknown = sorted(set(v) - set(DRIVERS))
+        if unknown:
+            raise ValueError(f"unknown driver {unknown[0]!r}; drivers are {', '.join(DRIVERS)}")
+        return v
+
+
+class Stage(Section):
+    """One stage of developing a new product."""
+
+    name: str
+    domain: Domain
+    hours: Positive
+    min_days: Days
+    max_hours_per_week: Positive
+
+
+class Development(Section):
+    """From idea to first order."""
+
+    stages: list[Stage] = Field(min_length=1)
+    max_candidates: int = Field(ge=1, description="niches a thorough researcher compares")
+    estimate_noise_untended: NonNegative = Field(description="error (log sd) of a poor researcher's estimates")
+    estimate_noise_best: NonNegative
+
+
+# --- strategy ----------------------------------------------------------------------
+
+
+class StaffingRule(Section):
+    """Hire ``role`` when ``when`` holds, up to ``max_count`` at a time."""
+
+    role: str
+    when: str
+    max_count: int = Field(ge=1)
+    cooldown_days: Days = 0
+
+
+class Staffing(Section):
+    """Ordered hiring rules; the first rule that fires each review opens one position."""
+
+    review_every_days: int = Field(ge=1)
+    replace_quits: bool
+    rules: list[StaffingRule]
+
+
+class LaunchPolicy(Section):
+    """When to start developing a new product and how big its first order is."""
+
+    max_live_products: int = Field(ge=0)
+    max_in_development: int = Field(ge=0)
+    min_days_between_starts: Days
+    cash_reserve_usd: NonNegative
+    first_order_days_of_sales: Positive
+    first_order_freight: Freight
+    first_order_units: Range
+
+
+class ReorderPolicy(Section):
+    """Days-of-cover reorder rule, applied when inventory control work is done."""
+
+    review_every_days: int = Field(ge=1)
+    reorder_point_days: Positive = Field(description="reorder when days of cover fall below this")
+    order_up_to_days: Positive
+    freight: Freight
+    expedite_by_air_below_days: NonNegative
+    cash_reserve_usd: NonNegative
+
+
+class AdPolicy(Section):
+    """Launch push, then steer the budget to a target ACoS."""
+
+    launch_days: Days
+    launch_budget_usd_per_day: NonNegative
+    target_acos: Positive
+    min_budget_usd_per_day: NonNegative
+    max_budget_usd_per_day: NonNegative
+    adjust_every_days: int = Field(ge=1)
+
+
+class Strategy(Section):
+    """Everything a growth strategy decides."""
+
+    name: str
+    description: str
+    founder_priorities: list[Domain] = Field(min_length=1)
+    staffing: Staffing
+    launch: LaunchPolicy
+    reorder: ReorderPolicy
+    ads: AdPolicy
+
+    @field_validator("founder_priorities")
+    @classmethod
+    def _unique(cls, v: list[str]) -> list[str]:
+        dup = sorted({d for d in v if v.count(d) > 1})
+        if dup:
+            raise ValueError(f"domain {dup[0]!r} is listed twice")
+        return v
+
+
+class Scenario(Section):
+    """A complete, resolved scenario."""
+
+    simulation: Simulation
+    company: Company
+    market: Market
+    fees: Fees
+    payouts: Payouts
+    supply: Supply
+    people: People
+    roles: dict[str, Role] = Field(min_length=1)
+    work: Work
+    development: Development
+    strategy: Strategy
+
+
+def reference_errors(scenario: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
+    """Cross-field checks pydantic cannot express: roles and conditions of staffing rules.
+
+    Returns ``(path, message)`` pairs so the loader can point at the line in the file.
+    """
+    from sellersim.strategy.conditions import ConditionError, parse_condition
+    from sellersim.util import did_you_mean
+
+    errors: list[tuple[tuple[str | int, ...], str]] = []
+    for i, rule in enumerate(scenario.strategy.staffing.rules):
+        path = ("strategy", "staffing", "rules", i)
+        if rule.role not in scenario.roles:
+            errors.append(((*path, "role"), f"unknown role {rule.role!r}{did_you_mean(rule.role, scenario.roles)}"))
+        try:
+            parse_condition(rule.when, roles=tuple(scenario.roles))
+        except ConditionError as exc:
+            errors.append(((*path, "when"), str(exc)))
+    return errors

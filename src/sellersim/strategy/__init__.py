@@ -1,0 +1,1 @@
+"""What a growth strategy decides: staffing rules, launches, reorders and ads."""

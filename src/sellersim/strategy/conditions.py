@@ -1,0 +1,166 @@
+"""A small, safe condition language for staffing rules.
+
+A condition is one Python-like expression over named metrics, for example::
+
+    monthly_profit_usd(3) >= 1.5 * salary_usd() and founder_load(4) > 1.05
+
+Only numbers, metric names, metric calls with literal arguments, arithmetic,
+comparisons and ``and``/``or``/``not`` are allowed. The text is parsed with
+:mod:`ast` and walked by :class:`Condition`; nothing is ever executed by Python.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sellersim.domains import DOMAINS
+from sellersim.util import did_you_mean
+
+
+class ConditionError(ValueError):
+    """A condition that does not parse or names something unknown."""
+
+
+@dataclass(frozen=True)
+class Metric:
+    """Signature of a named metric: the kinds of its arguments and what it means."""
+
+    args: tuple[str, ...]  # each "int", "domain" or "role"
+    optional: int  # how many trailing args may be left out
+    doc: str
+
+
+METRICS: dict[str, Metric] = {
+    "day": Metric((), 0, "days since the start (0 on the first day)"),
+    "cash_usd": Metric((), 0, "cash in the bank"),
+    "monthly_revenue_usd": Metric(("int",), 1, "average monthly revenue over the last N 30-day months (1)"),
+    "monthly_profit_usd": Metric(("int",), 1, "average monthly profit over the last N 30-day months (1)"),
+    "founder_load": Metric(("int",), 1, "founder's demanded hours / normal hours, averaged over N weeks (4)"),
+    "service_level": Metric(("domain",), 0, "smoothed share of a domain's work that gets done"),
+    "backlog_hours": Metric(("domain",), 0, "hours of undone work waiting in a domain"),
+    "staff": Metric(("role",), 1, "people employed in a role (all staff when no role is given)"),
+    "salary_usd": Metric(("role",), 1, "monthly salary of a role (the rule's own role when left out)"),
+    "live_products": Metric((), 0, "products on sale or waiting for stock"),
+    "months_profitable": Metric(("int",), 1, "profitable 30-day months among the last N (3)"),
+}
+
+
+class MetricSource(Protocol):
+    """What a condition reads its metrics from."""
+
+    def metric(self, name: str, args: tuple[Any, ...], role: str) -> float: ...
+
+
+_COMPARE: dict[type, Callable[[Any, Any], bool]] = {
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+}
+_ARITH: dict[type, Callable[[float, float], float]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: lambda a, b: a / b if b else float("inf") if a > 0 else 0.0,
+}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A parsed condition, evaluated against a :class:`MetricSource`."""
+
+    text: str
+    tree: ast.expr
+
+    def evaluate(self, source: MetricSource, role: str) -> bool:
+        """Return whether the condition holds now for a rule hiring ``role``."""
+        return bool(self._eval(self.tree, source, role))
+
+    def _eval(self, node: ast.expr, source: MetricSource, role: str) -> Any:
+        match node:
+            case ast.Constant(value=v):
+                return v
+            case ast.Name(id=name):
+                return source.metric(name, (), role)
+            case ast.Call(func=ast.Name(id=name), args=args):
+                return source.metric(name, tuple(a.value for a in args), role)  # type: ignore[attr-defined]
+            case ast.BoolOp(op=ast.And(), values=values):
+                return all(self._eval(v, source, role) for v in values)
+            case ast.BoolOp(op=ast.Or(), values=values):
+                return any(self._eval(v, source, role) for v in values)
+            case ast.UnaryOp(op=ast.Not(), operand=x):
+                return not self._eval(x, source, role)
+            case ast.UnaryOp(op=ast.USub(), operand=x):
+                return -self._eval(x, source, role)
+            case ast.BinOp(left=a, op=op, right=b):
+                return _ARITH[type(op)](self._eval(a, source, role), self._eval(b, source, role))
+            case ast.Compare(left=left, ops=ops, comparators=rights):
+                a = self._eval(left, source, role)
+                for op, right in zip(ops, rights, strict=True):
+                    b = self._eval(right, source, role)
+                    if not _COMPARE[type(op)](a, b):
+                        return False
+                    a = b
+                return True
+        raise ConditionError(f"cannot evaluate {ast.dump(node)}")  # parse_condition rules this out
+
+
+def parse_condition(text: str, roles: Sequence[str]) -> Condition:
+    """Parse and check ``text``; raise :class:`ConditionError` naming what is wrong."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError as exc:
+        raise ConditionError(f"condition does not parse: {exc.msg} at column {exc.offset}") from None
+    _check(tree, tuple(roles))
+    return Condition(text, tree)
+
+
+def _check(node: ast.AST, roles: tuple[str, ...]) -> None:
+    match node:
+        case ast.Constant(value=v) if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return
+        case ast.Name(id=name):
+            _check_call(name, [], roles)
+        case ast.Call(func=ast.Name(id=name), args=args, keywords=[]):
+            _check_call(name, args, roles)
+        case ast.BoolOp(values=values):
+            for v in values:
+                _check(v, roles)
+        case ast.UnaryOp(op=ast.Not() | ast.USub(), operand=x):
+            _check(x, roles)
+        case ast.BinOp(op=op, left=a, right=b) if type(op) in _ARITH:
+            _check(a, roles)
+            _check(b, roles)
+        case ast.Compare(left=left, ops=ops, comparators=rights) if all(type(o) in _COMPARE for o in ops):
+            for x in (left, *rights):
+                _check(x, roles)
+        case _:
+            snippet = ast.unparse(node) if isinstance(node, ast.expr) else type(node).__name__
+            raise ConditionError(
+                f"{snippet!r} is not allowed; use numbers, metrics, + - * /, comparisons, and/or/not"
+            )
+
+
+def _check_call(name: str, args: list[ast.expr], roles: tuple[str, ...]) -> None:
+    metric = METRICS.get(name)
+    if metric is None:
+        raise ConditionError(f"unknown metric {name!r}{did_you_mean(name, METRICS)}")
+    lo, hi = len(metric.args) - metric.optional, len(metric.args)
+    if not lo <= len(args) <= hi:
+        want = f"{lo}" if lo == hi else f"{lo} to {hi}"
+        raise ConditionError(f"{name} takes {want} argument(s), got {len(args)}")
+    for kind, arg in zip(metric.args, args, strict=False):
+        value = arg.value if isinstance(arg, ast.Constant) else None
+        if kind == "int":
+            if not (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
+                raise ConditionError(f"{name} needs a whole number of at least 1, got {ast.unparse(arg)}")
+        elif kind == "domain" and value not in DOMAINS:
+            raise ConditionError(f"{name}: unknown domain {ast.unparse(arg)}{did_you_mean(str(value), DOMAINS)}")
+        elif kind == "role" and value not in roles:
+            raise ConditionError(f"{name}: unknown role {ast.unparse(arg)}{did_you_mean(str(value), roles)}")
