@@ -1,1 +1,1 @@
-"""market"""
+"""The market: niches, the product catalogue and the daily vectorised market."""

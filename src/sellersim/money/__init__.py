@@ -1,1 +1,1 @@
-"""money"""
+"""Money: the ledger, Amazon's fee schedule and the payout cycle."""

@@ -120,9 +120,7 @@ class Niches(Section):
     unit_cost_share_of_price: Range = Field(description="factory (FOB) unit cost as a share of price")
     cpc_usd: LogNormal
     base_conversion: Range = Field(description="unit session % of a mature, well-rated listing")
-    competitor_units_per_day: LogNormal = Field(
-        description="sales velocity of a typical page-one competitor; sets how hard rank is to win"
-    )
+    competition: Range = Field(description="share of a top listing's potential sales that the niche's competitors keep")
     max_organic_share: Range = Field(description="share of niche sessions a top-ranked listing gets")
     return_rate: Range
     weight_lb: LogNormal
@@ -169,6 +167,7 @@ class Reviews(Section):
 
     review_rate: Share = Field(description="share of orders that leave a review")
     review_requests_lift: NonNegative = Field(description="extra review rate when listing work is fully done")
+    vine_review_share: Share = Field(description="share of Vine units that come back as reviews")
     star_shares: dict[int, Share] = Field(description="shares of 1..5 stars for a flawless product")
     defect_review_weight: NonNegative = Field(description="how much likelier a buyer of a defective unit reviews")
     neglect_bad_review_share: Share = Field(description="reviews soured when after-sales work is not done at all")
@@ -210,6 +209,9 @@ class Ads(Section):
     wasted_click_share_untended: Share = Field(description="irrelevant clicks when ads are not managed")
     bid_overpay_untended: NonNegative = Field(description="extra cost per click when bids are not managed")
     ad_conversion_relative: Positive = Field(description="conversion of a relevant ad click vs an organic session")
+    bid_escalation: NonNegative = Field(
+        description="extra cost per click when buying every available ad click (top-of-page bids)"
+    )
 
 
 class Market(Section):
@@ -261,6 +263,8 @@ class Fees(Section):
     low_inventory_usd_per_unit: NonNegative
     inbound_placement_usd_per_unit: NonNegative
     seller_plan_usd_per_month: NonNegative
+    vine_enrollment_usd: NonNegative
+    removal_usd_per_unit: NonNegative
 
     @field_validator("fba_small_standard", "fba_large_standard", "aged_surcharge")
     @classmethod
@@ -425,6 +429,7 @@ class LaunchPolicy(Section):
     first_order_days_of_sales: Positive
     first_order_freight: Freight
     first_order_units: Range
+    vine_units: int = Field(ge=0, description="units given to Amazon Vine reviewers at launch (0: no Vine)")
 
 
 class ReorderPolicy(Section):
@@ -436,6 +441,9 @@ class ReorderPolicy(Section):
     freight: Freight
     expedite_by_air_below_days: NonNegative
     cash_reserve_usd: NonNegative
+    remove_stock_older_than_days: Days = Field(
+        description="remove overstocked units older than this before the steepest aged-inventory tier"
+    )
 
 
 class AdPolicy(Section):

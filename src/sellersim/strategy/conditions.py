@@ -142,9 +142,7 @@ def _check(node: ast.AST, roles: tuple[str, ...]) -> None:
                 _check(x, roles)
         case _:
             snippet = ast.unparse(node) if isinstance(node, ast.expr) else type(node).__name__
-            raise ConditionError(
-                f"{snippet!r} is not allowed; use numbers, metrics, + - * /, comparisons, and/or/not"
-            )
+            raise ConditionError(f"{snippet!r} is not allowed; use numbers, metrics, + - * /, comparisons, and/or/not")
 
 
 def _check_call(name: str, args: list[ast.expr], roles: tuple[str, ...]) -> None:

@@ -1,1 +1,1 @@
-"""supply"""
+"""Supply: purchase orders, freight, receiving and the reorder policy."""

@@ -1,0 +1,153 @@
+"""The product catalogue as columns of numpy arrays (one row per product).
+
+Products are only ever added, never removed, so a row index is a stable
+product id. Arrays grow by doubling; :attr:`n` rows are in use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+AWAITING, LIVE = 0, 1
+COHORTS = 12  # FIFO stock lots kept per product for aged-inventory fees
+
+_FLOAT_COLUMNS = (
+    # niche
+    "sessions_per_day", "niche_price_usd", "cpc_usd", "base_conversion", "competitor_units_per_day",
+    "max_organic_share", "return_rate", "weight_lb", "cuft", "expected_units_per_day",
+    # product
+    "planned_units_per_day", "price_usd", "fob_usd", "landed_usd", "defect_rate", "differentiation", "listing_quality",
+    "launch_listing_quality", "fba_fee_usd", "referral_usd",
+    # state
+    "rank", "velocity", "velocity_30", "velocity_90", "star_sum", "ad_budget_usd",
+    "ad_spend_period_usd", "ad_sales_period_usd", "storage_cuft_days",
+)  # fmt: skip
+_INT_COLUMNS = (
+    "status", "small_standard", "launch_day", "reviews", "stock", "inbound",
+    "received", "sold", "restocked", "warehouse_lost", "written_off", "given_away", "removed", "ordered",
+    "stockout_since", "vine_pending",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NewProduct:
+    """What development hands over when a product's first order is placed."""
+
+    name: str
+    niche: dict[str, float]
+    price_usd: float
+    fob_usd: float
+    defect_rate: float
+    differentiation: float
+    listing_quality: float
+    fba_fee_usd: float
+    referral_usd: float
+
+
+class Catalog:
+    """Column store of every product the company has listed."""
+
+    def __init__(self, capacity: int = 16) -> None:
+        self.n = 0
+        self.names: list[str] = []
+        self._cap = capacity
+        for col in _FLOAT_COLUMNS:
+            setattr(self, col, np.zeros(capacity))
+        for col in _INT_COLUMNS:
+            setattr(self, col, np.zeros(capacity, dtype=np.int64))
+        self.lot_units = np.zeros((capacity, COHORTS), dtype=np.int64)
+        self.lot_day = np.zeros((capacity, COHORTS), dtype=np.int64)
+
+    def _grow(self) -> None:
+        self._cap *= 2
+        for col in (*_FLOAT_COLUMNS, *_INT_COLUMNS):
+            old = getattr(self, col)
+            new = np.zeros(self._cap, dtype=old.dtype)
+            new[: self.n] = old[: self.n]
+            setattr(self, col, new)
+        for col in ("lot_units", "lot_day"):
+            old = getattr(self, col)
+            new = np.zeros((self._cap, COHORTS), dtype=old.dtype)
+            new[: self.n] = old[: self.n]
+            setattr(self, col, new)
+
+    def add(self, product: NewProduct, rank: float, ad_budget_usd: float) -> int:
+        """Add a listing awaiting its first stock; return its product id."""
+        if self.n == self._cap:
+            self._grow()
+        i = self.n
+        self.n += 1
+        self.names.append(product.name)
+        for key, value in product.niche.items():
+            getattr(self, key)[i] = value
+        self.price_usd[i] = product.price_usd
+        self.fob_usd[i] = product.fob_usd
+        self.defect_rate[i] = product.defect_rate
+        self.differentiation[i] = product.differentiation
+        self.listing_quality[i] = product.listing_quality
+        self.launch_listing_quality[i] = product.listing_quality
+        self.fba_fee_usd[i] = product.fba_fee_usd
+        self.referral_usd[i] = product.referral_usd
+        self.rank[i] = rank
+        self.ad_budget_usd[i] = ad_budget_usd
+        self.status[i] = AWAITING
+        self.launch_day[i] = -1
+        self.stockout_since[i] = -1
+        return i
+
+    def view(self, column: str) -> np.ndarray:
+        """The in-use rows of ``column``."""
+        return getattr(self, column)[: self.n]
+
+    # --- stock lots (FIFO) --------------------------------------------------------
+
+    def receive(self, i: int, units: int, day: int, landed_usd: float) -> None:
+        """Put ``units`` into sellable stock as a new lot and update the average landed cost."""
+        on_hand = self.stock[i]
+        self.landed_usd[i] = (self.landed_usd[i] * on_hand + landed_usd * units) / max(on_hand + units, 1)
+        self.stock[i] += units
+        lots, days = self.lot_units[i], self.lot_day[i]
+        occupied = np.flatnonzero(lots)
+        if len(occupied) == COHORTS:  # merge the two oldest lots, keeping the older date
+            lots[1] += lots[0]
+            days[1] = days[0]
+            lots[0] = 0
+            occupied = occupied[1:]
+        keep_units, keep_days = lots[occupied].copy(), days[occupied].copy()
+        lots[:] = 0
+        k = len(occupied)
+        lots[:k], days[:k] = keep_units, keep_days
+        lots[k], days[k] = units, day
+
+    def remove_fifo(self, units: np.ndarray) -> None:
+        """Take ``units`` (one count per in-use product) out of the oldest lots first."""
+        lots = self.lot_units[: self.n]
+        before = np.cumsum(lots, axis=1) - lots
+        take = np.clip(units[:, None] - before, 0, lots)
+        lots -= take
+        self.stock[: self.n] -= units
+
+    def remove_lot_units(self, i: int, units: int) -> None:
+        """Take ``units`` of product ``i`` out of its oldest lots (giveaways, removals)."""
+        take = np.zeros(self.n, dtype=np.int64)
+        take[i] = units
+        self.remove_fifo(take)
+
+    def units_older_than(self, i: int, day: int, age_days: int) -> int:
+        """Units of product ``i`` in lots received more than ``age_days`` before ``day``."""
+        lots = self.lot_units[i]
+        return int(lots[(lots > 0) & (day - self.lot_day[i] > age_days)].sum())
+
+    def return_to_stock(self, units: np.ndarray, day: int) -> None:
+        """Put resellable returns back into each product's newest lot."""
+        idx = np.flatnonzero(units)
+        for i in idx:  # a handful of products a day; rare enough to loop
+            lots = self.lot_units[i]
+            occupied = np.flatnonzero(lots)
+            k = occupied[-1] if len(occupied) else 0
+            if not len(occupied):
+                self.lot_day[i, 0] = day
+            lots[k] += units[i]
+        self.stock[: self.n] += units

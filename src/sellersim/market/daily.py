@@ -1,0 +1,316 @@
+"""One day of the market for every product at once (numpy, no per-order events).
+
+Sessions come from organic rank and from ads; conversion depends on reviews,
+rating, listing quality, differentiation and price; units are Poisson and never
+exceed sellable stock. Sales settle into the Amazon balance net of fees, reviews
+and returns follow, and rank moves with sales velocity. Operations work enters
+through the smoothed service levels of listing, ads and after-sales.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sellersim.calendar import SimCalendar
+from sellersim.domains import DOMAIN_INDEX
+from sellersim.market.catalog import LIVE, Catalog
+from sellersim.money.fees import FeeSchedule
+from sellersim.money.ledger import AMAZON, BANK, Ledger
+from sellersim.money.payouts import PayoutCycle
+from sellersim.results.events import EventLog
+from sellersim.scenario.schema import Market as MarketConfig
+from sellersim.streams import RandomStreams
+
+_LISTING, _ADS, _AFTER_SALES = DOMAIN_INDEX["listing"], DOMAIN_INDEX["ads"], DOMAIN_INDEX["after_sales"]
+_STARS = np.arange(1, 6)
+
+
+@dataclass(frozen=True)
+class MarketDay:
+    """What happened in the market on one day; arrays have one entry per product."""
+
+    units: np.ndarray
+    lost_units: np.ndarray
+    revenue_usd: np.ndarray
+    ad_spend_usd: np.ndarray
+    ad_sales_usd: float
+    returned_units: int
+    refunds_usd: float
+    cogs_usd: float
+    low_inventory_fee_usd: float
+
+
+def ad_clicks(
+    budget_usd: np.ndarray, base_cpc_usd: np.ndarray, available: np.ndarray, escalation: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Clicks a daily budget buys, and their cost, when buying a larger share costs more per click.
+
+    Buying a share x of the available clicks costs ``base_cpc * (1 + escalation * x)`` a
+    click, so spend = x * available * base_cpc * (1 + escalation * x); solve for x <= 1.
+    """
+    b = np.divide(budget_usd, available * base_cpc_usd, out=np.zeros_like(budget_usd), where=available > 0)
+    x = (np.sqrt(1 + 4 * escalation * b) - 1) / (2 * escalation) if escalation > 0 else b
+    x = np.minimum(x, 1.0)
+    clicks = x * available
+    return clicks, clicks * base_cpc_usd * (1 + escalation * x)
+
+
+def conversion_rate(catalog: Catalog, cfg: MarketConfig) -> np.ndarray:
+    """Unit session % of each product from reviews, rating, listing, design and price."""
+    c = cfg.conversion
+    reviews = catalog.view("reviews")
+    has_reviews = reviews > 0
+    review_factor = c.no_review_factor + (1 - c.no_review_factor) * (1 - np.exp(-reviews / c.review_scale))
+    rating = np.divide(catalog.view("star_sum"), reviews, out=np.full(len(reviews), c.rating_peak), where=has_reviews)
+    width = np.where(rating < c.rating_peak, c.rating_width_below, c.rating_width_above)
+    rating_factor = np.exp(-(((rating - c.rating_peak) / width) ** 2))
+    listing_factor = 1 - c.listing_quality_weight * (1 - catalog.view("listing_quality"))
+    diff = catalog.view("differentiation")
+    reference_price = catalog.view("niche_price_usd") * (1 + c.differentiation_price_premium * diff)
+    price_factor = (catalog.view("price_usd") / reference_price) ** -c.price_elasticity
+    cvr = (
+        catalog.view("base_conversion")
+        * review_factor
+        * rating_factor
+        * listing_factor
+        * (1 + c.differentiation_lift * diff)
+        * price_factor
+    )
+    return np.minimum(cvr, 0.6)
+
+
+class Market:
+    """The daily market of one company's catalogue."""
+
+    def __init__(
+        self,
+        cfg: MarketConfig,
+        catalog: Catalog,
+        fees: FeeSchedule,
+        ledger: Ledger,
+        payouts: PayoutCycle,
+        calendar: SimCalendar,
+        streams: RandomStreams,
+        events: EventLog,
+        launch_period_days: int,
+        vine_units: int,
+    ) -> None:
+        self.cfg = cfg
+        self.catalog = catalog
+        self.fees = fees
+        self.ledger = ledger
+        self.payouts = payouts
+        self.calendar = calendar
+        self.events = events
+        self.launch_period_days = launch_period_days
+        self.vine_units = vine_units
+        self._demand = streams["demand"]
+        self._reviews = streams["reviews"]
+        self._returns = streams["returns"]
+        self._health = streams["account_health"]
+        self._lag = cfg.returns.lag_days
+        self._sold_history = np.zeros((self._lag + 1, 16), dtype=np.int64)
+        w = cfg.account_health.window_days
+        self._window_orders = np.zeros(w, dtype=np.int64)
+        self._window_defects = np.zeros(w, dtype=np.int64)
+        self.suspended_until = -1
+        self._alpha = 1 - 0.5 ** (1 / cfg.rank.velocity_halflife_days)
+
+    @property
+    def order_defect_rate(self) -> float:
+        """Share of orders in the rolling window with a defect (negative feedback, claims)."""
+        orders = self._window_orders.sum()
+        return float(self._window_defects.sum() / orders) if orders else 0.0
+
+    def is_suspended(self, day: int) -> bool:
+        """Whether the selling account is suspended on ``day``."""
+        return day < self.suspended_until
+
+    def launch(self, i: int, day: int) -> None:
+        """Put product ``i`` on sale; Vine reviewers get their units and review over the next weeks."""
+        cat = self.catalog
+        cat.status[i] = LIVE
+        cat.launch_day[i] = day
+        self.events.add(day, "launch", product_id=i, detail=f"{cat.names[i]} launched")
+        vine = int(min(self.vine_units, cat.stock[i]))
+        if vine:
+            cat.remove_lot_units(i, vine)
+            cat.given_away[i] += vine
+            cat.vine_pending[i] = self._reviews.binomial(vine, self.cfg.reviews.vine_review_share)
+            self.ledger.post(day, AMAZON, "vine_fee", -self.fees.fees.vine_enrollment_usd, i)
+
+    def simulate(self, day: int, service: np.ndarray) -> MarketDay:
+        """Run ``day`` for every product, given the smoothed service level per domain."""
+        cat, cfg = self.catalog, self.cfg
+        n = cat.n
+        if self._sold_history.shape[1] < n:
+            grown = np.zeros((self._lag + 1, max(n, 2 * self._sold_history.shape[1])), dtype=np.int64)
+            grown[:, : self._sold_history.shape[1]] = self._sold_history
+            self._sold_history = grown
+        s_listing, s_ads, s_after = service[_LISTING], service[_ADS], service[_AFTER_SALES]
+        if day == self.suspended_until:
+            self.events.add(day, "reinstated", detail="selling account reinstated")
+
+        stock = cat.view("stock")
+        live = cat.view("status") == LIVE
+        suspended = self.is_suspended(day)
+        selling = live & ~suspended
+        in_stock = selling & (stock > 0)
+        cal = self.calendar
+        lift = cal.seasonality[day] * cal.event_lift[day] * (1 + (cal.deal_lift[day] - 1) * s_listing)
+        traffic = cat.view("sessions_per_day") * lift
+
+        # sessions: organic from rank, paid from the ad budget (ads pause out of stock)
+        organic = traffic * cat.view("max_organic_share") * cat.view("rank") * selling
+        a = cfg.ads
+        clicks, ad_spend = ad_clicks(
+            cat.view("ad_budget_usd") * in_stock,
+            cat.view("cpc_usd") * (1 + a.bid_overpay_untended * (1 - s_ads)),
+            traffic * a.max_share_of_sessions,
+            a.bid_escalation,
+        )
+        paid = clicks * (1 - a.wasted_click_share_untended * (1 - s_ads)) * a.ad_conversion_relative
+
+        cvr = conversion_rate(cat, cfg)
+        wanted = self._demand.poisson((organic + paid) * cvr)
+        units = np.minimum(wanted, stock)
+        lost = wanted - units
+        price = cat.view("price_usd")
+        revenue = units * price
+        ad_share = np.divide(paid, organic + paid, out=np.zeros(n), where=(organic + paid) > 0)
+        ad_sales = float((revenue * ad_share).sum())
+
+        # settle the sales in the seller balance
+        cogs = float((units * cat.view("landed_usd")).sum())
+        cat.remove_fifo(units)
+        cat.sold[:n] += units
+        referral = float((units * cat.view("referral_usd")).sum())
+        fba = float((units * cat.view("fba_fee_usd")).sum())
+        low_inv = self._low_inventory_fee(day, units)
+        gross = float(revenue.sum())
+        led = self.ledger
+        led.post(day, AMAZON, "sales", gross)
+        led.post(day, AMAZON, "referral_fee", -referral)
+        led.post(day, AMAZON, "fba_fee", -fba)
+        led.post(day, AMAZON, "low_inventory_fee", -low_inv)
+        self.payouts.hold(day, gross - referral - fba - low_inv)
+        led.post(day, BANK, "ads", -float(ad_spend.sum()))
+        cat.ad_spend_period_usd[:n] += ad_spend
+        cat.ad_sales_period_usd[:n] += revenue * ad_share
+
+        returned, refunds, restocked_cost = self._returns_of(day, units)
+        cogs -= restocked_cost
+        self._review(units, s_listing, s_after)
+        self._update_rank(units, unavailable=live & ((cat.view("stock") == 0) | suspended))
+        self._account_health(day, int(units.sum()), s_after)
+        self._track_stockouts(day, live)
+        return MarketDay(units, lost, revenue, ad_spend, ad_sales, returned, refunds, cogs, low_inv)
+
+    def _returns_of(self, day: int, units: np.ndarray) -> tuple[int, float, float]:
+        """Returns arrive ``lag_days`` after the sale: refund, then restock or write off.
+
+        Returns units returned, refunds paid and the landed cost of units put back in stock.
+        """
+        cat, r = self.catalog, self.cfg.returns
+        n = cat.n
+        slot = day % (self._lag + 1)
+        sold_then = self._sold_history[slot, :n].copy()
+        self._sold_history[slot, :n] = units
+        if day < self._lag or not sold_then.any():
+            return 0, 0.0, 0.0
+        defect = cat.view("defect_rate")
+        rate = np.minimum(cat.view("return_rate") + r.defect_return_multiplier * defect, 1.0)
+        returned = self._returns.binomial(sold_then, rate)
+        if not returned.any():
+            return 0, 0.0, 0.0
+        price = cat.view("price_usd")
+        refund = float((returned * price).sum())
+        referral = cat.view("referral_usd")
+        referral_back = float((returned * (referral - self.fees.refund_admin_per_unit(referral))).sum())
+        self.ledger.post(day, AMAZON, "refunds", -refund)
+        self.ledger.post(day, AMAZON, "referral_fee", referral_back)
+        good_share = r.resellable_share * (1 - defect)
+        resellable = self._returns.binomial(returned, good_share)
+        cat.return_to_stock(resellable, day)
+        cat.restocked[:n] += resellable
+        cat.written_off[:n] += returned - resellable
+        return int(returned.sum()), refund, float(resellable @ cat.view("landed_usd"))
+
+    def _review(self, units: np.ndarray, s_listing: float, s_after: float) -> None:
+        """New reviews from a share of today's orders; bad experiences sour the stars."""
+        cat, rv = self.catalog, self.cfg.reviews
+        rate = rv.review_rate * (1 + rv.review_requests_lift * s_listing)
+        vine = np.minimum(cat.vine_pending[: cat.n], 1)  # Vine reviews trickle in, one a day
+        cat.vine_pending[: cat.n] -= vine
+        new = self._reviews.binomial(units, min(rate, 1.0)) + vine
+        idx = np.flatnonzero(new)
+        if not len(idx):
+            return
+        shares = np.array([rv.star_shares[s] for s in _STARS])
+        bad = np.clip(
+            cat.defect_rate[idx] * rv.defect_review_weight + (1 - s_after) * rv.neglect_bad_review_share, 0, 1
+        )
+        sour = np.zeros(5)
+        sour[0], sour[1] = rv.bad_experience_to_one_star, 1 - rv.bad_experience_to_one_star
+        probs = (1 - bad)[:, None] * shares + bad[:, None] * sour
+        counts = self._reviews.multinomial(new[idx], probs)
+        cat.reviews[idx] += new[idx]
+        cat.star_sum[idx] += counts @ _STARS
+
+    def _update_rank(self, units: np.ndarray, unavailable: np.ndarray) -> None:
+        """Rank chases velocity relative to the niche's competitors; out of stock it decays."""
+        cat, rk = self.catalog, self.cfg.rank
+        n = cat.n
+        v = cat.velocity[:n]
+        v += self._alpha * (units - v)
+        cat.velocity_30[:n] += (units - cat.velocity_30[:n]) / 30
+        cat.velocity_90[:n] += (units - cat.velocity_90[:n]) / 90
+        live = cat.view("status") == LIVE
+        target = v / (v + cat.view("competitor_units_per_day"))
+        r = cat.rank[:n]
+        gap = target - r
+        r += np.where(gap > 0, rk.climb_per_day, rk.fall_per_day) * gap * live
+        r *= np.where(unavailable, 1 - rk.out_of_stock_decay_per_day, 1.0)
+
+    def _low_inventory_fee(self, day: int, units: np.ndarray) -> float:
+        """Amazon's low-inventory-level fee on units shipped while days of supply run short."""
+        cat, f = self.catalog, self.fees.fees
+        stock = cat.view("stock").astype(float)
+        short = (
+            (stock < f.low_inventory_days * cat.view("velocity_30"))
+            & (stock < f.low_inventory_days * cat.view("velocity_90"))
+            & (day - cat.view("launch_day") > self.launch_period_days)
+        )
+        return float((units * short).sum() * f.low_inventory_usd_per_unit)
+
+    def _account_health(self, day: int, orders: int, s_after: float) -> None:
+        """Order defects from service neglect and product defects; over the limit risks suspension."""
+        cat, h = self.catalog, self.cfg.account_health
+        slot = day % h.window_days
+        defect = float(np.average(cat.view("defect_rate"), weights=cat.view("velocity") + 1e-9)) if cat.n else 0.0
+        rate = min(h.base_defect_rate + h.neglect_defect_rate * (1 - s_after) + 0.1 * defect, 1.0)
+        self._window_orders[slot] = orders
+        self._window_defects[slot] = self._health.binomial(orders, rate) if orders else 0
+        if self.is_suspended(day) or self._window_orders.sum() < 100 or self.order_defect_rate <= h.limit:
+            return
+        if self._health.random() < h.suspension_hazard_per_day:
+            t = h.suspension_days
+            days = self._health.triangular(t.low, t.mode, t.high) / (0.5 + 0.5 * s_after)
+            self.suspended_until = day + max(1, round(days))
+            self._window_orders[:] = 0
+            self._window_defects[:] = 0
+            self.events.add(day, "suspension", detail=f"order defect rate over {h.limit:.0%}; {round(days)} days")
+
+    def _track_stockouts(self, day: int, live: np.ndarray) -> None:
+        cat = self.catalog
+        n = cat.n
+        out = live & (cat.view("stock") == 0)
+        since = cat.stockout_since[:n]
+        for i in np.flatnonzero(out & (since < 0)):
+            self.events.add(day, "stockout", product_id=int(i), detail=f"{cat.names[i]} out of stock")
+        for i in np.flatnonzero(~out & (since >= 0)):
+            self.events.add(day, "restock", product_id=int(i), detail=f"{cat.names[i]} back in stock")
+        since[out & (since < 0)] = day
+        since[~out] = -1

@@ -1,0 +1,307 @@
+"""The seller company: a Mesa model that wires the parts together on a SimPy clock.
+
+One :meth:`SellerModel.step` is one calendar day:
+
+1. the SimPy clock runs through the day (purchase orders, freight, receiving,
+   payouts, recruiting);
+2. the market sells for every product at once, and Amazon bills storage;
+3. on Mondays the people work the week: work is created, allocated, and
+   service levels, development projects, fatigue and quits follow;
+4. policies act: reorders, ad budgets, launches, staffing rules, monthly bills;
+5. the day is recorded once, and the company fails if cash falls below its floor.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+import simpy
+
+from sellersim.calendar import SimCalendar
+from sellersim.domains import DOMAIN_INDEX
+from sellersim.market.catalog import LIVE, Catalog
+from sellersim.market.daily import Market, MarketDay
+from sellersim.money.bills import MonthlyBills
+from sellersim.money.fees import FeeSchedule
+from sellersim.money.ledger import Ledger
+from sellersim.money.payouts import PayoutCycle
+from sellersim.money.storage import StorageBilling
+from sellersim.people.agents import Employee, Founder, Person
+from sellersim.people.hiring import Recruiter
+from sellersim.people.work import Workload
+from sellersim.product.development import ProductDevelopment
+from sellersim.results.events import EventLog
+from sellersim.results.recorder import Recorder
+from sellersim.scenario.schema import Scenario
+from sellersim.strategy.advertising import AdManager
+from sellersim.strategy.staffing import StaffingPlanner
+from sellersim.streams import RandomStreams
+from sellersim.supply.purchase_orders import SupplyChain
+from sellersim.supply.reorder import Replenisher
+
+_EVENT_WORK_LOOKAHEAD_DAYS = 14
+_OVERLOAD = 1.1
+_LISTING, _VISION, _PROCUREMENT = (DOMAIN_INDEX[d] for d in ("listing", "vision", "procurement"))
+_QUALITY_DRIFT_PER_WEEK = 0.1
+
+
+class SellerModel(mesa.Model):
+    """A private-label FBA seller company run for ``scenario.simulation.days`` days."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        sim = scenario.simulation
+        super().__init__(rng=sim.seed)
+        self.config = scenario  # not `scenario`: mesa.Model reserves that name
+        self.horizon_days = sim.days
+        self.streams = RandomStreams(sim.seed)
+        self.env = simpy.Environment()
+        self.calendar = SimCalendar.build(sim.start_date, sim.days, scenario.market, scenario.supply)
+        self.events = EventLog()
+        self.ledger = Ledger(scenario.company.starting_cash_usd)
+        self.cash_floor_usd = -scenario.company.credit_line_usd
+        self.fees = FeeSchedule(scenario.fees)
+        self.payouts = PayoutCycle(self.env, self.ledger, scenario.payouts, len(self.calendar.dates))
+        self.catalog = Catalog()
+        self.workload = Workload(scenario.work)
+        self.recorder = Recorder(sim.days, scenario.roles)
+        launch_period = scenario.work.launch_period_days
+
+        def service() -> np.ndarray:
+            return self.workload.service
+
+        self.market = Market(
+            scenario.market, self.catalog, self.fees, self.ledger, self.payouts, self.calendar, self.streams,
+            self.events, launch_period, scenario.strategy.launch.vine_units,
+        )  # fmt: skip
+        self.supply = SupplyChain(
+            self.env, scenario.supply, self.catalog, self.ledger, self.calendar, self.streams, self.events,
+            service, self.cash_floor_usd, scenario.strategy.reorder.cash_reserve_usd,
+            scenario.fees.inbound_placement_usd_per_unit, self.market.launch,
+        )  # fmt: skip
+        self.storage = StorageBilling(self.catalog, self.fees, self.ledger, self.calendar)
+        self.bills = MonthlyBills(scenario.company, scenario.fees, self.ledger, self.calendar)
+        strategy = scenario.strategy
+        self.replenisher = Replenisher(
+            strategy.reorder, self.catalog, self.supply, self.calendar, self.streams["forecasts"], service,
+            launch_period, self.ledger, scenario.fees.removal_usd_per_unit,
+        )  # fmt: skip
+        self.development = ProductDevelopment(
+            scenario.development, strategy.launch, scenario.market, scenario.supply, self.catalog, self.supply,
+            self.fees, self.ledger, self.streams, self.events, self.calendar,
+            scenario.market.rank.new_listing_rank, strategy.ads.launch_budget_usd_per_day,
+        )  # fmt: skip
+        self.ads = AdManager(strategy.ads, self.catalog)
+        self.recruiter = Recruiter(self, self.streams["recruiting"], on_hire=self._on_hire)
+        founder = scenario.company.founder
+        self.founder = Founder(
+            self,
+            priorities=strategy.founder_priorities,
+            name="Founder",
+            skills=dict(founder.skills),
+            hours_per_week=founder.hours_per_week,
+            max_hours_per_week=founder.max_hours_per_week,
+            salary_usd_per_month=0.0,
+            hired_day=0,
+            ramp_up_days=0,
+        )
+        self.roster: list[Person] = [self.founder]
+        self.staffing = StaffingPlanner(strategy.staffing, self)
+        self.failure: tuple[int, str] | None = None
+        self._week = 0
+
+    # --- state other parts read ---------------------------------------------------
+
+    @property
+    def day(self) -> int:
+        """The current day (0 on the first day)."""
+        return max(self.steps - 1, 0)
+
+    @property
+    def employees(self) -> list[Employee]:
+        """Staff currently employed, in hiring order."""
+        return [p for p in self.roster if isinstance(p, Employee) and p.left_day is None]
+
+    def staff_count(self, role: str | None = None) -> int:
+        """Employees in ``role`` (all employees when None)."""
+        return sum(1 for p in self.employees if role is None or p.role == role)
+
+    @property
+    def live_products(self) -> int:
+        """Products listed: on sale or waiting for their first stock."""
+        return self.catalog.n
+
+    # --- the day ------------------------------------------------------------------
+
+    def step(self) -> None:
+        """Simulate one day."""
+        day = self.day
+        cal = self.calendar
+        self.env.run(until=day + 1)
+        if cal.day_of_month[day] == 1 and cal.month[day] == 1 and self.catalog.n:
+            self._refresh_fba_fees(day)
+        market_day = self.market.simulate(day, self.workload.service)
+        self.storage.end_of_day(day)
+        if cal.weekday[day] == 0:
+            self._work_week(day)
+            self.development.review(day, self.live_products)
+        self.replenisher.review(day)
+        self.ads.review(day, self.workload.service)
+        self.staffing.review(day)
+        self.bills.end_of_day(day, self.roster)
+        self._record(day, market_day)
+        if self.ledger.cash_usd < self.cash_floor_usd:
+            self._fail(day, "cash ran out")
+
+    def run(self) -> None:
+        """Run to the horizon or until the company fails."""
+        while self.running and self.steps < self.horizon_days:
+            self.step()
+
+    def _refresh_fba_fees(self, day: int) -> None:
+        cat = self.catalog
+        year = int(self.calendar.year[day])
+        cat.fba_fee_usd[: cat.n] = self.fees.fba_per_unit(cat.view("weight_lb"), cat.view("small_standard"), year)
+
+    def _work_week(self, day: int) -> None:
+        """Create the week's work, let people take it, and apply what it did."""
+        cat, rec = self.catalog, self.recorder
+        last7 = slice(max(0, day - 7), day)
+        live = cat.view("status") == LIVE
+        launching = live & (day - cat.view("launch_day") < self.config.work.launch_period_days)
+        upcoming = self.calendar.deal_lift[day : day + _EVENT_WORK_LOOKAHEAD_DAYS] > 1
+        employees = self.employees
+        drivers = {
+            "base": 1.0,
+            "live_products": float(cat.n),
+            "launching_products": float(launching.sum() + (cat.view("status") != LIVE).sum()),
+            "orders": float(np.nansum(rec.daily["units_sold"][last7])),
+            "returns": float(np.nansum(rec.daily["returned_units"][last7])),
+            "open_purchase_orders": float(self.supply.open_orders),
+            "shipments_in_transit": float(self.supply.shipments),
+            "open_positions": float(sum(self.recruiter.open_positions.values())),
+            "new_hires": float(sum(day - e.hired_day < e.ramp_up_days for e in employees)),
+            "employees": float(len(employees)),
+            "revenue_10k_usd": float(np.nansum(rec.daily["revenue_usd"][last7])) / 1e4,
+            "events": float(live.sum()) if upcoming.any() else 0.0,
+        }
+        workers = sorted(employees, key=lambda e: (int((e.skills > 0).sum()), e.hired_day, e.unique_id))
+        week = self.workload.run_week(drivers, self.development.weekly_hours(day), [*workers, self.founder], day)
+        self.development.progress(day, week.done_share, week.skill)
+        self._drift_quality()
+        for person in (*workers, self.founder):
+            person.end_week()
+        rec.founder_loads.append(self.founder.load)
+        rec.record_week(
+            self._week,
+            day,
+            [
+                (p.unique_id, p.name, p.role, p.hours_worked, p.load, p.fatigue, p.productivity)
+                for p in (self.founder, *workers)
+            ],
+        )
+        self._week += 1
+        rng = self.streams["quits"]
+        for e in workers:
+            if e.quits(rng):
+                self._quit(e, day)
+
+    def _drift_quality(self) -> None:
+        """Listings and factories slowly follow the care they get."""
+        cat, s = self.catalog, self.workload.service
+        n = cat.n
+        care = 0.5 * s[_LISTING] + 0.5 * s[_VISION]
+        target_lq = cat.launch_listing_quality[:n] * (0.6 + 0.4 * care)
+        cat.listing_quality[:n] += _QUALITY_DRIFT_PER_WEEK * (target_lq - cat.listing_quality[:n])
+        sup = self.config.supply
+        target_defect = sup.defect_rate_best + (sup.defect_rate_untended - sup.defect_rate_best) * (1 - s[_PROCUREMENT])
+        cat.defect_rate[:n] += 0.5 * _QUALITY_DRIFT_PER_WEEK * (target_defect - cat.defect_rate[:n])
+
+    def _on_hire(self, person: Employee) -> None:
+        self.roster.append(person)
+        monthly_revenue = float(np.nansum(self.recorder.daily["revenue_usd"][max(0, self.day - 30) : self.day]))
+        self.events.add(
+            int(self.env.now),
+            "hire",
+            person_id=person.unique_id,
+            role=person.role,
+            detail=f"{person.name} hired",
+            amount_usd=monthly_revenue,
+        )
+
+    def _quit(self, person: Employee, day: int) -> None:
+        person.left_day = day
+        person.remove()
+        self.events.add(day, "quit", person_id=person.unique_id, role=person.role, detail=f"{person.name} quit")
+        if self.config.strategy.staffing.replace_quits:
+            self.recruiter.open(person.role, day, reason=f"replace {person.name}")
+
+    def _fail(self, day: int, cause: str) -> None:
+        self.failure = (day, cause)
+        self.running = False
+        self.events.add(day, "failure", detail=cause, amount_usd=self.ledger.cash_usd)
+
+    # --- recording ----------------------------------------------------------------
+
+    def _record(self, day: int, m: MarketDay) -> None:
+        cat, led = self.catalog, self.ledger
+        t = led.close_day()
+        fees = {
+            "referral_fees_usd": -t.get("referral_fee", 0.0),
+            "fba_fees_usd": -t.get("fba_fee", 0.0),
+            "storage_fees_usd": -t.get("storage_fee", 0.0),
+            "aged_inventory_fees_usd": -t.get("aged_inventory_fee", 0.0),
+            "low_inventory_fees_usd": -t.get("low_inventory_fee", 0.0),
+            "placement_fees_usd": -t.get("placement_fee", 0.0),
+            "vine_fees_usd": -t.get("vine_fee", 0.0),
+            "removal_fees_usd": -t.get("removal_fee", 0.0),
+        }
+        revenue = float(m.revenue_usd.sum())
+        ad_spend = float(m.ad_spend_usd.sum())
+        payroll = -t.get("salaries", 0.0)
+        overhead = -t.get("tools", 0.0) - t.get("seller_plan", 0.0) - t.get("hiring", 0.0)
+        reimbursed = t.get("reimbursement", 0.0)
+        profit = revenue - m.refunds_usd - sum(fees.values()) - ad_spend - m.cogs_usd - payroll - overhead + reimbursed
+        reviews = cat.view("reviews")
+        live = cat.view("status") == LIVE
+        employees = self.employees
+        values = {
+            "cash_usd": led.cash_usd,
+            "amazon_balance_usd": led.amazon_balance_usd,
+            "revenue_usd": revenue,
+            "units_sold": float(m.units.sum()),
+            "returned_units": float(m.returned_units),
+            "lost_sales_units": float(m.lost_units.sum()),
+            "refunds_usd": m.refunds_usd,
+            **fees,
+            "seller_plan_usd": -t.get("seller_plan", 0.0),
+            "reimbursements_usd": reimbursed,
+            "ad_spend_usd": ad_spend,
+            "ad_sales_usd": m.ad_sales_usd,
+            "cogs_usd": m.cogs_usd,
+            "payroll_usd": payroll,
+            "overhead_usd": overhead,
+            "profit_usd": profit,
+            "inventory_units": float(cat.view("stock").sum()),
+            "inbound_units": float(cat.view("inbound").sum()),
+            "stockout_products": float((live & (cat.view("stock") == 0)).sum()),
+            "live_products": float(live.sum()),
+            "products_in_development": float(self.development.in_development),
+            "headcount": float(len(employees)),
+            "open_positions": float(sum(self.recruiter.open_positions.values())),
+            "founder_hours": self.founder.hours_worked,
+            "founder_load": self.founder.load,
+            "founder_fatigue": self.founder.fatigue,
+            "order_defect_rate": self.market.order_defect_rate,
+            "avg_rating": float(cat.view("star_sum").sum() / reviews.sum()) if reviews.sum() else np.nan,
+            "acos": ad_spend / m.ad_sales_usd if m.ad_sales_usd > 0 else np.nan,
+            "tacos": ad_spend / revenue if revenue > 0 else np.nan,
+        }
+        for role in self.config.roles:
+            values[f"headcount_{role}"] = float(sum(e.role == role for e in employees))
+        s, backlog = self.workload.service, self.workload.backlog
+        for d, i in DOMAIN_INDEX.items():
+            values[f"service_{d}"] = float(s[i])
+            values[f"backlog_{d}_hours"] = float(backlog[i])
+        self.recorder.record_day(day, values)
+        self.recorder.suspended[day] = self.market.is_suspended(day)
+        self.recorder.record_products(day, cat, m)

@@ -1,0 +1,210 @@
+"""New products: from research to the first purchase order.
+
+A project moves through the scenario's stages (by default selection, design,
+sampling, photography). Each stage needs hours of work in its domain and a
+minimum number of days; the hours come out of the weekly work like any other,
+so an overloaded team launches later. How well a stage's work was done (the
+average skill of the hours spent on it) sets its outcome: better research
+compares more niches with smaller errors, design sets differentiation, sampling
+sets unit cost and defects, photography sets listing quality.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sellersim.calendar import SimCalendar
+from sellersim.domains import DOMAIN_INDEX, DOMAINS
+from sellersim.market.catalog import Catalog, NewProduct
+from sellersim.market.niches import select_niche
+from sellersim.money.fees import FeeSchedule
+from sellersim.money.ledger import Ledger
+from sellersim.results.events import EventLog
+from sellersim.scenario.schema import Development, LaunchPolicy, Market, Supply
+from sellersim.streams import RandomStreams
+from sellersim.supply.purchase_orders import SupplyChain
+
+
+@dataclass
+class Project:
+    """A product in development."""
+
+    ordinal: int  # the company's k-th product: keys its random draws
+    started_day: int
+    stage: int = 0
+    stage_started_day: int = 0
+    hours: float = 0.0  # effective hours done on the current stage
+    skill_hours: float = 0.0
+    raw_hours: float = 0.0
+    outcome: dict[str, float] = field(default_factory=dict)
+    wanted: float = 0.0  # effective hours asked of the current stage this week
+
+    @property
+    def name(self) -> str:
+        return f"P{self.ordinal + 1}"
+
+
+class ProductDevelopment:
+    """Runs the development pipeline and the launch policy."""
+
+    def __init__(
+        self,
+        cfg: Development,
+        policy: LaunchPolicy,
+        market: Market,
+        supply_cfg: Supply,
+        catalog: Catalog,
+        supply: SupplyChain,
+        fees: FeeSchedule,
+        ledger: Ledger,
+        streams: RandomStreams,
+        events: EventLog,
+        calendar: SimCalendar,
+        new_listing_rank: float,
+        launch_budget_usd_per_day: float,
+    ) -> None:
+        self.cfg = cfg
+        self.policy = policy
+        self.market = market
+        self.supply_cfg = supply_cfg
+        self.catalog = catalog
+        self.supply = supply
+        self.fees = fees
+        self.ledger = ledger
+        self.streams = streams
+        self.events = events
+        self.calendar = calendar
+        self.new_listing_rank = new_listing_rank
+        self.launch_budget_usd_per_day = launch_budget_usd_per_day
+        self.projects: list[Project] = []
+        self._started = 0
+        self._last_start = -(10**9)
+
+    @property
+    def in_development(self) -> int:
+        return len(self.projects)
+
+    def weekly_hours(self, day: int) -> np.ndarray:
+        """Effective hours the projects ask of each domain this week."""
+        hours = np.zeros(len(DOMAINS))
+        for p in self.projects:
+            if p.stage < len(self.cfg.stages):
+                stage = self.cfg.stages[p.stage]
+                p.wanted = min(stage.hours - p.hours, stage.max_hours_per_week)
+                hours[DOMAIN_INDEX[stage.domain]] += max(p.wanted, 0.0)
+        return hours
+
+    def progress(self, day: int, done_share: np.ndarray, skill: np.ndarray) -> None:
+        """Credit each project with its share of the week's work and finish stages that are done."""
+        for p in list(self.projects):
+            if p.stage < len(self.cfg.stages):
+                stage = self.cfg.stages[p.stage]
+                d = DOMAIN_INDEX[stage.domain]
+                got = max(p.wanted, 0.0) * done_share[d]
+                p.hours += got
+                if skill[d] > 0:
+                    p.raw_hours += got / skill[d]
+                    p.skill_hours += got
+                if p.hours >= stage.hours - 1e-9 and day - p.stage_started_day >= stage.min_days:
+                    self._finish_stage(p, day)
+            if p.stage >= len(self.cfg.stages):
+                self._try_first_order(p, day)
+
+    def review(self, day: int, live_products: int) -> None:
+        """Launch policy: start a new project when there is room, time and cash."""
+        pol = self.policy
+        if (
+            self.in_development < pol.max_in_development
+            and live_products + self.in_development < pol.max_live_products
+            and day - self._last_start >= pol.min_days_between_starts
+            and self.ledger.cash_usd >= pol.cash_reserve_usd + self._typical_first_order_usd()
+        ):
+            p = Project(self._started, day, stage_started_day=day)
+            self._started += 1
+            self._last_start = day
+            self.projects.append(p)
+            self.events.add(day, "development_started", detail=f"{p.name} development started")
+
+    def _typical_first_order_usd(self) -> float:
+        n = self.market.niches
+        share = (n.unit_cost_share_of_price.low + n.unit_cost_share_of_price.high) / 2
+        return self.policy.first_order_units.low * n.price_usd.median * share
+
+    def _finish_stage(self, p: Project, day: int) -> None:
+        stage = self.cfg.stages[p.stage]
+        quality = p.skill_hours / p.raw_hours if p.raw_hours > 0 else 0.0
+        rng = self.streams.keyed("selection", p.ordinal * 16 + p.stage)
+        match stage.domain:
+            case "selection":
+                c = self.cfg
+                candidates = 1 + round((c.max_candidates - 1) * quality)
+                noise = c.estimate_noise_untended - (c.estimate_noise_untended - c.estimate_noise_best) * quality
+                niche = select_niche(self.streams.keyed("niches", p.ordinal), self.market.niches, candidates, noise)
+                p.outcome.update(niche)
+                p.outcome["planned_units_per_day"] = niche["expected_units_per_day"] * float(
+                    np.exp(noise * rng.standard_normal())
+                )
+            case "design":
+                p.outcome["differentiation"] = quality * float(rng.uniform(0.6, 1.0))
+            case "procurement":
+                s = self.supply_cfg
+                p.outcome["fob_markup"] = s.unit_cost_markup_untended * (1 - quality)
+                p.outcome["defect_rate"] = s.defect_rate_best + (s.defect_rate_untended - s.defect_rate_best) * (
+                    1 - quality
+                )
+            case "vision":
+                p.outcome["listing_quality"] = 0.3 + 0.7 * quality
+        p.stage += 1
+        p.stage_started_day = day
+        p.hours = p.skill_hours = p.raw_hours = 0.0
+
+    def _try_first_order(self, p: Project, day: int) -> None:
+        """Place the first order once cash allows; the listing goes live when stock lands."""
+        o = p.outcome
+        niche_keys = (
+            "sessions_per_day", "niche_price_usd", "cpc_usd", "base_conversion", "competitor_units_per_day",
+            "max_organic_share", "return_rate", "weight_lb", "cuft", "expected_units_per_day", "small_standard",
+            "planned_units_per_day",
+        )  # fmt: skip
+        if "niche_price_usd" not in o:  # a pipeline without a selection stage picks blind
+            niche = select_niche(self.streams.keyed("niches", p.ordinal), self.market.niches, 1, 0.0)
+            o.update({**niche, "planned_units_per_day": niche["expected_units_per_day"]})
+        diff = o.get("differentiation", 0.0)
+        pricing = self.streams.keyed("pricing", p.ordinal)
+        price = o["niche_price_usd"] * (1 + self.market.conversion.differentiation_price_premium * diff)
+        price *= float(np.exp(0.08 * pricing.standard_normal()))
+        fob = (
+            o["cost_share"]
+            * o["niche_price_usd"]
+            * (1 + o.get("fob_markup", self.supply_cfg.unit_cost_markup_untended))
+        )
+        pol = self.policy
+        units = int(np.clip(pol.first_order_days_of_sales * o["planned_units_per_day"], *_bounds(pol)))
+        landed = fob * (1 + self.supply_cfg.duty_rate) + self.supply.freight_usd_per_unit(
+            o["weight_lb"], o["cuft"], pol.first_order_freight
+        )
+        units = min(units, int((self.supply.spendable_usd() - pol.cash_reserve_usd) / landed))
+        if units < self.supply_cfg.min_order_units:
+            return  # wait for cash
+        year = int(self.calendar.year[day])
+        fba = self.fees.fba_per_unit(np.array([o["weight_lb"]]), np.array([o["small_standard"]]), year)
+        product = NewProduct(
+            name=p.name,
+            niche={k: o[k] for k in niche_keys},
+            price_usd=price,
+            fob_usd=fob,
+            defect_rate=o.get("defect_rate", self.supply_cfg.defect_rate_untended),
+            differentiation=diff,
+            listing_quality=o.get("listing_quality", 0.3),
+            fba_fee_usd=float(fba[0]),
+            referral_usd=float(self.fees.referral_per_unit(np.array([price]))[0]),
+        )
+        i = self.catalog.add(product, self.new_listing_rank, self.launch_budget_usd_per_day)
+        self.supply.place(day, i, units, pol.first_order_freight)
+        self.projects.remove(p)
+
+
+def _bounds(policy: LaunchPolicy) -> tuple[int, int]:
+    return int(policy.first_order_units.low), int(policy.first_order_units.high)

@@ -1,0 +1,547 @@
+"""A self-contained interactive HTML report of one simulated run.
+
+:func:`write_run_report` writes one HTML file with plotly.js inlined once, a header of key
+figures and eight time charts. Launches, hires, quits, suspensions and the failure are marked
+on every chart's time axis. The file loads nothing from the network.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+from plotly.subplots import make_subplots
+
+from sellersim.report.theme import BAD, EVENT_STYLES, INK, PAGE_CSS, PALETTE, TEMPLATE
+
+FEE_COLUMNS = (
+    "referral_fees_usd",
+    "fba_fees_usd",
+    "storage_fees_usd",
+    "aged_inventory_fees_usd",
+    "low_inventory_fees_usd",
+    "placement_fees_usd",
+)
+COST_GROUPS: dict[str, tuple[str, ...]] = {
+    "COGS": ("cogs_usd",),
+    "Amazon fees": FEE_COLUMNS,
+    "Ads": ("ad_spend_usd",),
+    "Payroll": ("payroll_usd",),
+    "Overhead": ("overhead_usd",),
+    "Refunds": ("refunds_usd",),
+}
+"""Monthly P&L cost stack; the costs add up to revenue minus profit."""
+
+PLOTLY_CONFIG = {"responsive": True, "displaylogo": False}
+MONEY_AXIS = {"tickformat": "$~s", "hoverformat": "$,.0f"}
+
+
+@dataclass(frozen=True)
+class RunTables:
+    """The recorded tables of one run (see the column contract in the model's recorder).
+
+    ``summary`` holds the run's key figures; ``meta`` the keys ``scenario``, ``strategy``,
+    ``seed``, ``days``, ``start_date`` and ``sellersim_version``.
+    """
+
+    daily: pd.DataFrame
+    products: pd.DataFrame
+    staff: pd.DataFrame
+    events: pd.DataFrame
+    summary: dict[str, Any]
+    meta: dict[str, Any]
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _x(dates: pd.Series) -> list[str]:
+    """Dates as ISO day strings, less than half the size of plotly's timestamps."""
+    return pd.to_datetime(dates).dt.strftime("%Y-%m-%d").tolist()
+
+
+def _day_date(daily: pd.DataFrame, day: int) -> pd.Timestamp:
+    """The calendar date of simulation day ``day``."""
+    return daily["date"].iloc[0] + pd.Timedelta(days=int(day) - int(daily["day"].iloc[0]))
+
+
+def _label(name: str) -> str:
+    """``"after_sales"`` -> ``"After sales"``."""
+    return name.replace("_", " ").capitalize()
+
+
+def _role_colors(daily: pd.DataFrame) -> dict[str, str]:
+    """One colour per role, in the order of the ``headcount_<role>`` columns; the founder in ink."""
+    roles = [c.removeprefix("headcount_") for c in daily.columns if c.startswith("headcount_")]
+    return {"founder": INK} | {role: PALETTE[i % len(PALETTE)] for i, role in enumerate(roles)}
+
+
+def _figure(
+    rows: int = 1,
+    secondary_row: int | None = None,
+    row_heights: list[float] | None = None,
+    height: int = 420,
+) -> go.Figure:
+    """An empty figure of ``rows`` stacked time charts sharing one date axis.
+
+    ``secondary_row`` (1-based) gets a second y axis on the right.
+    """
+    fig = make_subplots(
+        rows=rows,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.07,
+        row_heights=row_heights,
+        specs=[[{"secondary_y": row == secondary_row}] for row in range(1, rows + 1)],
+    )
+    fig.update_layout(template=TEMPLATE, height=height)
+    fig.update_xaxes(type="date", hoverformat="%a %d %b %Y")
+    fig.update_yaxes(showgrid=False, tickmode="auto", secondary_y=True)
+    return fig
+
+
+def _add_event_markers(fig: go.Figure, events: pd.DataFrame, rows: int = 1) -> None:
+    """Mark the run's events as dotted lines over every row and hoverable symbols on the first.
+
+    Lines and symbols sit on hidden 0-1 axes laid over each row, so they span the full height
+    whatever the data's range; one legend entry per kind toggles both. Call it last: later
+    ``update_yaxes`` calls without a row would reach the hidden axes too.
+    """
+    marked = events[events["kind"].isin(list(EVENT_STYLES))]
+    axis_numbers = [int(k.removeprefix("yaxis") or 1) for k in fig.layout.to_plotly_json() if k[:5] == "yaxis"]
+    next_axis = max(axis_numbers) + 1
+    for row in range(1, rows + 1):
+        subplot = fig.get_subplot(row, 1)
+        xref = subplot.xaxis.plotly_name.replace("axis", "")
+        overlay = f"y{next_axis}"
+        fig.layout[f"yaxis{next_axis}"] = {
+            "overlaying": subplot.yaxis.plotly_name.replace("axis", ""),
+            "range": [0, 1],
+            "visible": False,
+            "fixedrange": True,
+        }
+        next_axis += 1
+        for level, (kind, style) in enumerate(EVENT_STYLES.items()):
+            these = marked[marked["kind"] == kind]
+            if these.empty:
+                continue
+            dates = _x(these["date"])
+            fig.add_scatter(
+                x=[x for d in dates for x in (d, d, None)],
+                y=[0, 1, None] * len(dates),
+                mode="lines",
+                line={"color": style.color, "width": 1, "dash": "dot"},
+                opacity=0.45,
+                hoverinfo="skip",
+                legendgroup=kind,
+                showlegend=False,
+                xaxis=xref,
+                yaxis=overlay,
+            )
+            if row > 1:
+                continue
+            hover = [
+                f"<b>{style.label}</b> day {day}: {html.escape(str(detail), quote=False)}"
+                for day, detail in zip(these["day"], these["detail"], strict=True)
+            ]
+            fig.add_scatter(
+                x=dates,
+                y=[0.98 - 0.045 * level] * len(dates),
+                mode="markers",
+                marker={"color": style.color, "symbol": style.symbol, "size": 8, "line": {"width": 1}},
+                name=style.label,
+                legendgroup=kind,
+                text=hover,
+                hovertemplate="%{text}<extra></extra>",
+                cliponaxis=False,
+                xaxis=xref,
+                yaxis=overlay,
+            )
+
+
+# ---------------------------------------------------------------- charts
+
+
+def _cash_chart(t: RunTables) -> go.Figure:
+    """Bank cash, Amazon balance and their sum; the failure day marked."""
+    d = t.daily
+    x = _x(d["date"])
+    fig = _figure()
+    fig.add_scatter(x=x, y=d["cash_usd"], name="Bank cash", line={"width": 2.2})
+    fig.add_scatter(x=x, y=d["amazon_balance_usd"], name="Amazon balance")
+    fig.add_scatter(
+        x=x,
+        y=d["cash_usd"] + d["amazon_balance_usd"],
+        name="Cash + Amazon balance",
+        line={"dash": "dot", "color": "#6b7280"},
+    )
+    fig.add_hline(y=0, line={"color": BAD, "width": 1}, row=1, col=1)
+    fig.update_yaxes(rangemode="normal", **MONEY_AXIS)
+    failure_day = t.summary.get("failure_day")
+    if failure_day is not None:
+        day = _day_date(d, failure_day).strftime("%Y-%m-%d")
+        fig.add_vline(x=day, line={"color": BAD, "width": 2, "dash": "dash"}, row=1, col=1)
+        fig.add_annotation(
+            x=day,
+            y=0.5,
+            yref="paper",
+            text=f"Failed day {failure_day}: {html.escape(str(t.summary.get('failure_cause')))}",
+            showarrow=False,
+            xanchor="right",
+            xshift=-6,
+            font={"color": BAD},
+            bgcolor="rgba(255,255,255,0.85)",
+        )
+    _add_event_markers(fig, t.events)
+    return fig
+
+
+def _pnl_chart(t: RunTables) -> go.Figure:
+    """Calendar-month revenue up, costs stacked down, and profit."""
+    columns = ["revenue_usd", "profit_usd", *(c for cs in COST_GROUPS.values() for c in cs)]
+    monthly = t.daily.set_index("date")[columns].resample("MS").sum()
+    x = _x(monthly.index.to_series() + pd.Timedelta(days=14))  # bars centred on their month
+    fig = _figure(height=460)
+    fig.add_bar(x=x, y=monthly["revenue_usd"], name="Revenue", marker_color="#4C78A8")
+    for i, (name, cols) in enumerate(COST_GROUPS.items()):
+        fig.add_bar(x=x, y=-monthly[list(cols)].sum(axis=1), name=name, marker_color=PALETTE[i + 1])
+    fig.add_scatter(x=x, y=monthly["profit_usd"], name="Profit", mode="lines+markers", line={"color": INK, "width": 2})
+    fig.update_layout(barmode="relative", bargap=0.15)
+    fig.update_xaxes(hoverformat="%b %Y")
+    fig.update_yaxes(rangemode="normal", **MONEY_AXIS)
+    _add_event_markers(fig, t.events)
+    return fig
+
+
+def _product_revenue_chart(t: RunTables) -> go.Figure:
+    """Each product's revenue per day, averaged over 7-day buckets, stacked."""
+    p, d = t.products, t.daily
+    bucket_days = d.groupby(d["day"] // 7).size()
+    weekly = p.groupby([p["day"] // 7, "product_id"])["revenue_usd"].sum().unstack().div(bucket_days, axis=0)
+    weekly = weekly.dropna(how="all")
+    names = p.drop_duplicates("product_id").set_index("product_id")["name"]
+    x = _x(pd.Series(_day_date(d, 0) + pd.to_timedelta(weekly.index * 7, unit="D")))
+    fig = _figure(height=520)
+    for i, product_id in enumerate(weekly.columns):
+        fig.add_scatter(
+            x=x,
+            y=weekly[product_id],
+            name=str(names[product_id]),
+            stackgroup="products",
+            mode="lines",
+            line={"width": 0.5, "color": PALETTE[i % len(PALETTE)]},
+        )
+    fig.update_layout(hovermode="closest", legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top"})
+    fig.update_xaxes(hoverformat="week of %d %b %Y")
+    fig.update_yaxes(title_text="revenue per day", **MONEY_AXIS)
+    _add_event_markers(fig, t.events)
+    return fig
+
+
+def _person_spans(staff: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
+    """One row per person: name, role, first and last day employed, and a unique label."""
+    spans = staff.groupby("person_id").agg(
+        name=("name", "first"), role=("role", "first"), start=("date", "min"), last=("date", "max")
+    )
+    spans["end"] = (spans["last"] + pd.Timedelta(days=7)).clip(upper=end)
+    duplicate = spans["name"].duplicated(keep=False)
+    spans["label"] = spans["name"].where(~duplicate, spans["name"] + " #" + spans.index.astype(str))
+    return spans.sort_values(["start", "label"])
+
+
+def _staff_chart(t: RunTables) -> go.Figure:
+    """Headcount by role (stacked), and a bar per person from first to last week employed."""
+    d = t.daily
+    x = _x(d["date"])
+    colors = _role_colors(d)
+    people = _person_spans(t.staff, end=d["date"].iloc[-1] + pd.Timedelta(days=1))
+    fig = _figure(rows=2, row_heights=[0.45, 0.55], height=360 + 20 * len(people))
+    staffed = [r for r in colors if f"headcount_{r}" in d and d[f"headcount_{r}"].fillna(0).gt(0).any()]
+    for role in staffed:
+        fig.add_scatter(
+            x=x,
+            y=d[f"headcount_{role}"],
+            name=_label(role),
+            legendgroup=role,
+            stackgroup="roles",
+            mode="lines",
+            line={"width": 0.5, "color": colors[role]},
+            row=1,
+            col=1,
+        )
+    fig.add_scatter(x=x, y=d["headcount"], name="Employees", line={"color": INK, "width": 1.5}, row=1, col=1)
+    for role, group in people.groupby("role", sort=False):
+        title = _label(str(role))
+        fig.add_bar(
+            orientation="h",
+            base=_x(group["start"]),
+            x=(group["end"] - group["start"]).dt.total_seconds() * 1000,
+            y=group["label"],
+            name=title,
+            legendgroup=str(role),
+            showlegend=role not in staffed,
+            marker_color=colors.get(str(role), "#9ca3af"),
+            customdata=list(zip(_x(group["start"]), _x(group["end"]), strict=True)),
+            hovertemplate=f"%{{y}} ({title})<br>%{{customdata[0]}} to %{{customdata[1]}}<extra></extra>",
+            row=2,
+            col=1,
+        )
+    fig.update_layout(hovermode="closest", barmode="overlay")
+    fig.update_yaxes(title_text="employees", rangemode="tozero", hoverformat=".0f", row=1, col=1)
+    fig.update_yaxes(autorange="reversed", type="category", row=2, col=1)
+    _add_event_markers(fig, t.events, rows=2)
+    return fig
+
+
+def _founder_chart(t: RunTables) -> go.Figure:
+    """The founder's weekly hours worked, load (demanded / normal hours) and fatigue."""
+    f = t.staff[t.staff["role"] == "founder"].sort_values("week")
+    x = _x(f["date"])
+    fig = _figure(secondary_row=1)
+    fig.add_bar(x=x, y=f["hours_worked"], name="Hours worked", marker_color="#9ecae9", secondary_y=False)
+    fig.add_scatter(x=x, y=f["load"], name="Load", line={"color": BAD, "width": 2}, secondary_y=True)
+    fig.add_scatter(x=x, y=f["fatigue"], name="Fatigue", line={"color": "#B279A2", "dash": "dot"}, secondary_y=True)
+    fig.add_hline(y=1, line={"color": BAD, "width": 1, "dash": "dash"}, secondary_y=True, row=1, col=1)
+    fig.add_annotation(
+        x=0, xref="paper", xanchor="left", y=1, yref="y2", yanchor="bottom", text="load 1.0",
+        showarrow=False, font={"color": BAD},
+    )  # fmt: skip
+    fig.update_layout(bargap=0.1)
+    fig.update_xaxes(hoverformat="week of %d %b %Y")
+    fig.update_yaxes(title_text="hours / week", hoverformat=".0f", secondary_y=False)
+    fig.update_yaxes(title_text="load, fatigue", hoverformat=".2f", secondary_y=True)
+    _add_event_markers(fig, t.events)
+    return fig
+
+
+def _service_chart(t: RunTables) -> go.Figure:
+    """Service level per work domain, and each domain's backlog hours stacked."""
+    d = t.daily
+    x = _x(d["date"])
+    domains = [c.removeprefix("service_") for c in d.columns if c.startswith("service_")]
+    fig = _figure(rows=2, row_heights=[0.6, 0.4], height=640)
+    for i, domain in enumerate(domains):
+        color = PALETTE[i % len(PALETTE)]
+        fig.add_scatter(
+            x=x,
+            y=d[f"service_{domain}"],
+            name=_label(domain),
+            legendgroup=domain,
+            line={"color": color, "width": 1.5},
+            row=1,
+            col=1,
+        )
+        fig.add_scatter(
+            x=x,
+            y=d[f"backlog_{domain}_hours"],
+            name=_label(domain),
+            legendgroup=domain,
+            showlegend=False,
+            stackgroup="backlog",
+            mode="lines",
+            line={"color": color, "width": 0.5},
+            row=2,
+            col=1,
+        )
+    fig.update_yaxes(title_text="service level", tickformat=".0%", range=[0, 1.05], row=1, col=1)
+    fig.update_yaxes(title_text="backlog hours", hoverformat=",.0f", row=2, col=1)
+    _add_event_markers(fig, t.events, rows=2)
+    return fig
+
+
+def _inventory_chart(t: RunTables) -> go.Figure:
+    """Sellable and inbound units; products out of stock and lost sales per day."""
+    d = t.daily
+    x = _x(d["date"])
+    fig = _figure(rows=2, secondary_row=2, row_heights=[0.6, 0.4], height=600)
+    fig.add_scatter(
+        x=x, y=d["inventory_units"], name="Sellable units", fill="tozeroy", line={"width": 1.5}, row=1, col=1
+    )
+    fig.add_scatter(x=x, y=d["inbound_units"], name="Inbound units", line={"width": 1.5}, row=1, col=1)
+    fig.add_bar(
+        x=x,
+        y=d["stockout_products"],
+        name="Products out of stock",
+        marker_color=BAD,
+        opacity=0.6,
+        row=2,
+        col=1,
+    )
+    fig.add_scatter(
+        x=x,
+        y=d["lost_sales_units"],
+        name="Lost sales (units/day)",
+        line={"color": "#F58518", "width": 1.2},
+        row=2,
+        col=1,
+        secondary_y=True,
+    )
+    fig.update_layout(bargap=0)
+    fig.update_yaxes(title_text="units", hoverformat=",.0f", row=1, col=1)
+    fig.update_yaxes(title_text="products out", hoverformat=".0f", row=2, col=1, secondary_y=False)
+    fig.update_yaxes(title_text="lost units", hoverformat=",.0f", row=2, col=1, secondary_y=True)
+    _add_event_markers(fig, t.events, rows=2)
+    return fig
+
+
+def _ads_chart(t: RunTables) -> go.Figure:
+    """Daily ad spend, and 30-day ACoS (spend / ad sales) and TACoS (spend / all revenue)."""
+    d = t.daily
+    x = _x(d["date"])
+    spend = d["ad_spend_usd"].rolling(30, min_periods=1).sum()
+    ad_sales = d["ad_sales_usd"].rolling(30, min_periods=1).sum()
+    revenue = d["revenue_usd"].rolling(30, min_periods=1).sum()
+    fig = _figure(secondary_row=1)
+    fig.add_bar(x=x, y=d["ad_spend_usd"], name="Ad spend", marker_color="#F58518", opacity=0.55, secondary_y=False)
+    fig.add_scatter(
+        x=x,
+        y=spend / ad_sales.where(ad_sales > 0),
+        name="ACoS (30 d)",
+        line={"color": "#4C78A8"},
+        secondary_y=True,
+    )
+    fig.add_scatter(
+        x=x, y=spend / revenue.where(revenue > 0), name="TACoS (30 d)", line={"color": INK}, secondary_y=True
+    )
+    fig.update_layout(bargap=0)
+    fig.update_yaxes(title_text="ad spend per day", secondary_y=False, **MONEY_AXIS)
+    fig.update_yaxes(title_text="ACoS, TACoS", tickformat=".0%", secondary_y=True)
+    _add_event_markers(fig, t.events)
+    return fig
+
+
+@dataclass(frozen=True)
+class _Chart:
+    """One section of the report."""
+
+    key: str
+    title: str
+    note: str
+    draw: Callable[[RunTables], go.Figure]
+
+
+CHARTS: tuple[_Chart, ...] = (
+    _Chart("cash", "Cash", "Bank cash and the balance Amazon holds until payout.", _cash_chart),
+    _Chart(
+        "pnl",
+        "Monthly P&L",
+        "Revenue above zero, costs stacked below (Amazon fees: referral, FBA, storage, aged and"
+        " low-inventory, placement), profit as the line. Accrual basis, calendar months.",
+        _pnl_chart,
+    ),
+    _Chart("products", "Revenue by product", "Revenue per day, 7-day averages, stacked.", _product_revenue_chart),
+    _Chart("staff", "Staff", "Employees by role, and each person's time at the company.", _staff_chart),
+    _Chart(
+        "founder",
+        "Founder",
+        "Hours worked per week; load is demanded hours over normal hours, above 1.0 is overload.",
+        _founder_chart,
+    ),
+    _Chart("service", "Service levels", "Share of each domain's work done, and its backlog.", _service_chart),
+    _Chart(
+        "inventory",
+        "Inventory and stock-outs",
+        "Units at Amazon and on the way; products out of stock and the sales lost.",
+        _inventory_chart,
+    ),
+    _Chart("ads", "Advertising", "Daily ad spend; ACoS and TACoS over rolling 30 days.", _ads_chart),
+)
+
+
+# ---------------------------------------------------------------- page
+
+
+def _money(value: float) -> str:
+    """``-1234.5`` -> ``"-$1,235"``."""
+    return f"-${-value:,.0f}" if value < 0 else f"${value:,.0f}"
+
+
+def _header(t: RunTables) -> str:
+    """The title, run parameters, outcome, key figures and hires."""
+    s, m = t.summary, t.meta
+    esc = html.escape
+    if s["survived"]:
+        outcome = f'<div class="outcome ok">Survived all {m.get("days", len(t.daily)):,} days</div>'
+    else:
+        day = s["failure_day"]
+        outcome = (
+            f'<div class="outcome failed">Failed on day {day} ({_day_date(t.daily, day):%Y-%m-%d}):'
+            f" {esc(str(s['failure_cause']))}</div>"
+        )
+    start = pd.Timestamp(m.get("start_date", t.daily["date"].iloc[0]))
+    months = s["months_to_first_profitable_month"]
+    figures = {
+        "Final cash": _money(s["final_cash_usd"]),
+        "Cumulative profit": _money(s["cumulative_profit_usd"]),
+        "Peak monthly revenue": _money(s["peak_monthly_revenue_usd"]),
+        "Months to first profitable month": "never" if months is None else str(months),
+        "Hires": str(len(s["hires"])),
+        "Quits": str(s["quits"]),
+        "Peak headcount": str(s["peak_headcount"]),
+        "Products live": str(s["products_live"]),
+        "Stock-out days": f"{s['stockout_days']:,}",
+        "Lost sales": f"{s['lost_sales_units']:,.0f} units",
+        "Founder overload weeks": str(s["founder_overload_weeks"]),
+    }
+    tiles = "".join(f"<div><dt>{k}</dt><dd>{v}</dd></div>" for k, v in figures.items())
+    hires = "".join(
+        f"<tr><td>{esc(_label(h['role']))}</td><td>{pd.Timestamp(h['date']):%Y-%m-%d}</td>"
+        f"<td>{h['day']}</td><td>{_money(h['monthly_revenue_usd'])}</td></tr>"
+        for h in s["hires"]
+    )
+    hires_table = (
+        '<table class="hires"><caption>Hires</caption><tr><th>Role</th><th>Date</th><th>Day</th>'
+        f"<th>Monthly revenue at hire</th></tr>{hires}</table>"
+        if hires
+        else '<p class="note">No hires.</p>'
+    )
+    return (
+        f"<header><h1>{esc(str(m.get('strategy', '?')))}</h1>"
+        f'<p class="sub">Scenario {esc(str(m.get("scenario", "?")))} · seed {esc(str(m.get("seed", "?")))}'
+        f" · {m.get('days', len(t.daily)):,}-day horizon from {start:%Y-%m-%d}"
+        f" · sellersim {esc(str(m.get('sellersim_version', '?')))}</p>"
+        f'{outcome}<dl class="kpis">{tiles}</dl>{hires_table}</header>'
+    )
+
+
+def _section(chart: _Chart, tables: RunTables) -> str:
+    """One chart's section: title, note and the figure's div and script."""
+    fig = chart.draw(tables)
+    div = fig.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        div_id=f"fig-{chart.key}",
+        config=PLOTLY_CONFIG,
+        default_height=f"{fig.layout.height}px",
+    )
+    return f'<section id="{chart.key}"><h2>{chart.title}</h2><p class="note">{chart.note}</p>{div}</section>'
+
+
+def build_run_report(tables: RunTables) -> str:
+    """The report of one run as a self-contained HTML page."""
+    title = f"SellerSim: {tables.meta.get('strategy', '?')} on {tables.meta.get('scenario', '?')}"
+    nav = "".join(f'<a href="#{c.key}">{c.title}</a>' for c in CHARTS)
+    sections = "\n".join(_section(chart, tables) for chart in CHARTS)
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title><style>{PAGE_CSS}</style>"
+        f'<script type="text/javascript">{get_plotlyjs()}</script></head>\n'
+        f"<body><main>{_header(tables)}<nav>{nav}</nav>\n{sections}\n"
+        f"<footer>SellerSim {html.escape(str(tables.meta.get('sellersim_version', '')))}"
+        " run report</footer></main></body></html>\n"
+    )
+
+
+def write_run_report(tables: RunTables, path: Path) -> Path:
+    """Write the report of one run to ``path`` (parents created) and return the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(build_run_report(tables), encoding="utf-8")
+    return path

@@ -1,0 +1,102 @@
+"""Shared look of SellerSim reports: chart template, colours, event markers and page CSS."""
+
+from __future__ import annotations
+
+from typing import Final, NamedTuple
+
+import plotly.graph_objects as go
+
+PALETTE: Final[tuple[str, ...]] = (
+    "#4C78A8",
+    "#F58518",
+    "#54A24B",
+    "#E45756",
+    "#72B7B2",
+    "#B279A2",
+    "#EECA3B",
+    "#FF9DA6",
+    "#9D755D",
+    "#BAB0AC",
+    "#2F4B7C",
+    "#A05195",
+)
+"""Qualitative colours, cycled for roles, domains and products."""
+
+INK: Final = "#1f2937"
+MUTED: Final = "#6b7280"
+GRID: Final = "#e5e7eb"
+GOOD: Final = "#15803d"
+BAD: Final = "#b91c1c"
+
+TEMPLATE: Final = go.layout.Template(
+    layout={
+        "font": {
+            "family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
+            "size": 12,
+            "color": INK,
+        },
+        "colorway": list(PALETTE),
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "margin": {"l": 64, "r": 24, "t": 36, "b": 40},
+        "hovermode": "x unified",
+        "hoverlabel": {"font": {"size": 12}, "namelength": -1},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0, "font": {"size": 11}},
+        "xaxis": {"gridcolor": GRID, "linecolor": "#9ca3af", "zeroline": False, "ticks": "outside"},
+        "yaxis": {
+            "gridcolor": GRID,
+            "linecolor": "#9ca3af",
+            "zerolinecolor": "#9ca3af",
+            "rangemode": "tozero",
+            "automargin": True,
+        },
+    }
+)
+"""A small template: plotly's built-in ones add ~10 kB of unused styling to every figure."""
+
+
+class EventStyle(NamedTuple):
+    """How one kind of run event is drawn on a time axis."""
+
+    label: str
+    color: str
+    symbol: str
+
+
+EVENT_STYLES: Final[dict[str, EventStyle]] = {
+    "launch": EventStyle("Launch", "#16a34a", "triangle-up"),
+    "hire": EventStyle("Hire", "#2563eb", "circle"),
+    "quit": EventStyle("Quit", "#dc2626", "x"),
+    "suspension": EventStyle("Suspension", "#d97706", "diamond"),
+    "reinstated": EventStyle("Reinstated", "#0d9488", "diamond-open"),
+    "failure": EventStyle("Failure", "#111827", "star"),
+}
+"""Event kinds marked on every chart's time axis, top to bottom."""
+
+PAGE_CSS: Final = f"""
+* {{ box-sizing: border-box; }}
+body {{ margin: 0; background: #f3f4f6; color: {INK};
+  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }}
+main {{ max-width: 1280px; margin: 0 auto; padding: 24px 24px 48px; }}
+header, section {{ background: white; border: 1px solid {GRID}; border-radius: 8px;
+  padding: 20px 24px; margin-bottom: 20px; }}
+h1 {{ font-size: 24px; margin: 0 0 4px; }}
+h2 {{ font-size: 17px; margin: 0 0 2px; }}
+.sub, .note {{ color: {MUTED}; margin: 0 0 12px; }}
+header .note {{ margin: 14px 0 0; }}
+.outcome {{ display: inline-block; font-weight: 600; padding: 6px 12px; border-radius: 6px;
+  margin: 4px 0 16px; }}
+.outcome.ok {{ background: #dcfce7; color: {GOOD}; }}
+.outcome.failed {{ background: #fee2e2; color: {BAD}; }}
+.kpis {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 10px; margin: 0; }}
+.kpis div {{ background: #f9fafb; border: 1px solid {GRID}; border-radius: 6px; padding: 8px 12px; }}
+.kpis dt {{ color: {MUTED}; font-size: 12px; }}
+.kpis dd {{ margin: 2px 0 0; font-size: 18px; font-weight: 600; font-variant-numeric: tabular-nums; }}
+.hires {{ margin-top: 16px; border-collapse: collapse; font-variant-numeric: tabular-nums; }}
+.hires caption {{ text-align: left; font-weight: 600; padding-bottom: 4px; }}
+.hires th, .hires td {{ text-align: left; padding: 3px 16px 3px 0; border-bottom: 1px solid {GRID}; }}
+.hires th {{ color: {MUTED}; font-weight: 500; }}
+nav {{ margin: -8px 0 20px; font-size: 13px; }}
+nav a {{ color: #2563eb; text-decoration: none; margin-right: 14px; white-space: nowrap; }}
+footer {{ color: {MUTED}; font-size: 12px; text-align: center; }}
+"""

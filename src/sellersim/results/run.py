@@ -1,0 +1,79 @@
+"""The result of one run: its tables, key figures, and the run folder they are written to."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sellersim.report.run_report import RunTables, write_run_report
+from sellersim.scenario.loader import dump_resolved
+from sellersim.scenario.schema import Scenario
+
+TABLES = ("daily", "products", "staff", "events", "ledger")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Everything one run produced; DataFrames are the Python API, :meth:`write` the run folder."""
+
+    scenario: Scenario
+    daily: pd.DataFrame
+    products: pd.DataFrame
+    staff: pd.DataFrame
+    events: pd.DataFrame
+    ledger: pd.DataFrame
+    summary: dict[str, Any]
+    meta: dict[str, Any]
+
+    def write(self, out_dir: str | Path, report: bool = True) -> Path:
+        """Write the Parquet tables, ``summary.json``, ``scenario.yaml`` and ``report.html``."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        for name in TABLES:
+            getattr(self, name).to_parquet(out / f"{name}.parquet", index=False)
+        (out / "summary.json").write_text(json.dumps({**self.meta, **self.summary}, indent=2) + "\n")
+        (out / "scenario.yaml").write_text(dump_resolved(self.scenario))
+        if report:
+            write_run_report(self.tables(), out / "report.html")
+        return out
+
+    def tables(self) -> RunTables:
+        """The tables the report draws from."""
+        return RunTables(
+            daily=self.daily,
+            products=self.products,
+            staff=self.staff,
+            events=self.events,
+            summary=self.summary,
+            meta=self.meta,
+        )
+
+    def summary_text(self) -> str:
+        """A short plain-text summary for the terminal."""
+        s, m = self.summary, self.meta
+        status = (
+            f"survived {s['days_simulated']} days"
+            if s["survived"]
+            else f"FAILED on day {s['failure_day']} ({s['failure_cause']})"
+        )
+        first_profit = s["months_to_first_profitable_month"]
+        lines = [
+            f"{m['strategy']} (seed {m['seed']}): {status}",
+            f"  final cash            ${s['final_cash_usd']:>12,.0f}",
+            f"  cumulative profit     ${s['cumulative_profit_usd']:>12,.0f}",
+            f"  peak monthly revenue  ${s['peak_monthly_revenue_usd']:>12,.0f}",
+            f"  first profitable month {'never' if first_profit is None else f'month {first_profit}':>12}",
+            f"  products launched / live  {s['products_launched']} / {s['products_live']}",
+            f"  stock-out product-days    {s['stockout_days']:,}   lost sales {s['lost_sales_units']:,} units",
+            f"  founder overload weeks    {s['founder_overload_weeks']}",
+            f"  hires                     {len(s['hires'])} (quits {s['quits']}, peak headcount {s['peak_headcount']})",
+        ]
+        lines += [
+            f"    day {h['day']:>4} ({h['date']}): {h['role']} at ${h['monthly_revenue_usd']:,.0f}/month revenue"
+            for h in s["hires"]
+        ]
+        return "\n".join(lines)

@@ -1,0 +1,59 @@
+"""Key figures of one run, computed from its tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+OVERLOAD_LOAD = 1.1  # founder weeks above this demanded/normal hours count as overloaded
+
+
+def summarize(daily: pd.DataFrame, events: pd.DataFrame, staff: pd.DataFrame, horizon_days: int) -> dict[str, Any]:
+    """Survival, cash, profit, growth, hiring and strain figures of a run."""
+    failure = events[events["kind"] == "failure"]
+    monthly = daily.set_index("date")[["revenue_usd", "profit_usd"]].resample("MS").sum()
+    profitable = np.flatnonzero(monthly["profit_usd"].to_numpy() > 0)
+    hires = events[events["kind"] == "hire"]
+    founder = staff[staff["role"] == "founder"]
+    last = daily.iloc[-1]
+    return {
+        "survived": failure.empty,
+        "days_simulated": len(daily),
+        "horizon_days": horizon_days,
+        "failure_day": None if failure.empty else int(failure["day"].iloc[0]),
+        "failure_cause": None if failure.empty else str(failure["detail"].iloc[0]),
+        "final_cash_usd": round(float(last["cash_usd"]), 2),
+        "final_amazon_balance_usd": round(float(last["amazon_balance_usd"]), 2),
+        "cumulative_revenue_usd": round(float(daily["revenue_usd"].sum()), 2),
+        "cumulative_profit_usd": round(float(daily["profit_usd"].sum()), 2),
+        "peak_monthly_revenue_usd": round(float(monthly["revenue_usd"].max()), 2),
+        "final_monthly_revenue_usd": round(float(daily["revenue_usd"].tail(30).sum()), 2),
+        "months_to_first_profitable_month": int(profitable[0]) + 1 if len(profitable) else None,
+        "hires": [
+            {
+                "role": str(h.role),
+                "day": int(h.day),
+                "date": pd.Timestamp(h.date).date().isoformat(),
+                "monthly_revenue_usd": round(float(h.amount_usd), 2),
+            }
+            for h in hires.itertuples()
+        ],
+        "quits": int((events["kind"] == "quit").sum()),
+        "peak_headcount": int(daily["headcount"].max()),
+        "final_headcount": int(last["headcount"]),
+        "products_launched": int((events["kind"] == "launch").sum()),
+        "products_live": int(last["live_products"]),
+        "stockout_days": int(daily["stockout_products"].sum()),
+        "lost_sales_units": int(daily["lost_sales_units"].sum()),
+        "founder_overload_weeks": int((founder["load"] > OVERLOAD_LOAD).sum()),
+        "suspensions": int((events["kind"] == "suspension").sum()),
+        "total_ad_spend_usd": round(float(daily["ad_spend_usd"].sum()), 2),
+        "tacos": _ratio(daily["ad_spend_usd"].sum(), daily["revenue_usd"].sum()),
+        "acos": _ratio(daily["ad_spend_usd"].sum(), daily["ad_sales_usd"].sum()),
+    }
+
+
+def _ratio(a: float, b: float) -> float | None:
+    return round(float(a / b), 4) if b > 0 else None

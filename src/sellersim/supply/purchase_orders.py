@@ -1,0 +1,209 @@
+"""Purchase orders from a Chinese factory to sellable stock at FBA, as SimPy processes.
+
+A purchase order runs: deposit paid at order -> production (random length,
+stopped by the Chinese New Year shutdown) -> balance paid before shipment (the
+factory waits for it) -> sea or air freight -> customs duty -> FBA receiving
+(slower in Q4) -> sellable. Procurement work shortens and steadies production;
+logistics work avoids freight and receiving problems; finance work claims
+reimbursement for units Amazon loses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+from sellersim.calendar import SimCalendar
+from sellersim.domains import DOMAIN_INDEX
+from sellersim.market.catalog import AWAITING, Catalog
+from sellersim.money.ledger import AMAZON, BANK, Ledger
+from sellersim.results.events import EventLog
+from sellersim.scenario.schema import Supply, Triangular
+from sellersim.streams import RandomStreams
+
+_CBM_PER_CUFT = 0.0283168
+_KG_PER_LB = 0.453592
+_PROCUREMENT, _LOGISTICS, _FINANCE = (DOMAIN_INDEX[d] for d in ("procurement", "logistics", "finance"))
+
+
+def _triangular(rng: np.random.Generator, t: Triangular) -> float:
+    return float(rng.triangular(t.low, t.mode, t.high)) if t.high > t.low else float(t.mode)
+
+
+@dataclass
+class PurchaseOrder:
+    """One order of ``units`` of one product; ``stage`` follows it to FBA."""
+
+    id: int
+    product: int
+    units: int
+    freight: str
+    fob_usd: float
+    placed_day: int
+    stage: str = "production"
+    days: dict[str, int] = field(default_factory=dict)  # day each stage began
+
+
+class SupplyChain:
+    """Places purchase orders and carries them through production, freight and receiving."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        cfg: Supply,
+        catalog: Catalog,
+        ledger: Ledger,
+        calendar: SimCalendar,
+        streams: RandomStreams,
+        events: EventLog,
+        service: Callable[[], np.ndarray],
+        cash_floor_usd: float,
+        payment_buffer_usd: float,
+        placement_usd_per_unit: float,
+        on_launch: Callable[[int, int], None],
+    ) -> None:
+        self.env = env
+        self.cfg = cfg
+        self.catalog = catalog
+        self.ledger = ledger
+        self.calendar = calendar
+        self.events = events
+        self.service = service
+        self.cash_floor_usd = cash_floor_usd
+        self.payment_buffer_usd = payment_buffer_usd
+        self.placement_usd_per_unit = placement_usd_per_unit
+        self.on_launch = on_launch
+        self._production = streams["production"]
+        self._freight = streams["freight"]
+        self._receiving = streams["receiving"]
+        self._warehouse = streams["warehouse"]
+        self.placed = 0
+        self.open: list[PurchaseOrder] = []  # not yet arrived
+
+    # --- figures other parts read -------------------------------------------------
+
+    @property
+    def open_orders(self) -> int:
+        """Orders still at the factory (procurement follows them up)."""
+        return sum(po.stage in ("production", "awaiting_balance") for po in self.open)
+
+    @property
+    def shipments(self) -> int:
+        """Orders on the water, in the air or being received (logistics follows them)."""
+        return sum(po.stage in ("in_transit", "receiving") for po in self.open)
+
+    @property
+    def committed_usd(self) -> float:
+        """Payments still due on open orders: balances, freight and duty."""
+        cfg, due = self.cfg, 0.0
+        for po in self.open:
+            if po.stage in ("production", "awaiting_balance"):
+                due += (1 - cfg.deposit_share) * po.units * po.fob_usd + self._freight_total(po)
+            if po.stage in ("production", "awaiting_balance", "in_transit"):
+                due += cfg.duty_rate * po.units * po.fob_usd
+        return due
+
+    def spendable_usd(self) -> float:
+        """Cash free for new orders as the company sees it: cash less known commitments.
+
+        Bookkeeping is finance work: when it is not done, part of what is owed is overlooked.
+        """
+        seen = 0.5 + 0.5 * self.service()[_FINANCE]
+        return self.ledger.cash_usd - self.cash_floor_usd - seen * self.committed_usd
+
+    def freight_usd_per_unit(self, weight_lb: float, cuft: float, mode: str) -> float:
+        """Freight cost per unit by sea (per CBM) or air (per chargeable kg, actual or volumetric)."""
+        cfg = self.cfg
+        if mode == "sea":
+            return cuft * _CBM_PER_CUFT * cfg.sea_usd_per_cbm
+        return max(weight_lb * _KG_PER_LB, cuft * cfg.air_volumetric_kg_per_cuft) * cfg.air_usd_per_kg
+
+    def landed_usd_per_unit(self, product: int, mode: str) -> float:
+        """Factory cost, freight and duty per unit (fixed shipment costs left out), before negotiation."""
+        cat = self.catalog
+        freight = self.freight_usd_per_unit(cat.weight_lb[product], cat.cuft[product], mode)
+        return cat.fob_usd[product] * (1 + self.cfg.duty_rate) + freight
+
+    def _freight_total(self, po: PurchaseOrder) -> float:
+        cat = self.catalog
+        per_unit = self.freight_usd_per_unit(cat.weight_lb[po.product], cat.cuft[po.product], po.freight)
+        return per_unit * po.units + self.cfg.shipment_fixed_usd
+
+    # --- placing and running orders -----------------------------------------------
+
+    def place(self, day: int, product: int, units: int, freight: str) -> PurchaseOrder:
+        """Pay the deposit and start the order's process."""
+        cat = self.catalog
+        markup = 1 + self.cfg.unit_cost_markup_untended * (1 - self.service()[_PROCUREMENT])
+        po = PurchaseOrder(self.placed, product, int(units), freight, cat.fob_usd[product] * markup, day)
+        self.placed += 1
+        self.open.append(po)
+        cat.inbound[product] += po.units
+        cat.ordered[product] += po.units
+        deposit = self.cfg.deposit_share * po.units * po.fob_usd
+        self.ledger.post(day, BANK, "product_cost", -deposit, product)
+        self.events.add(
+            day,
+            "purchase_order",
+            product_id=product,
+            detail=f"PO {po.id}: {po.units} units of {cat.names[product]} by {freight}",
+            amount_usd=po.units * po.fob_usd,
+        )
+        self.env.process(self._run(po))
+        return po
+
+    def _run(self, po: PurchaseOrder) -> Generator[simpy.Event, None, None]:
+        cfg, env, cat = self.cfg, self.env, self.catalog
+        service = self.service()
+        po.days["production"] = int(env.now)
+        work_days = _triangular(self._production, cfg.production_days) + (
+            cfg.production_extra_days_untended * (1 - service[_PROCUREMENT]) * self._production.random()
+        )
+        yield env.timeout(self.calendar.production_end(int(env.now), work_days) - env.now)
+
+        po.stage = "awaiting_balance"
+        po.days["awaiting_balance"] = int(env.now)
+        balance = (1 - cfg.deposit_share) * po.units * po.fob_usd
+        freight = self._freight_total(po)
+        while self.ledger.cash_usd - balance - freight < self.cash_floor_usd + self.payment_buffer_usd:
+            yield env.timeout(1)  # the factory holds the goods until paid
+        day = int(env.now)
+        self.ledger.post(day, BANK, "product_cost", -balance, po.product)
+        self.ledger.post(day, BANK, "freight", -freight, po.product)
+        po.stage = "in_transit"
+        po.days["in_transit"] = day
+        self.events.add(day, "shipped", product_id=po.product, detail=f"PO {po.id} shipped by {po.freight}")
+
+        service = self.service()
+        transit = _triangular(self._freight, cfg.sea_transit_days if po.freight == "sea" else cfg.air_transit_days)
+        if self._freight.random() < cfg.logistics_problem_chance_untended * (1 - service[_LOGISTICS]):
+            transit += _triangular(self._freight, cfg.logistics_problem_delay_days)
+        yield env.timeout(round(transit))
+        self.ledger.post(int(env.now), BANK, "duty", -cfg.duty_rate * po.units * po.fob_usd, po.product)
+
+        po.stage = "receiving"
+        po.days["receiving"] = int(env.now)
+        receiving = _triangular(self._receiving, cfg.receiving_days)
+        if self.calendar.is_q4(int(env.now)):
+            receiving += _triangular(self._receiving, cfg.receiving_q4_extra_days)
+        yield env.timeout(max(1, round(receiving)))
+
+        day = int(env.now)
+        po.stage = "arrived"
+        po.days["arrived"] = day
+        self.open.remove(po)
+        lost = int(self._warehouse.binomial(po.units, cfg.warehouse_loss_share))
+        landed = po.fob_usd * (1 + cfg.duty_rate) + freight / po.units
+        cat.inbound[po.product] -= po.units
+        cat.received[po.product] += po.units
+        cat.warehouse_lost[po.product] += lost
+        cat.receive(po.product, po.units - lost, day, landed)
+        self.ledger.post(day, AMAZON, "placement_fee", -self.placement_usd_per_unit * po.units, po.product)
+        if lost and self._warehouse.random() < self.service()[_FINANCE]:
+            self.ledger.post(day, AMAZON, "reimbursement", lost * landed, po.product)
+        self.events.add(day, "arrived", product_id=po.product, detail=f"PO {po.id}: {po.units - lost} units sellable")
+        if cat.status[po.product] == AWAITING:
+            self.on_launch(po.product, day)

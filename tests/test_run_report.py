@@ -1,0 +1,200 @@
+"""The single-run HTML report: self-contained, every chart drawn, key figures and events shown."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from plotly.offline import get_plotlyjs
+
+from fake_run import Hire, make_run_tables
+from sellersim.report.run_report import CHARTS, RunTables, build_run_report, write_run_report
+from sellersim.report.theme import EVENT_STYLES
+
+SECTIONS = ("cash", "pnl", "products", "staff", "founder", "service", "inventory", "ads")
+
+
+@cache
+def _run(**kwargs: Any) -> RunTables:
+    return make_run_tables(**kwargs)
+
+
+@cache
+def _html(**kwargs: Any) -> str:
+    return build_run_report(_run(**kwargs))
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _figures(page: str) -> dict[str, dict[str, Any]]:
+    """Each ``Plotly.newPlot`` call's data and layout, by the section it sits in."""
+    decoder = json.JSONDecoder(parse_constant=_reject_constant)
+    figures = {}
+    for section in re.finditer(r'<section id="(\w+)">(.*?)</section>', page, flags=re.S):
+        calls = list(re.finditer(r'Plotly\.newPlot\(\s*"[^"]+",\s*', section.group(2)))
+        assert len(calls) == 1, section.group(1)
+        body = section.group(2)
+        data, end = decoder.raw_decode(body, calls[0].end())
+        layout, _ = decoder.raw_decode(body, re.compile(r",\s*").match(body, end).end())
+        figures[section.group(1)] = {"data": data, "layout": layout}
+    return figures
+
+
+def _values(array: Any) -> np.ndarray:
+    """A trace array, decoded from plotly's typed-array form where it uses it."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]))
+    return np.asarray([np.nan if v is None else v for v in array], dtype=object)
+
+
+def _data_traces(figure: dict[str, Any]) -> list[dict[str, Any]]:
+    return [t for t in figure["data"] if t.get("legendgroup") not in EVENT_STYLES]
+
+
+def _header(page: str) -> str:
+    return page[page.index("<header>") : page.index("</header>")]
+
+
+def _money(value: float) -> str:
+    return f"-${abs(value):,.0f}" if value < 0 else f"${value:,.0f}"
+
+
+def test_plotlyjs_is_inlined_once_and_nothing_is_loaded_from_the_network() -> None:
+    page = _html()
+    plotlyjs = get_plotlyjs()
+    assert page.count(plotlyjs) == 1
+    assert page.index(plotlyjs) < page.index("</head>")
+    rest = page.replace(plotlyjs, "")
+    assert "Plotly.newPlot" in rest
+    assert not re.search(r"<script[^>]*\bsrc=", rest, flags=re.I)
+    assert not re.search(r"<link\b|@import|url\(", rest, flags=re.I)
+    assert "cdn.plot.ly" not in rest
+    assert not re.search(r"https?:|//[a-z0-9.-]+\.[a-z]{2,}/", rest, flags=re.I)
+
+
+def test_every_chart_section_has_a_figure_with_data() -> None:
+    figures = _figures(_html())
+    assert tuple(figures) == SECTIONS == tuple(c.key for c in CHARTS)
+    for key, figure in figures.items():
+        traces = _data_traces(figure)
+        assert traces, key
+        assert any(len(_values(t["x"])) and len(_values(t["y"])) for t in traces), key
+        numeric = [_values(t["y"] if t.get("orientation") != "h" else t["x"]) for t in traces]
+        assert any(np.isfinite(v.astype(float)).any() for v in numeric), key
+
+
+def test_charts_share_a_date_axis_spanning_the_run() -> None:
+    dates = _run().daily["date"]
+    day_90, month_before_end = (f"{d:%Y-%m-%d}" for d in dates.iloc[[90, -31]])
+    past_end = f"{dates.iloc[-1] + pd.Timedelta(days=15):%Y-%m-%d}"  # monthly bars sit mid-month
+    for key, figure in _figures(_html()).items():
+        assert figure["layout"]["xaxis"]["type"] == "date", key
+        xs = [x for t in _data_traces(figure) if t.get("orientation") != "h" for x in t["x"]]
+        assert min(xs) <= day_90, key
+        assert month_before_end <= max(xs) <= past_end, key
+
+
+def test_header_shows_the_run_and_its_key_figures() -> None:
+    run, header = _run(), _header(_html())
+    s, m = run.summary, run.meta
+    for text in (m["strategy"], m["scenario"], f"seed {m['seed']}", "1,095-day horizon", "2027-01-04"):
+        assert text in header
+    assert "Survived" in header
+    for key in ("final_cash_usd", "cumulative_profit_usd", "peak_monthly_revenue_usd"):
+        assert _money(s[key]) in header, key
+    for key in ("peak_headcount", "products_live", "founder_overload_weeks", "quits"):
+        assert f"<dd>{s[key]}</dd>" in header, key
+    assert f"<dd>{s['months_to_first_profitable_month']}</dd>" in header
+    assert f"<dd>{len(s['hires'])}</dd>" in header
+    assert f"<dd>{s['stockout_days']:,}</dd>" in header
+    assert f"{s['lost_sales_units']:,.0f} units" in header
+    for hire in s["hires"]:
+        assert f"{hire['date']:%Y-%m-%d}" in header
+
+
+def test_failed_run_shows_failure_day_and_cause() -> None:
+    run = _run(failure_day=520)
+    page = _html(failure_day=520)
+    header = _header(page)
+    assert "Survived" not in header
+    assert "Failed on day 520 (2028-06-07): cash" in header
+    assert _money(run.summary["final_cash_usd"]) == "-$2,500"
+    assert "-$2,500" in header
+    cash = _figures(page)["cash"]["layout"]
+    assert any(shape.get("x0") == "2028-06-07" for shape in cash["shapes"])
+    assert any("Failed day 520: cash" in a["text"] for a in cash["annotations"])
+
+
+def test_launches_hires_and_quits_are_marked_on_every_chart() -> None:
+    events = _run().events
+    expected = {
+        "launch": "Launched P1",
+        "hire": "Hired Maria Santos as ads specialist",
+        "quit": "Chen Jing (customer service) quit",
+        "suspension": "Account suspended",
+    }
+    for key, figure in _figures(_html()).items():
+        markers = {t["legendgroup"]: t for t in figure["data"] if "text" in t and t.get("legendgroup")}
+        for kind, detail in expected.items():
+            assert any(detail in text for text in markers[kind]["text"]), (key, kind)
+            assert len(markers[kind]["x"]) == (events["kind"] == kind).sum(), (key, kind)
+
+
+def test_all_nan_columns_are_drawn_as_gaps() -> None:
+    run = _run()
+    blank = ["acos", "tacos", "avg_rating", "ad_spend_usd", "ad_sales_usd", "amazon_balance_usd"]
+    blank += ["service_vision", "backlog_vision_hours", "inbound_units", "lost_sales_units"]
+    run = dataclasses.replace(run, daily=run.daily.assign(**dict.fromkeys(blank, np.nan)))
+    figures = _figures(build_run_report(run))
+    assert tuple(figures) == SECTIONS
+    ads = {t.get("name"): _values(t["y"]).astype(float) for t in _data_traces(figures["ads"])}
+    assert np.isnan(ads["Ad spend"]).all()
+    assert np.isnan(ads["ACoS (30 d)"]).all()
+
+
+def test_single_product_and_no_hires() -> None:
+    run = make_run_tables(n_products=1, hires=())
+    page = build_run_report(run)
+    figures = _figures(page)
+    assert tuple(figures) == SECTIONS
+    assert "No hires." in _header(page)
+    products = _data_traces(figures["products"])
+    assert [t["name"] for t in products] == [run.products["name"].iloc[0]]
+    gantt = [t for t in _data_traces(figures["staff"]) if t.get("orientation") == "h"]
+    assert [t["y"] for t in gantt] == [["Founder"]]
+
+
+def test_staff_chart_has_a_bar_per_person() -> None:
+    staff = _figures(_html())["staff"]
+    people = [y for t in staff["data"] if t.get("orientation") == "h" for y in t["y"]]
+    assert people == ["Founder", "Li Wei", "Maria Santos", "Chen Jing"]
+
+
+def test_duplicate_names_get_distinct_bars() -> None:
+    hires = (Hire("operator", "Li Wei", 150), Hire("operator", "Li Wei", 300))
+    staff = _figures(build_run_report(make_run_tables(hires=hires)))["staff"]
+    people = [y for t in staff["data"] if t.get("orientation") == "h" for y in t["y"]]
+    assert people == ["Founder", "Li Wei #1", "Li Wei #2"]
+
+
+def test_write_run_report_of_three_years_and_30_products_stays_small(tmp_path: Path) -> None:
+    path = write_run_report(_run(), tmp_path / "out" / "run.html")
+    assert path == tmp_path / "out" / "run.html"
+    size = path.stat().st_size
+    assert path.read_text(encoding="utf-8") == _html()
+    assert size - len(get_plotlyjs()) < 2_000_000, f"{size:,} bytes"
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"failure_day": 520}])
+def test_report_is_deterministic(kwargs: dict[str, Any]) -> None:
+    assert build_run_report(make_run_tables(**kwargs)) == _html(**kwargs)
