@@ -105,6 +105,11 @@ class SellerModel(mesa.Model):
             ramp_up_days=0,
         )
         self.roster: list[Person] = [self.founder]
+        existing = scenario.company.existing
+        self.development.add_existing(existing, self.streams["niches"])
+        for role, count in existing.staff.items():
+            for _ in range(count):
+                self.recruiter.hire(role, -existing.age_days)
         self.staffing = StaffingPlanner(strategy.staffing, self)
         self.failure: tuple[int, str] | None = None
         self._week = 0
@@ -218,9 +223,11 @@ class SellerModel(mesa.Model):
 
     def _on_hire(self, person: Employee) -> None:
         self.roster.append(person)
+        if person.hired_day < 0:
+            return  # on the payroll before the run starts
         monthly_revenue = float(np.nansum(self.recorder.daily["revenue_usd"][max(0, self.day - 30) : self.day]))
         self.events.add(
-            int(self.env.now),
+            person.hired_day,
             "hire",
             person_id=person.unique_id,
             role=person.role,

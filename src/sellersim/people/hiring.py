@@ -47,10 +47,13 @@ class Recruiter:
 
     def _recruit(self, role: str, days: int) -> Generator[simpy.Event, None, None]:
         yield self.model.env.timeout(days)
+        self.open_positions[role] -= 1
+        self.hire(role, int(self.model.env.now))
+
+    def hire(self, role: str, day: int) -> Employee:
+        """Put a new ``role`` employee on the payroll from ``day``."""
         m = self.model
         spec = m.config.roles[role]
-        day = int(m.env.now)
-        self.open_positions[role] -= 1
         self._hired += 1
         person = Employee(
             m,
@@ -65,3 +68,4 @@ class Recruiter:
             ramp_up_days=spec.ramp_up_days,
         )
         self.on_hire(person)
+        return person

@@ -17,14 +17,21 @@ import numpy as np
 
 from sellersim.calendar import SimCalendar
 from sellersim.domains import DOMAIN_INDEX, DOMAINS
-from sellersim.market.catalog import Catalog, NewProduct
+from sellersim.market.catalog import LIVE, Catalog, NewProduct
 from sellersim.market.niches import select_niche
 from sellersim.money.fees import FeeSchedule
 from sellersim.money.ledger import Ledger
 from sellersim.results.events import EventLog
-from sellersim.scenario.schema import Development, LaunchPolicy, Market, Supply
+from sellersim.scenario.schema import Development, ExistingBusiness, LaunchPolicy, Market, Supply
 from sellersim.streams import RandomStreams
 from sellersim.supply.purchase_orders import SupplyChain
+
+_PRICE_SPREAD = 0.08  # log sd of a seller's price around the niche's price for its design
+_NICHE_KEYS = (
+    "sessions_per_day", "niche_price_usd", "cpc_usd", "base_conversion", "competitor_units_per_day",
+    "max_organic_share", "return_rate", "weight_lb", "cuft", "expected_units_per_day", "small_standard",
+    "planned_units_per_day",
+)  # fmt: skip
 
 
 @dataclass
@@ -135,75 +142,97 @@ class ProductDevelopment:
     def _finish_stage(self, p: Project, day: int) -> None:
         stage = self.cfg.stages[p.stage]
         quality = p.skill_hours / p.raw_hours if p.raw_hours > 0 else 0.0
-        rng = self.streams.keyed("selection", p.ordinal * 16 + p.stage)
-        match stage.domain:
-            case "selection":
-                c = self.cfg
-                candidates = 1 + round((c.max_candidates - 1) * quality)
-                noise = c.estimate_noise_untended - (c.estimate_noise_untended - c.estimate_noise_best) * quality
-                niche = select_niche(self.streams.keyed("niches", p.ordinal), self.market.niches, candidates, noise)
-                p.outcome.update(niche)
-                p.outcome["planned_units_per_day"] = niche["expected_units_per_day"] * float(
-                    np.exp(noise * rng.standard_normal())
-                )
-            case "design":
-                p.outcome["differentiation"] = quality * float(rng.uniform(0.6, 1.0))
-            case "procurement":
-                s = self.supply_cfg
-                p.outcome["fob_markup"] = s.unit_cost_markup_untended * (1 - quality)
-                p.outcome["defect_rate"] = s.defect_rate_best + (s.defect_rate_untended - s.defect_rate_best) * (
-                    1 - quality
-                )
-            case "vision":
-                p.outcome["listing_quality"] = 0.3 + 0.7 * quality
+        self._apply_outcome(stage.domain, quality, p.ordinal, p.stage, p.outcome)
         p.stage += 1
         p.stage_started_day = day
         p.hours = p.skill_hours = p.raw_hours = 0.0
 
-    def _try_first_order(self, p: Project, day: int) -> None:
-        """Place the first order once cash allows; the listing goes live when stock lands."""
-        o = p.outcome
-        niche_keys = (
-            "sessions_per_day", "niche_price_usd", "cpc_usd", "base_conversion", "competitor_units_per_day",
-            "max_organic_share", "return_rate", "weight_lb", "cuft", "expected_units_per_day", "small_standard",
-            "planned_units_per_day",
-        )  # fmt: skip
+    def _apply_outcome(self, domain: str, quality: float, ordinal: int, stage: int, o: dict[str, float]) -> None:
+        """Set what a finished stage decides, given the average skill of the work done on it."""
+        rng = self.streams.keyed("selection", ordinal * 16 + stage)
+        match domain:
+            case "selection":
+                c = self.cfg
+                candidates = 1 + round((c.max_candidates - 1) * quality)
+                noise = c.estimate_noise_untended - (c.estimate_noise_untended - c.estimate_noise_best) * quality
+                niche = select_niche(self.streams.keyed("niches", ordinal), self.market.niches, candidates, noise)
+                o.update(niche)
+                o["planned_units_per_day"] = niche["expected_units_per_day"] * float(
+                    np.exp(noise * rng.standard_normal())
+                )
+            case "design":
+                o["differentiation"] = quality * float(rng.uniform(0.6, 1.0))
+            case "procurement":
+                s = self.supply_cfg
+                o["fob_markup"] = s.unit_cost_markup_untended * (1 - quality)
+                o["defect_rate"] = s.defect_rate_best + (s.defect_rate_untended - s.defect_rate_best) * (1 - quality)
+            case "vision":
+                o["listing_quality"] = 0.3 + 0.7 * quality
+
+    def _product(self, o: dict[str, float], ordinal: int, day: int) -> NewProduct:
+        """The listing a project's outcomes describe: niche, price, unit cost, quality, fees."""
         if "niche_price_usd" not in o:  # a pipeline without a selection stage picks blind
-            niche = select_niche(self.streams.keyed("niches", p.ordinal), self.market.niches, 1, 0.0)
+            niche = select_niche(self.streams.keyed("niches", ordinal), self.market.niches, 1, 0.0)
             o.update({**niche, "planned_units_per_day": niche["expected_units_per_day"]})
         diff = o.get("differentiation", 0.0)
-        pricing = self.streams.keyed("pricing", p.ordinal)
+        pricing = self.streams.keyed("pricing", ordinal)
         price = o["niche_price_usd"] * (1 + self.market.conversion.differentiation_price_premium * diff)
-        price *= float(np.exp(0.08 * pricing.standard_normal()))
-        fob = (
-            o["cost_share"]
-            * o["niche_price_usd"]
-            * (1 + o.get("fob_markup", self.supply_cfg.unit_cost_markup_untended))
-        )
-        pol = self.policy
-        units = int(np.clip(pol.first_order_days_of_sales * o["planned_units_per_day"], *_bounds(pol)))
-        landed = fob * (1 + self.supply_cfg.duty_rate) + self.supply.freight_usd_per_unit(
-            o["weight_lb"], o["cuft"], pol.first_order_freight
-        )
-        units = min(units, int((self.supply.spendable_usd() - pol.cash_reserve_usd) / landed))
-        if units < self.supply_cfg.min_order_units:
-            return  # wait for cash
-        year = int(self.calendar.year[day])
+        price *= float(np.exp(_PRICE_SPREAD * pricing.standard_normal()))
+        markup = o.get("fob_markup", self.supply_cfg.unit_cost_markup_untended)
+        year = int(self.calendar.year[max(day, 0)])
         fba = self.fees.fba_per_unit(np.array([o["weight_lb"]]), np.array([o["small_standard"]]), year)
-        product = NewProduct(
-            name=p.name,
-            niche={k: o[k] for k in niche_keys},
+        return NewProduct(
+            name=f"P{ordinal + 1}",
+            niche={k: o[k] for k in _NICHE_KEYS},
             price_usd=price,
-            fob_usd=fob,
+            fob_usd=o["cost_share"] * o["niche_price_usd"] * (1 + markup),
             defect_rate=o.get("defect_rate", self.supply_cfg.defect_rate_untended),
             differentiation=diff,
             listing_quality=o.get("listing_quality", 0.3),
             fba_fee_usd=float(fba[0]),
             referral_usd=float(self.fees.referral_per_unit(np.array([price]))[0]),
         )
+
+    def _try_first_order(self, p: Project, day: int) -> None:
+        """Place the first order once cash allows; the listing goes live when stock lands."""
+        product = self._product(p.outcome, p.ordinal, day)
+        pol = self.policy
+        planned = p.outcome["planned_units_per_day"]
+        units = int(np.clip(pol.first_order_days_of_sales * planned, *_bounds(pol)))
+        landed = product.fob_usd * (1 + self.supply_cfg.duty_rate) + self.supply.freight_usd_per_unit(
+            product.niche["weight_lb"], product.niche["cuft"], pol.first_order_freight
+        )
+        units = min(units, int((self.supply.spendable_usd() - pol.cash_reserve_usd) / landed))
+        if units < self.supply_cfg.min_order_units:
+            return  # wait for cash
         i = self.catalog.add(product, self.new_listing_rank, self.launch_budget_usd_per_day)
         self.supply.place(day, i, units, pol.first_order_freight)
         self.projects.remove(p)
+
+    def add_existing(self, existing: ExistingBusiness, rng: np.random.Generator) -> None:
+        """Put an established catalogue on sale at day 0: reviewed, ranked and stocked."""
+        cat, landed_cost = self.catalog, self.supply.landed_usd_per_unit
+        for _ in range(existing.products):
+            ordinal = self._started
+            self._started += 1
+            outcome: dict[str, float] = {}
+            for k, stage in enumerate(self.cfg.stages):
+                self._apply_outcome(stage.domain, existing.product_quality, ordinal, k, outcome)
+            product = self._product(outcome, ordinal, 0)
+            v = product.niche["expected_units_per_day"]
+            i = cat.add(product, v / (v + product.niche["competitor_units_per_day"]), self.launch_budget_usd_per_day)
+            cat.status[i] = LIVE
+            cat.launch_day[i] = -existing.age_days
+            reviews = int(
+                existing.reviews_per_product.median * np.exp(existing.reviews_per_product.sigma * rng.standard_normal())
+            )
+            cat.reviews[i] = reviews
+            cat.star_sum[i] = reviews * existing.average_rating
+            cat.velocity[i] = cat.velocity_30[i] = cat.velocity_90[i] = v
+            units = max(int(v * existing.stock_days), 1)
+            cat.ordered[i] += units
+            cat.received[i] += units
+            cat.receive(i, units, -existing.stock_age_days, landed_cost(i, "sea"))
 
 
 def _bounds(policy: LaunchPolicy) -> tuple[int, int]:

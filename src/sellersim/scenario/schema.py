@@ -99,6 +99,19 @@ class Founder(Section):
         return self
 
 
+class ExistingBusiness(Section):
+    """What the company already has on day 0 (nothing, for a new seller)."""
+
+    products: int = Field(ge=0, description="established products on sale at the start")
+    product_quality: Share = Field(description="how well their research, design, sourcing and images were done")
+    age_days: Days = Field(description="how long they have been on sale")
+    reviews_per_product: LogNormal
+    average_rating: float = Field(ge=1, le=5)
+    stock_days: NonNegative = Field(description="days of expected sales in stock at the start")
+    stock_age_days: Days
+    staff: dict[str, int] = Field(description="employees already on the payroll, by role")
+
+
 class Company(Section):
     """Starting position of the company."""
 
@@ -107,6 +120,7 @@ class Company(Section):
     credit_line_usd: NonNegative = Field(description="the company fails when cash < -credit_line_usd")
     tools_usd_per_month: NonNegative
     founder: Founder
+    existing: ExistingBusiness
 
 
 # --- market ------------------------------------------------------------------------
@@ -502,6 +516,10 @@ def reference_errors(scenario: Scenario) -> list[tuple[tuple[str | int, ...], st
     from sellersim.util import did_you_mean
 
     errors: list[tuple[tuple[str | int, ...], str]] = []
+    for role in scenario.company.existing.staff:
+        if role not in scenario.roles:
+            path = ("company", "existing", "staff", role)
+            errors.append((path, f"unknown role {role!r}{did_you_mean(role, scenario.roles)}"))
     for i, rule in enumerate(scenario.strategy.staffing.rules):
         path = ("strategy", "staffing", "rules", i)
         if rule.role not in scenario.roles:
