@@ -40,7 +40,6 @@ from sellersim.supply.purchase_orders import SupplyChain
 from sellersim.supply.reorder import Replenisher
 
 _EVENT_WORK_LOOKAHEAD_DAYS = 14
-_OVERLOAD = 1.1
 _LISTING, _VISION, _PROCUREMENT = (DOMAIN_INDEX[d] for d in ("listing", "vision", "procurement"))
 _QUALITY_DRIFT_PER_WEEK = 0.1
 
@@ -131,7 +130,7 @@ class SellerModel(mesa.Model):
         return sum(1 for p in self.employees if role is None or p.role == role)
 
     @property
-    def live_products(self) -> int:
+    def listed_products(self) -> int:
         """Products listed: on sale or waiting for their first stock."""
         return self.catalog.n
 
@@ -148,7 +147,7 @@ class SellerModel(mesa.Model):
         self.storage.end_of_day(day)
         if cal.weekday[day] == 0:
             self._work_week(day)
-            self.development.review(day, self.live_products)
+            self.development.review(day, self.listed_products)
         self.replenisher.review(day)
         self.ads.review(day, self.workload.service)
         self.staffing.review(day)

@@ -1,7 +1,8 @@
 """The product catalogue as columns of numpy arrays (one row per product).
 
 Products are only ever added, never removed, so a row index is a stable
-product id. Arrays grow by doubling; :attr:`n` rows are in use.
+product id. Arrays grow by doubling; :attr:`n` rows are in use. A product's
+status only ever moves from awaiting its first stock to live.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class Catalog:
         self.n = 0
         self.names: list[str] = []
         self._cap = capacity
+        self._views: dict[str, np.ndarray] = {}  # column -> its first n rows; see view()
         for col in _FLOAT_COLUMNS:
             setattr(self, col, np.zeros(capacity))
         for col in _INT_COLUMNS:
@@ -62,6 +64,7 @@ class Catalog:
 
     def _grow(self) -> None:
         self._cap *= 2
+        self._views.clear()
         for col in (*_FLOAT_COLUMNS, *_INT_COLUMNS):
             old = getattr(self, col)
             new = np.zeros(self._cap, dtype=old.dtype)
@@ -79,6 +82,7 @@ class Catalog:
             self._grow()
         i = self.n
         self.n += 1
+        self._views.clear()  # views now miss the new row
         self.names.append(product.name)
         for key, value in product.niche.items():
             getattr(self, key)[i] = value
@@ -98,8 +102,16 @@ class Catalog:
         return i
 
     def view(self, column: str) -> np.ndarray:
-        """The in-use rows of ``column``."""
-        return getattr(self, column)[: self.n]
+        """The in-use rows of ``column`` (a view: writing to it writes the catalogue).
+
+        The market asks for dozens of views a day and the catalogue changes size rarely,
+        so views are kept until the next :meth:`add`. Columns are only ever written in
+        place, never rebound (except by growing, which drops the kept views).
+        """
+        view = self._views.get(column)
+        if view is None:
+            view = self._views[column] = getattr(self, column)[: self.n]
+        return view
 
     # --- stock lots (FIFO) --------------------------------------------------------
 
@@ -123,9 +135,11 @@ class Catalog:
 
     def remove_fifo(self, units: np.ndarray) -> None:
         """Take ``units`` (one count per in-use product) out of the oldest lots first."""
+        if not units.any():
+            return  # a day without sales leaves every lot as it is
         lots = self.lot_units[: self.n]
-        before = np.cumsum(lots, axis=1) - lots
-        take = np.clip(units[:, None] - before, 0, lots)
+        before = np.cumsum(lots, axis=1) - lots  # units in older lots
+        take = np.minimum(np.maximum(units[:, None] - before, 0), lots)
         lots -= take
         self.stock[: self.n] -= units
 
@@ -135,19 +149,18 @@ class Catalog:
         take[i] = units
         self.remove_fifo(take)
 
-    def units_older_than(self, i: int, day: int, age_days: int) -> int:
-        """Units of product ``i`` in lots received more than ``age_days`` before ``day``."""
-        lots = self.lot_units[i]
-        return int(lots[(lots > 0) & (day - self.lot_day[i] > age_days)].sum())
+    def units_older_than(self, products: np.ndarray, day: int, age_days: int) -> np.ndarray:
+        """Units of each of ``products`` in lots received more than ``age_days`` before ``day``."""
+        old = day - self.lot_day[products] > age_days
+        return (self.lot_units[products] * old).sum(axis=1)
 
     def return_to_stock(self, units: np.ndarray, day: int) -> None:
-        """Put resellable returns back into each product's newest lot."""
-        idx = np.flatnonzero(units)
-        for i in idx:  # a handful of products a day; rare enough to loop
-            lots = self.lot_units[i]
-            occupied = np.flatnonzero(lots)
-            k = occupied[-1] if len(occupied) else 0
-            if not len(occupied):
-                self.lot_day[i, 0] = day
-            lots[k] += units[i]
+        """Put resellable returns back into each product's newest lot (a new lot if it has none)."""
+        idx = units.nonzero()[0]
+        occupied = self.lot_units[idx] > 0
+        empty = ~occupied.any(axis=1)
+        newest = COHORTS - 1 - np.argmax(occupied[:, ::-1], axis=1)  # last occupied lot
+        newest[empty] = 0
+        self.lot_day[idx[empty], 0] = day
+        self.lot_units[idx, newest] += units[idx]
         self.stock[: self.n] += units

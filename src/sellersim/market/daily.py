@@ -156,7 +156,7 @@ class Market:
         stock = cat.view("stock")
         live = cat.view("status") == LIVE
         suspended = self.is_suspended(day)
-        selling = live & ~suspended
+        selling = live & (not suspended)
         in_stock = selling & (stock > 0)
         cal = self.calendar
         lift = cal.seasonality[day] * cal.event_lift[day] * (1 + (cal.deal_lift[day] - 1) * s_listing)

@@ -119,12 +119,12 @@ class ProductDevelopment:
             if p.stage >= len(self.cfg.stages):
                 self._try_first_order(p, day)
 
-    def review(self, day: int, live_products: int) -> None:
+    def review(self, day: int, listed_products: int) -> None:
         """Launch policy: start a new project when there is room, time and cash."""
         pol = self.policy
         if (
             self.in_development < pol.max_in_development
-            and live_products + self.in_development < pol.max_live_products
+            and listed_products + self.in_development < pol.max_live_products
             and day - self._last_start >= pol.min_days_between_starts
             and self.ledger.cash_usd >= pol.cash_reserve_usd + self._typical_first_order_usd()
         ):

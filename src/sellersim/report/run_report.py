@@ -19,15 +19,8 @@ from plotly.offline import get_plotlyjs
 from plotly.subplots import make_subplots
 
 from sellersim.report.theme import BAD, EVENT_STYLES, INK, PAGE_CSS, PALETTE, TEMPLATE
+from sellersim.results.recorder import FEE_COLUMNS
 
-FEE_COLUMNS = (
-    "referral_fees_usd",
-    "fba_fees_usd",
-    "storage_fees_usd",
-    "aged_inventory_fees_usd",
-    "low_inventory_fees_usd",
-    "placement_fees_usd",
-)
 COST_GROUPS: dict[str, tuple[str, ...]] = {
     "COGS": ("cogs_usd",),
     "Amazon fees": FEE_COLUMNS,

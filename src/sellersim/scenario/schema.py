@@ -47,16 +47,23 @@ class LogNormal(Section):
 
 
 class Range(Section):
-    """A uniform draw between ``low`` and ``high``."""
+    """A uniform draw between ``low`` and ``high`` (both positive)."""
 
-    low: float
-    high: float
+    low: Positive
+    high: Positive
 
     @model_validator(mode="after")
     def _ordered(self) -> Range:
         if self.low > self.high:
             raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
         return self
+
+
+class ShareRange(Range):
+    """A uniform draw of a share: ``0 <= low <= high <= 1``."""
+
+    low: Share
+    high: Share
 
 
 class Triangular(Section):
@@ -131,12 +138,12 @@ class Niches(Section):
 
     sessions_per_day: LogNormal = Field(description="shopper sessions the niche's page one gets a day")
     price_usd: LogNormal
-    unit_cost_share_of_price: Range = Field(description="factory (FOB) unit cost as a share of price")
+    unit_cost_share_of_price: ShareRange = Field(description="factory (FOB) unit cost as a share of price")
     cpc_usd: LogNormal
-    base_conversion: Range = Field(description="unit session % of a mature, well-rated listing")
-    competition: Range = Field(description="share of a top listing's potential sales that the niche's competitors keep")
-    max_organic_share: Range = Field(description="share of niche sessions a top-ranked listing gets")
-    return_rate: Range
+    base_conversion: ShareRange = Field(description="unit session % of a mature, well-rated listing")
+    competition: ShareRange = Field(description="share of a top listing's potential sales that the niche's competitors keep")
+    max_organic_share: ShareRange = Field(description="share of niche sessions a top-ranked listing gets")
+    return_rate: ShareRange
     weight_lb: LogNormal
     cuft_per_lb: Range = Field(description="packed volume per pound of shipping weight")
     small_standard_share: Share = Field(description="share of products under 1 lb that fit small standard")
@@ -426,7 +433,7 @@ class StaffingRule(Section):
 
 
 class Staffing(Section):
-    """Ordered hiring rules; the first rule that fires each review opens one position."""
+    """Ordered hiring rules; on each review every rule that holds opens one position."""
 
     review_every_days: int = Field(ge=1)
     replace_quits: bool
@@ -456,7 +463,7 @@ class ReorderPolicy(Section):
     expedite_by_air_below_days: NonNegative
     cash_reserve_usd: NonNegative
     remove_stock_older_than_days: Days = Field(
-        description="remove overstocked units older than this before the steepest aged-inventory tier"
+        description="remove overstocked units older than this (0: never) before they reach the costliest aged-inventory tiers"
     )
 
 

@@ -51,7 +51,7 @@ class CompanyMetrics:
             case "salary_usd":
                 return m.config.roles[arg or role].salary_usd_per_month
             case "live_products":
-                return float(m.live_products)
+                return float(m.listed_products)
         raise KeyError(name)
 
     @staticmethod

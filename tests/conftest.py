@@ -1,0 +1,71 @@
+"""Shared fixtures for the model tests: scenario paths, a loader, and a made-up product."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+
+from sellersim.api import load_scenario
+from sellersim.market.catalog import NewProduct
+from sellersim.scenario.schema import Scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+BASE = ROOT / "scenarios" / "base.yaml"
+STRATEGY_FILES = {p.stem: p for p in sorted((ROOT / "scenarios" / "strategies").glob("*.yaml"))}
+
+# A niche in catalogue columns (what development hands over), chosen by hand so tests
+# do not depend on niche draws.
+TEST_NICHE = {
+    "sessions_per_day": 1000.0,
+    "niche_price_usd": 30.0,
+    "cpc_usd": 1.0,
+    "base_conversion": 0.12,
+    "competitor_units_per_day": 8.0,
+    "max_organic_share": 0.15,
+    "return_rate": 0.0,
+    "weight_lb": 0.8,
+    "cuft": 0.15,
+    "expected_units_per_day": 10.0,
+    "small_standard": 0.0,
+    "planned_units_per_day": 10.0,
+}
+
+
+def make_product(name: str = "T", **changes: float) -> NewProduct:
+    """A product in :data:`TEST_NICHE`; keyword arguments replace niche columns."""
+    niche = {**TEST_NICHE, **changes}
+    return NewProduct(
+        name=name,
+        niche=niche,
+        price_usd=niche["niche_price_usd"],
+        fob_usd=6.0,
+        defect_rate=0.0,
+        differentiation=0.5,
+        listing_quality=1.0,
+        fba_fee_usd=4.0,
+        referral_usd=4.5,
+    )
+
+
+@pytest.fixture(scope="session")
+def load() -> Callable[..., Scenario]:
+    """``load(name_or_path, *overrides)``: a shipped strategy by name, ``"base"``, or a path."""
+
+    def _load(which: str | Path = "base", *overrides: str) -> Scenario:
+        path = BASE if which == "base" else STRATEGY_FILES.get(str(which), which)
+        return load_scenario(path, list(overrides))
+
+    return _load
+
+
+@pytest.fixture(scope="session")
+def base(load: Callable[..., Scenario]) -> Scenario:
+    """The base scenario, shortened to 400 days."""
+    return load("base", "simulation.days=400")
+
+
+@pytest.fixture(scope="session")
+def strategy_names() -> Sequence[str]:
+    return tuple(STRATEGY_FILES)

@@ -1,0 +1,198 @@
+"""Invariants every run must keep: money balances, units are conserved, the P&L adds up.
+
+The ``check_*`` functions are also used by ``test_properties.py`` on perturbed scenarios.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import cache
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import STRATEGY_FILES
+from sellersim.api import collect, load_scenario
+from sellersim.model import SellerModel
+from sellersim.results.recorder import FEE_COLUMNS
+from sellersim.results.run import RunResult
+
+SEEDS = (1, 2, 3)
+DAYS = 400
+
+# daily column -> ledger category it must equal the negative of, day by day
+FEE_CATEGORIES = {
+    "referral_fees_usd": "referral_fee",
+    "fba_fees_usd": "fba_fee",
+    "storage_fees_usd": "storage_fee",
+    "aged_inventory_fees_usd": "aged_inventory_fee",
+    "low_inventory_fees_usd": "low_inventory_fee",
+    "placement_fees_usd": "placement_fee",
+    "vine_fees_usd": "vine_fee",
+    "removal_fees_usd": "removal_fee",
+    "seller_plan_usd": "seller_plan",
+    "payroll_usd": "salaries",
+    "ad_spend_usd": "ads",
+    "refunds_usd": "refunds",
+}
+
+
+def run(scenario) -> tuple[SellerModel, RunResult]:
+    model = SellerModel(scenario)
+    model.run()
+    return model, collect(model)
+
+
+@cache
+def shipped_run(strategy: str, seed: int) -> tuple[SellerModel, RunResult]:
+    scenario = load_scenario(STRATEGY_FILES[strategy], [f"simulation.seed={seed}", f"simulation.days={DAYS}"])
+    return run(scenario)
+
+
+def _close(actual, expected, what: str) -> None:
+    actual, expected = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
+    scale = max(1.0, float(np.nanmax(np.abs(expected), initial=0.0)))
+    bad = ~np.isclose(actual, expected, rtol=1e-9, atol=1e-7 * scale)
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        raise AssertionError(
+            f"{what}: {bad.sum()} mismatches; first at index {k}: got {actual[k]!r}, expected {expected[k]!r}"
+        )
+
+
+def _ledger_by_day(result: RunResult, mask: pd.Series) -> pd.Series:
+    """Sum of ledger amounts selected by ``mask`` per simulated day (0 on days without entries)."""
+    days = result.daily["day"]
+    return result.ledger[mask].groupby("day", observed=True)["amount_usd"].sum().reindex(days, fill_value=0.0)
+
+
+# --- checks ---------------------------------------------------------------------------
+
+
+def check_ledger_balances(result: RunResult) -> None:
+    """Cash and the Amazon balance are the running sums of their ledger entries on every day."""
+    led, daily = result.ledger, result.daily
+    assert (led["day"] <= daily["day"].iloc[-1]).all(), "ledger entries after the last recorded day"
+    assert (led["day"] >= 0).all()
+    start = result.scenario.company.starting_cash_usd
+    for account, column, opening in (("bank", "cash_usd", start), ("amazon", "amazon_balance_usd", 0.0)):
+        running = opening + _ledger_by_day(result, led["account"] == account).cumsum()
+        _close(daily[column], running, f"{column} vs {account} ledger")
+    # a payout or card charge moves money between the accounts and creates none
+    for category in ("payout", "card_charge"):
+        moved = led[led["category"] == category].groupby("account", observed=True)["amount_usd"].sum()
+        assert abs(moved.get("bank", 0.0) + moved.get("amazon", 0.0)) < 1e-6, category
+
+
+def check_units(model: SellerModel) -> None:
+    """Every unit ordered is received or still inbound; every unit received is accounted for."""
+    cat = model.catalog
+    v = cat.view
+    for col in ("ordered", "received", "inbound", "stock", "sold", "restocked", "warehouse_lost", "given_away"):
+        assert (v(col) >= 0).all(), f"negative {col}: {v(col)}"
+    np.testing.assert_array_equal(v("ordered"), v("received") + v("inbound"), err_msg="ordered != received + inbound")
+    open_units = np.zeros(cat.n, dtype=np.int64)
+    for po in model.supply.open:
+        open_units[po.product] += po.units
+    np.testing.assert_array_equal(v("inbound"), open_units, err_msg="inbound != units on open purchase orders")
+    np.testing.assert_array_equal(
+        v("received") + v("restocked"),
+        v("sold") + v("stock") + v("warehouse_lost") + v("given_away") + v("removed"),
+        err_msg="received + restocked != sold + stock + lost + given away + removed",
+    )
+    assert (v("restocked") + v("written_off") <= v("sold")).all(), "more units returned than sold"
+    lots = cat.lot_units[: cat.n]
+    assert (lots >= 0).all(), "negative FIFO lot"
+    np.testing.assert_array_equal(lots.sum(axis=1), v("stock"), err_msg="FIFO lots do not add up to stock")
+
+
+def check_stock(result: RunResult) -> None:
+    """Stock is never negative, and the company and product records agree on it."""
+    products, daily = result.products, result.daily
+    assert (products["stock_units"] >= 0).all(), products[products["stock_units"] < 0].head()
+    assert (daily["inventory_units"] >= 0).all()
+    assert (daily["inbound_units"] >= 0).all()
+    by_day = products.groupby("day")[["stock_units", "units_sold", "revenue_usd"]].sum().reindex(daily["day"])
+    by_day = by_day.fillna(0.0)
+    _close(daily["inventory_units"], by_day["stock_units"], "inventory_units vs products' stock")
+    _close(daily["units_sold"], by_day["units_sold"], "units_sold vs products")
+    _close(daily["revenue_usd"], by_day["revenue_usd"], "revenue vs products")
+    assert (daily["lost_sales_units"] >= 0).all()
+
+
+def check_pnl(result: RunResult) -> None:
+    """Profit is revenue less refunds, fees, ads, COGS, payroll and overhead, plus reimbursements.
+
+    Each cost column is also checked against the ledger entries of its day.
+    """
+    d, led = result.daily, result.ledger
+    expected = (
+        d["revenue_usd"]
+        - d["refunds_usd"]
+        - d[list(FEE_COLUMNS)].sum(axis=1)
+        - d["ad_spend_usd"]
+        - d["cogs_usd"]
+        - d["payroll_usd"]
+        - d["overhead_usd"]
+        + d["reimbursements_usd"]
+    )
+    _close(d["profit_usd"], expected, "profit_usd identity")
+    for column, category in FEE_CATEGORIES.items():
+        _close(d[column], -_ledger_by_day(result, led["category"] == category), f"{column} vs ledger {category}")
+    _close(d["revenue_usd"], _ledger_by_day(result, led["category"] == "sales"), "revenue vs ledger sales")
+    _close(d["reimbursements_usd"], _ledger_by_day(result, led["category"] == "reimbursement"), "reimbursements")
+    overhead = -_ledger_by_day(result, led["category"].isin(["tools", "seller_plan", "hiring"]))
+    _close(d["overhead_usd"], overhead, "overhead vs ledger tools + seller plan + hiring")
+    # costs are never negative; COGS and referral fees may be, being net of returns
+    gross = [c for c in FEE_COLUMNS if c != "referral_fees_usd"]
+    for column in ("revenue_usd", "refunds_usd", "payroll_usd", "ad_spend_usd", "overhead_usd", *gross):
+        assert (d[column] >= -1e-9).all(), f"{column} negative on some day"
+
+
+def check_all(model: SellerModel, result: RunResult) -> None:
+    check_ledger_balances(result)
+    check_units(model)
+    check_stock(result)
+    check_pnl(result)
+
+
+# --- tests ----------------------------------------------------------------------------
+
+CASES = [(s, seed) for s in STRATEGY_FILES for seed in SEEDS]
+
+
+@pytest.mark.parametrize(("strategy", "seed"), CASES)
+def test_ledger_balances_every_day(strategy: str, seed: int) -> None:
+    check_ledger_balances(shipped_run(strategy, seed)[1])
+
+
+@pytest.mark.parametrize(("strategy", "seed"), CASES)
+def test_units_are_conserved(strategy: str, seed: int) -> None:
+    model, result = shipped_run(strategy, seed)
+    check_units(model)
+    check_stock(result)
+
+
+@pytest.mark.parametrize(("strategy", "seed"), CASES)
+def test_profit_identity(strategy: str, seed: int) -> None:
+    check_pnl(shipped_run(strategy, seed)[1])
+
+
+def test_runs_exercise_the_invariants() -> None:
+    """The checks above are only worth something if the runs sold, ordered and paid out."""
+    model, result = shipped_run("never_hire", 1)
+    cats = set(result.ledger["category"].astype(str))
+    assert {"sales", "payout", "product_cost", "freight", "duty", "placement_fee", "storage_fee"} <= cats
+    assert model.catalog.view("sold").sum() > 0
+    assert model.catalog.view("restocked").sum() > 0
+
+
+def test_checks_catch_a_broken_ledger() -> None:
+    """A cash figure off by a cent on one day fails the ledger check."""
+    _, result = shipped_run("never_hire", 1)
+    daily = result.daily.copy()
+    daily.loc[200, "cash_usd"] += 0.01
+    broken = dataclasses.replace(result, daily=daily)
+    with pytest.raises(AssertionError, match="cash_usd vs bank ledger"):
+        check_ledger_balances(broken)

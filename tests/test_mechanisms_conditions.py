@@ -1,0 +1,175 @@
+"""The staffing rule language: what it rejects, and how it evaluates what it accepts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sellersim.strategy.conditions import METRICS, ConditionError, parse_condition
+
+ROLES = ("operator", "designer")
+
+
+class FakeMetrics:
+    """A MetricSource with fixed values that records every call."""
+
+    def __init__(self, **values: float) -> None:
+        self.values = {
+            "day": 100.0,
+            "cash_usd": 50_000.0,
+            "monthly_profit_usd": 4000.0,
+            "founder_load": 1.2,
+            "staff": 2.0,
+            "salary_usd": 2000.0,
+            "service_level": 0.8,
+            **values,
+        }
+        self.calls: list[tuple[str, tuple[Any, ...], str]] = []
+
+    def metric(self, name: str, args: tuple[Any, ...], role: str) -> float:
+        self.calls.append((name, args, role))
+        return self.values[name]
+
+
+def holds(text: str, role: str = "operator", **values: float) -> bool:
+    return parse_condition(text, ROLES).evaluate(FakeMetrics(**values), role)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "__import__('os').system('echo hi')",
+        "cash_usd.real > 0",
+        "(lambda: 1)() > 0",
+        "import os",
+        "[1 for x in []]",
+        "day if day else 0",
+        "day ** 2 > 3",
+        "day // 2 > 3",
+        "day % 2 == 0",
+        "'text' == day",
+        "True",
+        "day in (1, 2)",
+        "day is 1",
+        "day > 1; day < 2",
+        "service_level(domain='ads') > 0.5",
+        "f'{day}' == 1",
+    ],
+)
+def test_rejects_anything_but_the_safe_language(text: str) -> None:
+    with pytest.raises(ConditionError):
+        parse_condition(text, ROLES)
+
+
+def test_rejects_attribute_access_naming_it() -> None:
+    with pytest.raises(ConditionError, match=r"'cash_usd\.real' is not allowed"):
+        parse_condition("cash_usd.real > 0", ROLES)
+
+
+def test_rejects_bad_syntax_with_position() -> None:
+    with pytest.raises(ConditionError, match="does not parse"):
+        parse_condition("day >= ", ROLES)
+
+
+def test_unknown_metric_suggests_the_closest() -> None:
+    with pytest.raises(
+        ConditionError, match=r"unknown metric 'monthly_proft_usd'; did you mean 'monthly_profit_usd'\?"
+    ):
+        parse_condition("monthly_proft_usd(3) > 0", ROLES)
+
+
+def test_unknown_metric_without_a_close_match_lists_the_valid_ones() -> None:
+    with pytest.raises(ConditionError, match="valid names are: "):
+        parse_condition("zzzz > 0", ROLES)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("monthly_profit_usd(1, 2) > 0", "monthly_profit_usd takes 0 to 1 argument(s), got 2"),
+        ("service_level() > 0", "service_level takes 1 argument(s), got 0"),
+        ("day(3) > 0", "day takes 0 argument(s), got 1"),
+        ("monthly_profit_usd(0) > 0", "needs a whole number of at least 1, got 0"),
+        ("monthly_profit_usd(2.5) > 0", "needs a whole number of at least 1, got 2.5"),
+        ("monthly_profit_usd(True) > 0", "needs a whole number of at least 1, got True"),
+        ("monthly_profit_usd('3') > 0", "needs a whole number of at least 1"),
+        ("monthly_profit_usd(day) > 0", "needs a whole number of at least 1, got day"),
+        ("service_level('ad') > 0", "unknown domain 'ad'; did you mean 'ads'?"),
+        ("service_level(3) > 0", "unknown domain 3"),
+        ("staff('operater') > 0", "unknown role 'operater'; did you mean 'operator'?"),
+        ("salary_usd('ceo') > 0", "unknown role 'ceo'"),
+    ],
+)
+def test_rejects_wrong_arguments(text: str, message: str) -> None:
+    with pytest.raises(ConditionError) as exc:
+        parse_condition(text, ROLES)
+    assert message in str(exc.value)
+
+
+def test_every_metric_with_its_arguments_parses() -> None:
+    samples = {"int": "3", "domain": "'ads'", "role": "'designer'"}
+    for name, m in METRICS.items():
+        args = ", ".join(samples[k] for k in m.args)
+        parse_condition(f"{name}({args}) >= 0" if m.args else f"{name} >= 0", ROLES)
+        if m.optional:
+            parse_condition(f"{name}() >= 0", ROLES)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("day >= 100", True),
+        ("day > 100", False),
+        ("day == 100 and cash_usd > 40000", True),
+        ("day == 100 and cash_usd > 60000", False),
+        ("day < 0 or cash_usd > 40000", True),
+        ("day < 0 or cash_usd > 60000", False),
+        ("not day > 100", True),
+        ("not (day >= 100 and cash_usd > 0)", False),
+        ("day < 0 or day > 50 and cash_usd < 0", False),  # and binds tighter than or
+        ("(day < 0 or day > 50) and cash_usd > 0", True),
+        ("monthly_profit_usd(3) >= 1.5 * salary_usd()", True),  # 4000 >= 3000
+        ("monthly_profit_usd(3) >= 2.5 * salary_usd()", False),
+        ("cash_usd - 10 * salary_usd() == 30000", True),
+        ("cash_usd / 2 + 1 == 25001", True),
+        ("-day < -99", True),
+        ("2 - 3 - 4 == -5", True),  # left associative
+        ("2 + 3 * 4 == 14", True),
+        ("0 < founder_load(4) < 1.5", True),
+        ("0 < founder_load(4) < 1.1", False),
+        ("1 < 2 < 3 < 2", False),
+        ("1 < 3 > 2", True),
+        ("cash_usd / 0 > 1e12", True),  # dividing by zero is +inf, not an error
+        ("0 / 0 == 0", True),
+        ("staff('operator') >= 2 and service_level('ads') < 0.85", True),
+    ],
+)
+def test_evaluates_against_metrics(text: str, expected: bool) -> None:
+    assert holds(text) is expected
+
+
+def test_passes_arguments_and_role_to_the_source() -> None:
+    source = FakeMetrics()
+    cond = parse_condition("staff('designer') >= 0 and salary_usd() > 0 and service_level('vision') > 0", ROLES)
+    assert cond.evaluate(source, "operator")
+    assert source.calls == [
+        ("staff", ("designer",), "operator"),
+        ("salary_usd", (), "operator"),
+        ("service_level", ("vision",), "operator"),
+    ]
+
+
+def test_and_or_short_circuit() -> None:
+    source = FakeMetrics()
+    parse_condition("day < 0 and cash_usd > 0", ROLES).evaluate(source, "operator")
+    assert [c[0] for c in source.calls] == ["day"]
+    source.calls.clear()
+    parse_condition("day > 0 or cash_usd > 0", ROLES).evaluate(source, "operator")
+    assert [c[0] for c in source.calls] == ["day"]
+
+
+def test_chained_comparison_reads_each_side_once_per_step() -> None:
+    assert holds("0 < founder_load < 2", founder_load=1.0)
+    assert not holds("0 < founder_load < 2", founder_load=2.0)
+    assert not holds("0 < founder_load < 2", founder_load=0.0)

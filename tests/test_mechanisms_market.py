@@ -1,0 +1,156 @@
+"""The daily market: rank out of stock and back, and what reviews and rating do to conversion."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from conftest import make_product
+from sellersim.market.catalog import Catalog
+from sellersim.market.daily import ad_clicks, conversion_rate
+from sellersim.model import SellerModel
+
+FULL_SERVICE = np.ones(10)
+
+
+def catalog_with_reviews(reviews: list[int], rating: float | list[float]) -> Catalog:
+    cat = Catalog()
+    ratings = np.broadcast_to(np.asarray(rating, dtype=float), (len(reviews),))
+    for k, (n, r) in enumerate(zip(reviews, ratings, strict=True)):
+        i = cat.add(make_product(f"P{k}"), 0.03, 0.0)
+        cat.reviews[i] = n
+        cat.star_sum[i] = n * r
+    return cat
+
+
+# --- conversion -----------------------------------------------------------------------------
+
+
+def test_conversion_rises_steeply_over_the_first_reviews_then_saturates(base) -> None:
+    counts = [0, 1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 100, 500]
+    cvr = conversion_rate(catalog_with_reviews(counts, 4.5), base.market)
+    by = dict(zip(counts, cvr, strict=True))
+    assert (np.diff(cvr) > 0).all(), "every extra review helps a little"
+    # most of the lift arrives by 10 reviews
+    lift = by[500] - by[0]
+    assert by[10] - by[0] > 0.8 * lift
+    assert by[5] - by[0] > 0.5 * lift
+    assert by[10] / by[0] > 2.5
+    # and after 20 the curve is flat
+    assert by[500] / by[20] < 1.05
+    # the first review is worth more than the 20th
+    assert by[1] - by[0] > 10 * (by[20] - by[15]) / 5
+
+
+def test_rating_peaks_in_the_mid_fours(base) -> None:
+    ratings = [3.0, 3.5, 4.0, 4.3, 4.5, 4.7, 5.0]
+    cvr = conversion_rate(catalog_with_reviews([200] * len(ratings), ratings), base.market)
+    by = dict(zip(ratings, cvr, strict=True))
+    best = max(by, key=by.get)
+    assert 4.2 <= best <= 4.7
+    assert by[4.5] > by[5.0]
+    assert by[4.5] > by[3.5]
+    assert by[5.0] > by[3.5], "a perfect score is suspicious, but 3.5 stars is worse"
+    assert by[3.0] < by[3.5] < by[4.0]
+
+
+def test_no_reviews_converts_at_the_no_review_factor(base) -> None:
+    cvr = conversion_rate(catalog_with_reviews([0, 100_000], 4.45), base.market)
+    assert cvr[0] / cvr[1] == pytest.approx(base.market.conversion.no_review_factor, rel=1e-3)
+
+
+def test_conversion_falls_with_price_and_rises_with_listing_quality(base) -> None:
+    cat = catalog_with_reviews([50, 50, 50], 4.5)
+    cat.price_usd[1] *= 1.2
+    cat.listing_quality[2] = 0.3
+    cvr = conversion_rate(cat, base.market)
+    assert cvr[1] < cvr[0]
+    assert cvr[2] < cvr[0]
+
+
+def test_ad_clicks_spend_no_more_than_the_budget() -> None:
+    budget = np.array([0.0, 10.0, 50.0, 1e6])
+    clicks, spend = ad_clicks(budget, np.full(4, 1.0), np.full(4, 100.0), 1.5)
+    assert clicks[0] == 0 and spend[0] == 0
+    np.testing.assert_allclose(spend[1:3], budget[1:3])
+    assert clicks[3] == pytest.approx(100.0), "no more clicks than are available"
+    assert spend[3] == pytest.approx(100.0 * 2.5)
+    assert clicks[1] < 10.0, "escalating bids make a click cost more than the base CPC"
+
+
+# --- rank -------------------------------------------------------------------------------------
+
+
+def test_rank_decays_out_of_stock_and_recovers_gradually(base) -> None:
+    model = SellerModel(base)
+    cat, market = model.catalog, model.market
+    i = cat.add(make_product(), base.market.rank.new_listing_rank, 20.0)
+    cat.receive(i, 100_000, 0, 10.0)
+    market.launch(i, 0)
+    cat.reviews[i], cat.star_sum[i] = 50, 50 * 4.5
+
+    def days(first: int, last: int) -> np.ndarray:
+        ranks = []
+        for day in range(first, last):
+            market.simulate(day, FULL_SERVICE)
+            ranks.append(cat.rank[i])
+        return np.array(ranks)
+
+    growing = days(0, 150)
+    assert growing[-1] > 5 * base.market.rank.new_listing_rank, "a selling listing climbs"
+    peak = growing[-1]
+
+    cat.remove_lot_units(i, int(cat.stock[i]))
+    sold_before = int(cat.sold[i])
+    out = days(150, 180)
+    assert cat.sold[i] == sold_before, "nothing sells out of stock"
+    assert (np.diff(np.r_[peak, out]) < 0).all(), "rank falls every day out of stock"
+    assert out[-1] < 0.5 * peak
+    decay = 1 - base.market.rank.out_of_stock_decay_per_day
+    assert out[-1] <= peak * decay**30 + 1e-12, "at least the out-of-stock decay"
+    assert len(model.events.of_kind("stockout")) == 1
+
+    cat.receive(i, 100_000, 180, 10.0)
+    back = days(180, 330)
+    assert len(model.events.of_kind("restock")) == 1
+    assert back[0] < 0.5 * peak, "rank does not come back the day stock does"
+    assert back[10] < 0.8 * peak
+    assert back[-1] > 0.8 * peak, "but it does come back"
+    assert back[-1] > 3 * out[-1]
+
+
+def test_sales_never_exceed_stock(base) -> None:
+    model = SellerModel(base)
+    cat, market = model.catalog, model.market
+    i = cat.add(make_product(sessions_per_day=20_000.0), 0.5, 50.0)
+    cat.receive(i, 40, 0, 10.0)
+    market.launch(i, 0)  # Vine takes its units first
+    sold = []
+    for day in range(30):
+        sold.append(int(market.simulate(day, FULL_SERVICE).units[i]))
+    assert cat.stock[i] == 0
+    assert sum(sold) == cat.sold[i] == 40 - cat.given_away[i]
+
+
+def test_suspended_account_sells_nothing_and_loses_rank(base) -> None:
+    model = SellerModel(base)
+    cat, market = model.catalog, model.market
+    i = cat.add(make_product(), 0.4, 20.0)
+    cat.receive(i, 10_000, 0, 10.0)
+    market.launch(i, 0)
+    for day in range(20):
+        market.simulate(day, FULL_SERVICE)
+    assert cat.sold[i] > 0
+    market.suspended_until = 30
+    sold, rank = int(cat.sold[i]), float(cat.rank[i])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the day must not lean on deprecated numpy/Python behaviour
+        days = [market.simulate(day, FULL_SERVICE) for day in range(20, 30)]
+    assert cat.sold[i] == sold
+    assert all(d.ad_spend_usd.sum() == 0 for d in days), "no ads while suspended"
+    assert cat.rank[i] < rank
+    after = [market.simulate(day, FULL_SERVICE) for day in range(30, 40)]
+    assert sum(int(d.units.sum()) for d in after) > 0
+    assert len(model.events.of_kind("reinstated")) == 1

@@ -1,0 +1,301 @@
+"""Purchase orders from factory to FBA, the Chinese New Year shutdown, and the reorder rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+import simpy
+
+from conftest import make_product
+from sellersim.calendar import SimCalendar
+from sellersim.market.catalog import LIVE, Catalog
+from sellersim.money.ledger import BANK, Ledger
+from sellersim.results.events import EventLog
+from sellersim.streams import RandomStreams
+from sellersim.supply.purchase_orders import PurchaseOrder, SupplyChain
+from sellersim.supply.reorder import Replenisher
+
+STAGES = ["production", "awaiting_balance", "in_transit", "receiving", "arrived"]
+BUFFER = 3000.0
+PLACEMENT = 0.27
+
+
+class Chain:
+    """A supply chain on its own SimPy clock, with a catalogue of one product."""
+
+    def __init__(self, scenario, cash: float = 1e6, service: float = 1.0, seed: int = 1, days: int = 400) -> None:
+        self.env = simpy.Environment()
+        self.calendar = SimCalendar.build(scenario.simulation.start_date, days, scenario.market, scenario.supply)
+        self.catalog = Catalog()
+        self.ledger = Ledger(cash)
+        self.events = EventLog()
+        self.launched: list[tuple[int, int]] = []
+        self.service = np.full(10, service)
+        self.supply = SupplyChain(
+            self.env, scenario.supply, self.catalog, self.ledger, self.calendar, RandomStreams(seed), self.events,
+            lambda: self.service, 0.0, BUFFER, PLACEMENT, lambda i, d: self.launched.append((i, d)),
+        )  # fmt: skip
+        self.product = self.catalog.add(make_product(), 0.03, 20.0)
+
+    def order(self, day: int, units: int = 500, freight: str = "sea") -> PurchaseOrder:
+        self.env.run(until=day)
+        return self.supply.place(day, self.product, units, freight)
+
+    def entries(self, category: str):
+        led = self.ledger.to_frame()
+        return led[led["category"] == category]
+
+
+def day_in_summer(scenario) -> int:
+    return (dt.date(scenario.simulation.start_date.year, 6, 15) - scenario.simulation.start_date).days
+
+
+def day_before_cny(scenario, days_before: int) -> int:
+    start = scenario.simulation.start_date
+    cny = min(d for d in scenario.supply.chinese_new_year if (d - start).days > days_before)
+    return (cny - start).days - days_before
+
+
+def test_purchase_order_lifecycle_and_payments(base) -> None:
+    chain = Chain(base)
+    cfg = base.supply
+    placed = day_in_summer(base)
+    po = chain.order(placed, 500)
+    assert chain.catalog.inbound[0] == 500 and chain.catalog.ordered[0] == 500
+    chain.env.run(until=placed + 250)
+
+    assert po.stage == "arrived"
+    assert list(po.days) == STAGES
+    days = [po.days[s] for s in STAGES]
+    assert days == sorted(days)
+    assert days[0] == placed
+    production = po.days["awaiting_balance"] - po.days["production"]
+    assert cfg.production_days.low <= production <= cfg.production_days.high + 1  # no CNY in June
+    transit = po.days["receiving"] - po.days["in_transit"]
+    assert round(cfg.sea_transit_days.low) <= transit <= round(cfg.sea_transit_days.high)  # no problems: logistics done
+    receiving = po.days["arrived"] - po.days["receiving"]
+    assert max(1, round(cfg.receiving_days.low)) <= receiving <= round(cfg.receiving_days.high)
+
+    value = 500 * 6.0  # no markup when procurement work is done
+    deposit = chain.entries("product_cost").iloc[0]
+    assert (deposit["day"], deposit["account"]) == (placed, BANK)
+    assert deposit["amount_usd"] == pytest.approx(-cfg.deposit_share * value)
+    balance = chain.entries("product_cost").iloc[1]
+    assert balance["day"] == po.days["in_transit"]
+    assert balance["amount_usd"] == pytest.approx(-(1 - cfg.deposit_share) * value)
+    freight = chain.entries("freight")
+    assert list(freight["day"]) == [po.days["in_transit"]]
+    per_unit = chain.supply.freight_usd_per_unit(0.8, 0.15, "sea")
+    assert freight["amount_usd"].iloc[0] == pytest.approx(-(per_unit * 500 + cfg.shipment_fixed_usd))
+    duty = chain.entries("duty")
+    assert list(duty["day"]) == [po.days["receiving"]]
+    assert duty["amount_usd"].iloc[0] == pytest.approx(-cfg.duty_rate * value)
+    placement = chain.entries("placement_fee")
+    assert list(placement["day"]) == [po.days["arrived"]]
+    assert list(placement["account"].astype(str)) == ["amazon"]
+    assert placement["amount_usd"].iloc[0] == pytest.approx(-PLACEMENT * 500)
+
+    cat = chain.catalog
+    assert (cat.inbound[0], cat.received[0]) == (0, 500)
+    assert cat.stock[0] + cat.warehouse_lost[0] == 500
+    landed = 6.0 * (1 + cfg.duty_rate) + (per_unit * 500 + cfg.shipment_fixed_usd) / 500
+    assert cat.landed_usd[0] == pytest.approx(landed)
+    assert chain.launched == [(0, po.days["arrived"])]
+    assert chain.supply.open == []
+    kinds = [e[1] for e in chain.events.of_kind("purchase_order") + chain.events.of_kind("shipped")]
+    assert kinds == ["purchase_order", "shipped"]
+    assert len(chain.events.of_kind("arrived")) == 1
+
+
+def test_open_order_counts_follow_the_stages(base) -> None:
+    chain = Chain(base)
+    po = chain.order(day_in_summer(base))
+    chain.env.run(until=po.placed_day + 1)
+    assert (chain.supply.open_orders, chain.supply.shipments) == (1, 0)
+    assert chain.supply.committed_usd > 0
+    chain.env.run(until=po.placed_day + base.supply.production_days.high + 5)
+    assert po.stage == "in_transit"
+    assert (chain.supply.open_orders, chain.supply.shipments) == (0, 1)
+
+
+def test_untended_procurement_costs_more_per_unit(base) -> None:
+    tended, untended = Chain(base, service=1.0), Chain(base, service=0.0)
+    a, b = tended.order(10), untended.order(10)
+    assert a.fob_usd == pytest.approx(6.0)
+    assert b.fob_usd == pytest.approx(6.0 * (1 + base.supply.unit_cost_markup_untended))
+
+
+def test_production_end_around_chinese_new_year(base) -> None:
+    cal = SimCalendar.build(base.simulation.start_date, 800, base.market, base.supply)
+    s = base.supply
+    closed = s.cny_closed_days_before + s.cny_closed_days_after
+    summer = day_in_summer(base)
+    assert cal.production_end(summer, 35) == summer + 35
+    before = day_before_cny(base, 25)
+    assert cal.production_end(before, 35) - before >= 35 + closed
+    # capacity is zero while the factory is closed, partial around it
+    cny = before + 25
+    assert (cal.factory_capacity[cny - s.cny_closed_days_before : cny + s.cny_closed_days_after] == 0).all()
+    assert cal.factory_capacity[cny - s.cny_slowdown_days_before] == pytest.approx(s.cny_slowdown_capacity)
+    assert cal.factory_capacity[cny + s.cny_ramp_days_after] == 1.0
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_order_before_chinese_new_year_takes_longer(base, seed: int) -> None:
+    """Same luck (seed), two order dates: the one a few weeks before CNY waits out the shutdown."""
+    s = base.supply
+    closed = s.cny_closed_days_before + s.cny_closed_days_after
+    pos = {}
+    for label, day in (("cny", day_before_cny(base, 20)), ("summer", day_in_summer(base))):
+        chain = Chain(base, seed=seed)
+        pos[label] = chain.order(day)
+        chain.env.run(until=day + 200)
+    production = {k: po.days["awaiting_balance"] - po.days["production"] for k, po in pos.items()}
+    assert production["cny"] >= production["summer"] + closed
+    lead = {k: po.days["arrived"] - po.days["production"] for k, po in pos.items()}
+    assert lead["cny"] > lead["summer"]
+
+
+def test_factory_holds_goods_until_the_balance_can_be_paid(base) -> None:
+    cfg = base.supply
+    value = 500 * 6.0
+    cash = cfg.deposit_share * value + 100.0  # the deposit and nothing like the balance
+    chain = Chain(base, cash=cash)
+    po = chain.order(day_in_summer(base))
+    ready = po.placed_day + 80  # production is long over
+    chain.env.run(until=ready)
+    assert po.stage == "awaiting_balance"
+    assert "in_transit" not in po.days
+    assert chain.ledger.cash_usd == pytest.approx(100.0)
+    assert len(chain.entries("product_cost")) == 1
+
+    # cash comes in on `ready`: enough for balance, freight and the payment buffer
+    need = (1 - cfg.deposit_share) * value + chain.supply.freight_usd_per_unit(0.8, 0.15, "sea") * 500
+    need += cfg.shipment_fixed_usd + BUFFER
+    chain.ledger.post(ready, BANK, "payout", need - 100.0 - 1.0)  # one dollar short
+    chain.env.run(until=ready + 5)
+    assert po.stage == "awaiting_balance"
+    chain.ledger.post(ready + 5, BANK, "payout", 1.0)
+    chain.env.run(until=ready + 7)
+    assert po.days["in_transit"] == ready + 5
+    assert chain.ledger.cash_usd == pytest.approx(BUFFER)
+
+
+# --- the reorder rule ---------------------------------------------------------------------
+
+
+class Shop(Chain):
+    """A supply chain plus the reorder rule over one live product selling ``velocity`` a day."""
+
+    def __init__(self, scenario, service: float, stock: int, velocity: float = 5.0, **kw) -> None:
+        super().__init__(scenario, service=service, **kw)
+        cat = self.catalog
+        cat.status[0] = LIVE
+        cat.launch_day[0] = 0
+        cat.velocity[0] = velocity
+        cat.receive(0, stock, 0, 10.0)
+        self.policy = scenario.strategy.reorder
+        self.replenisher = Replenisher(
+            self.policy, cat, self.supply, self.calendar, np.random.default_rng(0), lambda: self.service,
+            scenario.work.launch_period_days, self.ledger, scenario.fees.removal_usd_per_unit,
+        )  # fmt: skip
+
+    def review(self, day: int) -> None:
+        self.env.run(until=day + 1)
+        self.replenisher.review(day)
+
+
+def review_days(policy, first: int, last: int) -> list[int]:
+    return [d for d in range(first, last) if d % policy.review_every_days == 0]
+
+
+def test_product_below_reorder_point_is_reordered_on_its_review_day(base) -> None:
+    shop = Shop(base, service=1.0, stock=200)  # 40 days of cover at 5 a day
+    policy = shop.policy
+    review = review_days(policy, 150, 200)[0]
+    for day in range(review - policy.review_every_days + 1, review):
+        shop.review(day)
+    assert shop.supply.placed == 0, "ordered on a day that is not the product's review day"
+    shop.review(review)
+    assert shop.supply.placed == 1
+    po = shop.supply.open[0]
+    assert (po.placed_day, po.freight) == (review, policy.freight)
+    base_rate = 5.0 / shop.calendar.seasonality[review]
+    expected = base_rate * shop.calendar.seasonality[review : review + int(policy.order_up_to_days)].sum() - 200
+    assert po.units == max(int(expected), base.supply.min_order_units)
+    shop.review(review + policy.review_every_days)
+    assert shop.supply.placed == 1, "inbound units count toward the stock position"
+
+
+def test_product_above_reorder_point_is_not_reordered(base) -> None:
+    policy = base.strategy.reorder
+    shop = Shop(base, service=1.0, stock=int(5 * 1.5 * policy.reorder_point_days) + 100)
+    for day in range(150, 200):
+        shop.review(day)
+    assert shop.supply.placed == 0
+
+
+def test_nearly_empty_product_is_expedited_by_air(base) -> None:
+    shop = Shop(base, service=1.0, stock=50)  # 10 days of cover, nothing inbound
+    day = review_days(shop.policy, 150, 200)[0]
+    shop.review(day)
+    freights = [po.freight for po in shop.supply.open]
+    assert freights[0] == "air", "the air bridge is ordered first"
+    if shop.policy.freight != "air":
+        assert freights == ["air", shop.policy.freight]
+    air = shop.supply.open[0].units
+    bridge = 5.0 / shop.calendar.seasonality[day] * shop.calendar.seasonality[day : day + 45].sum()
+    assert air <= max(bridge, base.supply.min_order_units)
+
+
+def test_no_inventory_control_means_no_reorders(base) -> None:
+    shop = Shop(base, service=0.0, stock=50)
+    for day in range(150, 300):
+        shop.review(day)
+    assert shop.supply.placed == 0
+
+
+def test_no_cash_means_no_reorder(base) -> None:
+    shop = Shop(base, service=1.0, stock=200, cash=1000.0)
+    for day in range(150, 200):
+        shop.review(day)
+    assert shop.supply.placed == 0
+
+
+def test_reorders_per_review_follow_the_listing_service_level(base) -> None:
+    """Each review is done with probability equal to the listing service level."""
+    counts = {}
+    for service in (0.3, 0.8):
+        done = 0
+        for seed in range(200):
+            shop = Shop(base, service=service, stock=200, seed=seed)
+            shop.replenisher.rng = np.random.default_rng(seed)
+            shop.review(review_days(shop.policy, 150, 200)[0])
+            done += shop.supply.placed > 0
+        counts[service] = done / 200
+    assert counts[0.3] == pytest.approx(0.3, abs=0.1)
+    assert counts[0.8] == pytest.approx(0.8, abs=0.1)
+
+
+def test_no_listing_skill_means_more_stockouts(load) -> None:
+    """A founder who never does listing (inventory control) work runs out of stock more often."""
+    from sellersim.api import run_scenario
+
+    seeds = (1, 2, 3)
+    results = {}
+    for skill in ("0", "1"):
+        runs = [
+            run_scenario(load("never_hire", "simulation.days=400", f"simulation.seed={seed}",
+                              f"company.founder.skills.listing={skill}"))
+            for seed in seeds
+        ]  # fmt: skip
+        results[skill] = runs
+    neglected, tended = results["0"], results["1"]
+    assert all(r.daily["service_listing"].iloc[-60:].max() < 0.05 for r in neglected)
+    assert all(r.summary["products_launched"] >= 1 for r in tended), "no product launched: nothing to stock out"
+    stockouts = {k: sum(r.summary["stockout_days"] for r in v) for k, v in results.items()}
+    assert stockouts["0"] > 1.5 * stockouts["1"], stockouts
+    orders = {k: [int((r.events["kind"] == "purchase_order").sum()) for r in v] for k, v in results.items()}
+    assert all(a < b for a, b in zip(orders["0"], orders["1"], strict=True)), orders
