@@ -91,6 +91,7 @@ def peak_rss_mb() -> float:
 def measure(case: str, repeats: int) -> dict:
     """Run one case ``repeats`` times (after a warm-up) and return its timings and size."""
     from sellersim.api import collect, load_scenario, run_model
+    from sellersim.market.catalog import LIVE
 
     path, _ = CASES[case]
     rss_imports = peak_rss_mb()
@@ -119,7 +120,7 @@ def measure(case: str, repeats: int) -> dict:
         "tables": tables,
         "sections": sections,
         "products": cat.n,
-        "live": model.live_products,
+        "live": int((cat.view("status") == LIVE).sum()),
         "staff": len(model.employees),
         "rss_imports": rss_imports,
         "rss_peak": peak_rss_mb(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -64,8 +64,3 @@ def load() -> Callable[..., Scenario]:
 def base(load: Callable[..., Scenario]) -> Scenario:
     """The base scenario, shortened to 400 days."""
     return load("base", "simulation.days=400")
-
-
-@pytest.fixture(scope="session")
-def strategy_names() -> Sequence[str]:
-    return tuple(STRATEGY_FILES)

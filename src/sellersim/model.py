@@ -267,7 +267,8 @@ class SellerModel(mesa.Model):
         overhead = -t.get("tools", 0.0) - t.get("seller_plan", 0.0) - t.get("hiring", 0.0)
         reimbursed = t.get("reimbursement", 0.0)
         profit = revenue - m.refunds_usd - sum(fees.values()) - ad_spend - m.cogs_usd - payroll - overhead + reimbursed
-        reviews = cat.view("reviews")
+        reviews = cat.view("reviews").sum()
+        stock = cat.view("stock")
         live = cat.view("status") == LIVE
         employees = self.employees
         values = {
@@ -287,9 +288,9 @@ class SellerModel(mesa.Model):
             "payroll_usd": payroll,
             "overhead_usd": overhead,
             "profit_usd": profit,
-            "inventory_units": float(cat.view("stock").sum()),
+            "inventory_units": float(stock.sum()),
             "inbound_units": float(cat.view("inbound").sum()),
-            "stockout_products": float((live & (cat.view("stock") == 0)).sum()),
+            "stockout_products": float((live & (stock == 0)).sum()),
             "live_products": float(live.sum()),
             "products_in_development": float(self.development.in_development),
             "headcount": float(len(employees)),
@@ -298,16 +299,11 @@ class SellerModel(mesa.Model):
             "founder_load": self.founder.load,
             "founder_fatigue": self.founder.fatigue,
             "order_defect_rate": self.market.order_defect_rate,
-            "avg_rating": float(cat.view("star_sum").sum() / reviews.sum()) if reviews.sum() else np.nan,
+            "avg_rating": float(cat.view("star_sum").sum() / reviews) if reviews else np.nan,
             "acos": ad_spend / m.ad_sales_usd if m.ad_sales_usd > 0 else np.nan,
             "tacos": ad_spend / revenue if revenue > 0 else np.nan,
         }
-        for role in self.config.roles:
-            values[f"headcount_{role}"] = float(sum(e.role == role for e in employees))
-        s, backlog = self.workload.service, self.workload.backlog
-        for d, i in DOMAIN_INDEX.items():
-            values[f"service_{d}"] = float(s[i])
-            values[f"backlog_{d}_hours"] = float(backlog[i])
-        self.recorder.record_day(day, values)
+        workload = self.workload
+        self.recorder.record_day(day, values, [e.role for e in employees], workload.service, workload.backlog)
         self.recorder.suspended[day] = self.market.is_suspended(day)
         self.recorder.record_products(day, cat, m)

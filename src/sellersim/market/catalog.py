@@ -135,8 +135,6 @@ class Catalog:
 
     def remove_fifo(self, units: np.ndarray) -> None:
         """Take ``units`` (one count per in-use product) out of the oldest lots first."""
-        if not units.any():
-            return  # a day without sales leaves every lot as it is
         lots = self.lot_units[: self.n]
         before = np.cumsum(lots, axis=1) - lots  # units in older lots
         take = np.minimum(np.maximum(units[:, None] - before, 0), lots)
@@ -157,10 +155,8 @@ class Catalog:
     def return_to_stock(self, units: np.ndarray, day: int) -> None:
         """Put resellable returns back into each product's newest lot (a new lot if it has none)."""
         idx = units.nonzero()[0]
-        occupied = self.lot_units[idx] > 0
-        empty = ~occupied.any(axis=1)
-        newest = COHORTS - 1 - np.argmax(occupied[:, ::-1], axis=1)  # last occupied lot
-        newest[empty] = 0
-        self.lot_day[idx[empty], 0] = day
+        held = self.lot_units[idx].cumsum(axis=1)
+        newest = held.argmax(axis=1)  # where the running total last grows: the newest non-empty lot, else 0
+        self.lot_day[idx[held[:, -1] == 0], 0] = day
         self.lot_units[idx, newest] += units[idx]
         self.stock[: self.n] += units

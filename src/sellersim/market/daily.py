@@ -50,7 +50,7 @@ def ad_clicks(
     Buying a share x of the available clicks costs ``base_cpc * (1 + escalation * x)`` a
     click, so spend = x * available * base_cpc * (1 + escalation * x); solve for x <= 1.
     """
-    b = np.divide(budget_usd, available * base_cpc_usd, out=np.zeros_like(budget_usd), where=available > 0)
+    b = np.divide(budget_usd, available * base_cpc_usd, out=np.zeros(budget_usd.shape), where=available > 0)
     x = (np.sqrt(1 + 4 * escalation * b) - 1) / (2 * escalation) if escalation > 0 else b
     x = np.minimum(x, 1.0)
     clicks = x * available
@@ -117,6 +117,9 @@ class Market:
         self._window_defects = np.zeros(w, dtype=np.int64)
         self.suspended_until = -1
         self._alpha = 1 - 0.5 ** (1 / cfg.rank.velocity_halflife_days)
+        rv = cfg.reviews
+        self._star_shares = np.array([rv.star_shares[s] for s in _STARS])  # stars of a good experience
+        self._sour_star_shares = np.array([rv.bad_experience_to_one_star, 1 - rv.bad_experience_to_one_star, 0, 0, 0])
 
     @property
     def order_defect_rate(self) -> float:
@@ -145,50 +148,53 @@ class Market:
         """Run ``day`` for every product, given the smoothed service level per domain."""
         cat, cfg = self.catalog, self.cfg
         n = cat.n
-        if self._sold_history.shape[1] < n:
-            grown = np.zeros((self._lag + 1, max(n, 2 * self._sold_history.shape[1])), dtype=np.int64)
-            grown[:, : self._sold_history.shape[1]] = self._sold_history
-            self._sold_history = grown
+        self._fit_history(n)
         s_listing, s_ads, s_after = service[_LISTING], service[_ADS], service[_AFTER_SALES]
         if day == self.suspended_until:
             self.events.add(day, "reinstated", detail="selling account reinstated")
 
-        stock = cat.view("stock")
-        live = cat.view("status") == LIVE
+        view = cat.view
+        stock = view("stock")
+        live = view("status") == LIVE
+        if not live.any():
+            # Nothing has been on sale yet (a status only goes from awaiting to live), so nothing
+            # can sell, come back, be reviewed or move rank: the day is empty.
+            return self._empty_day(n)
         suspended = self.is_suspended(day)
-        selling = live & (not suspended)
+        selling = np.zeros_like(live) if suspended else live
         in_stock = selling & (stock > 0)
         cal = self.calendar
         lift = cal.seasonality[day] * cal.event_lift[day] * (1 + (cal.deal_lift[day] - 1) * s_listing)
-        traffic = cat.view("sessions_per_day") * lift
+        traffic = view("sessions_per_day") * lift
 
         # sessions: organic from rank, paid from the ad budget (ads pause out of stock)
-        organic = traffic * cat.view("max_organic_share") * cat.view("rank") * selling
+        organic = traffic * view("max_organic_share") * view("rank") * selling
         a = cfg.ads
         clicks, ad_spend = ad_clicks(
-            cat.view("ad_budget_usd") * in_stock,
-            cat.view("cpc_usd") * (1 + a.bid_overpay_untended * (1 - s_ads)),
+            view("ad_budget_usd") * in_stock,
+            view("cpc_usd") * (1 + a.bid_overpay_untended * (1 - s_ads)),
             traffic * a.max_share_of_sessions,
             a.bid_escalation,
         )
         paid = clicks * (1 - a.wasted_click_share_untended * (1 - s_ads)) * a.ad_conversion_relative
+        sessions = organic + paid
 
-        cvr = conversion_rate(cat, cfg)
-        wanted = self._demand.poisson((organic + paid) * cvr)
+        wanted = self._demand.poisson(sessions * conversion_rate(cat, cfg))
         units = np.minimum(wanted, stock)
         lost = wanted - units
-        price = cat.view("price_usd")
-        revenue = units * price
-        ad_share = np.divide(paid, organic + paid, out=np.zeros(n), where=(organic + paid) > 0)
-        ad_sales = float((revenue * ad_share).sum())
+        orders = int(units.sum())
+        revenue = units * view("price_usd")
+        ad_share = np.divide(paid, sessions, out=np.zeros(n), where=sessions > 0)
+        ad_revenue = revenue * ad_share  # sales credited to ads, by their share of sessions
 
         # settle the sales in the seller balance
-        cogs = float((units * cat.view("landed_usd")).sum())
-        cat.remove_fifo(units)
+        cogs = float((units * view("landed_usd")).sum())
+        if orders:
+            cat.remove_fifo(units)
         cat.sold[:n] += units
-        referral = float((units * cat.view("referral_usd")).sum())
-        fba = float((units * cat.view("fba_fee_usd")).sum())
-        low_inv = self._low_inventory_fee(day, units)
+        referral = float((units * view("referral_usd")).sum())
+        fba = float((units * view("fba_fee_usd")).sum())
+        low_inv = self._low_inventory_fee(day, units, orders)
         gross = float(revenue.sum())
         led = self.ledger
         led.post(day, AMAZON, "sales", gross)
@@ -198,15 +204,30 @@ class Market:
         self.payouts.hold(day, gross - referral - fba - low_inv)
         led.post(day, BANK, "ads", -float(ad_spend.sum()))
         cat.ad_spend_period_usd[:n] += ad_spend
-        cat.ad_sales_period_usd[:n] += revenue * ad_share
+        cat.ad_sales_period_usd[:n] += ad_revenue
 
         returned, refunds, restocked_cost = self._returns_of(day, units)
         cogs -= restocked_cost
-        self._review(units, s_listing, s_after)
-        self._update_rank(units, unavailable=live & ((cat.view("stock") == 0) | suspended))
-        self._account_health(day, int(units.sum()), s_after)
-        self._track_stockouts(day, live)
+        self._review(units, orders, s_listing, s_after)
+        self._update_rank(units, live, unavailable=live & ((stock == 0) | suspended))
+        self._account_health(day, orders, s_after)
+        self._track_stockouts(day, live, stock)
+        ad_sales = float(ad_revenue.sum())
         return MarketDay(units, lost, revenue, ad_spend, ad_sales, returned, refunds, cogs, low_inv)
+
+    def _fit_history(self, n: int) -> None:
+        """Make room in the sales history for ``n`` products."""
+        have = self._sold_history.shape[1]
+        if have < n:
+            grown = np.zeros((self._lag + 1, max(n, 2 * have)), dtype=np.int64)
+            grown[:, :have] = self._sold_history
+            self._sold_history = grown
+
+    @staticmethod
+    def _empty_day(n: int) -> MarketDay:
+        """A day on which nothing sold, for ``n`` products."""
+        none = np.zeros(n, dtype=np.int64)
+        return MarketDay(none, none.copy(), np.zeros(n), np.zeros(n), 0.0, 0, 0.0, 0.0, 0.0)
 
     def _returns_of(self, day: int, units: np.ndarray) -> tuple[int, float, float]:
         """Returns arrive ``lag_days`` after the sale: refund, then restock or write off.
@@ -225,8 +246,7 @@ class Market:
         returned = self._returns.binomial(sold_then, rate)
         if not returned.any():
             return 0, 0.0, 0.0
-        price = cat.view("price_usd")
-        refund = float((returned * price).sum())
+        refund = float((returned * cat.view("price_usd")).sum())
         referral = cat.view("referral_usd")
         referral_back = float((returned * (referral - self.fees.refund_admin_per_unit(referral))).sum())
         self.ledger.post(day, AMAZON, "refunds", -refund)
@@ -238,46 +258,46 @@ class Market:
         cat.written_off[:n] += returned - resellable
         return int(returned.sum()), refund, float(resellable @ cat.view("landed_usd"))
 
-    def _review(self, units: np.ndarray, s_listing: float, s_after: float) -> None:
-        """New reviews from a share of today's orders; bad experiences sour the stars."""
+    def _review(self, units: np.ndarray, orders: int, s_listing: float, s_after: float) -> None:
+        """New reviews from a share of today's ``orders`` (``units`` by product); bad experiences sour the stars."""
         cat, rv = self.catalog, self.cfg.reviews
-        rate = rv.review_rate * (1 + rv.review_requests_lift * s_listing)
-        vine = np.minimum(cat.vine_pending[: cat.n], 1)  # Vine reviews trickle in, one a day
-        cat.vine_pending[: cat.n] -= vine
-        new = self._reviews.binomial(units, min(rate, 1.0)) + vine
-        idx = np.flatnonzero(new)
+        pending = cat.view("vine_pending")
+        vine = np.minimum(pending, 1)  # Vine reviews trickle in, one a day
+        pending -= vine
+        new = vine
+        if orders:  # no orders, no draw (a binomial of zero trials takes nothing from the stream)
+            rate = rv.review_rate * (1 + rv.review_requests_lift * s_listing)
+            new = self._reviews.binomial(units, min(rate, 1.0)) + vine
+        idx = new.nonzero()[0]
         if not len(idx):
             return
-        shares = np.array([rv.star_shares[s] for s in _STARS])
-        bad = np.clip(
-            cat.defect_rate[idx] * rv.defect_review_weight + (1 - s_after) * rv.neglect_bad_review_share, 0, 1
-        )
-        sour = np.zeros(5)
-        sour[0], sour[1] = rv.bad_experience_to_one_star, 1 - rv.bad_experience_to_one_star
-        probs = (1 - bad)[:, None] * shares + bad[:, None] * sour
+        bad = cat.defect_rate[idx] * rv.defect_review_weight + (1 - s_after) * rv.neglect_bad_review_share
+        bad = np.minimum(np.maximum(bad, 0.0), 1.0)
+        probs = (1 - bad)[:, None] * self._star_shares + bad[:, None] * self._sour_star_shares
         counts = self._reviews.multinomial(new[idx], probs)
         cat.reviews[idx] += new[idx]
         cat.star_sum[idx] += counts @ _STARS
 
-    def _update_rank(self, units: np.ndarray, unavailable: np.ndarray) -> None:
+    def _update_rank(self, units: np.ndarray, live: np.ndarray, unavailable: np.ndarray) -> None:
         """Rank chases velocity relative to the niche's competitors; out of stock it decays."""
         cat, rk = self.catalog, self.cfg.rank
-        n = cat.n
-        v = cat.velocity[:n]
+        v = cat.view("velocity")
         v += self._alpha * (units - v)
-        cat.velocity_30[:n] += (units - cat.velocity_30[:n]) / 30
-        cat.velocity_90[:n] += (units - cat.velocity_90[:n]) / 90
-        live = cat.view("status") == LIVE
+        v30, v90 = cat.view("velocity_30"), cat.view("velocity_90")
+        v30 += (units - v30) / 30
+        v90 += (units - v90) / 90
         target = v / (v + cat.view("competitor_units_per_day"))
-        r = cat.rank[:n]
+        r = cat.view("rank")
         gap = target - r
         r += np.where(gap > 0, rk.climb_per_day, rk.fall_per_day) * gap * live
         r *= np.where(unavailable, 1 - rk.out_of_stock_decay_per_day, 1.0)
 
-    def _low_inventory_fee(self, day: int, units: np.ndarray) -> float:
+    def _low_inventory_fee(self, day: int, units: np.ndarray, orders: int) -> float:
         """Amazon's low-inventory-level fee on units shipped while days of supply run short."""
+        if not orders:
+            return 0.0
         cat, f = self.catalog, self.fees.fees
-        stock = cat.view("stock").astype(float)
+        stock = cat.view("stock")
         short = (
             (stock < f.low_inventory_days * cat.view("velocity_30"))
             & (stock < f.low_inventory_days * cat.view("velocity_90"))
@@ -287,12 +307,10 @@ class Market:
 
     def _account_health(self, day: int, orders: int, s_after: float) -> None:
         """Order defects from service neglect and product defects; over the limit risks suspension."""
-        cat, h = self.catalog, self.cfg.account_health
+        h = self.cfg.account_health
         slot = day % h.window_days
-        defect = float(np.average(cat.view("defect_rate"), weights=cat.view("velocity") + 1e-9)) if cat.n else 0.0
-        rate = min(h.base_defect_rate + h.neglect_defect_rate * (1 - s_after) + 0.1 * defect, 1.0)
         self._window_orders[slot] = orders
-        self._window_defects[slot] = self._health.binomial(orders, rate) if orders else 0
+        self._window_defects[slot] = self._health.binomial(orders, self._defect_chance(s_after)) if orders else 0
         if self.is_suspended(day) or self._window_orders.sum() < 100 or self.order_defect_rate <= h.limit:
             return
         if self._health.random() < h.suspension_hazard_per_day:
@@ -303,14 +321,25 @@ class Market:
             self._window_defects[:] = 0
             self.events.add(day, "suspension", detail=f"order defect rate over {h.limit:.0%}; {round(days)} days")
 
-    def _track_stockouts(self, day: int, live: np.ndarray) -> None:
+    def _defect_chance(self, s_after: float) -> float:
+        """Chance that an order has a defect: neglected after-sales plus product defects, weighted by sales."""
+        cat, h = self.catalog, self.cfg.account_health
+        weight = cat.view("velocity") + 1e-9
+        defect = float((cat.view("defect_rate") * weight).sum() / weight.sum())  # np.average, written out
+        return min(h.base_defect_rate + h.neglect_defect_rate * (1 - s_after) + 0.1 * defect, 1.0)
+
+    def _track_stockouts(self, day: int, live: np.ndarray, stock: np.ndarray) -> None:
+        """Log products that ran out of stock or came back today; keep the day each stock-out began."""
         cat = self.catalog
-        n = cat.n
-        out = live & (cat.view("stock") == 0)
-        since = cat.stockout_since[:n]
-        for i in np.flatnonzero(out & (since < 0)):
+        since = cat.view("stockout_since")  # -1 while in stock
+        out = live & (stock == 0)
+        changed = out != (since >= 0)
+        if not changed.any():
+            return
+        started, ended = changed & out, changed & ~out
+        for i in started.nonzero()[0]:
             self.events.add(day, "stockout", product_id=int(i), detail=f"{cat.names[i]} out of stock")
-        for i in np.flatnonzero(~out & (since >= 0)):
+        for i in ended.nonzero()[0]:
             self.events.add(day, "restock", product_id=int(i), detail=f"{cat.names[i]} back in stock")
-        since[out & (since < 0)] = day
-        since[~out] = -1
+        since[started] = day
+        since[ended] = -1

@@ -39,6 +39,7 @@ CATEGORIES = (
     "tools",
     "founder_draw",
 )
+_KNOWN_CATEGORIES = frozenset(CATEGORIES)  # checked on every post
 
 
 class Ledger:
@@ -68,7 +69,7 @@ class Ledger:
         """Record ``amount_usd`` (positive in, negative out) on ``account``; zero amounts are skipped."""
         if amount_usd == 0.0:
             return
-        if category not in CATEGORIES:
+        if category not in _KNOWN_CATEGORIES:
             raise ValueError(f"unknown ledger category {category!r}")
         amount = float(amount_usd)
         self._balance[account] += amount

@@ -1,13 +1,16 @@
-"""The run's record: preallocated daily arrays for the company and its products, weekly rows for staff.
+"""The run's record: a preallocated daily table for the company, daily arrays per product, weekly rows for staff.
 
 Collected once per simulated day. Plain numpy arrays rather than Mesa's
 DataCollector: a run records about 60 company columns and 7 per product every
-day, and writing into preallocated arrays keeps collection a small share of a
-run (see ``benchmarks/``).
+day. The company's day is one write into a preallocated table; the products'
+day is a handful of arrays kept in lists (the catalogue grows, so no size is
+fixed up front) and joined only when the table is asked for. Collection stays
+a small share of a run (see ``benchmarks/``).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -35,6 +38,7 @@ COMPANY_COLUMNS = (
     "founder_load", "founder_fatigue", "order_defect_rate", "avg_rating", "acos", "tacos",
 )  # fmt: skip
 PRODUCT_COLUMNS = ("revenue_usd", "units_sold", "stock_units", "rank", "reviews", "rating", "ad_spend_usd")
+_PRODUCT_SOURCES = ("revenue_usd", "units_sold", "stock_units", "rank", "reviews", "star_sum", "ad_spend_usd")
 
 
 class Recorder:
@@ -49,51 +53,59 @@ class Recorder:
             *(f"service_{d}" for d in DOMAINS),
             *(f"backlog_{d}_hours" for d in DOMAINS),
         )
-        self.daily = {c: np.full(days, np.nan) for c in columns}
+        # One row per column, so each series is a contiguous array; a day is one write down a column.
+        self._table = np.full((len(columns), days), np.nan)
+        self.daily = dict(zip(columns, self._table, strict=True))  # column name -> its series (views)
         self.suspended = np.zeros(days, dtype=bool)
-        self._cap = 16
-        self.product = {c: np.zeros((days, self._cap)) for c in PRODUCT_COLUMNS}
-        self.product_exists = np.zeros((days, self._cap), dtype=bool)
+        # per product: one array a day of every product listed that day (the catalogue only grows)
+        self._products: dict[str, list[np.ndarray]] = {c: [] for c in _PRODUCT_SOURCES}
         self.staff_rows: list[tuple] = []
         self.founder_loads: list[float] = []
         self.last_day = -1
 
-    def record_day(self, day: int, values: Mapping[str, float]) -> None:
-        """Store one day's company figures."""
-        for key, value in values.items():
-            self.daily[key][day] = value
+    def record_day(
+        self,
+        day: int,
+        values: Mapping[str, float],
+        staff_roles: Iterable[str],
+        service: np.ndarray,
+        backlog_hours: np.ndarray,
+    ) -> None:
+        """Store one day's company figures.
+
+        ``values`` holds every column of :data:`COMPANY_COLUMNS`; ``staff_roles`` is the role of
+        each employee; ``service`` and ``backlog_hours`` have one entry per domain, in ``DOMAINS`` order.
+        """
+        if len(values) != len(COMPANY_COLUMNS):
+            unknown = sorted(set(values) - set(COMPANY_COLUMNS))
+            raise KeyError(f"company figures must be exactly COMPANY_COLUMNS; unknown: {unknown}")
+        headcount = Counter(staff_roles)
+        row = [values[c] for c in COMPANY_COLUMNS]
+        row += [headcount[r] for r in self.roles]
+        row += service.tolist()
+        row += backlog_hours.tolist()
+        self._table[:, day] = row
         self.last_day = day
 
     def record_products(self, day: int, catalog: Catalog, market: MarketDay) -> None:
-        """Store one day's figures for every product that was in the market today."""
+        """Store one day's figures for every product that was in the market today (call once a day, in order).
+
+        The market's arrays are fresh each day and never changed afterwards, so they are kept as they
+        are; the catalogue's columns change in place, so they are copied.
+        """
         n = len(market.units)  # a product listed later today shows from tomorrow
-        if n > self._cap:
-            self._grow(n)
-        p = self.product
-        p["revenue_usd"][day, :n] = market.revenue_usd
-        p["units_sold"][day, :n] = market.units
-        p["stock_units"][day, :n] = catalog.stock[:n]
-        p["rank"][day, :n] = catalog.rank[:n]
-        reviews = catalog.reviews[:n]
-        p["reviews"][day, :n] = reviews
-        p["rating"][day, :n] = np.divide(catalog.star_sum[:n], reviews, out=np.full(n, np.nan), where=reviews > 0)
-        p["ad_spend_usd"][day, :n] = market.ad_spend_usd
-        self.product_exists[day, :n] = True
+        p = self._products
+        p["revenue_usd"].append(market.revenue_usd)
+        p["units_sold"].append(market.units)
+        p["stock_units"].append(catalog.stock[:n].copy())
+        p["rank"].append(catalog.rank[:n].copy())
+        p["reviews"].append(catalog.reviews[:n].copy())
+        p["star_sum"].append(catalog.star_sum[:n].copy())
+        p["ad_spend_usd"].append(market.ad_spend_usd)
 
     def record_week(self, week: int, day: int, rows: Iterable[tuple]) -> None:
         """Store one row per person: (person_id, name, role, hours_worked, load, fatigue, productivity)."""
         self.staff_rows.extend((week, day, *r) for r in rows)
-
-    def _grow(self, n: int) -> None:
-        cap = max(n, 2 * self._cap)
-        for key, arr in self.product.items():
-            grown = np.zeros((self.days, cap))
-            grown[:, : self._cap] = arr
-            self.product[key] = grown
-        exists = np.zeros((self.days, cap), dtype=bool)
-        exists[:, : self._cap] = self.product_exists
-        self.product_exists = exists
-        self._cap = cap
 
     # --- tables -------------------------------------------------------------------
 
@@ -109,18 +121,26 @@ class Recorder:
     def products_frame(self, dates: np.ndarray, names: list[str]) -> pd.DataFrame:
         """Per-product series, one row per product per day it was listed."""
         n = self.last_day + 1
-        days, pid = np.nonzero(self.product_exists[:n])
+        by_day = {c: arrays[:n] for c, arrays in self._products.items()}
+        listed = np.array([len(a) for a in by_day["units_sold"]], dtype=np.int64)  # products on each day
+        days = np.repeat(np.arange(n), listed)
+        pid = np.arange(len(days)) - np.repeat(np.cumsum(listed) - listed, listed)  # 0..listed-1 each day
+        column = {c: np.concatenate(arrays) if n else np.zeros(0) for c, arrays in by_day.items()}
+        reviews = column["reviews"]
+        column["rating"] = np.divide(column["star_sum"], reviews, out=np.full(len(reviews), np.nan), where=reviews > 0)
+        order = np.lexsort((days, pid))  # by product, then day
+        days, pid = days[order], pid[order]
         df = pd.DataFrame(
             {
                 "day": days.astype(np.int32),
                 "date": pd.to_datetime(dates[days]),
                 "product_id": pid.astype(np.int32),
-                "name": pd.Categorical([names[i] for i in pid], categories=names),
+                "name": pd.Categorical.from_codes(pid, categories=names),  # product ids index names
             }
         )
-        for key, arr in self.product.items():
-            df[key] = arr[days, pid]
-        return df.sort_values(["product_id", "day"], ignore_index=True)
+        for key in PRODUCT_COLUMNS:
+            df[key] = column[key][order].astype(np.float64)
+        return df
 
     def staff_frame(self, dates: np.ndarray) -> pd.DataFrame:
         """One row per person per week."""

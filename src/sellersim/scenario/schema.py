@@ -141,7 +141,9 @@ class Niches(Section):
     unit_cost_share_of_price: ShareRange = Field(description="factory (FOB) unit cost as a share of price")
     cpc_usd: LogNormal
     base_conversion: ShareRange = Field(description="unit session % of a mature, well-rated listing")
-    competition: ShareRange = Field(description="share of a top listing's potential sales that the niche's competitors keep")
+    competition: ShareRange = Field(
+        description="share of a top listing's potential sales that the niche's competitors keep"
+    )
     max_organic_share: ShareRange = Field(description="share of niche sessions a top-ranked listing gets")
     return_rate: ShareRange
     weight_lb: LogNormal

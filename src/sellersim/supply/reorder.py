@@ -49,6 +49,8 @@ class Replenisher:
         self.launch_period_days = launch_period_days
         self.ledger = ledger
         self.removal_usd_per_unit = removal_usd_per_unit
+        self._season_day = -1
+        self._season_totals: dict[int, float] = {}  # period in days -> seasonality summed over it
 
     def base_units_per_day(self, i: int, day: int, care: float) -> float:
         """De-seasonalised daily sales forecast (the research estimate while launching), with noise."""
@@ -61,20 +63,37 @@ class Replenisher:
 
     def demand_over(self, base: float, day: int, days: float) -> float:
         """Units ``base`` sells over the next ``days`` days, season by season."""
-        return base * float(self.calendar.seasonality[day : day + int(days)].sum())
+        return base * self._season_total(day, int(days))
+
+    def _season_total(self, day: int, days: int) -> float:
+        """Seasonality summed over the ``days`` days from ``day``.
+
+        Every product reviewed on a day looks over the same few periods, so the sums
+        are kept for the day rather than taken again for each product.
+        """
+        if day != self._season_day:
+            self._season_day = day
+            self._season_totals = {}
+        total = self._season_totals.get(days)
+        if total is None:
+            total = self._season_totals[days] = float(self.calendar.seasonality[day : day + days].sum())
+        return total
 
     def review(self, day: int) -> None:
         """Review the products whose turn it is today."""
         cat, p = self.catalog, self.policy
-        n = cat.n
-        due = np.flatnonzero((cat.view("status") == LIVE) & ((day + np.arange(n)) % p.review_every_days == 0))
+        due = self._due(day)
+        if not len(due):
+            return
         care = float(self.service()[_LISTING])
-        for i in due:
+        age = p.remove_stock_older_than_days  # 0: never remove
+        aged = cat.units_older_than(due, day, age) if age else np.zeros(len(due), dtype=np.int64)
+        for i, aged_units in zip(due, aged, strict=True):
             if self.rng.random() >= care:
                 continue  # inventory control not done this cycle
             base = self.base_units_per_day(i, day, care)
             position = cat.stock[i] + cat.inbound[i]
-            if self._remove_aged(day, i, position - self.demand_over(base, day, p.order_up_to_days)):
+            if self._remove_aged(day, i, int(aged_units), position - self.demand_over(base, day, p.order_up_to_days)):
                 continue
             if position >= self.demand_over(base, day, p.reorder_point_days):
                 continue
@@ -83,10 +102,18 @@ class Replenisher:
                 want -= self._order(day, i, min(want, int(self.demand_over(base, day, _AIR_COVER_DAYS))), "air")
             self._order(day, i, want, p.freight)
 
-    def _remove_aged(self, day: int, i: int, excess: float) -> int:
-        """Remove overstock that is about to reach the steep aged-inventory tiers; return units removed."""
-        age = self.policy.remove_stock_older_than_days
-        units = min(self.catalog.units_older_than(i, day, age), int(excess)) if age else 0
+    def _due(self, day: int) -> np.ndarray:
+        """Live products whose review day is today: product ``i`` is reviewed when ``(day + i) % cycle == 0``."""
+        cycle = self.policy.review_every_days
+        turn = np.arange(-day % cycle, self.catalog.n, cycle)
+        return turn[self.catalog.status[turn] == LIVE]
+
+    def _remove_aged(self, day: int, i: int, aged_units: int, excess: float) -> int:
+        """Remove overstock that is about to reach the steep aged-inventory tiers; return units removed.
+
+        ``aged_units`` are the product's units older than the policy's age limit.
+        """
+        units = min(aged_units, int(excess))
         if units > 0:
             self.catalog.remove_lot_units(i, units)
             self.catalog.removed[i] += units
