@@ -102,7 +102,7 @@ def test_rank_decays_out_of_stock_and_recovers_gradually(base) -> None:
     assert growing[-1] > 5 * base.market.rank.new_listing_rank, "a selling listing climbs"
     peak = growing[-1]
 
-    cat.remove_lot_units(i, int(cat.stock[i]))
+    cat.write_off_lots(i, int(cat.stock[i]))
     sold_before = int(cat.sold[i])
     out = days(150, 180)
     assert cat.sold[i] == sold_before, "nothing sells out of stock"

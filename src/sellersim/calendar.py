@@ -15,6 +15,8 @@ from sellersim.scenario.schema import Event, Market, Supply
 
 # Factories keep producing past the horizon for orders placed near its end.
 _PADDING_DAYS = 400
+# Amazon's yearly US fee changes take effect in mid-January (15 Jan in 2024-2026).
+_FEE_CHANGE_DAY_OF_JANUARY = 15
 
 
 def prime_day(year: int) -> dt.date:
@@ -50,6 +52,7 @@ class SimCalendar:
     dates: np.ndarray  # datetime64[D]
     month: np.ndarray  # 1..12
     year: np.ndarray
+    fee_year: np.ndarray  # the year whose fee schedule is in force
     day_of_month: np.ndarray
     weekday: np.ndarray  # Monday = 0
     seasonality: np.ndarray  # demand index, 1 = average month
@@ -77,6 +80,13 @@ class SimCalendar:
                 if lo < hi:
                     target = deal_lift if event.deal_only else event_lift
                     target[lo:hi] *= event.demand_multiplier
+        # The monthly index already holds the month's event days (Black Friday is in November's
+        # 1.25), so the other days of an event month are scaled to keep the month on its index.
+        month_of = dates.astype("datetime64[M]")
+        for month in np.unique(month_of[event_lift != 1.0]):
+            days_of_month = month_of == month
+            season[days_of_month] *= days_of_month.sum() / event_lift[days_of_month].sum()
+        fee_year = years - ((months == 1) & (dom < _FEE_CHANGE_DAY_OF_JANUARY))
 
         capacity = np.ones(n)
         for cny in supply.chinese_new_year:
@@ -94,7 +104,7 @@ class SimCalendar:
                 lo, hi = max(lo, 0), min(hi, n)
                 if lo < hi:
                     capacity[lo:hi] = np.minimum(capacity[lo:hi], share)
-        return cls(start, days, dates, months, years, dom, weekday, season, event_lift, deal_lift, capacity)
+        return cls(start, days, dates, months, years, fee_year, dom, weekday, season, event_lift, deal_lift, capacity)
 
     def date(self, day: int) -> dt.date:
         """The calendar date of ``day``."""

@@ -40,6 +40,7 @@ from sellersim.supply.purchase_orders import SupplyChain
 from sellersim.supply.reorder import Replenisher
 
 _EVENT_WORK_LOOKAHEAD_DAYS = 14
+_DAYS_PER_WEEK = 7
 _LISTING, _VISION, _PROCUREMENT = (DOMAIN_INDEX[d] for d in ("listing", "vision", "procurement"))
 _QUALITY_DRIFT_PER_WEEK = 0.1
 
@@ -141,7 +142,7 @@ class SellerModel(mesa.Model):
         day = self.day
         cal = self.calendar
         self.env.run(until=day + 1)
-        if cal.day_of_month[day] == 1 and cal.month[day] == 1 and self.catalog.n:
+        if day and cal.fee_year[day] != cal.fee_year[day - 1] and self.catalog.n:
             self._refresh_fba_fees(day)
         market_day = self.market.simulate(day, self.workload.service)
         self.storage.end_of_day(day)
@@ -163,13 +164,13 @@ class SellerModel(mesa.Model):
 
     def _refresh_fba_fees(self, day: int) -> None:
         cat = self.catalog
-        year = int(self.calendar.year[day])
+        year = int(self.calendar.fee_year[day])
         cat.fba_fee_usd[: cat.n] = self.fees.fba_per_unit(cat.view("weight_lb"), cat.view("small_standard"), year)
 
     def _work_week(self, day: int) -> None:
         """Create the week's work, let people take it, and apply what it did."""
         cat, rec = self.catalog, self.recorder
-        last7 = slice(max(0, day - 7), day)
+        last7 = slice(max(0, day - _DAYS_PER_WEEK), day)
         live = cat.view("status") == LIVE
         launching = live & (day - cat.view("launch_day") < self.config.work.launch_period_days)
         upcoming = self.calendar.deal_lift[day : day + _EVENT_WORK_LOOKAHEAD_DAYS] > 1
@@ -206,7 +207,7 @@ class SellerModel(mesa.Model):
         self._week += 1
         rng = self.streams["quits"]
         for e in workers:
-            if e.quits(rng):
+            if day - e.hired_day >= _DAYS_PER_WEEK and e.quits(rng):  # nobody quits in their first week
                 self._quit(e, day)
 
     def _drift_quality(self) -> None:
@@ -266,7 +267,9 @@ class SellerModel(mesa.Model):
         payroll = -t.get("salaries", 0.0)
         overhead = -t.get("tools", 0.0) - t.get("seller_plan", 0.0) - t.get("hiring", 0.0)
         reimbursed = t.get("reimbursement", 0.0)
-        profit = revenue - m.refunds_usd - sum(fees.values()) - ad_spend - m.cogs_usd - payroll - overhead + reimbursed
+        cogs = m.cogs_usd + cat.write_off_usd  # units sold, plus units given away, removed or lost
+        cat.write_off_usd = 0.0
+        profit = revenue - m.refunds_usd - sum(fees.values()) - ad_spend - cogs - payroll - overhead + reimbursed
         reviews = cat.view("reviews").sum()
         stock = cat.view("stock")
         live = cat.view("status") == LIVE
@@ -284,7 +287,7 @@ class SellerModel(mesa.Model):
             "reimbursements_usd": reimbursed,
             "ad_spend_usd": ad_spend,
             "ad_sales_usd": m.ad_sales_usd,
-            "cogs_usd": m.cogs_usd,
+            "cogs_usd": cogs,
             "payroll_usd": payroll,
             "overhead_usd": overhead,
             "profit_usd": profit,

@@ -52,6 +52,7 @@ class Catalog:
 
     def __init__(self, capacity: int = 16) -> None:
         self.n = 0
+        self.write_off_usd = 0.0  # landed cost of units given away, removed or lost, not yet booked
         self.names: list[str] = []
         self._cap = capacity
         self._views: dict[str, np.ndarray] = {}  # column -> its first n rows; see view()
@@ -141,8 +142,10 @@ class Catalog:
         lots -= take
         self.stock[: self.n] -= units
 
-    def remove_lot_units(self, i: int, units: int) -> None:
-        """Take ``units`` of product ``i`` out of its oldest lots (giveaways, removals)."""
+    def write_off_lots(self, i: int, units: int) -> None:
+        """Take ``units`` of product ``i`` out of its oldest lots for good (giveaways, removals)
+        and book their landed cost as a write-off."""
+        self.write_off_usd += units * self.landed_usd[i]
         take = np.zeros(self.n, dtype=np.int64)
         take[i] = units
         self.remove_fifo(take)

@@ -111,7 +111,7 @@ class Market:
         self._returns = streams["returns"]
         self._health = streams["account_health"]
         self._lag = cfg.returns.lag_days
-        self._sold_history = np.zeros((self._lag + 1, 16), dtype=np.int64)
+        self._sold_history = np.zeros((self._lag, 16), dtype=np.int64)
         w = cfg.account_health.window_days
         self._window_orders = np.zeros(w, dtype=np.int64)
         self._window_defects = np.zeros(w, dtype=np.int64)
@@ -139,7 +139,7 @@ class Market:
         self.events.add(day, "launch", product_id=i, detail=f"{cat.names[i]} launched")
         vine = int(min(self.vine_units, cat.stock[i]))
         if vine:
-            cat.remove_lot_units(i, vine)
+            cat.write_off_lots(i, vine)
             cat.given_away[i] += vine
             cat.vine_pending[i] = self._reviews.binomial(vine, self.cfg.reviews.vine_review_share)
             self.ledger.post(day, AMAZON, "vine_fee", -self.fees.fees.vine_enrollment_usd, i)
@@ -167,8 +167,9 @@ class Market:
         lift = cal.seasonality[day] * cal.event_lift[day] * (1 + (cal.deal_lift[day] - 1) * s_listing)
         traffic = view("sessions_per_day") * lift
 
-        # sessions: organic from rank, paid from the ad budget (ads pause out of stock)
-        organic = traffic * view("max_organic_share") * view("rank") * selling
+        # sessions: organic from rank, paid from the ad budget (ads pause out of stock);
+        # shoppers still come to a suspended listing, and what they want counts as lost
+        organic = traffic * view("max_organic_share") * view("rank") * live
         a = cfg.ads
         clicks, ad_spend = ad_clicks(
             view("ad_budget_usd") * in_stock,
@@ -180,7 +181,7 @@ class Market:
         sessions = organic + paid
 
         wanted = self._demand.poisson(sessions * conversion_rate(cat, cfg))
-        units = np.minimum(wanted, stock)
+        units = np.zeros_like(wanted) if suspended else np.minimum(wanted, stock)
         lost = wanted - units
         orders = int(units.sum())
         revenue = units * view("price_usd")
@@ -219,7 +220,7 @@ class Market:
         """Make room in the sales history for ``n`` products."""
         have = self._sold_history.shape[1]
         if have < n:
-            grown = np.zeros((self._lag + 1, max(n, 2 * have)), dtype=np.int64)
+            grown = np.zeros((self._lag, max(n, 2 * have)), dtype=np.int64)
             grown[:, :have] = self._sold_history
             self._sold_history = grown
 
@@ -236,7 +237,7 @@ class Market:
         """
         cat, r = self.catalog, self.cfg.returns
         n = cat.n
-        slot = day % (self._lag + 1)
+        slot = day % self._lag  # the slot still holds the sales of lag_days ago
         sold_then = self._sold_history[slot, :n].copy()
         self._sold_history[slot, :n] = units
         if day < self._lag or not sold_then.any():

@@ -179,7 +179,7 @@ class ProductDevelopment:
         price = o["niche_price_usd"] * (1 + self.market.conversion.differentiation_price_premium * diff)
         price *= float(np.exp(_PRICE_SPREAD * pricing.standard_normal()))
         markup = o.get("fob_markup", self.supply_cfg.unit_cost_markup_untended)
-        year = int(self.calendar.year[max(day, 0)])
+        year = int(self.calendar.fee_year[max(day, 0)])
         fba = self.fees.fba_per_unit(np.array([o["weight_lb"]]), np.array([o["small_standard"]]), year)
         return NewProduct(
             name=f"P{ordinal + 1}",

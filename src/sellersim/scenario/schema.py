@@ -209,7 +209,7 @@ class Reviews(Section):
 class Returns(Section):
     """Returns: lag after the sale and how many units can be sold again."""
 
-    lag_days: Days
+    lag_days: int = Field(ge=1, description="days from sale to return")
     resellable_share: Share
     defect_return_multiplier: NonNegative = Field(description="extra returns per unit of defect rate")
 
@@ -278,7 +278,7 @@ class Fees(Section):
     fba_small_standard: list[WeightTier] = Field(min_length=1)
     fba_large_standard: list[WeightTier] = Field(min_length=1)
     fba_large_standard_per_4oz_above_usd: NonNegative
-    fba_increase_by_year_usd: dict[int, float] = Field(description="per-unit change from 1 Jan (mid Jan) of a year")
+    fba_increase_by_year_usd: dict[int, float] = Field(description="per-unit change in force from 15 January of a year")
     storage_usd_per_cuft_month: NonNegative
     storage_q4_usd_per_cuft_month: NonNegative
     aged_surcharge: list[AgedTier]
@@ -465,7 +465,7 @@ class ReorderPolicy(Section):
     expedite_by_air_below_days: NonNegative
     cash_reserve_usd: NonNegative
     remove_stock_older_than_days: Days = Field(
-        description="remove overstocked units older than this (0: never) before they reach the costliest aged-inventory tiers"
+        description="remove overstocked units older than this (0: never), ahead of the costly aged-inventory tiers"
     )
 
 

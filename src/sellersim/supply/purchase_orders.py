@@ -81,6 +81,7 @@ class SupplyChain:
         self._receiving = streams["receiving"]
         self._warehouse = streams["warehouse"]
         self.placed = 0
+        self._committed_usd = 0.0
         self.open: list[PurchaseOrder] = []  # not yet arrived
 
     # --- figures other parts read -------------------------------------------------
@@ -98,13 +99,7 @@ class SupplyChain:
     @property
     def committed_usd(self) -> float:
         """Payments still due on open orders: balances, freight and duty."""
-        cfg, due = self.cfg, 0.0
-        for po in self.open:
-            if po.stage in ("production", "awaiting_balance"):
-                due += (1 - cfg.deposit_share) * po.units * po.fob_usd + self._freight_total(po)
-            if po.stage in ("production", "awaiting_balance", "in_transit"):
-                due += cfg.duty_rate * po.units * po.fob_usd
-        return due
+        return self._committed_usd
 
     def spendable_usd(self) -> float:
         """Cash free for new orders as the company sees it: cash less known commitments.
@@ -121,11 +116,17 @@ class SupplyChain:
             return cuft * _CBM_PER_CUFT * cfg.sea_usd_per_cbm
         return max(weight_lb * _KG_PER_LB, cuft * cfg.air_volumetric_kg_per_cuft) * cfg.air_usd_per_kg
 
+    def order_fob_usd(self, product: int) -> float:
+        """Unit price a new order gets: the sourced price, plus what goes unnegotiated when
+        procurement work is not done."""
+        markup = 1 + self.cfg.unit_cost_markup_untended * (1 - self.service()[_PROCUREMENT])
+        return self.catalog.fob_usd[product] * markup
+
     def landed_usd_per_unit(self, product: int, mode: str) -> float:
-        """Factory cost, freight and duty per unit (fixed shipment costs left out), before negotiation."""
+        """Factory price, freight and duty per unit of a new order (fixed shipment costs left out)."""
         cat = self.catalog
         freight = self.freight_usd_per_unit(cat.weight_lb[product], cat.cuft[product], mode)
-        return cat.fob_usd[product] * (1 + self.cfg.duty_rate) + freight
+        return self.order_fob_usd(product) * (1 + self.cfg.duty_rate) + freight
 
     def _freight_total(self, po: PurchaseOrder) -> float:
         cat = self.catalog
@@ -136,14 +137,15 @@ class SupplyChain:
 
     def place(self, day: int, product: int, units: int, freight: str) -> PurchaseOrder:
         """Pay the deposit and start the order's process."""
-        cat = self.catalog
-        markup = 1 + self.cfg.unit_cost_markup_untended * (1 - self.service()[_PROCUREMENT])
-        po = PurchaseOrder(self.placed, product, int(units), freight, cat.fob_usd[product] * markup, day)
+        cat, cfg = self.catalog, self.cfg
+        po = PurchaseOrder(self.placed, product, int(units), freight, self.order_fob_usd(product), day)
         self.placed += 1
         self.open.append(po)
         cat.inbound[product] += po.units
         cat.ordered[product] += po.units
-        deposit = self.cfg.deposit_share * po.units * po.fob_usd
+        deposit = cfg.deposit_share * po.units * po.fob_usd
+        self._committed_usd += (1 - cfg.deposit_share + cfg.duty_rate) * po.units * po.fob_usd
+        self._committed_usd += self._freight_total(po)
         self.ledger.post(day, BANK, "product_cost", -deposit, product)
         self.events.add(
             day,
@@ -173,6 +175,7 @@ class SupplyChain:
         day = int(env.now)
         self.ledger.post(day, BANK, "product_cost", -balance, po.product)
         self.ledger.post(day, BANK, "freight", -freight, po.product)
+        self._committed_usd -= balance + freight
         po.stage = "in_transit"
         po.days["in_transit"] = day
         self.events.add(day, "shipped", product_id=po.product, detail=f"PO {po.id} shipped by {po.freight}")
@@ -182,7 +185,9 @@ class SupplyChain:
         if self._freight.random() < cfg.logistics_problem_chance_untended * (1 - service[_LOGISTICS]):
             transit += _triangular(self._freight, cfg.logistics_problem_delay_days)
         yield env.timeout(round(transit))
-        self.ledger.post(int(env.now), BANK, "duty", -cfg.duty_rate * po.units * po.fob_usd, po.product)
+        duty = cfg.duty_rate * po.units * po.fob_usd
+        self.ledger.post(int(env.now), BANK, "duty", -duty, po.product)
+        self._committed_usd -= duty
 
         po.stage = "receiving"
         po.days["receiving"] = int(env.now)
@@ -200,6 +205,7 @@ class SupplyChain:
         cat.inbound[po.product] -= po.units
         cat.received[po.product] += po.units
         cat.warehouse_lost[po.product] += lost
+        cat.write_off_usd += lost * landed
         cat.receive(po.product, po.units - lost, day, landed)
         self.ledger.post(day, AMAZON, "placement_fee", -self.placement_usd_per_unit * po.units, po.product)
         if lost and self._warehouse.random() < self.service()[_FINANCE]:

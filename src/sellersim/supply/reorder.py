@@ -99,7 +99,10 @@ class Replenisher:
                 continue
             want = int(self.demand_over(base, day, p.order_up_to_days) - position)
             if cat.inbound[i] == 0 and cat.stock[i] < self.demand_over(base, day, p.expedite_by_air_below_days):
-                want -= self._order(day, i, min(want, int(self.demand_over(base, day, _AIR_COVER_DAYS))), "air")
+                air = self._order(day, i, min(want, int(self.demand_over(base, day, _AIR_COVER_DAYS))), "air")
+                if air and want - air < self.supply.cfg.min_order_units:
+                    continue  # the air bridge covers it; a sea order this small would be topped up to the MOQ
+                want -= air
             self._order(day, i, want, p.freight)
 
     def _due(self, day: int) -> np.ndarray:
@@ -115,13 +118,13 @@ class Replenisher:
         """
         units = min(aged_units, int(excess))
         if units > 0:
-            self.catalog.remove_lot_units(i, units)
+            self.catalog.write_off_lots(i, units)
             self.catalog.removed[i] += units
             self.ledger.post(day, AMAZON, "removal_fee", -units * self.removal_usd_per_unit, i)
         return max(units, 0)
 
     def _order(self, day: int, i: int, units: int, freight: str) -> int:
-        """Place an order of up to ``units``, cut to what cash allows; return units ordered."""
+        """Order ``units`` (at least the factory's minimum), cut to what cash allows; return units ordered."""
         if units <= 0:
             return 0
         floor = self.supply.cfg.min_order_units
