@@ -19,7 +19,7 @@ from sellersim.results.summary import summarize
 from sellersim.scenario.loader import load_scenario
 from sellersim.scenario.schema import Scenario
 
-__all__ = ["RunResult", "load_scenario", "run_model", "run_scenario"]
+__all__ = ["RunResult", "collect", "load_scenario", "run_keeping_partial", "run_model", "run_scenario"]
 
 
 def run_model(scenario: Scenario) -> SellerModel:
@@ -34,6 +34,22 @@ def run_scenario(scenario: Scenario, source: str | Path | None = None) -> RunRes
     started = time.perf_counter()
     model = run_model(scenario)
     return collect(model, source, time.perf_counter() - started)
+
+
+def run_keeping_partial(scenario: Scenario, source: str | Path | None = None) -> tuple[RunResult, BaseException | None]:
+    """Run ``scenario``; if it is interrupted (Ctrl-C) or raises, keep the days done so far.
+
+    Returns the result (partial when stopped early: ``summary["completed"]`` is False) and the
+    exception that stopped it, if any, for the caller to report.
+    """
+    started = time.perf_counter()
+    model = SellerModel(scenario)
+    stopped: BaseException | None = None
+    try:
+        model.run()
+    except (KeyboardInterrupt, Exception) as exc:  # the caller reports it, after saving what was done
+        stopped = exc
+    return collect(model, source, time.perf_counter() - started), stopped
 
 
 def collect(model: SellerModel, source: str | Path | None = None, seconds: float = float("nan")) -> RunResult:

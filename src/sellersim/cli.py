@@ -27,6 +27,8 @@ app = typer.Typer(
 
 BAD_SCENARIO = 2
 """Exit code for a scenario that cannot be loaded."""
+INTERRUPTED = 130
+"""Exit code after Ctrl-C (128 + SIGINT), as shells use."""
 
 
 def _load(file: str, overrides: list[str], err: Console) -> Scenario | None:
@@ -82,13 +84,19 @@ def run(
     scenario = _load(file, overrides, err)
     if scenario is None:
         raise typer.Exit(BAD_SCENARIO)
-    from sellersim.api import run_scenario  # the model is imported only when a run needs it
+    from sellersim.api import run_keeping_partial  # the model is imported only when a run needs it
 
     sim = scenario.simulation
     name = scenario.strategy.name
     console.print(f"running {escape(name)}: seed {sim.seed}, {sim.days} days from {sim.start_date}")
-    result = run_scenario(scenario, source=file)
+    result, stopped = run_keeping_partial(scenario, source=file)
     out_dir = out or Path("results") / f"{name}-seed{sim.seed}-{dt.datetime.now():%Y%m%d-%H%M%S}"
     result.write(out_dir)
     console.print(result.summary_text())
     console.print(f"results in {escape(str(out_dir))}")
+    if isinstance(stopped, KeyboardInterrupt):
+        err.print(f"interrupted: the {result.summary['days_simulated']} days done are in {escape(str(out_dir))}")
+        raise typer.Exit(INTERRUPTED)
+    if stopped is not None:
+        err.print(f"the run stopped with an error; the days done are in {escape(str(out_dir))}")
+        raise stopped

@@ -459,7 +459,12 @@ def _header(t: RunTables) -> str:
     """The title, run parameters, outcome, key figures and hires."""
     s, m = t.summary, t.meta
     esc = html.escape
-    if s["survived"]:
+    if not s.get("completed", True):
+        outcome = (
+            f'<div class="outcome failed">Stopped early after {len(t.daily):,} of'
+            f" {m.get('days', len(t.daily)):,} days: these are partial results</div>"
+        )
+    elif s["survived"]:
         outcome = f'<div class="outcome ok">Survived all {m.get("days", len(t.daily)):,} days</div>'
     else:
         day = s["failure_day"]

@@ -55,11 +55,12 @@ class RunResult:
     def summary_text(self) -> str:
         """A short plain-text summary for the terminal."""
         s, m = self.summary, self.meta
-        status = (
-            f"survived {s['days_simulated']} days"
-            if s["survived"]
-            else f"FAILED on day {s['failure_day']} ({s['failure_cause']})"
-        )
+        if not s["completed"]:
+            status = f"STOPPED EARLY after {s['days_simulated']} of {s['horizon_days']} days"
+        elif s["survived"]:
+            status = f"survived {s['days_simulated']} days"
+        else:
+            status = f"FAILED on day {s['failure_day']} ({s['failure_cause']})"
         first_profit = s["months_to_first_profitable_month"]
         lines = [
             f"{m['strategy']} (seed {m['seed']}): {status}",

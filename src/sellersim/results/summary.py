@@ -19,6 +19,7 @@ def summarize(daily: pd.DataFrame, events: pd.DataFrame, staff: pd.DataFrame, ho
     founder = staff[staff["role"] == "founder"]
     last = daily.iloc[-1]
     return {
+        "completed": not failure.empty or len(daily) == horizon_days,
         "survived": failure.empty,
         "days_simulated": len(daily),
         "horizon_days": horizon_days,
