@@ -79,11 +79,11 @@ def runs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Scenario, Any]]:
     """Replace ``sellersim.api`` with a stand-in; returns the (scenario, source) of each run."""
     calls: list[tuple[Scenario, Any]] = []
 
-    def run_scenario(scenario: Scenario, source: Any) -> FakeResult:
+    def run_keeping_partial(scenario: Scenario, source: Any) -> tuple[FakeResult, None]:
         calls.append((scenario, source))
-        return FakeResult(scenario)
+        return FakeResult(scenario), None
 
-    monkeypatch.setitem(sys.modules, "sellersim.api", types.SimpleNamespace(run_scenario=run_scenario))
+    monkeypatch.setitem(sys.modules, "sellersim.api", types.SimpleNamespace(run_keeping_partial=run_keeping_partial))
     return calls
 
 
