@@ -199,9 +199,9 @@ class ProductDevelopment:
         pol = self.policy
         planned = p.outcome["planned_units_per_day"]
         units = int(np.clip(pol.first_order_days_of_sales * planned, *_bounds(pol)))
-        landed = product.fob_usd * (1 + self.supply_cfg.duty_rate) + self.supply.freight_usd_per_unit(
-            product.niche["weight_lb"], product.niche["cuft"], pol.first_order_freight
-        )
+        landed = self.supply.negotiated_fob_usd(product.fob_usd) * (
+            1 + self.supply_cfg.duty_rate
+        ) + self.supply.freight_usd_per_unit(product.niche["weight_lb"], product.niche["cuft"], pol.first_order_freight)
         units = min(units, int((self.supply.spendable_usd() - pol.cash_reserve_usd) / landed))
         if units < self.supply_cfg.min_order_units:
             return  # wait for cash

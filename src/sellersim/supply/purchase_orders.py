@@ -116,11 +116,14 @@ class SupplyChain:
             return cuft * _CBM_PER_CUFT * cfg.sea_usd_per_cbm
         return max(weight_lb * _KG_PER_LB, cuft * cfg.air_volumetric_kg_per_cuft) * cfg.air_usd_per_kg
 
-    def order_fob_usd(self, product: int) -> float:
+    def negotiated_fob_usd(self, sourced_fob_usd: float) -> float:
         """Unit price a new order gets: the sourced price, plus what goes unnegotiated when
         procurement work is not done."""
-        markup = 1 + self.cfg.unit_cost_markup_untended * (1 - self.service()[_PROCUREMENT])
-        return self.catalog.fob_usd[product] * markup
+        return sourced_fob_usd * (1 + self.cfg.unit_cost_markup_untended * (1 - self.service()[_PROCUREMENT]))
+
+    def order_fob_usd(self, product: int) -> float:
+        """Unit price a new order of ``product`` gets."""
+        return self.negotiated_fob_usd(self.catalog.fob_usd[product])
 
     def landed_usd_per_unit(self, product: int, mode: str) -> float:
         """Factory price, freight and duty per unit of a new order (fixed shipment costs left out)."""
