@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -17,6 +17,9 @@ from rich.markup import escape
 from sellersim.scenario.errors import ScenarioError
 from sellersim.scenario.loader import load_scenario
 from sellersim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from sellersim.compare.replication import Outcome
 
 app = typer.Typer(
     help="SellerSim: simulate a growing Amazon FBA seller company under a staffing strategy.",
@@ -100,3 +103,115 @@ def run(
     if stopped is not None:
         err.print(f"the run stopped with an error; the days done are in {escape(str(out_dir))}")
         raise stopped
+
+
+@app.command("compare")
+def compare_command(
+    files: Annotated[list[str], typer.Argument(help="Strategy scenario files to compare.", show_default=False)],
+    replications: Annotated[int, typer.Option(min=2, help="Replications per strategy.")] = 200,
+    baseline: Annotated[
+        str | None, typer.Option(help="Strategy the others are compared with [default: the first file's].")
+    ] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes [default: all cores].")] = None,
+    seed: Annotated[int | None, typer.Option(help="Master seed [default: the first file's simulation.seed].")] = None,
+    target_halfwidth: Annotated[
+        str | None,
+        typer.Option(help="FIGURE=WIDTH: add replications until every 95% interval of FIGURE is this narrow."),
+    ] = None,
+    max_replications: Annotated[int, typer.Option(min=2, help="Cap on replications with --target-halfwidth.")] = 2000,
+    overrides: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set", help="Override a value in every file: dotted.path=value (repeatable).", show_default=False
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder [default: results/compare-TIME].", show_default=False)
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> None:
+    """Compare strategies over many replications with common random numbers and write a report."""
+    console, err = Console(quiet=quiet, soft_wrap=True), Console(stderr=True, soft_wrap=True)
+    from sellersim.compare.comparison import compare
+    from sellersim.compare.engine import default_workers
+    from sellersim.compare.figures import FIGURE_BY_NAME
+    from sellersim.compare.stats import StoppingRule
+    from sellersim.util import did_you_mean
+
+    stopping = None
+    if target_halfwidth is not None:
+        figure, _, width = target_halfwidth.partition("=")
+        if figure not in FIGURE_BY_NAME or not _is_positive_number(width):
+            hint = did_you_mean(figure, FIGURE_BY_NAME) if figure not in FIGURE_BY_NAME else "; WIDTH must be > 0"
+            err.print(f"--target-halfwidth {escape(target_halfwidth)}: expected FIGURE=WIDTH{escape(hint)}")
+            raise typer.Exit(BAD_SCENARIO)
+        batch = max(replications // 2, 10)
+        stopping = StoppingRule(figure, float(width), max(max_replications, replications), batch)
+    workers = workers or default_workers()
+    with _ComparisonProgress(console, quiet) as progress:
+        try:
+            result = compare(
+                files,
+                baseline=baseline,
+                replications=replications,
+                workers=workers,
+                seed=seed,
+                stopping=stopping,
+                overrides=overrides or [],
+                progress=progress,
+            )
+        except ScenarioError as exc:
+            err.print(str(exc), markup=False, highlight=False)
+            raise typer.Exit(BAD_SCENARIO) from None
+        except OSError as exc:
+            err.print(f"[red]bad[/] cannot read a scenario file: {escape(str(exc))}")
+            raise typer.Exit(BAD_SCENARIO) from None
+        except ValueError as exc:
+            err.print(f"[red]bad[/] {escape(str(exc))}")
+            raise typer.Exit(BAD_SCENARIO) from None
+    out_dir = out or Path("results") / f"compare-{dt.datetime.now():%Y%m%d-%H%M%S}"
+    result.write(out_dir)
+    for sentence in result.comparison["sentences"]:
+        console.print(f"- {escape(sentence)}")
+    console.print(f"{escape(result.comparison['stopping']['reason'])}")
+    console.print(f"results in {escape(str(out_dir))}")
+    if result.comparison["stopping"]["interrupted"]:
+        raise typer.Exit(INTERRUPTED)
+
+
+def _is_positive_number(text: str) -> bool:
+    try:
+        return float(text) > 0
+    except ValueError:
+        return False
+
+
+class _ComparisonProgress:
+    """A rich progress bar fed one finished run at a time: runs done, failures, time left."""
+
+    def __init__(self, console: Console, quiet: bool) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self._progress = Progress(
+            TextColumn("comparing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("runs, {task.fields[failed]} failed"),
+            TimeRemainingColumn(),
+            console=console,
+            disable=quiet,
+            transient=True,
+        )
+        self._task = self._progress.add_task("runs", total=None, failed=0)
+        self._failed = 0
+
+    def __enter__(self) -> _ComparisonProgress:
+        self._progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.__exit__(*exc)
+
+    def __call__(self, outcome: Outcome, planned_runs: int) -> None:
+        self._failed += outcome.row["status"] != "ok"
+        self._progress.update(self._task, advance=1, total=planned_runs, failed=self._failed)

@@ -1,0 +1,1 @@
+"""Comparing strategies: replications with common random numbers, intervals, and the report."""

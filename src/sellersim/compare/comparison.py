@@ -1,0 +1,273 @@
+"""Compare strategies: replications in batches, paired statistics, and the comparison folder.
+
+>>> from sellersim.compare.comparison import compare
+>>> result = compare(["scenarios/strategies/solo_then_hire.yaml",
+...                   "scenarios/strategies/never_hire.yaml"], replications=50)
+>>> result.comparison["sentences"]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import sellersim
+from sellersim.calendar import SimCalendar
+from sellersim.compare.engine import Runner, paths_by_strategy, tasks_for
+from sellersim.compare.figures import DAILY_METRICS, FIGURES, QUANTILES
+from sellersim.compare.narrative import headline_sentences
+from sellersim.compare.replication import Outcome
+from sellersim.compare.stats import (
+    StoppingRule,
+    mean_band,
+    mean_interval,
+    paired_difference,
+    probability_of_beating,
+    proportion_interval,
+    quantile_bands,
+)
+from sellersim.scenario.errors import Issue, ScenarioError
+from sellersim.scenario.loader import load_scenario
+from sellersim.scenario.schema import Scenario
+
+_SOFTWARE = ("mesa", "simpy", "numpy", "pandas", "plotly", "pydantic", "scipy")
+
+
+@dataclass
+class CompareResult:
+    """Everything a comparison produced; :meth:`write` makes the comparison folder."""
+
+    runs: pd.DataFrame
+    hires: pd.DataFrame
+    daily_quantiles: pd.DataFrame
+    comparison: dict[str, Any]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def write(self, out_dir: str | Path, report: bool = True) -> Path:
+        """Write runs.parquet, hires.parquet, daily_quantiles.parquet, comparison.json and report.html."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        self.runs.to_parquet(out / "runs.parquet", index=False)
+        self.hires.to_parquet(out / "hires.parquet", index=False)
+        self.daily_quantiles.to_parquet(out / "daily_quantiles.parquet", index=False)
+        (out / "comparison.json").write_text(json.dumps(self.comparison, indent=2, default=_json) + "\n")
+        if report:
+            from sellersim.report.compare_report import write_compare_report
+
+            write_compare_report(self, out / "report.html")
+        return out
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def load_strategies(files: Sequence[str | Path], overrides: Sequence[str] = ()) -> dict[str, tuple[Scenario, Path]]:
+    """Load each strategy file; names must be unique and horizons equal, for paired comparisons."""
+    loaded: dict[str, tuple[Scenario, Path]] = {}
+    issues: list[Issue] = []
+    for file in files:
+        scenario = load_scenario(file, overrides)
+        name = scenario.strategy.name
+        if name in loaded:
+            issues.append(Issue(str(file), 1, 1, "strategy.name", f"strategy {name!r} is given twice", None, None))
+        loaded[name] = (scenario, Path(file))
+    horizons = {(s.simulation.start_date, s.simulation.days) for s, _ in loaded.values()}
+    if len(horizons) > 1:
+        first = str(next(iter(loaded.values()))[1])
+        issues.append(
+            Issue(first, 1, 1, "simulation", "strategies must share start_date and days to be compared", None, None)
+        )
+    if issues:
+        raise ScenarioError(issues)
+    return loaded
+
+
+def compare(
+    files: Sequence[str | Path],
+    *,
+    baseline: str | None = None,
+    replications: int = 200,
+    workers: int = 1,
+    seed: int | None = None,
+    stopping: StoppingRule | None = None,
+    overrides: Sequence[str] = (),
+    progress: Callable[[Outcome, int], None] | None = None,
+) -> CompareResult:
+    """Run every strategy ``replications`` times (more in batches when ``stopping`` asks) and compare.
+
+    Ctrl-C stops the runs and returns what finished (``comparison["stopping"]["interrupted"]``).
+    """
+    started = time.perf_counter()
+    started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    loaded = load_strategies(files, overrides)
+    scenarios = {name: s for name, (s, _) in loaded.items()}
+    strategies = list(scenarios)
+    baseline = baseline or strategies[0]
+    if baseline not in scenarios:
+        from sellersim.util import did_you_mean
+
+        raise ValueError(f"baseline {baseline!r} is not one of the strategies{did_you_mean(baseline, strategies)}")
+    first = scenarios[strategies[0]]
+    master_seed = first.simulation.seed if seed is None else seed
+    outcomes: dict[tuple[str, int], Outcome] = {}
+    done, reason, interrupted = 0, f"ran the {replications} replications asked for", False
+    with Runner(scenarios, workers) as runner:
+        batch = range(replications)
+        try:
+            while batch:
+                for outcome in runner.run(tasks_for(strategies, batch, master_seed)):
+                    outcomes[(outcome.task.strategy, outcome.task.replication)] = outcome
+                    if progress is not None:
+                        progress(outcome, len(strategies) * batch.stop)
+                done = batch.stop
+                batch = range(0)
+                if stopping is not None:
+                    stop, reason = stopping.decide(_samples(outcomes, strategies, stopping.figure), done)
+                    if not stop:
+                        batch = range(done, min(done + stopping.batch, stopping.max_replications))
+        except KeyboardInterrupt:
+            interrupted = True
+            reason = f"interrupted after {len(outcomes)} runs; results cover the runs that finished"
+    calendar = SimCalendar.build(first.simulation.start_date, first.simulation.days, first.market, first.supply)
+    runs = _runs_frame(outcomes, strategies)
+    comparison = summarize_comparison(runs, strategies, baseline)
+    comparison["stopping"] = {
+        "reason": reason,
+        "interrupted": interrupted,
+        "target": None
+        if stopping is None
+        else {"figure": stopping.figure, "half_width": stopping.target_half_width, "max": stopping.max_replications},
+    }
+    comparison["provenance"] = {
+        "scenario_files": paths_by_strategy(scenarios, {n: p for n, (_, p) in loaded.items()}),
+        "master_seed": master_seed,
+        "replications": comparison["replications"],
+        "workers": workers,
+        "overrides": list(overrides),
+        "software": {"python": platform.python_version(), "sellersim": sellersim.__version__}
+        | {name: version(name) for name in _SOFTWARE},
+        "started": started_at,
+        "run_seconds": round(time.perf_counter() - started, 2),
+        "run_cpu_seconds": round(sum(o.wall_seconds for o in outcomes.values()), 2),
+    }
+    return CompareResult(
+        runs=runs,
+        hires=_hires_frame(outcomes, strategies),
+        daily_quantiles=_daily_quantiles(outcomes, strategies, calendar.dates[: first.simulation.days]),
+        comparison=comparison,
+        meta={"title": f"{len(strategies)} strategies against {baseline}"},
+    )
+
+
+def _ordered(outcomes: Mapping[tuple[str, int], Outcome], strategies: Sequence[str]) -> list[Outcome]:
+    rank = {s: i for i, s in enumerate(strategies)}
+    return [outcomes[k] for k in sorted(outcomes, key=lambda k: (rank[k[0]], k[1]))]
+
+
+def _samples(outcomes: Mapping[tuple[str, int], Outcome], strategies: Sequence[str], figure: str) -> dict:
+    runs = _runs_frame(outcomes, strategies)
+    ok = runs[runs["status"] == "ok"]
+    return {s: ok.loc[ok["strategy"] == s, figure].to_numpy(dtype=float) for s in strategies}
+
+
+def _runs_frame(outcomes: Mapping[tuple[str, int], Outcome], strategies: Sequence[str]) -> pd.DataFrame:
+    rows = [o.row for o in _ordered(outcomes, strategies)]
+    df = pd.DataFrame(rows)
+    for f in FIGURES:
+        if f.name not in df:
+            df[f.name] = np.nan
+    if "failure_day" in df:
+        df["failure_day"] = df["failure_day"].astype(float)
+    df["months_to_first_profitable_month"] = df["months_to_first_profitable_month"].astype(float)
+    return df
+
+
+def _hires_frame(outcomes: Mapping[tuple[str, int], Outcome], strategies: Sequence[str]) -> pd.DataFrame:
+    cols = ["strategy", "replication", "seed", "hire_number", "role", "day", "monthly_revenue_usd"]
+    rows = [h for o in _ordered(outcomes, strategies) for h in o.hires]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _daily_quantiles(
+    outcomes: Mapping[tuple[str, int], Outcome], strategies: Sequence[str], dates: np.ndarray
+) -> pd.DataFrame:
+    frames = []
+    days = np.arange(len(dates))
+    for s in strategies:
+        series = [o.series for o in _ordered(outcomes, strategies) if o.task.strategy == s and o.series is not None]
+        if not series:
+            continue
+        stack = np.stack(series)  # replications x metrics x days
+        for k, metric in enumerate(DAILY_METRICS):
+            values = stack[:, k, :]
+            bands = quantile_bands(values, QUANTILES)
+            frame = pd.DataFrame({"strategy": s, "day": days, "date": pd.to_datetime(dates), "metric": metric})
+            frame["mean"] = mean_band(values)
+            for q, band in zip(QUANTILES, bands, strict=True):
+                frame[f"q{round(q * 100)}"] = band
+            frames.append(frame)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def summarize_comparison(runs: pd.DataFrame, strategies: Sequence[str], baseline: str) -> dict[str, Any]:
+    """Intervals per strategy and paired differences against ``baseline``, over successful runs."""
+    ok = runs[runs["status"] == "ok"]
+    by = {s: ok[ok["strategy"] == s].set_index("replication") for s in strategies}
+    figures: dict[str, dict[str, Any]] = {}
+    paired: dict[str, dict[str, Any]] = {}
+    for s in strategies:
+        figures[s] = {}
+        for f in FIGURES:
+            values = by[s][f.name].to_numpy(dtype=float)
+            if f.name == "survived":
+                figures[s][f.name] = proportion_interval(int(values.sum()), len(values)).to_dict()
+            else:
+                figures[s][f.name] = mean_interval(values).to_dict()
+    base = by[baseline]
+    for s in strategies:
+        if s == baseline:
+            continue
+        both = by[s].index.intersection(base.index)
+        x, y = by[s].loc[both], base.loc[both]
+        paired[s] = {
+            f.name: {
+                "difference": paired_difference(x[f.name].to_numpy(float), y[f.name].to_numpy(float)).to_dict(),
+                "p_beats_baseline": probability_of_beating(
+                    x[f.name].to_numpy(float), y[f.name].to_numpy(float), f.higher_is_better
+                ).to_dict(),
+            }
+            for f in FIGURES
+        }
+        survived = both[(x["survived"].to_numpy(bool)) & (y["survived"].to_numpy(bool))]
+        paired[s]["final_cash_usd_when_both_survive"] = {
+            "difference": paired_difference(
+                by[s].loc[survived, "final_cash_usd"].to_numpy(float),
+                base.loc[survived, "final_cash_usd"].to_numpy(float),
+            ).to_dict()
+        }
+    result: dict[str, Any] = {
+        "baseline": baseline,
+        "horizon_days": int(runs["horizon_days"].max()) if "horizon_days" in runs else 0,
+        "strategies": list(strategies),
+        "replications": {s: int((runs["strategy"] == s).sum()) for s in strategies},
+        "failed_runs": {s: int(((runs["strategy"] == s) & (runs["status"] != "ok")).sum()) for s in strategies},
+        "figures": figures,
+        "paired": paired,
+    }
+    result["sentences"] = headline_sentences(result)
+    return result

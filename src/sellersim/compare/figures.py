@@ -1,0 +1,38 @@
+"""The summary figures a comparison reports, with their units and which way is better."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of a run's summary, as a comparison shows it."""
+
+    name: str  # column in runs.parquet (a key of the run summary)
+    label: str
+    unit: str  # "usd", "days", "months", "units", "weeks", "count", "share"
+    higher_is_better: bool
+
+
+FIGURES: tuple[Figure, ...] = (
+    Figure("survived", "Survives the horizon", "share", True),
+    Figure("final_cash_usd", "Final cash", "usd", True),
+    Figure("cumulative_profit_usd", "Cumulative profit", "usd", True),
+    Figure("peak_monthly_revenue_usd", "Peak monthly revenue", "usd", True),
+    Figure("final_monthly_revenue_usd", "Monthly revenue at the end", "usd", True),
+    Figure("months_to_first_profitable_month", "Months to first profitable month", "months", False),
+    Figure("products_launched", "Products launched", "count", True),
+    Figure("peak_headcount", "Peak headcount", "count", False),
+    Figure("stockout_days", "Stock-out product-days", "days", False),
+    Figure("lost_sales_units", "Lost sales", "units", False),
+    Figure("founder_overload_weeks", "Founder overload weeks", "weeks", False),
+    Figure("quits", "Quits", "count", False),
+)
+
+FIGURE_BY_NAME = {f.name: f for f in FIGURES}
+
+# Daily series summarised across replications in daily_quantiles.parquet. Revenue and profit are
+# trailing 30-day sums (a month's worth); after a failure a company has no revenue, profit or staff.
+DAILY_METRICS = ("cash_usd", "revenue_30d_usd", "profit_30d_usd", "headcount", "founder_load", "solvent")
+QUANTILES = (0.10, 0.25, 0.50, 0.75, 0.90)

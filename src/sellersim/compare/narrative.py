@@ -1,0 +1,76 @@
+"""Headline sentences of a comparison, written from its numbers (never by hand)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+
+def money(value: float) -> str:
+    """``41234`` -> ``"$41k"``, ``-1.25e6`` -> ``"-$1.2M"``."""
+    sign, v = ("-" if value < 0 else ""), abs(value)
+    if v >= 1e6:
+        return f"{sign}${v / 1e6:.1f}M"
+    if v >= 1e3:
+        return f"{sign}${v / 1e3:.0f}k"
+    return f"{sign}${v:.0f}"
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def _share(interval: dict[str, Any]) -> str:
+    return f"{_pct(interval['estimate'])} of runs (95% CI {_pct(interval['low'])}–{_pct(interval['high'])})"
+
+
+def _horizon(days: int) -> str:
+    years = days / 365
+    return f"{years:.0f} years" if abs(years - round(years)) < 0.05 and years >= 1 else f"{days} days"
+
+
+def _cash_clause(name: str, diff: dict[str, Any]) -> str:
+    est, low, high, n = diff["estimate"], diff["low"], diff["high"], diff["n"]
+    if not n:
+        return "the two never both survive, so their final cash cannot be paired"
+    if n < 2 or low is None or high is None or math.isnan(low):
+        return f"when both survive (once), {name} ends with {money(est)} more cash"
+    if low <= 0 <= high:
+        return (
+            f"when both survive ({n} runs) final cash shows no clear difference (95% CI {money(low)} to {money(high)})"
+        )
+    word = "more" if est > 0 else "less"
+    return (
+        f"when both survive ({n} runs) {name} ends with {money(abs(est))} {word} cash "
+        f"(95% CI {money(abs(low if est > 0 else high))}–{money(abs(high if est > 0 else low))} {word})"
+    )
+
+
+def headline_sentences(result: dict[str, Any]) -> list[str]:
+    """Plain sentences comparing every strategy with the baseline, then the profit ranking."""
+    baseline, figures, paired = result["baseline"], result["figures"], result["paired"]
+    horizon = _horizon(result.get("horizon_days", 0))
+    sentences = []
+    base_survival = figures[baseline]["survived"]
+    for name in result["strategies"]:
+        if name == baseline or name not in paired:
+            continue
+        p = paired[name]
+        beats = p["cumulative_profit_usd"]["p_beats_baseline"]
+        sentences.append(
+            f"{name} survives {horizon} in {_share(figures[name]['survived'])} against "
+            f"{_pct(base_survival['estimate'])} for {baseline}; "
+            f"{_cash_clause(name, p['final_cash_usd_when_both_survive']['difference'])}; "
+            f"it beats {baseline} on cumulative profit in {_pct(beats['estimate'])} of paired runs "
+            f"(95% CI {_pct(beats['low'])}–{_pct(beats['high'])})."
+        )
+    profit = {s: figures[s]["cumulative_profit_usd"] for s in result["strategies"]}
+    ranked = sorted((s for s in profit if profit[s]["estimate"] is not None), key=lambda s: -profit[s]["estimate"])
+    if len(ranked) > 1:
+        top, bottom = profit[ranked[0]], profit[ranked[-1]]
+        sentences.append(
+            f"Highest mean cumulative profit: {ranked[0]} at {money(top['estimate'])} "
+            f"(95% CI {money(top['low'])} to {money(top['high'])}); lowest: {ranked[-1]} at "
+            f"{money(bottom['estimate'])} (95% CI {money(bottom['low'])} to {money(bottom['high'])})."
+        )
+    return sentences

@@ -1,0 +1,111 @@
+"""One replication of one strategy, as a worker process runs it.
+
+Replication ``i`` of every strategy gets the same seed, so every random source
+(niche draws, daily demand, reviews, lead times, recruiting, quits...) gives the
+same draws to every strategy: common random numbers. Differences between
+strategies in replication ``i`` then come from the strategies, not from luck.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from sellersim.api import collect
+from sellersim.compare.figures import DAILY_METRICS
+from sellersim.model import SellerModel
+from sellersim.scenario.schema import Scenario
+
+_MONTH_DAYS = 30
+
+
+def replication_seed(master_seed: int, replication: int) -> int:
+    """The seed of replication ``replication``: independent streams per replication, shared by strategies."""
+    return int(np.random.SeedSequence([master_seed, replication]).generate_state(1)[0])
+
+
+def with_seed(scenario: Scenario, seed: int) -> Scenario:
+    """``scenario`` with ``simulation.seed`` replaced."""
+    return scenario.model_copy(update={"simulation": scenario.simulation.model_copy(update={"seed": seed})})
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a worker is asked to run."""
+
+    strategy: str
+    replication: int
+    seed: int
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a worker sends back: the run's figures, its hires and its daily series (or its error)."""
+
+    task: Task
+    row: dict[str, Any]
+    hires: list[dict[str, Any]] = field(default_factory=list)
+    series: np.ndarray | None = None  # len(DAILY_METRICS) x horizon days, float32
+    wall_seconds: float = 0.0  # kept out of the row: results must not depend on the machine
+
+
+def run_task(scenario: Scenario, task: Task) -> Outcome:
+    """Run one replication; an exception becomes a failed outcome, never a crash of the comparison."""
+    started = time.perf_counter()
+    base = {"strategy": task.strategy, "replication": task.replication, "seed": task.seed}
+    try:
+        model = SellerModel(with_seed(scenario, task.seed))
+        model.run()
+        result = collect(model)
+    except Exception:
+        row = {**base, "status": "error", "error": traceback.format_exc(limit=8)}
+        return Outcome(task, row, wall_seconds=time.perf_counter() - started)
+    summary = result.summary
+    row = {**base, "status": "ok", "error": None}
+    row.update({k: v for k, v in summary.items() if not isinstance(v, (list, dict))})
+    hires = [
+        {
+            **base,
+            "hire_number": k + 1,
+            "role": h["role"],
+            "day": h["day"],
+            "monthly_revenue_usd": h["monthly_revenue_usd"],
+        }
+        for k, h in enumerate(summary["hires"])
+    ]
+    series = daily_series(model, scenario.simulation.days)
+    return Outcome(task, row, hires, series, time.perf_counter() - started)
+
+
+def daily_series(model: SellerModel, horizon_days: int) -> np.ndarray:
+    """The run's :data:`DAILY_METRICS` over the full horizon; after a failure the company is gone.
+
+    A failed company keeps its last cash and has no revenue, profit or staff from then on.
+    """
+    daily = model.recorder.daily
+    n = model.recorder.last_day + 1
+    out = np.zeros((len(DAILY_METRICS), horizon_days), dtype=np.float32)
+    kernel = np.ones(_MONTH_DAYS)
+    for k, metric in enumerate(DAILY_METRICS):
+        match metric:
+            case "cash_usd":
+                values = daily["cash_usd"][:n]
+                out[k, n:] = values[-1]
+            case "revenue_30d_usd" | "profit_30d_usd":
+                source = daily["revenue_usd" if metric == "revenue_30d_usd" else "profit_usd"][:n]
+                values = np.convolve(source, kernel)[:n]
+            case "headcount":
+                values = daily["headcount"][:n]
+            case "founder_load":
+                values = daily["founder_load"][:n]
+                out[k, n:] = np.nan
+            case "solvent":
+                values = np.ones(n)
+                if model.failure is not None:
+                    values[model.failure[0] :] = 0.0
+        out[k, :n] = values
+    return out
