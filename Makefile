@@ -12,8 +12,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-run: $(STAMP)  ## simulate the default scenario (solo, then hire) and write its run folder
-	$(BIN)/sellersim run scenarios/strategies/solo_then_hire.yaml
+run: $(STAMP)  ## compare the shipped strategies against the seed's order and write the report
+	$(BIN)/sellersim compare scenarios/strategies/*.yaml --baseline solo_then_hire
 
 test: $(STAMP)  ## run the test suite
 	$(BIN)/python -m pytest
@@ -24,6 +24,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_run.py
+	$(BIN)/python benchmarks/bench_compare.py
 
 clean:
 	rm -rf $(VENV) results/*/

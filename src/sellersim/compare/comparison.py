@@ -187,7 +187,7 @@ def _samples(outcomes: Mapping[tuple[str, int], Outcome], strategies: Sequence[s
 
 def _runs_frame(outcomes: Mapping[tuple[str, int], Outcome], strategies: Sequence[str]) -> pd.DataFrame:
     rows = [o.row for o in _ordered(outcomes, strategies)]
-    df = pd.DataFrame(rows)
+    df = pd.DataFrame(rows, columns=None if rows else ["strategy", "replication", "seed", "status", "error"])
     for f in FIGURES:
         if f.name not in df:
             df[f.name] = np.nan

@@ -24,6 +24,13 @@ def _share(interval: dict[str, Any]) -> str:
     return f"{_pct(interval['estimate'])} of runs (95% CI {_pct(interval['low'])}–{_pct(interval['high'])})"
 
 
+def _money_ci(interval: dict[str, Any]) -> str:
+    """`` (95% CI $1k to $5k)``, or nothing when the interval is undefined (a single run)."""
+    if interval["low"] is None or interval["high"] is None:
+        return ""
+    return f" (95% CI {money(interval['low'])} to {money(interval['high'])})"
+
+
 def _horizon(days: int) -> str:
     years = days / 365
     return f"{years:.0f} years" if abs(years - round(years)) < 0.05 and years >= 1 else f"{days} days"
@@ -57,9 +64,19 @@ def headline_sentences(result: dict[str, Any]) -> list[str]:
             continue
         p = paired[name]
         beats = p["cumulative_profit_usd"]["p_beats_baseline"]
-        sentences.append(
+        if not figures[name]["survived"]["n"] or not base_survival["n"]:  # every run failed or was interrupted
+            who = name if not figures[name]["survived"]["n"] else baseline
+            sentences.append(f"{name} cannot be compared with {baseline}: {who} has no successful runs.")
+            continue
+        survival = (
             f"{name} survives {horizon} in {_share(figures[name]['survived'])} against "
-            f"{_pct(base_survival['estimate'])} for {baseline}; "
+            f"{_pct(base_survival['estimate'])} for {baseline}"
+        )
+        if not beats["n"]:  # interrupted before any replication finished for both
+            sentences.append(f"{survival}; no replication finished for both, so they cannot be paired.")
+            continue
+        sentences.append(
+            f"{survival}; "
             f"{_cash_clause(name, p['final_cash_usd_when_both_survive']['difference'])}; "
             f"it beats {baseline} on cumulative profit in {_pct(beats['estimate'])} of paired runs "
             f"(95% CI {_pct(beats['low'])}–{_pct(beats['high'])})."
@@ -69,8 +86,7 @@ def headline_sentences(result: dict[str, Any]) -> list[str]:
     if len(ranked) > 1:
         top, bottom = profit[ranked[0]], profit[ranked[-1]]
         sentences.append(
-            f"Highest mean cumulative profit: {ranked[0]} at {money(top['estimate'])} "
-            f"(95% CI {money(top['low'])} to {money(top['high'])}); lowest: {ranked[-1]} at "
-            f"{money(bottom['estimate'])} (95% CI {money(bottom['low'])} to {money(bottom['high'])})."
+            f"Highest mean cumulative profit: {ranked[0]} at {money(top['estimate'])}{_money_ci(top)}; "
+            f"lowest: {ranked[-1]} at {money(bottom['estimate'])}{_money_ci(bottom)}."
         )
     return sentences

@@ -129,7 +129,9 @@ def proportion_interval(successes: float, n: int, confidence: float = 0.95) -> I
     z2n = z * z / n
     centre = (p + z2n / 2.0) / (1.0 + z2n)
     hw = z / (1.0 + z2n) * math.sqrt(p * (1.0 - p) / n + z2n / (4.0 * n))
-    return Interval(p, max(0.0, centre - hw), min(1.0, centre + hw), n)
+    # Wilson's interval always contains p; clamping keeps rounding (e.g. 10 of 10 -> high 0.9999999999999999)
+    # from putting p outside it.
+    return Interval(p, max(0.0, min(p, centre - hw)), min(1.0, max(p, centre + hw)), n)
 
 
 def _pairs(x: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -170,11 +172,16 @@ def quantile_bands(values: np.ndarray, quantiles: Sequence[float]) -> np.ndarray
     """
     v = _matrix(values)
     q = np.asarray(quantiles, dtype=float)
-    if v.shape[0] == 0:
-        return np.full((q.size, v.shape[1]), _NAN)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN days
-        return np.nanquantile(v, q, axis=0).reshape(q.size, v.shape[1])
+    out = np.full((q.size, v.shape[1]), _NAN)
+    # np.nanquantile loops over the days in Python (some 40 ms for 1,095 days, run by the driver
+    # alone); np.quantile is vectorised. Days with the same number of values are done together,
+    # on their values sorted NaN-last: the same numbers as np.nanquantile.
+    counts = np.count_nonzero(~np.isnan(v), axis=0)
+    ordered = np.sort(v, axis=0)
+    for k in np.unique(counts[counts > 0]):
+        days = counts == k
+        out[:, days] = np.quantile(ordered[:k, days], q, axis=0).reshape(q.size, -1)
+    return out
 
 
 def mean_band(values: np.ndarray) -> np.ndarray:

@@ -1,0 +1,889 @@
+"""A self-contained interactive HTML report comparing strategies over many replications.
+
+:func:`write_compare_report` writes one HTML file with plotly.js inlined once: the headline
+sentences first, then fan charts of cash, revenue and profit, survival curves, staff and founder
+load, a table of every figure with its 95% interval, paired differences against the baseline, the
+distributions of final cash and of hiring times, the runs that crashed, and the provenance of the
+comparison. Each strategy keeps one colour throughout. The file loads nothing from the network.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+from plotly.subplots import make_subplots
+
+from sellersim.compare.figures import FIGURE_BY_NAME, FIGURES, Figure
+from sellersim.report.run_report import MONEY_AXIS, PLOTLY_CONFIG
+from sellersim.report.theme import BAD, GOOD, GRID, INK, MUTED, PAGE_CSS, PALETTE, TEMPLATE
+
+__all__ = ["ComparisonResult", "build_compare_report", "write_compare_report"]
+
+Z95 = 1.959963984540054
+DAY_MS = 86_400_000
+"""One day on a date axis, in milliseconds (the step of every daily series)."""
+
+FOREST_FIGURES = ("final_cash_usd", "cumulative_profit_usd", "survived")
+HIRE_ORDINALS = ("1st hire", "2nd hire", "3rd hire")
+MAX_ERRORS_LISTED = 200
+DASH = "—"
+MINUS = "\u2212"
+
+
+class ComparisonResult(Protocol):
+    """What the comparison engine returns; see the module docs of ``sellersim.compare``.
+
+    ``runs`` has one row per (strategy, replication) with ``status``, ``error`` and every figure;
+    ``hires`` one row per hire; ``daily_quantiles`` the long daily summaries across replications;
+    ``comparison`` the intervals, paired differences, headline sentences and provenance.
+    """
+
+    runs: pd.DataFrame
+    hires: pd.DataFrame
+    daily_quantiles: pd.DataFrame
+    comparison: dict[str, Any]
+    meta: dict[str, Any]
+
+
+COMPARE_CSS = f"""
+.headline {{ margin: 14px 0 0; padding: 12px 16px 12px 34px; background: #eff6ff; border-radius: 6px;
+  font-size: 15px; }}
+.headline li {{ margin: 3px 0; }}
+.strategies {{ display: flex; flex-wrap: wrap; gap: 6px 16px; margin: 8px 0 0; padding: 0; list-style: none; }}
+.swatch {{ display: inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 5px;
+  vertical-align: -1px; }}
+.tag {{ color: {MUTED}; font-size: 12px; }}
+.scroll {{ overflow-x: auto; }}
+table.grid {{ border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 13px; }}
+table.grid th, table.grid td {{ padding: 6px 10px; border-bottom: 1px solid {GRID}; text-align: right;
+  vertical-align: top; }}
+table.grid thead th {{ color: {MUTED}; font-weight: 600; border-bottom: 2px solid {GRID}; vertical-align: bottom; }}
+table.grid tbody th {{ text-align: left; font-weight: 500; white-space: nowrap; }}
+table.grid th:first-child, table.grid td.left {{ text-align: left; }}
+table.grid td {{ white-space: nowrap; }}
+table.grid .dir {{ display: block; color: {MUTED}; font-size: 11px; font-weight: 400; }}
+table.grid .ci {{ display: block; color: {MUTED}; font-size: 12px; }}
+table.grid td.best {{ background: #dcfce7; font-weight: 600; }}
+table.grid td.best .ci {{ font-weight: 400; }}
+.better {{ color: {GOOD}; font-weight: 600; }}
+.worse {{ color: {BAD}; font-weight: 600; }}
+.better .ci, .worse .ci {{ font-weight: 400; }}
+table.grid tbody th {{ padding-right: 28px; }}
+.pbeats {{ color: {MUTED}; font-size: 12px; white-space: normal; }}
+table.grid .pbeats .ci {{ display: inline-block; white-space: nowrap; }}
+table.errors td, table.errors th {{ white-space: normal; text-align: left; }}
+table.errors .num {{ text-align: right; }}
+.errors-box {{ max-height: 420px; overflow: auto; }}
+.legend-note {{ display: flex; gap: 18px; flex-wrap: wrap; color: {MUTED}; font-size: 12px; margin: -4px 0 8px; }}
+.band {{ display: inline-block; width: 22px; height: 10px; margin-right: 5px; vertical-align: -1px;
+  background: rgba(31,41,55,0.12); }}
+.band.mid {{ background: rgba(31,41,55,0.28); }}
+.line {{ display: inline-block; width: 22px; height: 0; border-top: 2px solid {INK}; margin-right: 5px;
+  vertical-align: 3px; }}
+#provenance dl {{ display: grid; grid-template-columns: max-content 1fr; gap: 4px 18px; margin: 0; font-size: 13px; }}
+#provenance dt {{ color: {MUTED}; }}
+#provenance dd {{ margin: 0; }}
+#provenance table td {{ padding: 0 16px 1px 0; }}
+h3 {{ font-size: 14px; margin: 20px 0 0; }}
+code, .hash {{ font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }}
+.hash {{ color: {MUTED}; word-break: break-all; }}
+"""
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def _finite(value: Any) -> bool:
+    """Whether ``value`` is a real number (not None, NaN or infinite)."""
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _signed(text: str, value: float, sign: bool) -> str:
+    if value < 0:
+        return MINUS + text
+    return ("+" + text) if sign and value > 0 else text
+
+
+def _compact(value: float, sign: bool = False) -> str:
+    """``41234`` -> ``"41k"``, ``4123`` -> ``"4.1k"``, ``1234567`` -> ``"1.2M"``, ``0.35`` -> ``"0.35"``."""
+    a = abs(value)
+    if a == 0:
+        return "0"
+    if a >= 9.95e5:
+        text = f"{a / 1e6:.1f}M" if a < 9.95e6 else f"{a / 1e6:,.0f}M"
+    elif a >= 9995:
+        text = f"{a / 1e3:.0f}k"
+    elif a >= 999.5:
+        text = f"{a / 1e3:.1f}k"
+    elif a >= 99.5:
+        text = f"{a:.0f}"
+    elif a >= 0.995:
+        text = f"{a:.1f}"
+    else:
+        text = f"{a:.2f}"
+    return _signed(text, value, sign)
+
+
+def _fmt(value: Any, unit: str, sign: bool = False, currency: bool = True) -> str:
+    """One number in its unit: money compact with ``$``, shares as %, others compact."""
+    if not _finite(value):
+        return DASH
+    v = float(value)
+    if unit == "share":
+        return _signed(f"{abs(v) * 100:.0f}", v, sign) + ("" if sign else "%")
+    text = _compact(v, sign)
+    if unit == "usd" and currency:
+        body = text.lstrip("+" + MINUS)
+        text = text[: len(text) - len(body)] + "$" + body
+    return text
+
+
+def _interval_html(cell: dict[str, Any] | None, unit: str, sign: bool = False) -> str:
+    """``$41k (35k – 47k)``; shares ``82% (74 – 88%)``; differences signed, shares in points."""
+    cell = cell or {}
+    estimate = _fmt(cell.get("estimate"), unit, sign)
+    if estimate == DASH:
+        return DASH
+    if unit == "share" and sign:
+        estimate += " pts"
+    low, high = cell.get("low"), cell.get("high")
+    if not (_finite(low) and _finite(high)):
+        return estimate
+    lo = _fmt(low, unit, sign, currency=False).removesuffix("%")
+    hi = _fmt(high, unit, sign, currency=False)
+    return f'{estimate} <span class="ci">({lo} – {hi})</span>'
+
+
+def _wilson(p: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The 95% Wilson interval of shares ``p`` each out of ``n``."""
+    if n <= 0:
+        nan = np.full_like(p, np.nan, dtype=float)
+        return nan, nan
+    z2 = Z95**2
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = Z95 * np.sqrt(np.clip(p * (1 - p), 0, None) / n + z2 / (4 * n**2)) / (1 + z2 / n)
+    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+
+
+def _f32(values: Any) -> np.ndarray:
+    """A float32 array: half the bytes of float64 in the page, ample precision for a chart."""
+    return np.asarray(values, dtype=np.float32)
+
+
+def _rgba(color: str, alpha: float) -> str:
+    """``"#4C78A8"``, 0.2 -> ``"rgba(76,120,168,0.2)"``."""
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _esc(value: Any) -> str:
+    return html.escape(str(value))
+
+
+def _breakable(name: str) -> str:
+    """An escaped strategy name that may wrap after its underscores."""
+    return _esc(name).replace("_", "_<wbr>")
+
+
+# ---------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class _Data:
+    """The result, with the strategy order, colours and daily series laid out for drawing."""
+
+    result: ComparisonResult
+
+    @cached_property
+    def comparison(self) -> dict[str, Any]:
+        return self.result.comparison or {}
+
+    @cached_property
+    def baseline(self) -> str:
+        return str(self.comparison.get("baseline") or (self.strategies[0] if self.strategies else ""))
+
+    @cached_property
+    def strategies(self) -> list[str]:
+        """The comparison's order, the baseline included, then any other strategy in the runs."""
+        names = [str(s) for s in self.comparison.get("strategies", [])]
+        baseline = self.comparison.get("baseline")
+        if baseline is not None and str(baseline) not in names:
+            names.insert(0, str(baseline))
+        runs = self.result.runs
+        extra = [] if runs is None or runs.empty else [str(s) for s in runs["strategy"].unique()]
+        return list(dict.fromkeys([*names, *extra]))
+
+    @cached_property
+    def others(self) -> list[str]:
+        return [s for s in self.strategies if s != self.baseline]
+
+    @cached_property
+    def colors(self) -> dict[str, str]:
+        return {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(self.strategies)}
+
+    @cached_property
+    def replications(self) -> dict[str, int]:
+        given = self.comparison.get("replications") or {}
+        runs = self.result.runs
+        counted = {} if runs is None or runs.empty else runs.groupby("strategy").size().to_dict()
+        return {s: int(given.get(s, counted.get(s, 0))) for s in self.strategies}
+
+    @cached_property
+    def days(self) -> np.ndarray:
+        dq = self.result.daily_quantiles
+        if dq is None or dq.empty:
+            return np.arange(0)
+        return np.arange(int(dq["day"].min()), int(dq["day"].max()) + 1)
+
+    @cached_property
+    def start(self) -> pd.Timestamp | None:
+        """The date of the first day."""
+        dq = self.result.daily_quantiles
+        if dq is None or dq.empty:
+            return None
+        first = dq.loc[dq["day"].idxmin()]
+        return pd.Timestamp(first["date"]) - pd.Timedelta(days=int(first["day"]) - int(self.days[0]))
+
+    @cached_property
+    def _series(self) -> dict[tuple[str, str], pd.DataFrame]:
+        dq = self.result.daily_quantiles
+        if dq is None or dq.empty:
+            return {}
+        out = {}
+        for (strategy, metric), group in dq.groupby(["strategy", "metric"], sort=False):
+            out[str(strategy), str(metric)] = group.set_index("day").sort_index().reindex(self.days)
+        return out
+
+    def series(self, strategy: str, metric: str) -> pd.DataFrame | None:
+        """One strategy's daily rows of ``metric``, one per day of the horizon (gaps as NaN)."""
+        return self._series.get((strategy, metric))
+
+    def figure(self, strategy: str, name: str) -> dict[str, Any] | None:
+        return (self.comparison.get("figures") or {}).get(strategy, {}).get(name)
+
+    def paired(self, strategy: str, name: str) -> dict[str, Any]:
+        return (self.comparison.get("paired") or {}).get(strategy, {}).get(name) or {}
+
+
+# ---------------------------------------------------------------- charts
+
+
+def _time_figure(height: int, rows: int = 1) -> go.Figure:
+    fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.08) if rows > 1 else go.Figure()
+    fig.update_layout(template=TEMPLATE, height=height, legend={"y": -0.12 if rows == 1 else -0.08})
+    fig.update_xaxes(type="date", hoverformat="%a %d %b %Y")
+    return fig
+
+
+def _add_fan(
+    fig: go.Figure,
+    d: _Data,
+    strategy: str,
+    q: pd.DataFrame,
+    value_format: str,
+    inner: bool = True,
+    row: int | None = None,
+    showlegend: bool = True,
+    shape: str = "linear",
+) -> None:
+    """A median line over a shaded 10-90% band (and a darker 25-75% band when ``inner``)."""
+    color = d.colors[strategy]
+    where = {"row": row, "col": 1} if row else {}
+    x = {"x0": f"{d.start:%Y-%m-%d}", "dx": DAY_MS}
+    edge = {
+        "mode": "lines",
+        "line": {"width": 0, "color": color, "shape": shape},
+        "hoverinfo": "skip",
+        "showlegend": False,
+    }
+    bands = [("q10", "q90", 0.08)] + ([("q25", "q75", 0.14)] if inner else [])
+    for low, high, alpha in bands:
+        fig.add_scatter(y=_f32(q[low]), legendgroup=strategy, name=strategy, **x, **edge, **where)
+        fig.add_scatter(
+            y=_f32(q[high]),
+            fill="tonexty",
+            fillcolor=_rgba(color, alpha),
+            legendgroup=strategy,
+            name=strategy,
+            **x,
+            **edge,
+            **where,
+        )
+    fig.add_scatter(
+        y=_f32(q["q50"]),
+        customdata=_f32(np.column_stack([q["q10"], q["q90"]])),
+        name=strategy,
+        legendgroup=strategy,
+        showlegend=showlegend,
+        mode="lines",
+        line={"color": color, "width": 2, "shape": shape},
+        hovertemplate=f"%{{y:{value_format}}} <i>(10–90%: %{{customdata[0]:{value_format}}}"
+        f" to %{{customdata[1]:{value_format}}})</i>",
+        **x,
+        **where,
+    )
+
+
+def _band_switch(fig: go.Figure) -> None:
+    """Buttons that show or hide the shaded bands (not the medians), to read crowded charts."""
+    bands = [i for i, trace in enumerate(fig.data) if trace.fill == "tonexty"]
+    fig.update_layout(
+        updatemenus=[
+            {
+                "type": "buttons",
+                "direction": "right",
+                "showactive": True,
+                "active": 0,
+                "x": 0,
+                "xanchor": "left",
+                "y": 1.02,
+                "yanchor": "bottom",
+                "pad": {"r": 0, "t": 0, "b": 0, "l": 0},
+                "font": {"size": 11},
+                "bgcolor": "#f9fafb",
+                "bordercolor": GRID,
+                "buttons": [
+                    {"label": "Medians and bands", "method": "restyle", "args": [{"fill": "tonexty"}, bands]},
+                    {"label": "Medians only", "method": "restyle", "args": [{"fill": "none"}, bands]},
+                ],
+            }
+        ],
+        margin={"t": 44},
+    )
+
+
+def _fan_chart(metric: str, money: bool = True) -> Callable[[_Data], go.Figure]:
+    def draw(d: _Data) -> go.Figure:
+        fig = _time_figure(height=460)
+        for strategy in d.strategies:
+            q = d.series(strategy, metric)
+            if q is not None:
+                _add_fan(fig, d, strategy, q, "$,.0f" if money else ",.1f")
+        fig.add_hline(y=0, line={"color": "#9ca3af", "width": 1})
+        fig.update_yaxes(rangemode="normal", **(MONEY_AXIS if money else {}))
+        _band_switch(fig)
+        return fig
+
+    return draw
+
+
+def _survival_chart(d: _Data) -> go.Figure:
+    """Share of runs still solvent each day, with a 95% Wilson band."""
+    fig = _time_figure(height=420)
+    for strategy in d.strategies:
+        q = d.series(strategy, "solvent")
+        if q is None:
+            continue
+        share = q["mean"].to_numpy(dtype=float)
+        low, high = _wilson(share, d.replications[strategy])
+        color = d.colors[strategy]
+        x = {"x0": f"{d.start:%Y-%m-%d}", "dx": DAY_MS}
+        edge = {"mode": "lines", "line": {"width": 0, "color": color}, "hoverinfo": "skip", "showlegend": False}
+        fig.add_scatter(y=_f32(low), legendgroup=strategy, name=strategy, **x, **edge)
+        fig.add_scatter(
+            y=_f32(high), fill="tonexty", fillcolor=_rgba(color, 0.15), legendgroup=strategy, name=strategy, **x, **edge
+        )
+        fig.add_scatter(
+            y=_f32(share),
+            customdata=_f32(np.column_stack([low, high])),
+            name=strategy,
+            legendgroup=strategy,
+            mode="lines",
+            line={"color": color, "width": 2, "shape": "hv"},
+            hovertemplate="%{y:.0%} <i>(95%: %{customdata[0]:.0%} to %{customdata[1]:.0%})</i>",
+            **x,
+        )
+    fig.update_yaxes(range=[0, 1.03], tickformat=".0%", title_text="still solvent")
+    return fig
+
+
+def _staff_chart(d: _Data) -> go.Figure:
+    """Employees (row 1) and founder load (row 2): median and 10-90% band."""
+    fig = _time_figure(height=620, rows=2)
+    for row, metric, fmt, shape in ((1, "headcount", ".1f", "hv"), (2, "founder_load", ".2f", "linear")):
+        for strategy in d.strategies:
+            q = d.series(strategy, metric)
+            if q is not None:
+                _add_fan(fig, d, strategy, q, fmt, inner=False, row=row, showlegend=row == 1, shape=shape)
+    fig.add_hline(y=1, line={"color": BAD, "width": 1, "dash": "dash"}, row=2, col=1)
+    fig.add_annotation(
+        x=1, xref="x2 domain", xanchor="right", y=1, yref="y2", yanchor="top", text="overload above 1.0",
+        showarrow=False, font={"color": BAD, "size": 11},
+    )  # fmt: skip
+    _band_switch(fig)
+    fig.update_yaxes(title_text="employees", row=1, col=1)
+    fig.update_yaxes(title_text="founder load", row=2, col=1)
+    return fig
+
+
+def _forest_title(d: _Data) -> str:
+    if not d.others:
+        return ""
+    return f"<h3>Difference from {_esc(d.baseline)}, with 95% intervals</h3>"
+
+
+def _forest_chart(d: _Data) -> go.Figure | str:
+    """Each strategy's difference from the baseline with its 95% interval, for the key figures."""
+    if not d.others:
+        return ""
+    figures = [FIGURE_BY_NAME[name] for name in FOREST_FIGURES]
+    fig = make_subplots(
+        rows=1, cols=len(figures), shared_yaxes=True, horizontal_spacing=0.05, subplot_titles=[f.label for f in figures]
+    )
+    for col, f in enumerate(figures, start=1):
+        for strategy in d.others:
+            cell = d.paired(strategy, f.name)
+            diff, beats = cell.get("difference") or {}, cell.get("p_beats_baseline") or {}
+            est, low, high = (diff.get(k) for k in ("estimate", "low", "high"))
+            if not _finite(est):
+                continue
+            has_ci = _finite(low) and _finite(high)
+            color = d.colors[strategy]
+            fmt = "+.1%" if f.unit == "share" else "$,.0f"
+            fig.add_scatter(
+                x=[est],
+                y=[strategy],
+                mode="markers",
+                marker={"color": color, "size": 11, "line": {"color": "white", "width": 1}},
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [high - est if has_ci else 0],
+                    "arrayminus": [est - low if has_ci else 0],
+                    "color": color,
+                    "thickness": 2.5,
+                    "width": 5,
+                },
+                name=strategy,
+                legendgroup=strategy,
+                showlegend=col == 1,
+                customdata=[[low, high, beats.get("estimate")]],
+                hovertemplate=f"<b>{_esc(strategy)}</b> vs {_esc(d.baseline)}<br>{_esc(f.label)}:"
+                f" %{{x:{fmt}}} (95%: %{{customdata[0]:{fmt}}} to %{{customdata[1]:{fmt}}})"
+                "<br>P(beats baseline): %{customdata[2]:.0%}<extra></extra>",
+                row=1,
+                col=col,
+            )
+        fig.add_vline(x=0, line={"color": INK, "width": 1}, row=1, col=col)
+        axis = {"tickformat": "+.0%", "hoverformat": "+.1%"} if f.unit == "share" else MONEY_AXIS
+        fig.update_xaxes(zeroline=False, row=1, col=col, **axis)
+    fig.update_layout(
+        template=TEMPLATE,
+        height=150 + 44 * max(1, len(d.others)),
+        hovermode="closest",
+        showlegend=False,
+        margin={"t": 40, "b": 36},
+    )
+    fig.update_yaxes(autorange="reversed", type="category", rangemode="normal")
+    fig.update_annotations(font={"size": 13})
+    return fig
+
+
+def _final_cash_chart(d: _Data) -> go.Figure:
+    """Final cash of every completed run, a box and the points per strategy."""
+    runs = d.result.runs
+    ok = runs[runs["status"] == "ok"] if runs is not None and not runs.empty else runs
+    fig = go.Figure()
+    for strategy in d.strategies:
+        these = ok[ok["strategy"] == strategy]
+        these = these[np.isfinite(pd.to_numeric(these["final_cash_usd"], errors="coerce").to_numpy(dtype=float))]
+        if these.empty:
+            continue
+        color = d.colors[strategy]
+        fig.add_box(
+            y=_f32(these["final_cash_usd"]),
+            x=[strategy] * len(these),
+            name=strategy,
+            legendgroup=strategy,
+            marker={"color": color, "size": 4, "opacity": 0.55},
+            line={"color": color, "width": 1.5},
+            fillcolor=_rgba(color, 0.12),
+            boxpoints="all",
+            jitter=0.45,
+            pointpos=0,
+            boxmean=True,
+            customdata=these["replication"].to_numpy(),
+            hovertemplate="replication %{customdata}: %{y:$,.0f}",
+        )
+    fig.add_hline(y=0, line={"color": BAD, "width": 1})
+    fig.update_layout(template=TEMPLATE, height=460, hovermode="closest", showlegend=False)
+    fig.update_xaxes(type="category", tickfont={"size": 12})
+    fig.update_yaxes(rangemode="normal", title_text="final cash", **MONEY_AXIS)
+    return fig
+
+
+def _hires_chart(d: _Data) -> go.Figure:
+    """The day of the 1st, 2nd and 3rd hire of every run, grouped by strategy."""
+    hires = d.result.hires
+    fig = go.Figure()
+    for strategy in d.strategies:
+        these = (
+            hires[(hires["strategy"] == strategy) & hires["hire_number"].between(1, len(HIRE_ORDINALS))]
+            if hires is not None and not hires.empty
+            else pd.DataFrame(columns=["hire_number", "day", "role", "replication"])
+        )
+        if these.empty:
+            continue
+        color = d.colors[strategy]
+        fig.add_box(
+            x=[HIRE_ORDINALS[int(n) - 1] for n in these["hire_number"]],
+            y=these["day"].to_numpy(dtype=float),
+            name=strategy,
+            legendgroup=strategy,
+            marker={"color": color, "size": 4, "opacity": 0.55},
+            line={"color": color, "width": 1.5},
+            fillcolor=_rgba(color, 0.12),
+            boxpoints="all",
+            jitter=0.5,
+            pointpos=0,
+            customdata=[
+                [str(r).replace("_", " "), int(rep)] for r, rep in zip(these["role"], these["replication"], strict=True)
+            ],
+            hovertemplate="day %{y:.0f}: %{customdata[0]} (replication %{customdata[1]})",
+        )
+    fig.update_layout(template=TEMPLATE, height=480, hovermode="closest", boxmode="group", boxgroupgap=0.25)
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(HIRE_ORDINALS))
+    fig.update_yaxes(title_text="day of the run", hoverformat=".0f")
+    return fig
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _swatch(d: _Data, strategy: str) -> str:
+    return f'<span class="swatch" style="background:{d.colors[strategy]}"></span>'
+
+
+def _strategy_head(d: _Data, strategy: str) -> str:
+    tag = ' <span class="tag">baseline</span>' if strategy == d.baseline else ""
+    return f"<th>{_swatch(d, strategy)}{_breakable(strategy)}{tag}</th>"
+
+
+def _best(d: _Data, f: Figure) -> set[str]:
+    """The strategies with the best estimate of figure ``f`` (ties all best); none if fewer than two."""
+    estimates = {
+        s: float(c["estimate"]) for s in d.strategies if _finite((c := d.figure(s, f.name) or {}).get("estimate"))
+    }
+    if len(estimates) < 2 or len(set(estimates.values())) < 2:
+        return set()
+    best = max(estimates.values()) if f.higher_is_better else min(estimates.values())
+    return {s for s, v in estimates.items() if v == best}
+
+
+def _direction(f: Figure) -> str:
+    return "higher is better" if f.higher_is_better else "lower is better"
+
+
+def _figures_table(d: _Data) -> str:
+    rows = []
+    for f in FIGURES:
+        best = _best(d, f)
+        cells = []
+        for strategy in d.strategies:
+            cell = d.figure(strategy, f.name)
+            n = (cell or {}).get("n")
+            title = f' title="n = {int(n)} runs"' if _finite(n) else ""
+            cls = ' class="best"' if strategy in best else ""
+            cells.append(f"<td{cls}{title}>{_interval_html(cell, f.unit)}</td>")
+        rows.append(f'<tr><th>{_esc(f.label)}<span class="dir">{_direction(f)}</span></th>{"".join(cells)}</tr>')
+    head = "".join(_strategy_head(d, s) for s in d.strategies)
+    return (
+        f'<div class="scroll"><table class="grid figures"><thead><tr><th>Figure</th>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def _verdict(f: Figure, diff: dict[str, Any]) -> str:
+    """``"better"``/``"worse"`` when the difference's interval lies wholly on one side of zero."""
+    low, high = diff.get("low"), diff.get("high")
+    if not (_finite(low) and _finite(high)):
+        return ""
+    if low > 0 or high < 0:
+        return "better" if (low > 0) == f.higher_is_better else "worse"
+    return ""
+
+
+def _paired_table(d: _Data) -> str:
+    if not d.others:
+        return '<p class="note">Only the baseline was run: there is nothing to compare it with.</p>'
+    rows = []
+    for f in FIGURES:
+        cells = []
+        for strategy in d.others:
+            cell = d.paired(strategy, f.name)
+            diff, beats = cell.get("difference") or {}, cell.get("p_beats_baseline") or {}
+            verdict = _verdict(f, diff)
+            cls = f' class="{verdict}"' if verdict else ""
+            chance = _interval_html(beats, "share")
+            cells.append(
+                f"<td><div{cls}>{_interval_html(diff, f.unit, sign=True)}</div>"
+                f'<div class="pbeats">beats in&nbsp;{chance}</div></td>'
+                if chance != DASH
+                else f"<td><div{cls}>{_interval_html(diff, f.unit, sign=True)}</div></td>"
+            )
+        rows.append(f'<tr><th>{_esc(f.label)}<span class="dir">{_direction(f)}</span></th>{"".join(cells)}</tr>')
+    head = "".join(_strategy_head(d, s) for s in d.others)
+    return (
+        f'<div class="scroll"><table class="grid paired"><thead><tr><th>Figure</th>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def _hires_table(d: _Data) -> str:
+    """Per strategy: the share of runs that made a 1st, 2nd and 3rd hire, and the usual first role."""
+    hires = d.result.hires
+    runs = d.result.runs
+    rows = []
+    for strategy in d.strategies:
+        ok = int(((runs["strategy"] == strategy) & (runs["status"] == "ok")).sum()) if runs is not None else 0
+        these = hires[hires["strategy"] == strategy] if hires is not None and not hires.empty else hires
+        cells = []
+        for number in range(1, len(HIRE_ORDINALS) + 1):
+            made = these[these["hire_number"] == number]["replication"].nunique() if these is not None else 0
+            cells.append(f"<td>{made / ok:.0%}</td>" if ok else f"<td>{DASH}</td>")
+        first = these[these["hire_number"] == 1]["role"] if these is not None else pd.Series(dtype=str)
+        if first.empty:
+            usual = "no hires"
+        else:
+            counts = first.value_counts()
+            usual = f"{_esc(str(counts.index[0]).replace('_', ' '))} ({counts.iloc[0] / len(first):.0%})"
+        rows.append(f"<tr><th>{_swatch(d, strategy)}{_esc(strategy)}</th>{''.join(cells)}"
+                    f'<td class="left">{usual}</td></tr>')  # fmt: skip
+    head = "".join(f"<th>Runs with a {o}</th>" for o in HIRE_ORDINALS)
+    return (
+        f'<div class="scroll"><table class="grid hires-made"><thead><tr><th>Strategy</th>{head}'
+        '<th style="text-align:left">Most common first hire</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def _errors(d: _Data) -> str:
+    runs = d.result.runs
+    total = 0 if runs is None else len(runs)
+    failed = runs[runs["status"] != "ok"] if runs is not None and not runs.empty else runs
+    if failed is None or failed.empty:
+        return f'<p class="note">No run failed: all {total:,} runs finished without an error.</p>'
+    shown = failed.head(MAX_ERRORS_LISTED)
+    rows = "".join(
+        f"<tr><td>{_swatch(d, str(r.strategy)) if str(r.strategy) in d.colors else ''}{_esc(r.strategy)}</td>"
+        f'<td class="num">{_esc(r.replication)}</td><td class="num">{_esc(r.seed)}</td>'
+        f"<td><code>{_esc(r.error) if isinstance(r.error, str) and r.error else 'no error message'}</code></td></tr>"
+        for r in shown.itertuples()
+    )
+    more = (
+        f'<p class="note">… and {len(failed) - len(shown):,} more (see runs.parquet).</p>'
+        if len(failed) > len(shown)
+        else ""
+    )
+    return (
+        f'<p class="note">{len(failed):,} of {total:,} runs stopped with an error (a fault in the run,'
+        " not a company running out of cash). They have no results: the charts and figures above come from"
+        " the runs that finished.</p>"
+        '<div class="errors-box scroll"><table class="grid errors"><thead><tr><th>Strategy</th>'
+        '<th class="num">Replication</th><th class="num">Seed</th><th>Error</th></tr>'
+        f"</thead><tbody>{rows}</tbody></table></div>{more}"
+    )
+
+
+def _duration(seconds: Any) -> str:
+    if not _finite(seconds):
+        return DASH
+    s = float(seconds)
+    if s < 120:
+        return f"{s:,.1f} s"
+    if s < 7200:
+        return f"{s / 60:,.1f} min ({s:,.0f} s)"
+    return f"{s / 3600:,.1f} h ({s:,.0f} s)"
+
+
+def _replications_text(d: _Data, counts: dict[str, Any] | None = None) -> str:
+    counts = counts or d.replications
+    values = {int(v) for v in counts.values() if _finite(v)}
+    if len(values) == 1 and len(counts) > 1:
+        return f"{values.pop():,} replications each"
+    if len(counts) == 1:
+        n = next(iter(counts.values()))
+        return f"{int(n):,} replications" if _finite(n) else DASH
+    return ", ".join(f"{_esc(k)}: {int(v):,}" for k, v in counts.items() if _finite(v))
+
+
+def _provenance(d: _Data) -> str:
+    p = d.comparison.get("provenance") or {}
+    files = p.get("scenario_files") or {}
+    file_rows = "".join(
+        f'<tr><td><code>{_esc(path)}</code></td><td class="hash">sha256 {_esc(digest)}</td></tr>'
+        for path, digest in files.items()
+    )
+    file_rows = f"<table>{file_rows}</table>" if file_rows else ""
+    software = p.get("software") or {}
+    reps = p.get("replications")
+    items = {
+        "Scenario files": file_rows or DASH,
+        "Master seed": f"<code>{_esc(p.get('master_seed', DASH))}</code>",
+        "Replications": _replications_text(d, reps) if isinstance(reps, dict) and reps else _esc(reps or DASH),
+        "Workers": _esc(p.get("workers", DASH)),
+        "Software": " · ".join(f"{_esc(k)} {_esc(v)}" for k, v in software.items()) or DASH,
+        "Started": _esc(p.get("started", DASH)),
+        "Run time": _duration(p.get("run_seconds")),
+    }
+    rows = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in items.items())
+    return f"<dl>{rows}</dl>"
+
+
+# ---------------------------------------------------------------- page
+
+
+@dataclass(frozen=True)
+class _Section:
+    """One section of the report: charts and/or HTML blocks drawn from the data."""
+
+    key: str
+    title: str
+    note: str
+    parts: tuple[Callable[[_Data], go.Figure | str], ...]
+
+
+FAN_NOTE = (
+    '<span class="legend-note"><span><span class="line"></span>median run</span>'
+    '<span><span class="band mid"></span>middle half of runs (25–75%)</span>'
+    '<span><span class="band"></span>80% of runs (10–90%)</span>'
+    "<span>Click a strategy in the legend to hide it; double-click to show it alone.</span></span>"
+)
+
+SECTIONS: tuple[_Section, ...] = (
+    _Section("cash", "Cash", "Bank cash over time across replications.", (_fan_chart("cash_usd"),)),
+    _Section("revenue", "Monthly revenue", "Revenue over the trailing 30 days.", (_fan_chart("revenue_30d_usd"),)),
+    _Section(
+        "profit",
+        "Monthly profit",
+        "Profit over the trailing 30 days. A company that failed counts as zero from then on.",
+        (_fan_chart("profit_30d_usd"),),
+    ),
+    _Section(
+        "survival",
+        "Survival",
+        "Share of runs still solvent each day, with an approximate 95% interval (Wilson).",
+        (_survival_chart,),
+    ),
+    _Section(
+        "staff",
+        "Staff and founder load",
+        "Employees (excluding the founder) and the founder's load (demanded over normal hours):"
+        " median and 10–90% of runs.",
+        (_staff_chart,),
+    ),
+    _Section(
+        "figures",
+        "Figures",
+        "Estimate and 95% interval per strategy, from runs that completed; the best value per row is"
+        " highlighted. Hover a cell for the number of runs behind it.",
+        (_figures_table,),
+    ),
+    _Section(
+        "paired",
+        "Against the baseline",
+        "Each strategy minus the baseline, replication by replication (same seeds), with 95% intervals;"
+        " green: better with 95% confidence, red: worse. “Beats in” is the share of paired replications"
+        " where the strategy does better than the baseline.",
+        (_paired_table, _forest_title, _forest_chart),
+    ),
+    _Section(
+        "final-cash",
+        "Final cash",
+        "Cash at the end of every completed run: box (quartiles, dashed mean) and each run as a dot.",
+        (_final_cash_chart,),
+    ),
+    _Section(
+        "hires",
+        "Timing of hires",
+        "The day of each run's 1st, 2nd and 3rd hire; hover a dot for the role.",
+        (_hires_chart, _hires_table),
+    ),
+    _Section("errors", "Failed runs", "", (_errors,)),
+    _Section("provenance", "Provenance", "What produced these numbers, to reproduce them.", (_provenance,)),
+)
+
+
+def _plot(fig: go.Figure, div_id: str) -> str:
+    return fig.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        div_id=div_id,
+        config=PLOTLY_CONFIG,
+        default_height=f"{fig.layout.height}px",
+    )
+
+
+def _render(section: _Section, d: _Data) -> str:
+    parts = []
+    for i, part in enumerate(section.parts):
+        out = part(d)
+        parts.append(_plot(out, f"fig-{section.key}-{i}") if isinstance(out, go.Figure) else out)
+    note = f'<p class="note">{section.note}</p>' if section.note else ""
+    legend = FAN_NOTE if section.key in ("cash", "revenue", "profit") else ""
+    return f'<section id="{section.key}"><h2>{section.title}</h2>{note}{legend}{"".join(parts)}</section>'
+
+
+def _header(d: _Data, title: str) -> str:
+    c = d.comparison
+    stopping = c.get("stopping") or {}
+    target = stopping.get("target")
+    target_text = (
+        " (target " + ", ".join(f"{_esc(k)}={_esc(v)}" for k, v in target.items()) + ")"
+        if isinstance(target, dict) and target
+        else ""
+    )
+    horizon = f" · {len(d.days):,}-day horizon from {d.start:%Y-%m-%d}" if d.start is not None and len(d.days) else ""
+    strategies = "".join(
+        f"<li>{_swatch(d, s)}{_esc(s)}{' <span class="tag">baseline</span>' if s == d.baseline else ''}</li>"
+        for s in d.strategies
+    )
+    sentences = "".join(f"<li>{_esc(s)}</li>" for s in c.get("sentences") or [])
+    headline = f'<ul class="headline">{sentences}</ul>' if sentences else ""
+    reason = stopping.get("reason")
+    return (
+        f"<header><h1>{_esc(title)}</h1>"
+        f'<p class="sub">Baseline <b>{_esc(d.baseline)}</b> · {len(d.strategies)} strategies'
+        f" · {_replications_text(d)}{horizon}"
+        f"{f' · stopped: {_esc(reason)}{target_text}' if reason else ''}</p>"
+        f"{headline}"
+        f'<ul class="strategies">{strategies}</ul></header>'
+    )
+
+
+def build_compare_report(result: ComparisonResult) -> str:
+    """The comparison report as a self-contained HTML page."""
+    d = _Data(result)
+    title = str((result.meta or {}).get("title") or "SellerSim: strategies compared")
+    nav = "".join(f'<a href="#{s.key}">{s.title}</a>' for s in SECTIONS)
+    sections = "\n".join(_render(section, d) for section in SECTIONS)
+    software = ((d.comparison.get("provenance") or {}).get("software") or {}).get("sellersim", "")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_esc(title)}</title><style>{PAGE_CSS}{COMPARE_CSS}</style>"
+        f'<script type="text/javascript">{get_plotlyjs()}</script></head>\n'
+        f"<body><main>{_header(d, title)}<nav>{nav}</nav>\n{sections}\n"
+        f"<footer>SellerSim {_esc(software)} comparison report</footer></main></body></html>\n"
+    )
+
+
+def write_compare_report(result: ComparisonResult, path: str | Path) -> Path:
+    """Write the comparison report to ``path`` (parents created) and return the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(build_compare_report(result), encoding="utf-8")
+    return path

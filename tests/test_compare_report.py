@@ -1,0 +1,520 @@
+"""The comparison report: self-contained, every section drawn from the numbers, one colour per strategy."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import html
+import json
+import math
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+import pytest
+from plotly.offline import get_plotlyjs
+
+from fake_compare import FakeComparison, make_comparison
+from sellersim.compare.figures import FIGURE_BY_NAME, FIGURES
+from sellersim.report.compare_report import DAY_MS, SECTIONS, build_compare_report, write_compare_report
+from sellersim.report.theme import PALETTE
+
+CHART_SECTIONS = {
+    "cash": 1,
+    "revenue": 1,
+    "profit": 1,
+    "survival": 1,
+    "staff": 1,
+    "paired": 1,
+    "final-cash": 1,
+    "hires": 1,
+}
+TABLE_SECTIONS = ("figures", "paired", "hires")
+ALL_SECTIONS = (
+    "cash",
+    "revenue",
+    "profit",
+    "survival",
+    "staff",
+    "figures",
+    "paired",
+    "final-cash",
+    "hires",
+    "errors",
+    "provenance",
+)
+
+
+@cache
+def _result(**kwargs: Any) -> FakeComparison:
+    return make_comparison(**kwargs)
+
+
+@cache
+def _html(**kwargs: Any) -> str:
+    return build_compare_report(_result(**kwargs))
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _sections(page: str) -> dict[str, str]:
+    return {m.group(1): m.group(2) for m in re.finditer(r'<section id="([\w-]+)">(.*?)</section>', page, flags=re.S)}
+
+
+def _figures(page: str) -> dict[str, list[dict[str, Any]]]:
+    """Each section's ``Plotly.newPlot`` calls: data and layout."""
+    decoder = json.JSONDecoder(parse_constant=_reject_constant)
+    figures: dict[str, list[dict[str, Any]]] = {}
+    for key, body in _sections(page).items():
+        for call in re.finditer(r'Plotly\.newPlot\(\s*"[^"]+",\s*', body):
+            data, end = decoder.raw_decode(body, call.end())
+            layout, _ = decoder.raw_decode(body, re.compile(r",\s*").match(body, end).end())
+            figures.setdefault(key, []).append({"data": data, "layout": layout})
+    return figures
+
+
+def _values(array: Any) -> np.ndarray:
+    """A trace array, decoded from plotly's typed-array form where it uses it."""
+    if isinstance(array, dict):
+        values = np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]))
+        if "shape" in array:
+            values = values.reshape([int(n) for n in str(array["shape"]).split(",")])
+        return values.astype(float)
+    return np.asarray([np.nan if v is None else v for v in array], dtype=object)
+
+
+def _numbers(trace: dict[str, Any]) -> np.ndarray:
+    """A trace's numeric values: its y, or its x where y holds categories."""
+    y = _values(trace["y"])
+    if len(y) and isinstance(y[0], str):
+        return _values(trace["x"]).astype(float)
+    return y.astype(float)
+
+
+def _by_strategy(figure: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    return [t for t in figure["data"] if t.get("legendgroup") == name]
+
+
+def _median(figure: dict[str, Any], name: str) -> dict[str, Any]:
+    (median,) = [t for t in _by_strategy(figure, name) if "hovertemplate" in t]
+    return median
+
+
+def _header(page: str) -> str:
+    return page[page.index("<header>") : page.index("</header>")]
+
+
+def _text(fragment: str) -> str:
+    """Visible text of an HTML fragment."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", fragment))).strip()
+
+
+class Cell(NamedTuple):
+    attrs: str
+    body: str
+
+    @property
+    def text(self) -> str:
+        return _text(self.body)
+
+
+def _rows(table_html: str) -> dict[str, list[Cell]]:
+    """A table's body rows: the first cell's text -> the other (``td``) cells."""
+    rows = {}
+    for row in re.finditer(r"<tr>(.*?)</tr>", table_html.split("<tbody>", 1)[1], flags=re.S):
+        first = re.match(r"\s*<t[hd][^>]*>(.*?)</t[hd]>", row.group(1), flags=re.S)
+        tds = re.findall(r"<td([^>]*)>(.*?)</td>", row.group(1)[first.end() :], flags=re.S)
+        rows[_text(first.group(1))] = [Cell(*td) for td in tds]
+    return rows
+
+
+def _table(section: str, css_class: str) -> str:
+    return re.search(rf'<table class="grid {css_class}">.*?</table>', section, flags=re.S).group(0)
+
+
+# ---------------------------------------------------------------- structure
+
+
+def test_plotlyjs_is_inlined_once_and_nothing_is_loaded_from_the_network() -> None:
+    page = _html()
+    plotlyjs = get_plotlyjs()
+    assert page.count(plotlyjs) == 1
+    assert page.index(plotlyjs) < page.index("</head>")
+    rest = page.replace(plotlyjs, "")
+    assert "Plotly.newPlot" in rest
+    assert not re.search(r"<script[^>]*\bsrc=", rest, flags=re.I)
+    assert not re.search(r"<link\b|@import|url\(|@font-face", rest, flags=re.I)
+    assert "cdn.plot.ly" not in rest
+    assert not re.search(r"https?:|//[a-z0-9.-]+\.[a-z]{2,}/", rest, flags=re.I)
+
+
+def test_every_section_is_present_with_data() -> None:
+    page = _html()
+    sections = _sections(page)
+    assert tuple(sections) == ALL_SECTIONS == tuple(s.key for s in SECTIONS)
+    figures = _figures(page)
+    assert {k: len(v) for k, v in figures.items()} == CHART_SECTIONS
+    for key, charts in figures.items():
+        for figure in charts:
+            traces = [t for t in figure["data"] if t.get("legendgroup")]
+            assert traces, key
+            for trace in traces:
+                values = _numbers(trace)
+                assert len(values) and np.isfinite(values).any(), (key, trace.get("name"))
+    for key in TABLE_SECTIONS:
+        assert "<table" in sections[key], key
+    for key in ALL_SECTIONS:
+        assert f'<a href="#{key}">' in page
+
+
+def test_headline_sentences_come_first() -> None:
+    page, result = _html(), _result()
+    header = _header(page)
+    sentences = result.comparison["sentences"]
+    assert len(sentences) >= 2
+    items = re.search(r'<ul class="headline">(.*?)</ul>', header, flags=re.S).group(1)
+    assert re.findall(r"<li>(.*?)</li>", items) == [html.escape(s) for s in sentences]
+    assert page.index('class="headline"') < page.index("<section")
+
+
+def test_header_names_baseline_strategies_replications_and_stopping() -> None:
+    result = _result()
+    header = _text(_header(_html()))
+    assert result.meta["title"] in header
+    assert "Baseline solo_then_hire" in header
+    assert "7 strategies" in header
+    assert "100 replications each" in header
+    assert "1,095-day horizon from 2027-01-04" in header
+    assert f"stopped: {result.comparison['stopping']['reason']}" in header
+    for name in result.comparison["strategies"]:
+        assert name in header
+
+
+def test_stopping_target_and_unequal_replications_are_shown() -> None:
+    result = _result()
+    comparison = {
+        **result.comparison,
+        "stopping": {"reason": "target precision reached", "target": {"figure": "final_cash_usd", "half_width": 5000}},
+        "replications": {name: 40 + 10 * i for i, name in enumerate(result.comparison["strategies"])},
+    }
+    comparison["provenance"] = {**comparison["provenance"], "replications": 100, "software": {}}
+    page = build_compare_report(dataclasses.replace(result, comparison=comparison))
+    header = _text(_header(page))
+    provenance = _text(_sections(page)["provenance"])
+    assert "Replications 100 " in provenance and "Software — " in provenance
+    assert "stopped: target precision reached (target figure=final_cash_usd, half_width=5000)" in header
+    assert "solo_then_hire: 40, never_hire: 50" in header
+
+
+# ---------------------------------------------------------------- charts
+
+
+@pytest.mark.parametrize(
+    ("section", "metric"), [("cash", "cash_usd"), ("revenue", "revenue_30d_usd"), ("profit", "profit_30d_usd")]
+)
+def test_fan_charts_show_median_and_both_bands_per_strategy(section: str, metric: str) -> None:
+    result = _result()
+    dq = result.daily_quantiles
+    (figure,) = _figures(_html())[section]
+    assert figure["layout"]["xaxis"]["type"] == "date"
+    for name in result.comparison["strategies"]:
+        traces = _by_strategy(figure, name)
+        assert len(traces) == 5, name
+        q = dq[(dq["strategy"] == name) & (dq["metric"] == metric)].sort_values("day")
+        for trace in traces:
+            assert trace["x0"] == "2027-01-04" and trace["dx"] == DAY_MS
+            assert len(_values(trace["y"])) == 1095
+        low, high, low_mid, high_mid, median = (_values(t["y"]) for t in traces)
+        assert [t.get("fill") for t in traces] == [None, "tonexty", None, "tonexty", None]
+        np.testing.assert_allclose(low, q["q10"], rtol=1e-6, atol=0.01)
+        np.testing.assert_allclose(high, q["q90"], rtol=1e-6, atol=0.01)
+        np.testing.assert_allclose(low_mid, q["q25"], rtol=1e-6, atol=0.01)
+        np.testing.assert_allclose(high_mid, q["q75"], rtol=1e-6, atol=0.01)
+        np.testing.assert_allclose(median, q["q50"], rtol=1e-6, atol=0.01)
+        assert [t.get("showlegend") for t in traces] == [False, False, False, False, True]
+        hover = _values(_median(figure, name)["customdata"])
+        assert hover.shape == (1095, 2)
+    buttons = figure["layout"]["updatemenus"][0]["buttons"]
+    assert [b["label"] for b in buttons] == ["Medians and bands", "Medians only"]
+    bands = [i for i, t in enumerate(figure["data"]) if t.get("fill") == "tonexty"]
+    assert buttons[1]["args"] == [{"fill": "none"}, bands]
+
+
+def test_survival_curves_have_a_wilson_band() -> None:
+    result = _result()
+    dq = result.daily_quantiles
+    (figure,) = _figures(_html())["survival"]
+    for name in result.comparison["strategies"]:
+        low, high, share = (_values(t["y"]) for t in _by_strategy(figure, name))
+        expected = dq[(dq["strategy"] == name) & (dq["metric"] == "solvent")].sort_values("day")["mean"]
+        np.testing.assert_allclose(share, expected, atol=1e-6)
+        assert (low <= share + 1e-6).all() and (share <= high + 1e-6).all()
+        assert ((low >= 0) & (high <= 1)).all()
+    # Wilson at 90 of 100: 82.6% to 94.5%
+    low, high, share = (_values(t["y"])[-1] for t in _by_strategy(figure, "solo_then_hire"))
+    assert share == pytest.approx(0.90, abs=1e-6)
+    assert (low, high) == (pytest.approx(0.8256, abs=1e-3), pytest.approx(0.9448, abs=1e-3))
+
+
+def test_staff_chart_has_headcount_and_founder_load() -> None:
+    result = _result()
+    (figure,) = _figures(_html())["staff"]
+    dq = result.daily_quantiles
+    for name in result.comparison["strategies"]:
+        traces = _by_strategy(figure, name)
+        assert len(traces) == 6
+        assert {t.get("yaxis", "y") for t in traces[:3]} == {"y"}
+        assert {t["yaxis"] for t in traces[3:]} == {"y2"}
+        load = dq[(dq["strategy"] == name) & (dq["metric"] == "founder_load")].sort_values("day")
+        np.testing.assert_allclose(_values(traces[5]["y"]), load["q50"], rtol=1e-6, atol=1e-4)
+        assert sum(bool(t.get("showlegend")) for t in traces) == 1
+
+
+def test_every_strategy_keeps_one_colour_everywhere() -> None:
+    page, result = _html(), _result()
+    names = result.comparison["strategies"]
+    expected = {name: PALETTE[i] for i, name in enumerate(names)}
+    seen: dict[str, set[str]] = {name: set() for name in names}
+    for key, charts in _figures(page).items():
+        for figure in charts:
+            for trace in figure["data"]:
+                name = trace.get("legendgroup")
+                if name is None:
+                    continue
+                for part in ("line", "marker"):
+                    if "color" in trace.get(part, {}):
+                        seen[name].add(trace[part]["color"])
+                if "fillcolor" in trace:
+                    r, g, b = (int(expected[name][i : i + 2], 16) for i in (1, 3, 5))
+                    assert trace["fillcolor"].startswith(f"rgba({r},{g},{b},"), (key, name)
+    assert seen == {name: {expected[name]} for name in names}
+    assert len(set(expected.values())) == len(names)
+    header = _header(page)
+    for name, color in expected.items():
+        assert f'<span class="swatch" style="background:{color}"></span>{name}' in header
+
+
+def test_forest_plot_shows_each_difference_with_its_interval() -> None:
+    result = _result()
+    (forest,) = _figures(_html())["paired"]
+    others = result.comparison["strategies"][1:]
+    for axis, figure in zip(("x", "x2", "x3"), ("final_cash_usd", "cumulative_profit_usd", "survived"), strict=True):
+        traces = [t for t in forest["data"] if t.get("xaxis", "x") == axis]
+        assert [t["y"] for t in traces] == [[name] for name in others]
+        for trace in traces:
+            diff = result.comparison["paired"][trace["legendgroup"]][figure]["difference"]
+            assert trace["x"] == [pytest.approx(diff["estimate"])]
+            assert trace["error_x"]["array"] == [pytest.approx(diff["high"] - diff["estimate"])]
+            assert trace["error_x"]["arrayminus"] == [pytest.approx(diff["estimate"] - diff["low"])]
+    titles = [a["text"] for a in forest["layout"]["annotations"]]
+    assert titles == ["Final cash", "Cumulative profit", "Survives the horizon"]
+
+
+def test_final_cash_and_hire_timing_distributions() -> None:
+    result = _result(error_runs=3)
+    figures = _figures(_html(error_runs=3))
+    (cash,) = figures["final-cash"]
+    runs = result.runs[result.runs["status"] == "ok"]
+    for name in result.comparison["strategies"]:
+        (box,) = _by_strategy(cash, name)
+        expected = runs.loc[runs["strategy"] == name, "final_cash_usd"].to_numpy()
+        np.testing.assert_allclose(_values(box["y"]), expected, rtol=1e-6)
+    assert len(_values(_by_strategy(cash, "product_team_first")[0]["y"])) == 97
+
+    (timing,) = figures["hires"]
+    assert timing["layout"]["boxmode"] == "group"
+    hires = result.hires
+    drawn = {t["legendgroup"] for t in timing["data"]}
+    assert drawn == set(hires["strategy"]) and "never_hire" not in drawn
+    (box,) = _by_strategy(timing, "hire_on_fixed_schedule")
+    these = hires[(hires["strategy"] == "hire_on_fixed_schedule") & (hires["hire_number"] <= 3)]
+    assert sorted(set(box["x"])) == ["1st hire", "2nd hire", "3rd hire"]
+    assert sorted(_values(box["y"])) == sorted(these["day"].astype(float))
+    section = _sections(_html(error_runs=3))["hires"]
+    rows = _rows(_table(section, "hires-made"))
+    assert rows["never_hire"][-1].text == "no hires"
+    assert [c.text for c in rows["never_hire"][:3]] == ["0%", "0%", "0%"]
+    assert rows["product_team_first"][-1].text == "product developer (100%)"
+    assert rows["product_team_first"][0].text == "100%"
+
+
+# ---------------------------------------------------------------- tables
+
+
+def test_figures_table_shows_intervals_and_highlights_the_best() -> None:
+    result = _result()
+    names = result.comparison["strategies"]
+    rows = _rows(_table(_sections(_html())["figures"], "figures"))
+    assert len(rows) == len(FIGURES)
+    cash = result.comparison["figures"]["solo_then_hire"]["final_cash_usd"]
+    cell = rows["Final cash higher is better"][0].text
+    k = lambda v: f"{v / 1000:.0f}k"  # noqa: E731
+    assert cell == f"${k(cash['estimate'])} ({k(cash['low'])} – {k(cash['high'])})"
+    survived = result.comparison["figures"]["never_hire"]["survived"]
+    cell = rows["Survives the horizon higher is better"][1].text
+    assert cell == f"{survived['estimate']:.0%} ({survived['low'] * 100:.0f} – {survived['high']:.0%})"
+    for f in FIGURES:
+        cells = rows[f"{f.label} {'higher' if f.higher_is_better else 'lower'} is better"]
+        estimates = [result.comparison["figures"][n][f.name]["estimate"] for n in names]
+        best = (max if f.higher_is_better else min)(estimates)
+        highlighted = [n for n, c in zip(names, cells, strict=True) if 'class="best"' in c.attrs]
+        assert highlighted == [n for n, e in zip(names, estimates, strict=True) if e == best], f.name
+        assert all('title="n = ' in c.attrs for c in cells)
+
+
+def test_paired_table_marks_clear_wins_and_losses() -> None:
+    result = _result()
+    others = result.comparison["strategies"][1:]
+    rows = _rows(_table(_sections(_html())["paired"], "paired"))
+    for f in FIGURES:
+        cells = rows[f"{f.label} {'higher' if f.higher_is_better else 'lower'} is better"]
+        assert len(cells) == len(others)
+        for name, cell in zip(others, cells, strict=True):
+            paired = result.comparison["paired"][name][f.name]
+            diff, beats = paired["difference"], paired["p_beats_baseline"]
+            good = diff["low"] > 0 if f.higher_is_better else diff["high"] < 0
+            bad = diff["high"] < 0 if f.higher_is_better else diff["low"] > 0
+            assert ('class="better"' in cell.body) == good, (f.name, name)
+            assert ('class="worse"' in cell.body) == bad, (f.name, name)
+            assert f"beats in {beats['estimate']:.0%} ({beats['low'] * 100:.0f} – {beats['high']:.0%})" in cell.text
+    survival = rows["Survives the horizon higher is better"][0].text
+    diff = result.comparison["paired"]["never_hire"]["survived"]["difference"]
+    assert survival.startswith(f"+{diff['estimate'] * 100:.0f} pts")
+
+
+def test_errored_runs_are_listed_with_their_error() -> None:
+    section = _sections(_html(error_runs=3))["errors"]
+    text = _text(section)
+    assert "3 of 700 runs stopped with an error" in text
+    for replication in (97, 98, 99):
+        assert f"product_team_first {replication}" in text
+    assert "ValueError: cannot restock product 3: negative order quantity" in text
+    assert "all 700 runs finished without an error" in _text(_sections(_html())["errors"])
+
+
+def test_error_without_a_message_and_long_lists() -> None:
+    result = _result(error_runs=3)
+    runs = result.runs.copy()
+    runs.loc[runs["status"] == "error", "error"] = None
+    runs.loc[runs.index[:250], "status"] = "error"
+    text = _text(_sections(build_compare_report(dataclasses.replace(result, runs=runs)))["errors"])
+    assert "253 of 700 runs stopped with an error" in text
+    assert "no error message" in text
+    assert "… and 53 more" in text
+
+
+def test_provenance_lists_files_seed_workers_versions_and_time() -> None:
+    result = _result()
+    text = _text(_sections(_html())["provenance"])
+    provenance = result.comparison["provenance"]
+    for path, digest in provenance["scenario_files"].items():
+        assert f"{path} sha256 {digest}" in text
+    assert f"Master seed {provenance['master_seed']}" in text
+    assert "Workers 8" in text
+    for package, version in provenance["software"].items():
+        assert f"{package} {version}" in text
+    assert f"({provenance['run_seconds']:,.0f} s)" in text
+    assert "Started 2027-01-04T09:30:00+00:00" in text
+
+
+# ---------------------------------------------------------------- edge cases
+
+
+def test_a_single_strategy_against_the_baseline() -> None:
+    kwargs = {"strategies": ("solo_then_hire", "never_hire"), "replications": 30}
+    page, result = _html(**kwargs), _result(**kwargs)
+    figures = _figures(page)
+    assert {k: len(v) for k, v in figures.items()} == CHART_SECTIONS
+    (cash,) = figures["cash"]
+    assert {t["legendgroup"] for t in cash["data"] if "legendgroup" in t} == {"solo_then_hire", "never_hire"}
+    (forest,) = figures["paired"]
+    assert {t["legendgroup"] for t in forest["data"]} == {"never_hire"}
+    assert "2 strategies · 30 replications each" in _text(_header(page))
+    rows = _rows(_table(_sections(page)["paired"], "paired"))
+    assert all(len(cells) == 1 for cells in rows.values())
+    assert "solo_then_hire" not in _table(_sections(page)["paired"], "paired").split("<tbody>")[0]
+    assert result.comparison["sentences"][0] in html.unescape(page)
+
+
+def test_only_the_baseline() -> None:
+    result = _result(strategies=("solo_then_hire",), replications=20)
+    comparison = {**result.comparison, "paired": {}}
+    page = build_compare_report(dataclasses.replace(result, comparison=comparison))
+    figures = _figures(page)
+    assert "paired" not in figures
+    assert "nothing to compare it with" in _sections(page)["paired"]
+    assert {k for k in figures} == set(CHART_SECTIONS) - {"paired"}
+
+
+def test_a_strategy_that_always_fails() -> None:
+    kwargs = {"strategies": ("solo_then_hire", "never_hire"), "doomed": "always_broke", "replications": 40}
+    page, result = _html(**kwargs), _result(**kwargs)
+    figures = _figures(page)  # no NaN literal in any figure's JSON
+    (survival,) = figures["survival"]
+    share = _values(_median(survival, "always_broke")["y"])
+    assert share[0] == 1 and share[-1] == 0
+    low, high = (
+        _values(_by_strategy(survival, "always_broke")[0]["y"]),
+        _values(_by_strategy(survival, "always_broke")[1]["y"]),
+    )
+    assert low[-1] == 0 and 0 < high[-1] < 0.1
+    months = result.comparison["figures"]["always_broke"]["months_to_first_profitable_month"]
+    assert math.isnan(months["estimate"])
+    rows = _rows(_table(_sections(page)["figures"], "figures"))
+    assert rows["Months to first profitable month lower is better"][2].body == "—"
+    assert rows["Survives the horizon higher is better"][2].text == "0% (0 – 9%)"
+    paired = _rows(_table(_sections(page)["paired"], "paired"))
+    assert paired["Months to first profitable month lower is better"][1].text == "—"
+    (forest,) = figures["paired"]
+    assert [t["y"] for t in forest["data"] if t.get("xaxis", "x") == "x3"] == [["never_hire"], ["always_broke"]]
+    visible = _text(re.sub(r"<script.*?</script>", "", page.split("<body>", 1)[1], flags=re.S))
+    assert "Failed runs" in visible and "Provenance" in visible
+    assert not re.search(r"\bnan\b|\binf\b|None", visible, flags=re.I)
+
+
+def test_text_is_escaped() -> None:
+    result = _result(strategies=("solo_then_hire", "never_hire"), replications=30)
+    comparison = {**result.comparison, "sentences": ["Cash <script>alert(1)</script> & more"]}
+    meta = {"title": "A <b>bold</b> title"}
+    page = build_compare_report(dataclasses.replace(result, comparison=comparison, meta=meta))
+    assert "<script>alert(1)</script>" not in page
+    assert "Cash &lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in page
+    assert "<title>A &lt;b&gt;bold&lt;/b&gt; title</title>" in page
+
+
+def test_number_formats() -> None:
+    from sellersim.report.compare_report import _interval_html
+
+    money = {"estimate": 41_234.0, "low": 35_100.0, "high": 47_400.0, "n": 100}
+    assert _text(_interval_html(money, "usd")) == "$41k (35k – 47k)"
+    assert _text(_interval_html({"estimate": 0.82, "low": 0.74, "high": 0.88}, "share")) == "82% (74 – 88%)"
+    diff = {"estimate": -5_200.0, "low": -9_300.0, "high": 1_100.0}
+    assert _text(_interval_html(diff, "usd", sign=True)) == "−$5.2k (−9.3k – +1.1k)"
+    pts = {"estimate": 0.12, "low": 0.04, "high": 0.2}
+    assert _text(_interval_html(pts, "share", sign=True)) == "+12 pts (+4 – +20)"
+    assert _text(_interval_html({"estimate": 1_250_000.0, "low": 980_000.0, "high": 1.5e6}, "usd")) == (
+        "$1.2M (980k – 1.5M)"
+    )
+    assert _text(_interval_html({"estimate": 7.24, "low": float("nan"), "high": None}, "months")) == "7.2"
+    assert _interval_html({"estimate": float("nan")}, "usd") == "—"
+    assert _interval_html(None, "count") == "—"
+    assert FIGURE_BY_NAME["survived"].unit == "share"
+
+
+# ---------------------------------------------------------------- files
+
+
+def test_write_compare_report_of_7_strategies_x_100_replications(tmp_path: Path) -> None:
+    path = write_compare_report(_result(), tmp_path / "out" / "compare.html")
+    assert path == tmp_path / "out" / "compare.html"
+    assert path.read_text(encoding="utf-8") == _html()
+    size = path.stat().st_size
+    assert size - len(get_plotlyjs()) < 2_500_000, f"{size:,} bytes"
+
+
+def test_report_is_deterministic() -> None:
+    assert build_compare_report(make_comparison()) == _html()
