@@ -9,6 +9,7 @@ comparison and keeps every run that finished.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -54,7 +55,11 @@ class Runner:
 
     def __enter__(self) -> Runner:
         if self.workers > 1:
-            self._pool = ProcessPoolExecutor(self.workers, initializer=_init_worker, initargs=(self.scenarios,))
+            # forkserver, not fork: forking a driver that has threads (progress bars, notebooks) can deadlock
+            context = multiprocessing.get_context("forkserver")
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=_init_worker, initargs=(self.scenarios,)
+            )
         return self
 
     def __exit__(self, *exc: object) -> None:
