@@ -193,8 +193,7 @@ class SellerModel(mesa.Model):
         week = self.workload.run_week(drivers, self.development.weekly_hours(day), [*workers, self.founder], day)
         self.development.progress(day, week.done_share, week.skill)
         self._drift_quality()
-        for person in (*workers, self.founder):
-            person.end_week()
+        self.agents.do("end_week")
         rec.founder_loads.append(self.founder.load)
         rec.record_week(
             self._week,
