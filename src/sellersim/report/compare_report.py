@@ -502,18 +502,13 @@ def _final_cash_chart(d: _Data) -> go.Figure:
         these = these[np.isfinite(pd.to_numeric(these["final_cash_usd"], errors="coerce").to_numpy(dtype=float))]
         if these.empty:
             continue
-        color = d.colors[strategy]
-        fig.add_box(
+        _add_strategy_box(
+            fig,
+            strategy,
+            d.colors[strategy],
             y=_f32(these["final_cash_usd"]),
             x=[strategy] * len(these),
-            name=strategy,
-            legendgroup=strategy,
-            marker={"color": color, "size": 4, "opacity": 0.55},
-            line={"color": color, "width": 1.5},
-            fillcolor=_rgba(color, 0.12),
-            boxpoints="all",
             jitter=0.45,
-            pointpos=0,
             boxmean=True,
             customdata=these["replication"].to_numpy(),
             hovertemplate="replication %{customdata}: %{y:$,.0f}",
@@ -523,6 +518,20 @@ def _final_cash_chart(d: _Data) -> go.Figure:
     fig.update_xaxes(type="category", tickfont={"size": 12})
     fig.update_yaxes(rangemode="normal", title_text="final cash", **MONEY_AXIS)
     return fig
+
+
+def _add_strategy_box(fig: go.Figure, strategy: str, color: str, **kwargs: Any) -> None:
+    """A box of one strategy's runs in its colour, every run shown as a dot."""
+    fig.add_box(
+        name=strategy,
+        legendgroup=strategy,
+        marker={"color": color, "size": 4, "opacity": 0.55},
+        line={"color": color, "width": 1.5},
+        fillcolor=_rgba(color, 0.12),
+        boxpoints="all",
+        pointpos=0,
+        **kwargs,
+    )
 
 
 def _hires_chart(d: _Data) -> go.Figure:
@@ -537,18 +546,13 @@ def _hires_chart(d: _Data) -> go.Figure:
         )
         if these.empty:
             continue
-        color = d.colors[strategy]
-        fig.add_box(
+        _add_strategy_box(
+            fig,
+            strategy,
+            d.colors[strategy],
             x=[HIRE_ORDINALS[int(n) - 1] for n in these["hire_number"]],
             y=these["day"].to_numpy(dtype=float),
-            name=strategy,
-            legendgroup=strategy,
-            marker={"color": color, "size": 4, "opacity": 0.55},
-            line={"color": color, "width": 1.5},
-            fillcolor=_rgba(color, 0.12),
-            boxpoints="all",
             jitter=0.5,
-            pointpos=0,
             customdata=[
                 [str(r).replace("_", " "), int(rep)] for r, rep in zip(these["role"], these["replication"], strict=True)
             ],
