@@ -108,12 +108,22 @@ def test_rejects_wrong_arguments(text: str, message: str) -> None:
 
 
 def test_every_metric_with_its_arguments_parses() -> None:
-    samples = {"int": "3", "domain": "'ads'", "role": "'designer'"}
+    samples = {"int": "3", "domain": "'ads'", "role": "'designer'", "param": "'threshold'"}
     for name, m in METRICS.items():
         args = ", ".join(samples[k] for k in m.args)
-        parse_condition(f"{name}({args}) >= 0" if m.args else f"{name} >= 0", ROLES)
+        parse_condition(f"{name}({args}) >= 0" if m.args else f"{name} >= 0", ROLES, ["threshold"])
         if m.optional:
             parse_condition(f"{name}() >= 0", ROLES)
+
+
+def test_param_reads_strategy_parameters_and_rejects_unknown_ones() -> None:
+    cond = parse_condition("param('multiple') * 2 > 2.5", ROLES, ["multiple"])
+    assert cond.evaluate(FakeMetrics(param=1.5), "operator")
+    assert not cond.evaluate(FakeMetrics(param=1.0), "operator")
+    with pytest.raises(ConditionError, match="unknown param 'multipel'; did you mean 'multiple'"):
+        parse_condition("param('multipel') > 1", ROLES, ["multiple"])
+    with pytest.raises(ConditionError, match="none are defined"):
+        parse_condition("param('multiple') > 1", ROLES)
 
 
 @pytest.mark.parametrize(

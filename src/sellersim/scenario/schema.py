@@ -486,6 +486,7 @@ class Strategy(Section):
     name: str
     description: str
     founder_priorities: list[Domain] = Field(min_length=1)
+    parameters: dict[str, float] = Field(description="named numbers conditions read with param('name')")
     staffing: Staffing
     launch: LaunchPolicy
     reorder: ReorderPolicy
@@ -534,7 +535,7 @@ def reference_errors(scenario: Scenario) -> list[tuple[tuple[str | int, ...], st
         if rule.role not in scenario.roles:
             errors.append(((*path, "role"), f"unknown role {rule.role!r}{did_you_mean(rule.role, scenario.roles)}"))
         try:
-            parse_condition(rule.when, roles=tuple(scenario.roles))
+            parse_condition(rule.when, roles=tuple(scenario.roles), params=tuple(scenario.strategy.parameters))
         except ConditionError as exc:
             errors.append(((*path, "when"), str(exc)))
     return errors

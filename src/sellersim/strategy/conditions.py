@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -29,7 +29,7 @@ class ConditionError(ValueError):
 class Metric:
     """Signature of a named metric: the kinds of its arguments and what it means."""
 
-    args: tuple[str, ...]  # each "int", "domain" or "role"
+    args: tuple[str, ...]  # each "int", "domain", "role" or "param"
     optional: int  # how many trailing args may be left out
     doc: str
 
@@ -45,6 +45,7 @@ METRICS: dict[str, Metric] = {
     "staff": Metric(("role",), 1, "people employed in a role (all staff when no role is given)"),
     "salary_usd": Metric(("role",), 1, "monthly salary of a role (the rule's own role when left out)"),
     "live_products": Metric((), 0, "products on sale or waiting for stock"),
+    "param": Metric(("param",), 0, "a number from the strategy's `parameters` (so sweeps can vary it)"),
     "months_profitable": Metric(("int",), 1, "profitable 30-day months among the last N (3)"),
 }
 
@@ -111,41 +112,44 @@ class Condition:
         raise ConditionError(f"cannot evaluate {ast.dump(node)}")  # parse_condition rules this out
 
 
-def parse_condition(text: str, roles: Sequence[str]) -> Condition:
-    """Parse and check ``text``; raise :class:`ConditionError` naming what is wrong."""
+def parse_condition(text: str, roles: Sequence[str], params: Sequence[str] = ()) -> Condition:
+    """Parse and check ``text`` against the scenario's roles and strategy parameters.
+
+    Raises :class:`ConditionError` naming what is wrong.
+    """
     try:
         tree = ast.parse(text.strip(), mode="eval").body
     except SyntaxError as exc:
         raise ConditionError(f"condition does not parse: {exc.msg} at column {exc.offset}") from None
-    _check(tree, tuple(roles))
+    _check(tree, {"domain": DOMAINS, "role": tuple(roles), "param": tuple(params)})
     return Condition(text, tree)
 
 
-def _check(node: ast.AST, roles: tuple[str, ...]) -> None:
+def _check(node: ast.AST, known: Mapping[str, tuple[str, ...]]) -> None:
     match node:
         case ast.Constant(value=v) if isinstance(v, (int, float)) and not isinstance(v, bool):
             return
         case ast.Name(id=name):
-            _check_call(name, [], roles)
+            _check_call(name, [], known)
         case ast.Call(func=ast.Name(id=name), args=args, keywords=[]):
-            _check_call(name, args, roles)
+            _check_call(name, args, known)
         case ast.BoolOp(values=values):
             for v in values:
-                _check(v, roles)
+                _check(v, known)
         case ast.UnaryOp(op=ast.Not() | ast.USub(), operand=x):
-            _check(x, roles)
+            _check(x, known)
         case ast.BinOp(op=op, left=a, right=b) if type(op) in _ARITH:
-            _check(a, roles)
-            _check(b, roles)
+            _check(a, known)
+            _check(b, known)
         case ast.Compare(left=left, ops=ops, comparators=rights) if all(type(o) in _COMPARE for o in ops):
             for x in (left, *rights):
-                _check(x, roles)
+                _check(x, known)
         case _:
             snippet = ast.unparse(node) if isinstance(node, ast.expr) else type(node).__name__
             raise ConditionError(f"{snippet!r} is not allowed; use numbers, metrics, + - * /, comparisons, and/or/not")
 
 
-def _check_call(name: str, args: list[ast.expr], roles: tuple[str, ...]) -> None:
+def _check_call(name: str, args: list[ast.expr], known: Mapping[str, tuple[str, ...]]) -> None:
     metric = METRICS.get(name)
     if metric is None:
         raise ConditionError(f"unknown metric {name!r}{did_you_mean(name, METRICS)}")
@@ -158,7 +162,6 @@ def _check_call(name: str, args: list[ast.expr], roles: tuple[str, ...]) -> None
         if kind == "int":
             if not (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
                 raise ConditionError(f"{name} needs a whole number of at least 1, got {ast.unparse(arg)}")
-        elif kind == "domain" and value not in DOMAINS:
-            raise ConditionError(f"{name}: unknown domain {ast.unparse(arg)}{did_you_mean(str(value), DOMAINS)}")
-        elif kind == "role" and value not in roles:
-            raise ConditionError(f"{name}: unknown role {ast.unparse(arg)}{did_you_mean(str(value), roles)}")
+        elif value not in known[kind]:
+            hint = did_you_mean(str(value), known[kind]) if known[kind] else "; none are defined"
+            raise ConditionError(f"{name}: unknown {kind} {ast.unparse(arg)}{hint}")

@@ -50,6 +50,8 @@ class CompanyMetrics:
                 return float(m.staff_count(arg))
             case "salary_usd":
                 return m.config.roles[arg or role].salary_usd_per_month
+            case "param":
+                return m.config.strategy.parameters[arg]
             case "live_products":
                 return float(m.listed_products)
         raise KeyError(name)

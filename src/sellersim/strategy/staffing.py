@@ -20,7 +20,8 @@ class StaffingPlanner:
         self.model = model
         self.metrics = CompanyMetrics(model)
         roles = tuple(model.config.roles)
-        self.conditions = [parse_condition(r.when, roles) for r in cfg.rules]
+        params = tuple(model.config.strategy.parameters)
+        self.conditions = [parse_condition(r.when, roles, params) for r in cfg.rules]
         self._last_opened = [-(10**9)] * len(cfg.rules)
 
     def review(self, day: int) -> None:
