@@ -215,3 +215,69 @@ class _ComparisonProgress:
     def __call__(self, outcome: Outcome, planned_runs: int) -> None:
         self._failed += outcome.row["status"] != "ok"
         self._progress.update(self._task, advance=1, total=planned_runs, failed=self._failed)
+
+
+@app.command("sweep")
+def sweep_command(
+    spec: Annotated[str, typer.Argument(help="Sweep file (scenarios/sweeps/*.yaml).", show_default=False)],
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes [default: all cores].")] = None,
+    backend: Annotated[str, typer.Option(help="local (a process pool) or dask.")] = "local",
+    address: Annotated[
+        str | None, typer.Option(help="Dask scheduler tcp://host:port [default: a local cluster].")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Run only what is missing in the folder (also the default).")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder [default: results/sweep-NAME].", show_default=False)
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> None:
+    """Run a parameter sweep (resumable), analyse it and write its report."""
+    console, err = Console(quiet=quiet, soft_wrap=True), Console(stderr=True, soft_wrap=True)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from sellersim.compare.engine import default_workers
+    from sellersim.sweep.sweep import run_and_report
+
+    if backend not in ("local", "dask"):
+        err.print(f"--backend {escape(backend)}: use local or dask")
+        raise typer.Exit(BAD_SCENARIO)
+    del resume  # re-running into the same folder always resumes; the flag says so explicitly
+    bar = Progress(
+        TextColumn("sweeping"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("runs, {task.fields[failed]} failed"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=quiet,
+        transient=True,
+    )
+    task = bar.add_task("runs", total=None, failed=0)
+
+    def progress(done: int, total: int, failed: int) -> None:
+        bar.update(task, completed=done, total=total, failed=failed)
+
+    try:
+        with bar:
+            result = run_and_report(
+                spec, out, workers=workers or default_workers(), backend=backend, address=address, progress=progress
+            )
+    except ScenarioError as exc:
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(BAD_SCENARIO) from None
+    except OSError as exc:
+        err.print(f"[red]bad[/] cannot read {escape(spec)}: {escape(exc.strerror or str(exc))}")
+        raise typer.Exit(BAD_SCENARIO) from None
+    for sentence in result.analysis.get("sentences", []):
+        console.print(f"- {escape(sentence)}")
+    m = result.meta
+    console.print(
+        f"{m['runs']} runs ({m['runs_this_session']} run now, {m['failed_runs']} failed), "
+        f"{m['runs_per_second']} runs/s on {m['workers']} {m['backend']} workers"
+    )
+    console.print(f"results in {escape(str(result.folder))}")
+    if m["interrupted"]:
+        err.print("interrupted: finished runs are stored; run the same command again to resume")
+        raise typer.Exit(INTERRUPTED)

@@ -53,8 +53,11 @@ class Outcome:
     wall_seconds: float = 0.0  # kept out of the row: results must not depend on the machine
 
 
-def run_task(scenario: Scenario, task: Task) -> Outcome:
-    """Run one replication; an exception becomes a failed outcome, never a crash of the comparison."""
+def run_task(scenario: Scenario, task: Task, keep_series: bool = True) -> Outcome:
+    """Run one replication; an exception becomes a failed outcome, never a crash of the comparison.
+
+    ``keep_series=False`` leaves out the daily series (sweeps keep only the figures).
+    """
     started = time.perf_counter()
     base = {"strategy": task.strategy, "replication": task.replication, "seed": task.seed}
     try:
@@ -77,7 +80,7 @@ def run_task(scenario: Scenario, task: Task) -> Outcome:
         }
         for k, h in enumerate(summary["hires"])
     ]
-    series = daily_series(model, scenario.simulation.days)
+    series = daily_series(model, scenario.simulation.days) if keep_series else None
     return Outcome(task, row, hires, series, time.perf_counter() - started)
 
 

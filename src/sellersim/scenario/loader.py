@@ -87,6 +87,15 @@ def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -
     return scenario
 
 
+def load_model[M: BaseModel](path: str | os.PathLike[str], model: type[M]) -> M:
+    """Load any YAML file validated as ``model`` (a sweep file, say), with the same errors as scenarios."""
+    root, sources = _resolve(path, ())
+    try:
+        return model.model_validate(root.plain())
+    except ValidationError as exc:
+        raise ScenarioError(_sorted(_pydantic_issue(e, root, sources, model) for e in exc.errors())) from None
+
+
 def load_document(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> dict[Key, Any]:
     """The merged and overridden document of ``path`` as a plain dict, before validation."""
     return _resolve(path, overrides)[0].plain()
@@ -258,7 +267,7 @@ def _wrap(value: Any, key_at: Loc, value_at: Loc) -> _Node:
 # --- turning problems into issues ---------------------------------------------------
 
 
-def _pydantic_issue(error: Any, root: _Node, sources: Sources) -> Issue:
+def _pydantic_issue(error: Any, root: _Node, sources: Sources, model: type[BaseModel] = Scenario) -> Issue:
     """Map one pydantic error to the position of the value (or key) it is about."""
     loc: tuple[Key, ...] = tuple(error["loc"])
     on_key = loc[-1:] == ("[key]",)
@@ -268,7 +277,7 @@ def _pydantic_issue(error: Any, root: _Node, sources: Sources) -> Issue:
     value = None if not exact or isinstance(given, dict) else _show(given)
     if kind == "extra_forbidden":
         value = None
-        message = f"unknown key {loc[-1]!r}{did_you_mean(str(loc[-1]), _fields_at(loc[:-1]))}"
+        message = f"unknown key {loc[-1]!r}{did_you_mean(str(loc[-1]), _fields_at(loc[:-1], model))}"
     elif kind == "missing":
         message = f"required key {loc[-1]!r} is missing"
     elif kind == "value_error":
@@ -292,9 +301,9 @@ def _locate(root: _Node, path: Sequence[Key]) -> tuple[_Node, bool]:
     return node, True
 
 
-def _fields_at(path: Sequence[Key]) -> list[str]:
+def _fields_at(path: Sequence[Key], model: type[BaseModel] = Scenario) -> list[str]:
     """Field names of the schema model at ``path``, or ``[]`` when it is not a model."""
-    tp: Any = Scenario
+    tp: Any = model
     for part in path:
         if _is_model(tp):
             field = tp.model_fields.get(part)

@@ -1,0 +1,1 @@
+"""Parameter sweeps: designs, a resumable store, sensitivity analysis and backends."""

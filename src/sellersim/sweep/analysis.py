@@ -1,0 +1,462 @@
+"""What a sweep says: sensitivity indices, main effects, pair grids, failure regions, rankings.
+
+Everything works on a ``runs`` frame with one row per run: ``strategy``, ``point``,
+``replication``, ``status`` (``"ok"``/``"error"``), one column per parameter path (the value set)
+and one column per figure (``survived`` a bool, the others numbers). Only ``ok`` runs count.
+
+Frames returned here carry ``attrs`` (``figure``, ``strategy``, ``kind`` and, when something
+needed saying, ``note``) so :func:`ranking_text` can phrase them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sellersim.compare.figures import FIGURE_BY_NAME
+from sellersim.compare.stats import mean_interval, proportion_interval
+from sellersim.sweep.designs import DesignTable
+from sellersim.sweep.spec import Levels, Span
+
+__all__ = [
+    "effects",
+    "failure_region",
+    "pair_grid",
+    "point_means",
+    "ranking_text",
+    "sensitivity",
+]
+
+_QUANTILES = (0.2, 0.4, 0.6, 0.8)
+
+
+# --------------------------------------------------------------------------------------- helpers
+
+
+def _ok(runs: pd.DataFrame, strategy: str) -> pd.DataFrame:
+    sel = (runs["strategy"] == strategy) & (runs["status"] == "ok")
+    return runs.loc[sel]
+
+
+def _numbers(col: pd.Series) -> np.ndarray:
+    """A figure column as float64 (bools as 0/1, None as NaN)."""
+    return pd.to_numeric(col.astype(object).where(col.notna(), np.nan), errors="coerce").astype(float).to_numpy()
+
+
+def _is_share(figure: str, values: pd.Series | None = None) -> bool:
+    fig = FIGURE_BY_NAME.get(figure)
+    if fig is not None:
+        return fig.unit == "share"
+    return values is not None and values.dtype == np.bool_
+
+
+def _interval(values: np.ndarray, share: bool) -> tuple[float, float, float, int]:
+    v = values[~np.isnan(values)]
+    iv = proportion_interval(float(v.sum()), int(v.size)) if share else mean_interval(v)
+    return iv.estimate, iv.low, iv.high, iv.n
+
+
+def _is_money(path: str) -> bool:
+    return path.endswith("_usd") or "cpc_usd" in path
+
+
+def _fmt_number(v: float) -> str:
+    if v == 0:
+        return "0"
+    if abs(v) >= 1000:
+        return f"{v:,.0f}"
+    if abs(v) >= 100:
+        return f"{v:.0f}"
+    return f"{v:.3g}"
+
+
+def _fmt_value(path: str, v: float) -> str:
+    """A parameter or figure value as text: money as ``$25,000`` / ``$1.40``."""
+    if _is_money(path):
+        sign = "-" if v < 0 else ""
+        a = abs(v)
+        return f"{sign}${a:,.0f}" if a >= 100 else f"{sign}${a:,.2f}"
+    return _fmt_number(v)
+
+
+def _bin_edges(values: np.ndarray, bins: int) -> np.ndarray:
+    """Edges of up to ``bins`` equal-count bins (fewer when values repeat), from min to max."""
+    v = values[~np.isnan(values)]
+    if v.size == 0:
+        return np.array([])
+    edges = np.unique(np.quantile(v, np.linspace(0.0, 1.0, max(int(bins), 1) + 1)))
+    if edges.size == 1:  # one distinct value: one degenerate bin
+        edges = np.array([edges[0], edges[0]])
+    return edges
+
+
+def _assign_bins(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Bin index of each value (right-closed bins, the first also closed on the left); -1 for NaN."""
+    idx = np.searchsorted(edges, values, side="left") - 1
+    idx = np.clip(idx, 0, edges.size - 2)
+    return np.where(np.isnan(values), -1, idx)
+
+
+def _groups(frame: pd.DataFrame, p: Levels | Span, bins: int) -> tuple[np.ndarray, list[Any], list[tuple]]:
+    """(group index per row, group labels, (low, high) per group) for one parameter."""
+    col = frame[p.path]
+    if isinstance(p, Levels):
+        labels = list(p.values)
+        lookup = {_key(v): i for i, v in enumerate(labels)}
+        idx = np.array([lookup.get(_key(v), -1) for v in col], dtype=np.int64)
+        return idx, labels, [(v, v) for v in labels]
+    values = pd.to_numeric(col, errors="coerce").astype(float).to_numpy()
+    edges = _bin_edges(values, bins)
+    if edges.size == 0:
+        return np.full(len(values), -1), [], []
+    centres = [float((edges[i] + edges[i + 1]) / 2) for i in range(edges.size - 1)]
+    ranges = [(float(edges[i]), float(edges[i + 1])) for i in range(edges.size - 1)]
+    return _assign_bins(values, edges), centres, ranges
+
+
+def _key(v: Any) -> Any:
+    """Hashable comparison key: numbers by value (1 == 1.0), anything else as itself."""
+    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)):
+        return ("n", float(v))
+    return ("o", v)
+
+
+# ----------------------------------------------------------------------------------- point means
+
+
+def point_means(runs: pd.DataFrame, strategy: str, figure: str, n_points: int) -> np.ndarray:
+    """Mean of ``figure`` over the ``ok`` replications at each point 0..n_points-1 (NaN where none)."""
+    ok = _ok(runs, strategy)
+    y = _numbers(ok[figure])
+    frame = pd.DataFrame({"point": ok["point"].to_numpy(), "y": y}).dropna(subset=["y"])
+    means = frame.groupby("point")["y"].mean()
+    return means.reindex(range(int(n_points))).to_numpy(dtype=float)
+
+
+# ----------------------------------------------------------------------------------- sensitivity
+
+
+def sensitivity(
+    design: DesignTable,
+    runs: pd.DataFrame,
+    strategy: str,
+    figure: str,
+    kind: str | None = None,
+    seed: int | None = None,
+    num_resamples: int = 100,
+) -> pd.DataFrame:
+    """Sobol or Morris indices of ``figure`` for one strategy, from the per-point means.
+
+    Columns ``parameter``, ``index`` (``S1`` and ``ST`` for Sobol; ``mu_star`` and ``sigma`` for
+    Morris), ``value`` and ``conf`` (SALib's 95% bootstrap half-width; NaN for ``sigma``).
+    ``kind`` defaults to the design's; the bootstrap is seeded with ``seed`` (default the design's
+    seed). Points without an ``ok`` run get the figure's overall mean so the design stays whole;
+    ``attrs["note"]`` says how many. A figure that does not vary gets zero indices.
+    """
+    from SALib.analyze import morris as morris_analyze
+    from SALib.analyze import sobol as sobol_analyze
+
+    kind = kind or design.kind
+    if kind not in ("sobol", "morris"):
+        raise ValueError(f"sensitivity indices need a sobol or morris design, not {kind!r}")
+    if kind != design.kind:
+        raise ValueError(f"a {kind} analysis needs a {kind} design; this one is {design.kind}")
+    seed = design.seed if seed is None else seed
+    names = list(design.problem["names"])
+    index_names = ("S1", "ST") if kind == "sobol" else ("mu_star", "sigma")
+    y = point_means(runs, strategy, figure, len(design.points))
+    notes: list[str] = []
+    missing = int(np.isnan(y).sum())
+    rows: list[dict[str, Any]] = []
+    if missing == y.size:
+        notes.append(f"no ok runs of {strategy} with {figure}; indices undefined")
+        rows = [{"parameter": n, "index": i, "value": math.nan, "conf": math.nan} for i in index_names for n in names]
+        return _framed(rows, figure, strategy, kind, notes)
+    if missing:
+        fill = float(np.nanmean(y))
+        y = np.where(np.isnan(y), fill, y)
+        notes.append(
+            f"{missing} of {y.size} points had no ok run of {strategy}; "
+            f"filled with the overall mean of {figure} ({_fmt_value(figure, fill)})"
+        )
+    if float(np.ptp(y)) == 0.0:
+        notes.append(f"{figure} does not vary across the points; every index is zero")
+        rows = [{"parameter": n, "index": i, "value": 0.0, "conf": 0.0} for i in index_names for n in names]
+        return _framed(rows, figure, strategy, kind, notes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if kind == "sobol":
+            si = sobol_analyze.analyze(
+                design.problem, y, calc_second_order=False, num_resamples=num_resamples, conf_level=0.95, seed=seed
+            )
+            for idx in index_names:
+                for j, n in enumerate(names):
+                    rows.append(
+                        {"parameter": n, "index": idx, "value": float(si[idx][j]), "conf": float(si[f"{idx}_conf"][j])}
+                    )
+        else:
+            si = morris_analyze.analyze(
+                design.problem,
+                design.unit,
+                y,
+                num_resamples=num_resamples,
+                conf_level=0.95,
+                num_levels=design.levels,
+                seed=seed,
+            )
+            for j, n in enumerate(names):
+                rows.append(
+                    {
+                        "parameter": n,
+                        "index": "mu_star",
+                        "value": float(si["mu_star"][j]),
+                        "conf": float(si["mu_star_conf"][j]),
+                    }
+                )
+            for j, n in enumerate(names):
+                rows.append({"parameter": n, "index": "sigma", "value": float(si["sigma"][j]), "conf": math.nan})
+    return _framed(rows, figure, strategy, kind, notes)
+
+
+def _framed(rows: list[dict[str, Any]], figure: str, strategy: str, kind: str, notes: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["parameter", "index", "value", "conf"])
+    frame.attrs.update({"figure": figure, "strategy": strategy, "kind": kind})
+    if notes:
+        frame.attrs["note"] = "; ".join(notes)
+    return frame
+
+
+# --------------------------------------------------------------------------------------- effects
+
+
+def effects(
+    runs: pd.DataFrame, parameters: Sequence[Levels | Span], strategy: str, figure: str, bins: int = 5
+) -> pd.DataFrame:
+    """Main effect of each parameter on ``figure``: the mean over runs per level or bin.
+
+    Levels parameters group by listed value (levels without runs get ``n = 0``); Span parameters
+    are cut into ``bins`` equal-count bins by value (fewer when values repeat), labelled by the
+    bin's centre. Columns ``parameter``, ``level`` (value or bin centre), ``bin_low``, ``bin_high``,
+    ``mean``, ``low``, ``high`` (95% interval: Wilson for shares such as ``survived``, t otherwise)
+    and ``n`` (runs).
+    """
+    ok = _ok(runs, strategy)
+    y = _numbers(ok[figure])
+    share = _is_share(figure, ok[figure])
+    rows: list[dict[str, Any]] = []
+    for p in parameters:
+        idx, labels, ranges = _groups(ok, p, bins)
+        for g, label in enumerate(labels):
+            mean, low, high, n = _interval(y[idx == g], share)
+            rows.append(
+                {
+                    "parameter": p.path,
+                    "level": label,
+                    "bin_low": ranges[g][0],
+                    "bin_high": ranges[g][1],
+                    "mean": mean,
+                    "low": low,
+                    "high": high,
+                    "n": n,
+                }
+            )
+    frame = pd.DataFrame(rows, columns=["parameter", "level", "bin_low", "bin_high", "mean", "low", "high", "n"])
+    frame.attrs.update({"figure": figure, "strategy": strategy, "kind": "effects"})
+    return frame
+
+
+def pair_grid(
+    runs: pd.DataFrame, p1: Levels | Span, p2: Levels | Span, strategy: str, figure: str, bins: int = 5
+) -> pd.DataFrame:
+    """Mean of ``figure`` over a grid of two parameters, in long format for a heat map.
+
+    Columns ``p1.path`` and ``p2.path`` (level or bin centre, binned as in :func:`effects`),
+    ``mean`` and ``n``; every cell is listed, empty ones with ``n = 0`` and a NaN mean.
+    """
+    if p1.path == p2.path:
+        raise ValueError(f"pair_grid needs two different parameters, got {p1.path!r} twice")
+    ok = _ok(runs, strategy)
+    y = _numbers(ok[figure])
+    i1, labels1, _ = _groups(ok, p1, bins)
+    i2, labels2, _ = _groups(ok, p2, bins)
+    keep = (i1 >= 0) & (i2 >= 0) & ~np.isnan(y)
+    sums = np.zeros((len(labels1), len(labels2)))
+    counts = np.zeros((len(labels1), len(labels2)), dtype=np.int64)
+    np.add.at(sums, (i1[keep], i2[keep]), y[keep])
+    np.add.at(counts, (i1[keep], i2[keep]), 1)
+    rows = []
+    for a, la in enumerate(labels1):
+        for b, lb in enumerate(labels2):
+            n = int(counts[a, b])
+            rows.append({p1.path: la, p2.path: lb, "mean": sums[a, b] / n if n else math.nan, "n": n})
+    frame = pd.DataFrame(rows, columns=[p1.path, p2.path, "mean", "n"])
+    frame.attrs.update({"figure": figure, "strategy": strategy, "kind": "pair_grid", "x": p1.path, "y": p2.path})
+    return frame
+
+
+# -------------------------------------------------------------------------------- failure region
+
+
+def failure_region(
+    runs: pd.DataFrame, parameters: Sequence[Levels | Span], strategy: str, min_support: float = 0.1
+) -> dict[str, Any] | None:
+    """The simple region of parameter space where ``strategy`` fails most often.
+
+    Candidates are single thresholds and pairs of thresholds on two different numeric parameters,
+    at the 20/40/60/80% quantiles of each parameter's values, in both directions (``>``, ``<``).
+    Among regions holding at least ``min_support`` of the strategy's ok runs, the one with the
+    highest share of runs that did not survive wins (ties: larger support, then fewer conditions).
+    Returns ``{"conditions": [{"path", "op", "value"}], "failure_share", "support",
+    "baseline_failure_share", "text"}``, or None when no run failed. The conditions hold the exact
+    thresholds; the text rounds them to two significant digits.
+    """
+    ok = _ok(runs, strategy)
+    if "survived" not in ok.columns:
+        return None
+    surv = ok["survived"]
+    known = surv.notna().to_numpy()
+    ok = ok.loc[known]
+    if ok.empty:
+        return None
+    failed = ~ok["survived"].astype(bool).to_numpy()
+    if not failed.any():
+        return None
+    n = len(ok)
+    baseline = float(failed.mean())
+
+    conds: list[tuple[int, str, str, float]] = []  # (parameter index, path, op, threshold)
+    masks: list[np.ndarray] = []
+    numeric = [p for p in parameters if isinstance(p, Span) or p.numeric]
+    for k, p in enumerate(numeric):
+        x = pd.to_numeric(ok[p.path], errors="coerce").astype(float).to_numpy()
+        if np.isnan(x).all():
+            continue
+        for q in np.unique(np.nanquantile(x, _QUANTILES)):
+            for op, mask in ((">", x > q), ("<", x < q)):
+                if mask.any() and not mask.all():
+                    conds.append((k, p.path, op, float(q)))
+                    masks.append(mask)
+    if not conds:
+        return None
+
+    m = np.array(masks, dtype=np.int64)  # conditions x runs
+    f = failed.astype(np.int64)
+    # (share, support, -conditions, chosen condition indices)
+    best: tuple[float, float, int, tuple[int, ...]] | None = None
+
+    def consider(share: float, support: float, chosen: tuple[int, ...]) -> None:
+        nonlocal best
+        key = (share, support, -len(chosen), chosen)
+        if best is None or key[:3] > best[:3]:
+            best = key
+
+    single_n = m.sum(axis=1)
+    single_f = m @ f
+    for c in range(len(conds)):
+        support = single_n[c] / n
+        if support >= min_support and single_n[c] > 0:
+            consider(single_f[c] / single_n[c], support, (c,))
+    pair_n = m @ m.T
+    pair_f = (m * f) @ m.T
+    for a, b in itertools.combinations(range(len(conds)), 2):
+        if conds[a][0] == conds[b][0] or pair_n[a, b] == 0:
+            continue
+        support = pair_n[a, b] / n
+        if support >= min_support:
+            consider(pair_f[a, b] / pair_n[a, b], support, (a, b))
+    if best is None:
+        return None
+    share, support, _, chosen = best
+    conditions = [{"path": conds[c][1], "op": conds[c][2], "value": conds[c][3]} for c in chosen]
+    where = " and ".join(f"{c['path']} {c['op']} {_fmt_value(c['path'], _sig(c['value']))}" for c in conditions)
+    text = f"runs out of cash in {_pct(share)} of runs when {where} (against {_pct(baseline)} overall)"
+    return {
+        "conditions": conditions,
+        "failure_share": float(share),
+        "support": float(support),
+        "baseline_failure_share": baseline,
+        "text": text,
+    }
+
+
+def _sig(v: float, digits: int = 2) -> float:
+    """``v`` rounded to ``digits`` significant digits (thresholds read better as 1.4 than 1.4372)."""
+    if v == 0 or not math.isfinite(v):
+        return v
+    return round(v, digits - 1 - math.floor(math.log10(abs(v))))
+
+
+def _pct(share: float) -> str:
+    return f"{share * 100:.0f}%"
+
+
+# ------------------------------------------------------------------------------------- rankings
+
+
+def ranking_text(frames: Mapping[str, pd.DataFrame] | Sequence[pd.DataFrame] | pd.DataFrame, top: int = 2) -> list[str]:
+    """One sentence per figure naming the ``top`` parameters that matter most.
+
+    ``frames``: frames from :func:`sensitivity` or :func:`effects`, as a mapping figure -> frame or
+    a sequence (each frame's ``attrs["figure"]`` names its figure). Sobol frames rank by the
+    total-order index ``ST``, Morris frames by ``mu_star`` (each with its 95% half-width) and
+    effects frames by the spread of the bin means (max - min).
+    """
+    if isinstance(frames, pd.DataFrame):
+        frames = [frames]
+    items = (
+        list(frames.items()) if isinstance(frames, Mapping) else [(f.attrs.get("figure", "figure"), f) for f in frames]
+    )
+    out: list[str] = []
+    for figure, frame in items:
+        sentence = _ranking_sentence(str(figure), frame, max(int(top), 1))
+        if sentence:
+            out.append(sentence)
+    return out
+
+
+def _ranking_sentence(figure: str, frame: pd.DataFrame, top: int) -> str | None:
+    if frame.empty:
+        return None
+    if "index" in frame.columns:
+        kind = "sobol" if (frame["index"] == "ST").any() else "morris"
+        idx = "ST" if kind == "sobol" else "mu_star"
+        sel = frame.loc[frame["index"] == idx, ["parameter", "value", "conf"]]
+        ranked = [(r.parameter, float(r.value), float(r.conf)) for r in sel.itertuples()]
+    else:
+        kind = "effects"
+        ranked = []
+        for param, group in frame.groupby("parameter", sort=False):
+            means = group["mean"].to_numpy(dtype=float)
+            means = means[~np.isnan(means)]
+            spread = float(means.max() - means.min()) if means.size >= 2 else math.nan
+            ranked.append((str(param), spread, math.nan))
+    ranked = [r for r in ranked if not math.isnan(r[1])]
+    if not ranked:
+        return None
+    ranked.sort(key=lambda r: -r[1])
+    ranked = ranked[:top]
+
+    def describe(value: float, conf: float, first: bool) -> str:
+        if kind == "sobol":
+            num = f"{value:.2f}" + (f" ± {conf:.2f}" if not math.isnan(conf) else "")
+            return f"total-order index {num}" if first else num
+        if kind == "morris":
+            num = _fmt_value(figure, value) + (f" ± {_fmt_value(figure, conf)}" if not math.isnan(conf) else "")
+            return f"mu* {num}" if first else num
+        if _is_share(figure):
+            num = f"{value * 100:.0f} points"
+            return f"share ranges over {num}" if first else num
+        num = _fmt_value(figure, value)
+        return f"means range over {num}" if first else num
+
+    parts = [f"{p} ({describe(v, c, i == 0)})" for i, (p, v, c) in enumerate(ranked)]
+    text = f"{figure} depends most on {parts[0]}"
+    if len(parts) > 1:
+        text += ", then " + ", then ".join(parts[1:])
+    return text

@@ -1,0 +1,117 @@
+"""Where sweep runs execute: a local process pool (default) or a Dask cluster.
+
+Both yield results as runs finish; the driver orders them, so results do not
+depend on the backend, the number of workers or the order of completion.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any, Protocol
+
+
+class Backend(Protocol):
+    """Runs ``fn`` over items and yields each result when it is ready."""
+
+    name: str
+    workers: int
+
+    def __enter__(self) -> Backend: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def map_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]: ...
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's: it stores what finished
+
+
+class LocalBackend:
+    """A pool of worker processes on this machine (``workers == 1`` runs in this process)."""
+
+    name = "local"
+
+    def __init__(self, workers: int) -> None:
+        self.workers = max(1, workers)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> LocalBackend:
+        if self.workers > 1:
+            context = multiprocessing.get_context("forkserver")
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_ignore_sigint)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def map_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        if self._pool is None:
+            yield from map(fn, items)
+            return
+        pending: set[Future[Any]] = {self._pool.submit(fn, item) for item in items}
+        try:
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+class DaskBackend:
+    """A Dask distributed cluster: the scheduler at ``address``, or a local cluster of ``workers``."""
+
+    name = "dask"
+
+    def __init__(self, workers: int, address: str | None = None) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as exc:  # an optional extra
+            raise RuntimeError("the dask backend needs Dask: pip install 'sellersim[dask]'") from exc
+        self.workers = max(1, workers)
+        self._client_type, self._cluster_type = Client, LocalCluster
+        self.address = address
+        self._client: Any = None
+        self._cluster: Any = None
+
+    def __enter__(self) -> DaskBackend:
+        if self.address:
+            self._client = self._client_type(self.address)
+            self.workers = len(self._client.scheduler_info()["workers"]) or self.workers
+        else:
+            self._cluster = self._cluster_type(
+                n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+            self._client = self._client_type(self._cluster)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+    def map_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        from distributed import as_completed
+
+        futures = self._client.map(fn, list(items), pure=False)
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        finally:
+            self._client.cancel(futures)
+
+
+def make_backend(name: str, workers: int, address: str | None = None) -> Backend:
+    """The backend called ``name`` ("local" or "dask")."""
+    if name == "local":
+        return LocalBackend(workers)
+    if name == "dask":
+        return DaskBackend(workers, address)
+    raise ValueError(f"unknown backend {name!r}; use local or dask")

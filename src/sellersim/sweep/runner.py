@@ -1,0 +1,242 @@
+"""Running a sweep: plan every (strategy, point, replication), run what is missing, store as it goes.
+
+Replication ``r`` uses the same seed at every point and for every strategy (common
+random numbers), so differences between points come from the parameters. Each
+run has a stable id: a hash of its resolved scenario (seed included) and the
+model version; a run already in the store is never run again.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import resource
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+import sellersim
+from sellersim.compare.replication import Task, replication_seed, run_task
+from sellersim.scenario.errors import Issue, ScenarioError
+from sellersim.scenario.loader import load_document, load_model
+from sellersim.scenario.schema import Scenario
+from sellersim.sweep.backends import make_backend
+from sellersim.sweep.designs import DesignTable, make_design
+from sellersim.sweep.spec import SweepSpec
+from sellersim.sweep.store import SweepStore
+from sellersim.util import did_you_mean
+
+_FLUSH_EVERY_RUNS = 50
+_FLUSH_EVERY_SECONDS = 5.0
+_MAYBE_MISSING_NUMBERS = ("failure_day", "months_to_first_profitable_month", "tacos", "acos")
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    """One run of a sweep, with its scenario resolved (or why it could not be)."""
+
+    strategy: str
+    point: int
+    replication: int
+    seed: int
+    params: dict[str, Any]
+    scenario: Scenario | None
+    problem: str | None  # why the point's values make no valid scenario
+
+    @property
+    def run_id(self) -> str:
+        body = self.scenario.model_dump(mode="json") if self.scenario else {"invalid": self.params, "s": self.strategy}
+        text = json.dumps(body, sort_keys=True, default=str) + sellersim.__version__
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+    def base_row(self) -> dict[str, Any]:
+        return {
+            "strategy": self.strategy,
+            "point": self.point,
+            "replication": self.replication,
+            "seed": self.seed,
+            "run_id": self.run_id,
+            **self.params,
+        }
+
+
+def execute(run: PlannedRun) -> tuple[dict[str, Any], float]:
+    """Run one planned run in a worker; return its row (figures or error) and wall time."""
+    started = time.perf_counter()
+    if run.scenario is None:
+        return {**run.base_row(), "status": "error", "error": run.problem}, 0.0
+    outcome = run_task(run.scenario, Task(run.strategy, run.replication, run.seed), keep_series=False)
+    figures = {k: v for k, v in outcome.row.items() if k not in ("strategy", "replication", "seed")}
+    for key in _MAYBE_MISSING_NUMBERS:  # None would make the column's type depend on the batch
+        if key in figures and figures[key] is None:
+            figures[key] = float("nan")
+    return {**run.base_row(), **figures}, time.perf_counter() - started
+
+
+def _set_path(doc: dict, path: str, value: Any) -> None:
+    keys = [int(k) if k.isdigit() else k for k in path.split(".")]
+    node: Any = doc
+    for key in keys[:-1]:
+        node = node[key]
+    node[keys[-1]] = value
+
+
+def _check_path(doc: dict, path: str) -> str | None:
+    node: Any = doc
+    for key in path.split("."):
+        if isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            node = node[int(key)]
+        elif isinstance(node, dict) and key in node:
+            node = node[key]
+        else:
+            options = list(node) if isinstance(node, dict) else []
+            return f"no {key!r} at this point of the scenario{did_you_mean(key, options) if options else ''}"
+    return None
+
+
+def _line_of(spec_path: Path, text: str) -> int:
+    for n, line in enumerate(spec_path.read_text(encoding="utf-8").splitlines(), 1):
+        if text in line:
+            return n
+    return 1
+
+
+def plan(spec: SweepSpec, spec_path: Path, design: DesignTable) -> list[PlannedRun]:
+    """Every run of the sweep, strategy by strategy, point by point, replication by replication."""
+    issues, runs = [], []
+    for strategy_file in spec.strategies:
+        path = (spec_path.parent / strategy_file).resolve()
+        try:
+            doc = load_document(path)
+        except OSError as exc:
+            issues.append(
+                Issue(
+                    str(spec_path),
+                    _line_of(spec_path, strategy_file),
+                    1,
+                    "strategies",
+                    f"cannot read {path}: {exc.strerror}",
+                    None,
+                    None,
+                )
+            )
+            continue
+        for p in spec.parameters:
+            if problem := _check_path(doc, p.path):
+                line = _line_of(spec_path, p.path)
+                issues.append(Issue(str(spec_path), line, 1, "parameters.path", f"{p.path}: {problem}", None, None))
+        if issues:
+            continue
+        name = doc["strategy"]["name"]
+        for point in design.points.to_dict("records"):
+            params = {p.path: _plain(point[p.path]) for p in spec.parameters}
+            point_doc = copy.deepcopy(doc)
+            for key, value in params.items():
+                _set_path(point_doc, key, value)
+            if spec.days is not None:
+                point_doc["simulation"]["days"] = spec.days
+            for r in range(spec.replications):
+                seed = replication_seed(spec.seed, r)
+                point_doc["simulation"]["seed"] = seed
+                try:
+                    scenario, problem = Scenario.model_validate(point_doc), None
+                except ValidationError as exc:
+                    scenario, problem = (
+                        None,
+                        "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()),
+                    )
+                runs.append(PlannedRun(name, int(point["point"]), r, seed, params, scenario, problem))
+    if issues:
+        raise ScenarioError(issues)
+    return runs
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value
+
+
+@dataclass
+class SweepOutcome:
+    """What running a sweep did: the spec, design, every stored run of it, and how it went."""
+
+    spec: SweepSpec
+    design: DesignTable
+    summary: Any  # DataFrame, one row per run
+    meta: dict[str, Any]
+
+
+def run_sweep(
+    spec_path: str | Path,
+    out_dir: str | Path,
+    *,
+    workers: int = 1,
+    backend: str = "local",
+    address: str | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
+    flush_every_runs: int = _FLUSH_EVERY_RUNS,
+) -> SweepOutcome:
+    """Run what is missing of the sweep in ``spec_path`` into ``out_dir`` and return every run of it.
+
+    ``progress(done, total, failed)`` is called after each finished run. Ctrl-C stops the
+    sweep after storing every finished run (``meta["interrupted"]``); run it again to resume.
+    """
+    started = time.perf_counter()
+    spec_path = Path(spec_path)
+    spec = load_model(spec_path, SweepSpec)
+    design = make_design(spec)
+    runs = plan(spec, spec_path, design)
+    store = SweepStore(out_dir)
+    done_ids = store.done_ids()
+    todo = [r for r in runs if r.run_id not in done_ids]
+    finished, failed, interrupted = len(runs) - len(todo), 0, False
+    buffer: list[dict[str, Any]] = []
+    timings: dict[str, float] = {}
+    last_flush = time.perf_counter()
+    run_seconds = 0.0
+    with make_backend(backend, workers, address) as pool:
+        try:
+            for row, seconds in pool.map_unordered(execute, todo):
+                buffer.append(row)
+                timings[row["run_id"]] = seconds
+                run_seconds += seconds
+                finished += 1
+                failed += row["status"] != "ok"
+                if progress is not None:
+                    progress(finished, len(runs), failed)
+                if len(buffer) >= flush_every_runs or time.perf_counter() - last_flush > _FLUSH_EVERY_SECONDS:
+                    store.append(buffer, timings)
+                    buffer, last_flush = [], time.perf_counter()
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            store.append(buffer, timings)
+        workers_used = pool.workers
+    wall = time.perf_counter() - started
+    planned_ids = {r.run_id for r in runs}
+    summary = store.runs()
+    summary = summary[summary["run_id"].isin(planned_ids)].reset_index(drop=True) if len(summary) else summary
+    ran = len(todo) if not interrupted else finished - (len(runs) - len(todo))
+    meta = {
+        "runs": len(runs),
+        "runs_this_session": ran,
+        "failed_runs": int((summary["status"] != "ok").sum()) if len(summary) else 0,
+        "interrupted": interrupted,
+        "backend": backend,
+        "workers": workers_used,
+        "run_seconds": round(wall, 2),
+        "runs_per_second": round(ran / wall, 3) if wall > 0 else None,
+        "efficiency": round(run_seconds / (wall * workers_used), 3) if ran and wall > 0 else None,
+        "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "sellersim_version": sellersim.__version__,
+    }
+    return SweepOutcome(spec, design, summary, meta)
+
+
+def strategies_of(spec: SweepSpec, spec_path: Path) -> Sequence[str]:
+    """Strategy names in the order the sweep file lists them."""
+    return [load_document((spec_path.parent / f).resolve())["strategy"]["name"] for f in spec.strategies]

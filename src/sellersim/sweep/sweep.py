@@ -1,0 +1,120 @@
+"""A sweep end to end: run what is missing, analyse every stored run, write the summary and report.
+
+>>> from sellersim.sweep.sweep import run_and_report
+>>> result = run_and_report("scenarios/sweeps/hiring_threshold_cash_cpc.yaml", workers=2)
+>>> result.analysis["sentences"]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.metadata import version
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sellersim.sweep.analysis import effects, failure_region, pair_grid, ranking_text, sensitivity
+from sellersim.sweep.designs import DesignTable
+from sellersim.sweep.runner import run_sweep
+from sellersim.sweep.spec import Levels, SweepSpec
+
+_SOFTWARE = ("mesa", "simpy", "numpy", "pandas", "plotly", "SALib", "scipy")
+
+
+@dataclass
+class SweepResult:
+    """A sweep's runs (one row each, parameters and figures), their analysis, and how it ran."""
+
+    spec: SweepSpec
+    design: DesignTable
+    summary: pd.DataFrame
+    analysis: dict[str, Any]
+    meta: dict[str, Any]
+    folder: Path
+
+
+def analyse(spec: SweepSpec, design: DesignTable, summary: pd.DataFrame) -> dict[str, Any]:
+    """Effects, pair grids, sensitivity indices and the failure region, per strategy."""
+    result: dict[str, Any] = {"sentences": []}
+    if summary.empty:
+        return result
+    numeric = [p for p in spec.parameters if not isinstance(p, Levels) or p.numeric]
+    for strategy in sorted(summary["strategy"].unique()):
+        per: dict[str, Any] = {
+            "effects": {f: effects(summary, spec.parameters, strategy, f) for f in spec.figures},
+            "pairs": {
+                f: [_pair(summary, a, b, strategy, f) for a, b in combinations(spec.parameters, 2)]
+                for f in spec.figures
+            },
+            "sensitivity": {},
+            "failure_region": failure_region(summary, numeric, strategy) if numeric else None,
+        }
+        if spec.design.kind in ("sobol", "morris"):
+            per["sensitivity"] = {f: sensitivity(design, summary, strategy, f, spec.design.kind) for f in spec.figures}
+        ranked = ranking_text(per["sensitivity"] or per["effects"])
+        result["sentences"] += [f"{strategy}: {s}" for s in ranked]
+        if per["failure_region"]:
+            result["sentences"].append(f"{strategy} {per['failure_region']['text']}.")
+        result[strategy] = per
+    return result
+
+
+def _pair(summary: pd.DataFrame, a: Any, b: Any, strategy: str, figure: str) -> pd.DataFrame:
+    grid = pair_grid(summary, a, b, strategy, figure)
+    return grid.rename(columns={a.path: "x", b.path: "y"}).assign(p1=a.path, p2=b.path)
+
+
+def run_and_report(
+    spec_path: str | Path,
+    out_dir: str | Path | None = None,
+    *,
+    workers: int = 1,
+    backend: str = "local",
+    address: str | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
+    report: bool = True,
+) -> SweepResult:
+    """Run the sweep (resuming what a folder already holds), analyse it, and write the folder.
+
+    The folder gets ``summary.parquet`` (one row per run), ``analysis.json``, ``sweep.json``
+    (how it ran), the parts and manifest of the store, and ``report.html``.
+    """
+    started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    spec_path = Path(spec_path)
+    from sellersim.scenario.loader import load_model
+
+    name = load_model(spec_path, SweepSpec).name
+    folder = Path(out_dir) if out_dir is not None else Path("results") / f"sweep-{name}"
+    outcome = run_sweep(spec_path, folder, workers=workers, backend=backend, address=address, progress=progress)
+    analysis = analyse(outcome.spec, outcome.design, outcome.summary)
+    meta = {
+        **outcome.meta,
+        "sweep_file": str(spec_path),
+        "started": started,
+        "software": {"python": platform.python_version()} | {n: version(n) for n in _SOFTWARE},
+    }
+    outcome.summary.to_parquet(folder / "summary.parquet", index=False)
+    (folder / "analysis.json").write_text(json.dumps(_jsonable(analysis), indent=2, default=str) + "\n")
+    (folder / "sweep.json").write_text(json.dumps(meta, indent=2) + "\n")
+    result = SweepResult(outcome.spec, outcome.design, outcome.summary, analysis, meta, folder)
+    if report:
+        from sellersim.report.sweep_report import write_sweep_report
+
+        write_sweep_report(result, folder / "report.html")
+    return result
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, pd.DataFrame):
+        return value.to_dict(orient="records")
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
