@@ -161,3 +161,17 @@ def test_a_report_needing_the_network_fails_the_check(
     assert "plotly.js did not load" in check.problems
     assert all(not chart["svg"] for chart in check.charts) and len(check.charts) == 8
     assert any("Plotly is not defined" in e for e in check.page_errors)
+
+
+def test_sweep_report_renders_offline_with_its_sentences(browser: Any, tmp_path: Path) -> None:
+    from fake_sweep import make_sweep
+    from sellersim.report.sweep_report import write_sweep_report
+
+    result = make_sweep("sobol", error_runs=2)
+    path = write_sweep_report(result, tmp_path / "sweep" / "report.html")
+    # A failure region's sentence also opens its card further down, so only the others are unique.
+    sentences = [s for s in result.analysis["sentences"] if "runs out of cash" not in s]
+    check = check_report(browser, path, visible_texts=sentences)
+    assert check.ok, str(check)
+    assert len(check.charts) == 9  # effects, pair heat maps and sensitivity for each of 3 figures
+    assert all(chart["traces"] >= 1 for chart in check.charts)

@@ -436,9 +436,9 @@ def _ranking_sentence(figure: str, frame: pd.DataFrame, top: int) -> str | None:
             means = means[~np.isnan(means)]
             spread = float(means.max() - means.min()) if means.size >= 2 else math.nan
             ranked.append((str(param), spread, math.nan))
-    ranked = [r for r in ranked if not math.isnan(r[1])]
+    ranked = [r for r in ranked if not math.isnan(r[1]) and r[1] > 0]
     if not ranked:
-        return None
+        return None  # nothing moves this figure: no sentence rather than "ranges over 0"
     ranked.sort(key=lambda r: -r[1])
     ranked = ranked[:top]
 

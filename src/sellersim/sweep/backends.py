@@ -10,7 +10,10 @@ import multiprocessing
 import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from itertools import islice
 from typing import Any, Protocol
+
+_IN_FLIGHT_PER_WORKER = 4
 
 
 class Backend(Protocol):
@@ -53,12 +56,20 @@ class LocalBackend:
         if self._pool is None:
             yield from map(fn, items)
             return
-        pending: set[Future[Any]] = {self._pool.submit(fn, item) for item in items}
+        todo = iter(items)
+        pending: set[Future[Any]] = set()
+
+        def top_up() -> None:  # a few tasks per worker in flight: memory stays flat however many runs
+            for item in islice(todo, _IN_FLIGHT_PER_WORKER * self.workers - len(pending)):
+                pending.add(self._pool.submit(fn, item))
+
+        top_up()
         try:
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     yield future.result()
+                top_up()
         finally:
             for future in pending:
                 future.cancel()
@@ -100,12 +111,18 @@ class DaskBackend:
     def map_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         from distributed import as_completed
 
-        futures = self._client.map(fn, list(items), pure=False)
+        todo = iter(items)
+        first = [
+            self._client.submit(fn, item, pure=False) for item in islice(todo, _IN_FLIGHT_PER_WORKER * self.workers)
+        ]
+        queue = as_completed(first)
         try:
-            for future in as_completed(futures):
+            for future in queue:
                 yield future.result()
+                for item in islice(todo, 1):
+                    queue.add(self._client.submit(fn, item, pure=False))
         finally:
-            self._client.cancel(futures)
+            queue.clear()
 
 
 def make_backend(name: str, workers: int, address: str | None = None) -> Backend:

@@ -13,7 +13,7 @@ import hashlib
 import json
 import resource
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,31 +37,34 @@ _MAYBE_MISSING_NUMBERS = ("failure_day", "months_to_first_profitable_month", "ta
 
 
 @dataclass(frozen=True)
-class PlannedRun:
-    """One run of a sweep, with its scenario resolved (or why it could not be)."""
+class RunKey:
+    """Which run: strategy, point and replication, with the point's parameter values."""
 
     strategy: str
     point: int
     replication: int
     seed: int
     params: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    """One run of a sweep with its scenario resolved (or why it could not be) and its stable id."""
+
+    key: RunKey
     scenario: Scenario | None
     problem: str | None  # why the point's values make no valid scenario
-
-    @property
-    def run_id(self) -> str:
-        body = self.scenario.model_dump(mode="json") if self.scenario else {"invalid": self.params, "s": self.strategy}
-        text = json.dumps(body, sort_keys=True, default=str) + sellersim.__version__
-        return hashlib.sha256(text.encode()).hexdigest()[:32]
+    run_id: str
 
     def base_row(self) -> dict[str, Any]:
+        k = self.key
         return {
-            "strategy": self.strategy,
-            "point": self.point,
-            "replication": self.replication,
-            "seed": self.seed,
+            "strategy": k.strategy,
+            "point": k.point,
+            "replication": k.replication,
+            "seed": k.seed,
             "run_id": self.run_id,
-            **self.params,
+            **k.params,
         }
 
 
@@ -70,7 +73,8 @@ def execute(run: PlannedRun) -> tuple[dict[str, Any], float]:
     started = time.perf_counter()
     if run.scenario is None:
         return {**run.base_row(), "status": "error", "error": run.problem}, 0.0
-    outcome = run_task(run.scenario, Task(run.strategy, run.replication, run.seed), keep_series=False)
+    k = run.key
+    outcome = run_task(run.scenario, Task(k.strategy, k.replication, k.seed), keep_series=False)
     figures = {k: v for k, v in outcome.row.items() if k not in ("strategy", "replication", "seed")}
     for key in _MAYBE_MISSING_NUMBERS:  # None would make the column's type depend on the batch
         if key in figures and figures[key] is None:
@@ -106,54 +110,60 @@ def _line_of(spec_path: Path, text: str) -> int:
     return 1
 
 
-def plan(spec: SweepSpec, spec_path: Path, design: DesignTable) -> list[PlannedRun]:
-    """Every run of the sweep, strategy by strategy, point by point, replication by replication."""
-    issues, runs = [], []
-    for strategy_file in spec.strategies:
-        path = (spec_path.parent / strategy_file).resolve()
-        try:
-            doc = load_document(path)
-        except OSError as exc:
-            issues.append(
-                Issue(
-                    str(spec_path),
-                    _line_of(spec_path, strategy_file),
-                    1,
-                    "strategies",
-                    f"cannot read {path}: {exc.strerror}",
-                    None,
-                    None,
-                )
-            )
-            continue
-        for p in spec.parameters:
-            if problem := _check_path(doc, p.path):
-                line = _line_of(spec_path, p.path)
-                issues.append(Issue(str(spec_path), line, 1, "parameters.path", f"{p.path}: {problem}", None, None))
+class Plan:
+    """Every run of a sweep as light keys; scenarios are resolved one at a time, when needed,
+    so the driver's memory does not grow with the number of runs."""
+
+    def __init__(self, spec: SweepSpec, spec_path: Path, design: DesignTable) -> None:
+        self.spec = spec
+        self._docs: dict[str, dict] = {}
+        issues = []
+        for strategy_file in spec.strategies:
+            path = (spec_path.parent / strategy_file).resolve()
+            line = _line_of(spec_path, strategy_file)
+            try:
+                doc = load_document(path)
+            except OSError as exc:
+                issues.append(Issue(str(spec_path), line, 1, "strategies", f"cannot read {path}: {exc.strerror}"))
+                continue
+            for p in spec.parameters:
+                if problem := _check_path(doc, p.path):
+                    at = _line_of(spec_path, p.path)
+                    issues.append(Issue(str(spec_path), at, 1, "parameters.path", f"{p.path}: {problem}"))
+            self._docs[doc["strategy"]["name"]] = doc
         if issues:
-            continue
-        name = doc["strategy"]["name"]
-        for point in design.points.to_dict("records"):
-            params = {p.path: _plain(point[p.path]) for p in spec.parameters}
-            point_doc = copy.deepcopy(doc)
-            for key, value in params.items():
-                _set_path(point_doc, key, value)
-            if spec.days is not None:
-                point_doc["simulation"]["days"] = spec.days
-            for r in range(spec.replications):
-                seed = replication_seed(spec.seed, r)
-                point_doc["simulation"]["seed"] = seed
-                try:
-                    scenario, problem = Scenario.model_validate(point_doc), None
-                except ValidationError as exc:
-                    scenario, problem = (
-                        None,
-                        "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()),
-                    )
-                runs.append(PlannedRun(name, int(point["point"]), r, seed, params, scenario, problem))
-    if issues:
-        raise ScenarioError(issues)
-    return runs
+            raise ScenarioError(issues)
+        points = design.points.to_dict("records")
+        self.keys = [
+            RunKey(
+                name,
+                int(point["point"]),
+                r,
+                replication_seed(spec.seed, r),
+                {p.path: _plain(point[p.path]) for p in spec.parameters},
+            )
+            for name in self._docs
+            for point in points
+            for r in range(spec.replications)
+        ]
+
+    def resolve(self, key: RunKey) -> PlannedRun:
+        """The run's scenario: the strategy's document with the point's values, horizon and seed."""
+        doc = copy.deepcopy(self._docs[key.strategy])
+        for path, value in key.params.items():
+            _set_path(doc, path, value)
+        if self.spec.days is not None:
+            doc["simulation"]["days"] = self.spec.days
+        doc["simulation"]["seed"] = key.seed
+        try:
+            scenario, problem = Scenario.model_validate(doc), None
+            body: Any = scenario.model_dump(mode="json")
+        except ValidationError as exc:
+            scenario = None
+            problem = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            body = {"invalid": key.params, "strategy": key.strategy, "seed": key.seed}
+        text = json.dumps(body, sort_keys=True, default=str) + sellersim.__version__
+        return PlannedRun(key, scenario, problem, hashlib.sha256(text.encode()).hexdigest()[:32])
 
 
 def _plain(value: Any) -> Any:
@@ -189,25 +199,37 @@ def run_sweep(
     spec_path = Path(spec_path)
     spec = load_model(spec_path, SweepSpec)
     design = make_design(spec)
-    runs = plan(spec, spec_path, design)
+    plan = Plan(spec, spec_path, design)
     store = SweepStore(out_dir)
     done_ids = store.done_ids()
-    todo = [r for r in runs if r.run_id not in done_ids]
-    finished, failed, interrupted = len(runs) - len(todo), 0, False
+    planned_ids: set[str] = set()
+    total, finished, failed, ran, interrupted = len(plan.keys), 0, 0, 0, False
     buffer: list[dict[str, Any]] = []
     timings: dict[str, float] = {}
     last_flush = time.perf_counter()
     run_seconds = 0.0
+
+    def missing() -> Iterator[PlannedRun]:
+        nonlocal finished
+        for key in plan.keys:
+            run = plan.resolve(key)
+            planned_ids.add(run.run_id)
+            if run.run_id in done_ids:
+                finished += 1
+            else:
+                yield run
+
     with make_backend(backend, workers, address) as pool:
         try:
-            for row, seconds in pool.map_unordered(execute, todo):
+            for row, seconds in pool.map_unordered(execute, missing()):
                 buffer.append(row)
                 timings[row["run_id"]] = seconds
                 run_seconds += seconds
                 finished += 1
+                ran += 1
                 failed += row["status"] != "ok"
                 if progress is not None:
-                    progress(finished, len(runs), failed)
+                    progress(finished, total, failed)
                 if len(buffer) >= flush_every_runs or time.perf_counter() - last_flush > _FLUSH_EVERY_SECONDS:
                     store.append(buffer, timings)
                     buffer, last_flush = [], time.perf_counter()
@@ -217,12 +239,12 @@ def run_sweep(
             store.append(buffer, timings)
         workers_used = pool.workers
     wall = time.perf_counter() - started
-    planned_ids = {r.run_id for r in runs}
+    if interrupted:  # ids of runs never reached still belong to the sweep
+        planned_ids.update(plan.resolve(k).run_id for k in plan.keys[len(planned_ids) :])
     summary = store.runs()
     summary = summary[summary["run_id"].isin(planned_ids)].reset_index(drop=True) if len(summary) else summary
-    ran = len(todo) if not interrupted else finished - (len(runs) - len(todo))
     meta = {
-        "runs": len(runs),
+        "runs": total,
         "runs_this_session": ran,
         "failed_runs": int((summary["status"] != "ok").sum()) if len(summary) else 0,
         "interrupted": interrupted,

@@ -1,0 +1,1055 @@
+"""A self-contained interactive HTML report of a parameter sweep.
+
+:func:`write_sweep_report` writes one HTML file with plotly.js inlined once: the sweep's design and
+the headline sentences first; then, for every figure, its mean against each parameter with a 95%
+interval (every strategy in its own colour), heat maps of the mean over pairs of parameters, the
+Sobol or Morris sensitivity indices when the design has them, the region of parameters where each
+strategy fails most, the runs that crashed, and how the sweep ran. The file loads nothing from the
+network.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+from plotly.subplots import make_subplots
+
+from sellersim.compare.figures import FIGURE_BY_NAME, Figure
+from sellersim.report.run_report import MONEY_AXIS, PLOTLY_CONFIG
+from sellersim.report.theme import BAD, GOOD, GRID, INK, MUTED, PAGE_CSS, PALETTE, TEMPLATE
+
+__all__ = ["SweepResult", "build_sweep_report", "write_sweep_report"]
+
+DASH = "—"
+MAX_ERRORS_LISTED = 200
+EFFECT_COLUMNS = 4
+"""Parameters side by side in a figure's effect chart before it wraps to another row."""
+MAX_PAIRS_SHOWN = 3
+"""Up to this many pairs of parameters are drawn at once; with more, a menu picks the pair."""
+INDEX_ORDER = ("S1", "ST", "mu_star", "sigma")
+INDEX_LABELS = {
+    "S1": "S1 first-order",
+    "ST": "ST total",
+    "mu_star": "μ* mean |elementary effect|",
+    "sigma": "σ spread of effects",
+}
+GENERIC_TAILS = frozenset({"median", "mean", "value", "low", "high", "usd", "mode", "kind", "type", "rate", "share"})
+"""Last path segments too vague to name a parameter alone (``mode`` -> ``freight.mode``)."""
+
+
+class SweepResult(Protocol):
+    """What a sweep returns.
+
+    ``spec`` is the :class:`~sellersim.sweep.spec.SweepSpec`; ``summary`` one row per run
+    (``strategy``, ``point``, ``replication``, ``seed``, ``run_id``, ``status``, ``error``, one column
+    per parameter path and per figure); ``analysis`` per strategy its ``effects``, ``pairs``,
+    ``sensitivity`` and ``failure_region``, plus the top-level ``sentences``; ``meta`` how it ran.
+    """
+
+    spec: Any
+    summary: pd.DataFrame
+    analysis: dict[str, Any]
+    meta: dict[str, Any]
+
+
+SWEEP_CSS = f"""
+.headline {{ margin: 14px 0 0; padding: 12px 16px 12px 34px; background: #eff6ff; border-radius: 6px;
+  font-size: 15px; }}
+.headline li {{ margin: 3px 0; }}
+.strategies {{ display: flex; flex-wrap: wrap; gap: 6px 16px; margin: 12px 0 0; padding: 0; list-style: none; }}
+.swatch {{ display: inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 5px;
+  vertical-align: -1px; }}
+.tag {{ color: {MUTED}; font-size: 12px; }}
+.kpis {{ margin-top: 14px; }}
+.kpis dd {{ font-size: 16px; }}
+.scroll {{ overflow-x: auto; }}
+table.grid {{ border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 13px; }}
+table.grid th, table.grid td {{ padding: 5px 12px 5px 0; border-bottom: 1px solid {GRID}; text-align: left;
+  vertical-align: top; }}
+table.grid thead th {{ color: {MUTED}; font-weight: 600; border-bottom: 2px solid {GRID}; }}
+table.grid .num {{ text-align: right; }}
+table.params {{ margin-top: 14px; }}
+table.errors td {{ white-space: normal; }}
+.errors-box {{ max-height: 420px; overflow: auto; }}
+h3 {{ font-size: 14px; margin: 22px 0 4px; }}
+h3:first-of-type {{ margin-top: 10px; }}
+code {{ font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }}
+.regions {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 14px; }}
+.region {{ border: 1px solid {GRID}; border-radius: 6px; padding: 12px 16px; background: #fafafa; }}
+.region h3 {{ margin: 0 0 6px; }}
+.region p {{ margin: 0 0 8px; }}
+.region .kpis {{ margin-top: 8px; grid-template-columns: repeat(3, 1fr); }}
+.region .kpis dd {{ font-size: 15px; }}
+.region .kpis dd.bad {{ color: {BAD}; }}
+.conditions {{ display: flex; flex-wrap: wrap; gap: 6px; margin: 0; padding: 0; list-style: none; }}
+.conditions li {{ background: #fee2e2; color: {BAD}; border-radius: 4px; padding: 2px 8px; font-size: 12px; }}
+.none {{ color: {GOOD}; }}
+.legend-note {{ display: flex; gap: 18px; flex-wrap: wrap; color: {MUTED}; font-size: 12px; margin: -4px 0 8px; }}
+.chip {{ display: inline-block; width: 22px; height: 10px; margin-right: 5px; vertical-align: -1px;
+  border: 1px solid {INK}; }}
+.chip.solid {{ background: {INK}; }}
+.chip.light {{ background: rgba(31,41,55,0.25); }}
+footer#meta {{ background: white; border: 1px solid {GRID}; border-radius: 8px; padding: 16px 24px;
+  text-align: left; color: {INK}; font-size: 13px; }}
+footer#meta h2 {{ font-size: 15px; margin-bottom: 8px; }}
+footer#meta dl {{ display: grid; grid-template-columns: max-content 1fr; gap: 3px 18px; margin: 0; }}
+footer#meta dt {{ color: {MUTED}; }}
+footer#meta dd {{ margin: 0; }}
+footer#meta .made {{ color: {MUTED}; font-size: 12px; margin: 12px 0 0; text-align: center; }}
+"""
+
+
+# ---------------------------------------------------------------- small helpers
+
+
+def _finite(value: Any) -> bool:
+    """Whether ``value`` is a real number (not None, NaN or infinite)."""
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _esc(value: Any) -> str:
+    return html.escape(str(value))
+
+
+def _rgba(color: str, alpha: float) -> str:
+    """``"#4C78A8"``, 0.2 -> ``"rgba(76,120,168,0.2)"``."""
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
+def _number(value: Any) -> str:
+    """A parameter value or level: ``40,000``, ``1.25``, ``0.004``; text as it is."""
+    if not _is_number(value):
+        return str(value)
+    v = float(value)
+    if not math.isfinite(v):
+        return DASH
+    if v == int(v) and abs(v) < 1e15:
+        return f"{int(v):,}"
+    a = abs(v)
+    if a >= 100:
+        return f"{v:,.0f}"
+    if a >= 1:
+        return f"{v:,.2f}".rstrip("0").rstrip(".")
+    return f"{v:.3g}"
+
+
+def _share(value: Any) -> str:
+    return f"{float(value):.0%}" if _finite(value) else DASH
+
+
+def _axis_format(f: Figure) -> dict[str, Any]:
+    """Tick and hover formats of a figure's values."""
+    if f.unit == "share":
+        return {"tickformat": ".0%", "hoverformat": ".1%"}
+    if f.unit == "usd":
+        return dict(MONEY_AXIS)
+    return {"tickformat": "~s", "hoverformat": ",.1f"}
+
+
+def _value_format(f: Figure) -> str:
+    """A d3 format of one value of figure ``f`` in a hover template."""
+    return {"share": ".0%", "usd": "$,.0f"}.get(f.unit, ",.1f")
+
+
+def _duration(seconds: Any) -> str:
+    if not _finite(seconds):
+        return DASH
+    s = float(seconds)
+    if s < 120:
+        return f"{s:,.1f} s"
+    if s < 7200:
+        return f"{s / 60:,.1f} min ({s:,.0f} s)"
+    return f"{s / 3600:,.1f} h ({s:,.0f} s)"
+
+
+def _short_labels(paths: Sequence[str]) -> dict[str, str]:
+    """Each dotted path's shortest distinctive tail: ``market.niches.cpc_usd.median`` -> ``cpc_usd.median``."""
+    labels = {}
+    for path in paths:
+        parts = path.split(".")
+        for n in range(1, len(parts) + 1):
+            tail = ".".join(parts[-n:])
+            clash = any(o != path and (o == tail or o.endswith("." + tail)) for o in paths)
+            generic = n == 1 and len(parts) > 1 and parts[-1] in GENERIC_TAILS
+            if not clash and not generic:
+                labels[path] = tail
+                break
+        else:
+            labels[path] = path
+    return labels
+
+
+# ---------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class _Data:
+    """The result, with the strategy order, colours, parameters and figures laid out for drawing."""
+
+    result: SweepResult
+
+    @cached_property
+    def spec(self) -> Any:
+        return self.result.spec
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        s = self.result.summary
+        return s if s is not None else pd.DataFrame(columns=["strategy", "status"])
+
+    @cached_property
+    def analysis(self) -> dict[str, Any]:
+        return self.result.analysis or {}
+
+    @cached_property
+    def meta(self) -> dict[str, Any]:
+        return self.result.meta or {}
+
+    @cached_property
+    def strategies(self) -> list[str]:
+        """The analysis' strategies in its order, then any other strategy in the summary."""
+        names = [str(k) for k, v in self.analysis.items() if isinstance(v, dict)]
+        extra = [str(s) for s in self.summary["strategy"].unique()] if len(self.summary) else []
+        return list(dict.fromkeys([*names, *extra]))
+
+    @cached_property
+    def colors(self) -> dict[str, str]:
+        return {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(self.strategies)}
+
+    def of(self, strategy: str) -> dict[str, Any]:
+        found = self.analysis.get(strategy)
+        return found if isinstance(found, dict) else {}
+
+    @cached_property
+    def parameters(self) -> list[Any]:
+        return list(self.spec.parameters)
+
+    @cached_property
+    def paths(self) -> list[str]:
+        return [p.path for p in self.parameters]
+
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        return _short_labels(self.paths)
+
+    def label(self, path: str) -> str:
+        return self.labels.get(path, str(path))
+
+    def categories(self, path: str) -> list[str] | None:
+        """A categorical parameter's levels as text, in the sweep file's order; None if numeric."""
+        for p in self.parameters:
+            if p.path == path and hasattr(p, "values") and not getattr(p, "numeric", True):
+                return [str(v) for v in p.values]
+        return None
+
+    def listed(self, path: str) -> list[str] | None:
+        """A parameter's listed levels (numbers or choices) as text, in the sweep file's order; None for a range."""
+        for p in self.parameters:
+            if p.path == path and hasattr(p, "values"):
+                return [_number(v) for v in p.values]
+        return None
+
+    @cached_property
+    def figures(self) -> list[Figure]:
+        return [FIGURE_BY_NAME.get(n) or Figure(n, n.replace("_", " "), "units", True) for n in self.spec.figures]
+
+    @cached_property
+    def runs(self) -> int:
+        given = self.meta.get("runs")
+        return int(given) if _finite(given) else len(self.summary)
+
+    @cached_property
+    def failed(self) -> pd.DataFrame:
+        s = self.summary
+        if s.empty or "status" not in s:
+            return s.iloc[0:0]
+        return s[s["status"] != "ok"]
+
+    @cached_property
+    def failed_count(self) -> int:
+        given = self.meta.get("failed_runs")
+        return int(given) if _finite(given) else len(self.failed)
+
+    @cached_property
+    def points(self) -> int | None:
+        s = self.summary
+        return int(s["point"].nunique()) if "point" in s and len(s) else None
+
+    def frame(self, strategy: str, kind: str, figure: str) -> Any:
+        """One strategy's ``effects``/``pairs``/``sensitivity`` entry for ``figure`` (None if missing)."""
+        block = self.of(strategy).get(kind) or {}
+        return block.get(figure) if isinstance(block, dict) else None
+
+
+def _levels(d: _Data, path: str, values: Any) -> list[Any]:
+    """The distinct levels of a parameter, ordered: categories as listed, numbers ascending."""
+    cats = d.categories(path)
+    present = list(dict.fromkeys(values))
+    if cats is not None or not all(_is_number(v) for v in present):
+        text = [str(v) for v in present]
+        order = [c for c in (cats or []) if c in text]
+        return order + [t for t in text if t not in order]
+    return sorted(float(v) for v in present)
+
+
+def _is_categorical(d: _Data, path: str, values: Any) -> bool:
+    return d.categories(path) is not None or not all(_is_number(v) for v in values)
+
+
+# ---------------------------------------------------------------- charts
+
+
+def _effects_chart(d: _Data, f: Figure) -> go.Figure | None:
+    """The figure's mean against each parameter with its 95% interval, one panel per parameter.
+
+    Numeric levels: a line with the interval as a band. Categories: each strategy's dot with
+    whiskers, side by side around the category's tick.
+    """
+    frames = {s: d.frame(s, "effects", f.name) for s in d.strategies}
+    frames = {s: e for s, e in frames.items() if isinstance(e, pd.DataFrame) and not e.empty}
+    if not frames:
+        return None
+    found = [str(p) for e in frames.values() for p in e["parameter"].unique()]
+    paths = list(dict.fromkeys([*(p for p in d.paths if p in found), *found]))
+    cols = min(len(paths), EFFECT_COLUMNS)
+    rows = math.ceil(len(paths) / cols)
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        shared_yaxes="all",
+        subplot_titles=[d.label(p) for p in paths],
+        horizontal_spacing=0.035,
+        vertical_spacing=0.2 / rows if rows > 1 else 0.0,
+    )
+    fmt = _value_format(f)
+    legend_done: set[str] = set()
+    width = 0.5 / max(len(frames), 1)  # each strategy's slot within a category
+    for i, path in enumerate(paths):
+        row, col = i // cols + 1, i % cols + 1
+        label = _esc(d.label(path))
+        all_levels = pd.concat([e.loc[e["parameter"] == path, "level"] for e in frames.values()])
+        categorical = _is_categorical(d, path, all_levels)
+        order = _levels(d, path, all_levels)
+        for j, (strategy, e) in enumerate(frames.items()):
+            these = e[e["parameter"] == path]
+            if these.empty:
+                continue
+            color = d.colors[strategy]
+            key = these["level"].map(str) if categorical else these["level"].astype(float)
+            these = these.assign(_key=key).dropna(subset=["_key"]).set_index("_key").reindex(order)
+            mean, low, high, n = (these[c].to_numpy(dtype=float) for c in ("mean", "low", "high", "n"))
+            if categorical:
+                x = np.arange(len(order)) + (j - (len(frames) - 1) / 2) * width
+                names = [str(v) for v in order]
+            else:
+                x = np.asarray(order, dtype=float)
+                names = [_number(v) for v in order]
+            common = {"legendgroup": strategy, "name": strategy, "row": row, "col": col}
+            if not categorical and len(x) > 1:
+                ok = np.isfinite(low) & np.isfinite(high)
+                fig.add_scatter(
+                    x=np.concatenate([x[ok], x[ok][::-1]]),
+                    y=np.concatenate([high[ok], low[ok][::-1]]),
+                    fill="toself",
+                    fillcolor=_rgba(color, 0.16),
+                    line={"width": 0, "color": color},
+                    mode="lines",
+                    hoverinfo="skip",
+                    showlegend=False,
+                    **common,
+                )
+            whiskers = categorical or len(x) == 1
+            fig.add_scatter(
+                x=x,
+                y=mean,
+                mode="markers" if whiskers else "lines+markers",
+                marker={"color": color, "size": 8 if whiskers else 7, "line": {"color": "white", "width": 1}},
+                line={"color": color, "width": 2},
+                error_y=(
+                    {
+                        "type": "data",
+                        "symmetric": False,
+                        "array": np.nan_to_num(high - mean),
+                        "arrayminus": np.nan_to_num(mean - low),
+                        "color": color,
+                        "thickness": 2,
+                        "width": 6,
+                    }
+                    if whiskers
+                    else None
+                ),
+                customdata=np.column_stack([low, high, n, np.asarray(names, dtype=object)]),
+                hovertemplate=f"<b>{_esc(strategy)}</b><br>{label} %{{customdata[3]}}: <b>%{{y:{fmt}}}</b><br>"
+                f"95%: %{{customdata[0]:{fmt}}} to %{{customdata[1]:{fmt}}}<br>n = %{{customdata[2]:,.0f}} runs"
+                "<extra></extra>",
+                showlegend=strategy not in legend_done,
+                **common,
+            )
+            legend_done.add(strategy)
+        span = next((p for p in d.parameters if p.path == path and hasattr(p, "low")), None)
+        if span is not None and not categorical:
+            pad = (span.high - span.low) * 0.03
+            fig.update_xaxes(range=[span.low - pad, span.high + pad], row=row, col=col)
+        if categorical:
+            fig.update_xaxes(
+                tickvals=list(range(len(order))),
+                ticktext=[_esc(v) for v in order],
+                range=[-0.5, len(order) - 0.5],
+                showgrid=False,
+                row=row,
+                col=col,
+            )
+    axis = _axis_format(f)
+    if f.unit == "share":
+        fig.update_yaxes(range=[0, 1.04], **axis)
+    else:
+        fig.update_yaxes(rangemode="normal", **axis)
+    for r in range(1, rows + 1):
+        fig.update_yaxes(title_text=f.label, row=r, col=1)
+    fig.update_layout(
+        template=TEMPLATE,
+        height=110 + 270 * rows,
+        hovermode="closest",
+        margin={"t": 40, "b": 48},
+        legend={"y": -0.35 / rows if rows > 1 else -0.16},
+    )
+    fig.update_annotations(font={"size": 12})
+    return fig
+
+
+def _pair_key(frame: pd.DataFrame) -> tuple[str, str] | None:
+    if frame is None or frame.empty:
+        return None
+    return str(frame["p1"].iloc[0]), str(frame["p2"].iloc[0])
+
+
+def _colour_axis(f: Figure, values: np.ndarray) -> dict[str, Any]:
+    """One colour scale for every heat map of a figure: red-to-green shares, diverging money around zero."""
+    scale: dict[str, Any] = {"colorbar": {"title": {"text": f.label, "side": "right"}, "thickness": 14}}
+    finite = values[np.isfinite(values)]
+    fmt = _axis_format(f)["tickformat"]
+    scale["colorbar"]["tickformat"] = fmt
+    if f.unit == "share":
+        return scale | {"colorscale": [[0, BAD], [0.5, "#fde68a"], [1, GOOD]], "cmin": 0, "cmax": 1}
+    if finite.size and finite.min() < 0 < finite.max():
+        return scale | {"colorscale": "RdBu", "cmid": 0}
+    return scale | {"colorscale": "Viridis"}
+
+
+def _heatmap(d: _Data, f: Figure, strategy: str, frame: pd.DataFrame) -> go.Heatmap:
+    p1, p2 = _pair_key(frame) or ("", "")
+    xcat, ycat = _pair_axis_is_category(d, p1, frame["x"]), _pair_axis_is_category(d, p2, frame["y"])
+    xs, fx = _pair_levels(d, p1, frame["x"], xcat)
+    ys, fy = _pair_levels(d, p2, frame["y"], ycat)
+    cells = frame.assign(_x=fx, _y=fy)
+    z = cells.pivot_table(index="_y", columns="_x", values="mean", aggfunc="mean").reindex(index=ys, columns=xs)
+    n = cells.pivot_table(index="_y", columns="_x", values="n", aggfunc="sum").reindex(index=ys, columns=xs)
+    fmt = _value_format(f)
+    return go.Heatmap(
+        x=xs if xcat else np.asarray(xs, dtype=float),
+        y=ys if ycat else np.asarray(ys, dtype=float),
+        z=z.to_numpy(dtype=float),
+        customdata=n.to_numpy(dtype=float),
+        coloraxis="coloraxis",
+        name=strategy,
+        legendgroup=strategy,
+        xgap=1,
+        ygap=1,
+        hovertemplate=f"<b>{_esc(strategy)}</b><br>{_esc(d.label(p1))} %{{x}}<br>{_esc(d.label(p2))} %{{y}}"
+        f"<br>{_esc(f.label)}: %{{z:{fmt}}}<br>n = %{{customdata:,.0f}} runs<extra></extra>",
+    )
+
+
+def _short_value(f: Figure, value: float) -> str:
+    """A cell's value in a few characters: ``85%``, ``$41k``, ``−$3.2k``, ``12``."""
+    if not math.isfinite(value):
+        return ""
+    if f.unit == "share":
+        return f"{value:.0%}"
+    a = abs(value)
+    body = (
+        f"{a / 1e6:.1f}M" if a >= 9.95e5 else f"{a / 1e3:.0f}k" if a >= 9995 else f"{a / 1e3:.1f}k" if a >= 999.5
+        else f"{a:.3g}"
+    )  # fmt: skip
+    return ("−" if value < 0 else "") + ("$" if f.unit == "usd" else "") + body
+
+
+def _cell_labels(heat: go.Heatmap, f: Figure, colours: dict[str, Any], values: np.ndarray) -> go.Scatter:
+    """Each cell's mean written in it, white on the dark ends of the colour scale and ink elsewhere."""
+    z = np.asarray(heat.z, dtype=float)
+    finite = values[np.isfinite(values)]
+    if "cmin" in colours:
+        low, high = float(colours["cmin"]), float(colours["cmax"])
+    elif "cmid" in colours:
+        m = float(np.abs(finite).max()) if finite.size else 1.0
+        low, high = -m, m
+    else:
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    position = np.clip((z - low) / ((high - low) or 1.0), 0, 1)
+    dark = position < 0.55 if colours["colorscale"] == "Viridis" else np.abs(position - 0.5) > 0.3
+    ys, xs = np.meshgrid(np.arange(z.shape[0]), np.arange(z.shape[1]), indexing="ij")
+    keep = np.isfinite(z).ravel()
+    x = np.asarray(heat.x, dtype=object)[xs.ravel()[keep]]
+    y = np.asarray(heat.y, dtype=object)[ys.ravel()[keep]]
+    return go.Scatter(
+        x=list(x),
+        y=list(y),
+        text=[_short_value(f, v) for v in z.ravel()[keep]],
+        mode="text",
+        textfont={"size": 11, "color": ["white" if c else INK for c in dark.ravel()[keep]]},
+        hoverinfo="skip",
+        showlegend=False,
+        name=heat.name,
+        legendgroup=heat.legendgroup,
+    )
+
+
+def _pair_axis_is_category(d: _Data, path: str, values: pd.Series) -> bool:
+    """Listed levels (numbers too) sit evenly on a heat map's axis; bins of a range on a number line."""
+    return d.listed(path) is not None or _is_categorical(d, path, values)
+
+
+def _pair_levels(d: _Data, path: str, values: pd.Series, category: bool) -> tuple[list[Any], pd.Series]:
+    """The ordered levels of one heat-map axis and each cell's level, as text for a category axis."""
+    if not category:
+        return _levels(d, path, values), values.astype(float)
+    text = values.map(_number)
+    listed = d.listed(path) or []
+    present = list(dict.fromkeys(text))
+    return [v for v in listed if v in present] + [v for v in present if v not in listed], text
+
+
+def _axis_name(letter: str, k: int) -> str:
+    return f"{letter}axis" if k == 1 else f"{letter}axis{k}"
+
+
+def _pairs_chart(d: _Data, f: Figure) -> go.Figure | None:
+    """Heat maps of the figure's mean over pairs of parameters, one panel per strategy (and pair)."""
+    by_pair: dict[tuple[str, str], dict[str, pd.DataFrame]] = {}
+    for strategy in d.strategies:
+        for frame in d.frame(strategy, "pairs", f.name) or []:
+            key = _pair_key(frame) if isinstance(frame, pd.DataFrame) else None
+            if key is not None:
+                by_pair.setdefault(key, {})[strategy] = frame
+    if not by_pair:
+        return None
+    pairs = list(by_pair)
+    strategies = [s for s in d.strategies if any(s in v for v in by_pair.values())]
+    menu = len(pairs) > MAX_PAIRS_SHOWN
+    # Panels: (pair, strategy, panel number); with a menu every pair reuses the same panels.
+    if menu:
+        cols = min(len(strategies), 3)
+        slots = len(strategies)
+        place = {(p, s): j for p in pairs for j, s in enumerate(strategies)}
+        titles = list(strategies)
+    else:
+        cols = len(strategies) if len(strategies) > 1 else min(len(pairs), 3)
+        slots = len(pairs) * len(strategies)
+        place = {(p, s): i * len(strategies) + j for i, p in enumerate(pairs) for j, s in enumerate(strategies)}
+        titles = (
+            [s for _ in pairs for s in strategies]
+            if len(strategies) > 1
+            else [f"{d.label(a)} × {d.label(b)}" for a, b in pairs]
+        )
+    rows = math.ceil(slots / cols)
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        subplot_titles=titles,
+        horizontal_spacing=0.09 if cols > 1 else 0.0,
+        vertical_spacing=0.3 / rows if rows > 1 else 0.0,
+    )
+    allmeans = np.concatenate([frame["mean"].to_numpy(dtype=float) for v in by_pair.values() for frame in v.values()])
+    colours = _colour_axis(f, allmeans)
+    visible_by_pair: dict[tuple[str, str], list[bool]] = {}
+    traces: list[tuple[tuple[str, str], int]] = []
+    for pair in pairs:
+        for strategy in strategies:
+            frame = by_pair[pair].get(strategy)
+            if frame is None:
+                continue
+            slot = place[pair, strategy]
+            heat = _heatmap(d, f, strategy, frame)
+            for trace in (heat, _cell_labels(heat, f, colours, allmeans)):
+                trace.visible = True if not menu else pair == pairs[0]
+                fig.add_trace(trace, row=slot // cols + 1, col=slot % cols + 1)
+                traces.append((pair, slot))
+    for pair in pairs:
+        visible_by_pair[pair] = [p == pair for p, _ in traces]
+
+    def axes(pair: tuple[str, str], slot: int) -> dict[str, Any]:
+        k = slot + 1
+        out = {}
+        for letter, path in zip("xy", pair, strict=True):
+            name = _axis_name(letter, k)
+            cat = d.listed(path) is not None
+            out[f"{name}.title.text"] = d.label(path)
+            out[f"{name}.type"] = "category" if cat else "linear"
+            out[f"{name}.autorange"] = True
+        return out
+
+    layout_for = {pair: {} for pair in pairs}
+    for pair in pairs:
+        for p, slot in traces:
+            if p == pair or menu:
+                layout_for[pair].update(axes(pair, slot))
+    for key, value in layout_for[pairs[0]].items() if menu else ():
+        fig.update_layout({key: value})
+    if not menu:
+        for pair, slot in traces:
+            fig.update_layout(axes(pair, slot))
+    else:
+        fig.update_layout(
+            updatemenus=[
+                {
+                    "type": "dropdown",
+                    "direction": "down",
+                    "x": 0,
+                    "xanchor": "left",
+                    "y": 1.0 + 70 / (140 + 330 * rows),
+                    "yanchor": "bottom",
+                    "showactive": True,
+                    "bgcolor": "white",
+                    "bordercolor": "#9ca3af",
+                    "font": {"size": 12},
+                    "buttons": [
+                        {
+                            "label": f"{d.label(a)} × {d.label(b)}",
+                            "method": "update",
+                            "args": [{"visible": visible_by_pair[(a, b)]}, layout_for[(a, b)]],
+                        }
+                        for a, b in pairs
+                    ],
+                }
+            ]
+        )
+    fig.update_layout(
+        template=TEMPLATE,
+        coloraxis=colours,
+        height=(140 if menu else 80) + 330 * rows,
+        hovermode="closest",
+        margin={"t": 90 if menu else 40, "b": 56, "r": 24},
+    )
+    fig.update_xaxes(showgrid=False, ticks="outside")
+    fig.update_yaxes(showgrid=False, rangemode="normal")
+    fig.update_annotations(font={"size": 12})
+    for strategy in strategies:
+        # Colour each panel title like its strategy.
+        for ann in fig.layout.annotations:
+            if ann.text == strategy:
+                ann.font.color = d.colors[strategy]
+    return fig
+
+
+def _index_names(frames: dict[str, pd.DataFrame]) -> list[str]:
+    found = list(dict.fromkeys(str(i) for e in frames.values() for i in e["index"]))
+    return [i for i in INDEX_ORDER if i in found] + [i for i in found if i not in INDEX_ORDER]
+
+
+def _sensitivity_chart(d: _Data, f: Figure) -> go.Figure | None:
+    """Sobol (S1, ST) or Morris (μ*, σ) indices per parameter, one panel per strategy, with error bars."""
+    frames = {s: d.frame(s, "sensitivity", f.name) for s in d.strategies}
+    frames = {s: e for s, e in frames.items() if isinstance(e, pd.DataFrame) and not e.empty}
+    if not frames:
+        return None
+    names = _index_names(frames)
+    strategies = list(frames)
+    cols = min(len(strategies), 3)
+    rows = math.ceil(len(strategies) / cols)
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        shared_yaxes=True,
+        subplot_titles=strategies,
+        horizontal_spacing=0.03,
+        vertical_spacing=0.25 / rows if rows > 1 else 0.0,
+    )
+    paths = list(
+        dict.fromkeys([*[p for p in d.paths if any((e["parameter"] == p).any() for e in frames.values())],
+                       *[str(p) for e in frames.values() for p in e["parameter"]]])
+    )  # fmt: skip
+    labels = [d.label(p) for p in paths]
+    morris = any(n in ("mu_star", "sigma") for n in names)
+    fmt = _value_format(f) if morris else ".2f"
+    for i, strategy in enumerate(strategies):
+        e = frames[strategy]
+        color = d.colors[strategy]
+        for j, name in enumerate(names):
+            these = e[e["index"].map(str) == name].assign(parameter=lambda t: t["parameter"].map(str))
+            these = these.set_index("parameter").reindex(paths)
+            value, conf = these["value"].to_numpy(dtype=float), these["conf"].to_numpy(dtype=float)
+            fig.add_bar(
+                x=value,
+                y=labels,
+                orientation="h",
+                name=INDEX_LABELS.get(name, name),
+                legendgroup=name,
+                showlegend=False,
+                marker={
+                    "color": color if j == 0 else _rgba(color, max(0.2, 0.45 - 0.1 * (j - 1))),
+                    "line": {"color": color, "width": 1},
+                },
+                error_x={
+                    "type": "data",
+                    "array": np.nan_to_num(conf),
+                    "visible": bool(np.isfinite(conf).any()),
+                    "color": INK,
+                    "thickness": 1.2,
+                    "width": 3,
+                },
+                customdata=np.column_stack([conf, np.asarray(paths, dtype=object)]),
+                hovertemplate=f"<b>{_esc(strategy)}</b> · %{{customdata[1]}}<br>{_esc(INDEX_LABELS.get(name, name))}:"
+                f" %{{x:{fmt}}} ± %{{customdata[0]:{fmt}}}<extra></extra>",
+                row=i // cols + 1,
+                col=i % cols + 1,
+            )
+    axis = _axis_format(f) if morris else {"tickformat": ".2~f", "hoverformat": ".2f"}
+    fig.update_xaxes(rangemode="tozero", zeroline=True, zerolinecolor="#9ca3af", matches="x", **axis)
+    fig.update_xaxes(title_text=f"{f.label} (μ*, σ)" if morris else "share of variance", row=rows)
+    fig.update_yaxes(autorange="reversed", type="category", rangemode="normal")
+    fig.update_layout(
+        template=TEMPLATE,
+        barmode="group",
+        bargap=0.25,
+        bargroupgap=0.05,
+        hovermode="closest",
+        height=max(240, 90 + len(paths) * len(names) * 16) * rows + 60,
+        margin={"t": 40, "b": 48},
+    )
+    for ann in fig.layout.annotations:
+        if ann.text in d.colors:
+            ann.font = {"color": d.colors[ann.text], "size": 12}
+    return fig
+
+
+# ---------------------------------------------------------------- html blocks
+
+
+def _swatch(d: _Data, strategy: str) -> str:
+    color = d.colors.get(strategy, MUTED)
+    return f'<span class="swatch" style="background:{color}"></span>'
+
+
+def _plot(fig: go.Figure, div_id: str) -> str:
+    return fig.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        div_id=div_id,
+        config=PLOTLY_CONFIG,
+        default_height=f"{fig.layout.height}px",
+    )
+
+
+def _design_text(d: _Data) -> str:
+    design = d.spec.design
+    kind = str(design.kind)
+    detail = {
+        "grid": f"{design.levels} levels per range",
+        "random": f"{design.samples:,} samples",
+        "lhs": f"{design.samples:,} samples",
+        "sobol": f"{design.samples:,} base samples",
+        "morris": f"{design.samples:,} trajectories on {design.levels} levels",
+    }.get(kind, "")
+    return f"{_esc(kind)} ({detail})" if detail else _esc(kind)
+
+
+def _parameter_range(p: Any) -> str:
+    if hasattr(p, "values"):
+        kind = "levels" if getattr(p, "numeric", True) else "choices"
+        return f"{kind}: " + ", ".join(_esc(_number(v)) for v in p.values)
+    span = f"{_number(p.low)} to {_number(p.high)}"
+    return f"range: {_esc(span)}{' (whole numbers)' if getattr(p, 'integer', False) else ''}"
+
+
+def _header(d: _Data) -> str:
+    spec = d.spec
+    description = f'<p class="sub">{_esc(spec.description)}</p>' if getattr(spec, "description", "") else ""
+    sentences = "".join(f"<li>{_esc(s)}</li>" for s in d.analysis.get("sentences") or [])
+    headline = f'<ul class="headline">{sentences}</ul>' if sentences else ""
+    files = {Path(str(f)).stem: str(f) for f in spec.strategies}
+    strategies = "".join(
+        f'<li title="{_esc(files.get(s, s))}">{_swatch(d, s)}{_esc(s)}</li>' for s in d.strategies
+    ) or "".join(f"<li>{_esc(f)}</li>" for f in spec.strategies)
+    failed = d.failed_count
+    kpis = {
+        "Design": _design_text(d),
+        "Parameter points": f"{d.points:,}" if d.points is not None else DASH,
+        "Replications": f"{int(spec.replications):,} per point",
+        "Runs": f"{d.runs:,}",
+        "Failed runs": f"{failed:,}" + (f" ({failed / d.runs:.1%})" if d.runs and failed else ""),
+        "Figures": f"{len(d.figures)}",
+    }
+    kpi_html = "".join(f"<div><dt>{k}</dt><dd>{v}</dd></div>" for k, v in kpis.items())
+    rows = "".join(
+        f"<tr><td><b>{_esc(d.label(p.path))}</b></td><td><code>{_esc(p.path)}</code></td>"
+        f"<td>{_parameter_range(p)}</td></tr>"
+        for p in d.parameters
+    )
+    params = (
+        '<div class="scroll"><table class="grid params"><thead><tr><th>Parameter</th><th>Path</th>'
+        f"<th>Varied over</th></tr></thead><tbody>{rows}</tbody></table></div>"
+    )
+    return (
+        f"<header><h1>{_esc(spec.name)}</h1>{description}{headline}"
+        f'<ul class="strategies">{strategies}</ul><dl class="kpis">{kpi_html}</dl>{params}</header>'
+    )
+
+
+def _chart_blocks(d: _Data, key: str, draw: Any, empty: str) -> str:
+    parts = []
+    for k, f in enumerate(d.figures):
+        fig = draw(d, f)
+        if fig is None:
+            continue
+        parts.append(f"<h3>{_esc(f.label)}</h3>{_plot(fig, f'fig-{key}-{k}')}")
+    return "".join(parts) or f'<p class="note">{empty}</p>'
+
+
+def _effects(d: _Data) -> str:
+    return _chart_blocks(d, "effects", _effects_chart, "No effects were computed (no run finished).")
+
+
+def _pairs(d: _Data) -> str:
+    return _chart_blocks(d, "pairs", _pairs_chart, "No pairs of parameters to show (a single parameter was varied).")
+
+
+def _sensitivity(d: _Data) -> str:
+    kind = str(d.spec.design.kind)
+    if kind not in ("sobol", "morris") and not any(d.of(s).get("sensitivity") for s in d.strategies):
+        return (
+            f'<p class="note">Sensitivity indices need a <code>sobol</code> or <code>morris</code> design;'
+            f" this sweep used <code>{_esc(kind)}</code>. The effects and heat maps above show how each"
+            " parameter moves the figures.</p>"
+        )
+    note = (
+        '<div class="legend-note"><span><span class="chip solid"></span>S1: share of the variance due to the'
+        ' parameter alone</span><span><span class="chip light"></span>ST: including its interactions'
+        "</span><span>Bars: estimate; whiskers: 95% confidence.</span></div>"
+        if kind != "morris"
+        else '<div class="legend-note"><span><span class="chip solid"></span>μ*: mean absolute effect of'
+        ' the parameter</span><span><span class="chip light"></span>σ: how much that effect varies'
+        " (non-linearity, interactions)</span><span>Whiskers: 95% confidence of μ*.</span></div>"
+    )
+    return note + _chart_blocks(d, "sensitivity", _sensitivity_chart, "No sensitivity indices were computed.")
+
+
+def _condition(d: _Data, c: Any) -> str:
+    """One condition of a failure region as text: ``cpc_usd.median ≥ 1.3``, ``shipping = air``."""
+    if isinstance(c, str):
+        return c
+    if isinstance(c, dict):
+        path = c.get("parameter") or c.get("path")
+        name = d.label(str(path)) if path is not None else ""
+        if "low" in c or "high" in c:
+            low, high = c.get("low"), c.get("high")
+            if _finite(low) and _finite(high):
+                return f"{name} {_number(low)} – {_number(high)}"
+            if _finite(low):
+                return f"{name} ≥ {_number(low)}"
+            if _finite(high):
+                return f"{name} ≤ {_number(high)}"
+        if "values" in c:
+            return f"{name} in {{{', '.join(_number(v) for v in c['values'])}}}"
+        if "value" in c:
+            return f"{name} {c.get('op', '=')} {_number(c['value'])}"
+        return ", ".join(f"{k}={_number(v)}" for k, v in c.items())
+    if isinstance(c, (tuple, list)):
+        return " ".join(_number(v) if _is_number(v) else d.label(str(v)) for v in c)
+    return str(c)
+
+
+def _support(value: Any) -> str:
+    """The region's support: a share of the strategy's runs (a float up to 1), or a count of runs."""
+    if not _finite(value):
+        return DASH
+    if isinstance(value, (float, np.floating)) and 0 <= value <= 1:
+        return f"{float(value):.0%} of runs"
+    return f"{int(value):,} runs"
+
+
+def _failure(d: _Data) -> str:
+    cards = []
+    for strategy in d.strategies:
+        region = d.of(strategy).get("failure_region")
+        head = f"<h3>{_swatch(d, strategy)}{_esc(strategy)}</h3>"
+        if not region:
+            survived = _survival_share(d, strategy)
+            fails = f" Overall, {1 - survived:.0%} of its runs failed." if _finite(survived) else ""
+            cards.append(
+                f'<div class="region">{head}<p class="none">No region of the parameters stands out where this'
+                f" strategy fails more than elsewhere.{fails}</p></div>"
+            )
+            continue
+        conditions = region.get("conditions") or []
+        if isinstance(conditions, dict):
+            conditions = [{"parameter": k, **v} if isinstance(v, dict) else f"{d.label(k)} {v}" for k, v in
+                          conditions.items()]  # fmt: skip
+        chips = "".join(f"<li>{_esc(_condition(d, c))}</li>" for c in conditions)
+        kpis = (
+            f'<dl class="kpis"><div><dt>Fail in the region</dt><dd class="bad">{_share(region.get("failure_share"))}'
+            f"</dd></div><div><dt>Fail overall</dt><dd>{_share(region.get('baseline_failure_share'))}</dd></div>"
+            f"<div><dt>Region holds</dt><dd>{_support(region.get('support'))}</dd></div></dl>"
+        )
+        text = str(region.get("text") or "")
+        # The analysis phrases the text to follow the strategy's name.
+        text = f"<b>{_esc(strategy)}</b> {_esc(text.rstrip('.'))}." if text[:1].islower() else _esc(text)
+        cards.append(
+            f'<div class="region">{head}{f"<p>{text}</p>" if text else ""}'
+            f'<ul class="conditions">{chips}</ul>{kpis}</div>'
+        )
+    return f'<div class="regions">{"".join(cards)}</div>'
+
+
+def _survival_share(d: _Data, strategy: str) -> float:
+    s = d.summary
+    if "survived" not in s or s.empty:
+        return math.nan
+    ok = s[(s["strategy"] == strategy) & (s["status"] == "ok")]["survived"]
+    return float(ok.astype(float).mean()) if len(ok) else math.nan
+
+
+def _errors(d: _Data) -> str:
+    failed = d.failed
+    if failed.empty:
+        total = d.runs
+        return f'<p class="note">No run failed: all {total:,} runs finished without an error.</p>'
+    shown = failed.head(MAX_ERRORS_LISTED)
+    paths = [p for p in d.paths if p in shown.columns]
+    rows = []
+    for r in shown.to_dict("records"):
+        strategy = str(r.get("strategy", ""))
+        values = ", ".join(f"{_esc(d.label(p))}={_esc(_number(r[p]))}" for p in paths)
+        error = r.get("error")
+        message = _esc(error) if isinstance(error, str) and error else "no error message"
+        rows.append(
+            f"<tr><td>{_swatch(d, strategy)}{_esc(strategy)}</td><td class='num'>{_esc(r.get('point', DASH))}</td>"
+            f"<td class='num'>{_esc(r.get('replication', DASH))}</td><td class='num'>{_esc(r.get('seed', DASH))}</td>"
+            f"<td>{values}</td><td><code>{message}</code></td></tr>"
+        )
+    more = (
+        f'<p class="note">… and {len(failed) - len(shown):,} more (see the summary table).</p>'
+        if len(failed) > len(shown)
+        else ""
+    )
+    return (
+        f'<p class="note">{len(failed):,} of {d.runs:,} runs stopped with an error (a fault in the run, not a'
+        " company running out of cash). They have no figures: the charts above come from the runs that"
+        " finished.</p>"
+        '<div class="errors-box scroll"><table class="grid errors"><thead><tr><th>Strategy</th>'
+        '<th class="num">Point</th><th class="num">Replication</th><th class="num">Seed</th>'
+        "<th>Parameters</th><th>Error</th></tr>"
+        f"</thead><tbody>{''.join(rows)}</tbody></table></div>{more}"
+    )
+
+
+def _software(meta: dict[str, Any]) -> dict[str, Any]:
+    found = meta.get("software") or meta.get("versions") or {}
+    found = dict(found) if isinstance(found, dict) else {}
+    for key, value in meta.items():
+        if key.endswith("_version"):
+            found.setdefault(key.removesuffix("_version"), value)
+    return found
+
+
+def _footer(d: _Data) -> str:
+    m = d.meta
+    rate = m.get("runs_per_second")
+    workers = m.get("workers")
+    efficiency = m.get("efficiency")
+    memory = m.get("peak_memory_mb")
+    software = _software(m)
+    items = {
+        "Runs": f"{d.runs:,} ({d.failed_count:,} failed)",
+        "Speed": f"{float(rate):,.1f} runs per second" if _finite(rate) else DASH,
+        "Workers": f"{_esc(workers)} on the {_esc(m.get('backend', DASH))} backend" if workers is not None else DASH,
+        "Parallel efficiency": f"{float(efficiency):.0%}" if _finite(efficiency) else "not measured",
+        "Peak memory": f"{float(memory):,.0f} MB" if _finite(memory) else DASH,
+        "Run time": _duration(m.get("run_seconds")),
+        "Started": _esc(m.get("started", DASH)),
+        "Master seed": f"<code>{_esc(d.spec.seed)}</code>",
+        "Software": " · ".join(f"{_esc(k)} {_esc(v)}" for k, v in software.items()) or DASH,
+    }
+    if m.get("interrupted"):
+        items["Interrupted"] = "yes: the sweep stopped early; run it again to finish the remaining runs"
+    rows = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in items.items())
+    version = software.get("sellersim", "")
+    return (
+        f'<footer id="meta"><h2>How the sweep ran</h2><dl>{rows}</dl>'
+        f'<p class="made">SellerSim {_esc(version)} sweep report</p></footer>'
+    )
+
+
+SECTIONS: tuple[tuple[str, str, str, Any], ...] = (
+    (
+        "effects",
+        "Effects of each parameter",
+        "Mean of each figure over the runs at each level of a parameter (all other parameters varying),"
+        " with its 95% interval as a band or whiskers. Panels share the vertical scale, so steeper means"
+        " stronger. Click a strategy in the legend to hide it.",
+        _effects,
+    ),
+    (
+        "pairs",
+        "Pairs of parameters",
+        "Mean of the figure in each cell of two parameters; hover a cell for the number of runs behind it."
+        " All heat maps of a figure share one colour scale.",
+        _pairs,
+    ),
+    (
+        "sensitivity",
+        "Sensitivity",
+        "How much of each figure's variation each parameter explains.",
+        _sensitivity,
+    ),
+    (
+        "failure",
+        "Where strategies fail",
+        "The region of the parameters where each strategy runs out of cash most often.",
+        _failure,
+    ),
+    ("errors", "Failed runs", "", _errors),
+)
+
+
+def build_sweep_report(result: SweepResult) -> str:
+    """The sweep report as a self-contained HTML page."""
+    d = _Data(result)
+    title = f"SellerSim sweep: {d.spec.name}"
+    nav = "".join(f'<a href="#{key}">{name}</a>' for key, name, _, _ in SECTIONS) + '<a href="#meta">How it ran</a>'
+    sections = "\n".join(
+        f'<section id="{key}"><h2>{name}</h2>{f"<p class=note>{note}</p>" if note else ""}{draw(d)}</section>'
+        for key, name, note, draw in SECTIONS
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_esc(title)}</title><style>{PAGE_CSS}{SWEEP_CSS}</style>"
+        f'<script type="text/javascript">{get_plotlyjs()}</script></head>\n'
+        f"<body><main>{_header(d)}<nav>{nav}</nav>\n{sections}\n{_footer(d)}</main></body></html>\n"
+    )
+
+
+def write_sweep_report(result: SweepResult, path: str | Path) -> Path:
+    """Write the sweep report to ``path`` (parents created) and return the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(build_sweep_report(result), encoding="utf-8")
+    return path
