@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sellersim.sweep.spec import Levels, Span, SweepSpec
+from sellersim.sweep.spec import Drawn, Levels, Span, SweepSpec
 
 __all__ = ["DesignTable", "make_design", "problem_for", "values_from_sample"]
 
@@ -60,7 +60,7 @@ class DesignTable:
 
 
 def problem_for(parameters: list[Levels | Span]) -> dict:
-    """SALib problem for the parameters: Span bounds ``[low, high]``, Levels bounds ``[0, 1]``."""
+    """SALib problem: spans sample ``[low, high]``; levels and drawn parameters a quantile in ``[0, 1]``."""
     return {
         "num_vars": len(parameters),
         "names": [p.path for p in parameters],
@@ -87,12 +87,16 @@ def values_from_sample(parameters: list[Levels | Span], sample: np.ndarray) -> p
         col = sample[:, j]
         if isinstance(p, Span):
             columns[p.path] = _column([_span_value(p, x) for x in col], p)
+        elif isinstance(p, Drawn):
+            columns[p.path] = np.asarray(p.ppf(col), dtype=float)
         else:
             columns[p.path] = _column([p.values[_level_index(p, u)] for u in col], p)
     return pd.DataFrame(columns)
 
 
 def _column(values: list[Any], p: Levels | Span) -> pd.Series | np.ndarray:
+    if isinstance(p, Drawn):
+        return np.asarray(values, dtype=float)
     if isinstance(p, Span):
         return np.asarray(values, dtype=np.int64 if p.integer else float)
     if p.numeric:
@@ -113,6 +117,9 @@ def _grid_axis(p: Levels | Span, levels: int) -> tuple[list[Any], list[float]]:
     if isinstance(p, Levels):
         k = len(p.values)
         return list(p.values), [(i + 0.5) / k for i in range(k)]
+    if isinstance(p, Drawn):  # equally likely slices of the distribution, at their middles
+        us = [(i + 0.5) / levels for i in range(levels)]
+        return [float(v) for v in p.ppf(np.array(us))], us
     xs = np.linspace(p.low, p.high, levels)
     if not p.integer:
         return [float(x) for x in xs], [float(x) for x in xs]

@@ -16,9 +16,11 @@ Paths are dotted paths into the resolved scenario, checked like ``--set`` overri
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
+import numpy as np
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
+from scipy import stats
 
 from sellersim.compare.figures import FIGURE_BY_NAME
 from sellersim.scenario.schema import Section
@@ -51,12 +53,72 @@ class Span(Section):
         return self
 
 
+_TAIL = 0.005  # a drawn parameter's range for charts: its 0.5% to 99.5% quantiles
+
+
+class Drawn(Section):
+    """A numeric parameter drawn from a distribution; grids take its quantiles.
+
+    ``normal``: ``mean`` and ``sd``; ``lognormal``: ``median`` and ``sigma`` (of the log);
+    ``triangular``: ``low``, ``mode`` and ``high``.
+    """
+
+    path: str
+    distribution: Literal["normal", "lognormal", "triangular"]
+    mean: float | None = None
+    sd: float | None = Field(default=None, gt=0)
+    median: float | None = Field(default=None, gt=0)
+    sigma: float | None = Field(default=None, gt=0)
+    bottom: float | None = Field(default=None, alias="low")
+    mode: float | None = None
+    top: float | None = Field(default=None, alias="high")
+
+    integer: ClassVar[bool] = False
+    numeric: ClassVar[bool] = True
+
+    @model_validator(mode="after")
+    def _complete(self) -> Drawn:
+        needs = {"normal": ("mean", "sd"), "lognormal": ("median", "sigma"), "triangular": ("bottom", "mode", "top")}
+        names = {"bottom": "low", "top": "high"}
+        missing = [names.get(n, n) for n in needs[self.distribution] if getattr(self, n) is None]
+        if missing:
+            raise ValueError(f"a {self.distribution} distribution needs {', '.join(missing)}")
+        if self.distribution == "triangular" and not (self.bottom <= self.mode <= self.top and self.bottom < self.top):
+            raise ValueError("a triangular distribution needs low <= mode <= high and low < high")
+        return self
+
+    def ppf(self, u: Any) -> Any:
+        """The values at quantiles ``u`` (kept off 0 and 1, where some tails are infinite)."""
+        u = np.clip(u, _TAIL / 10, 1 - _TAIL / 10)
+        match self.distribution:
+            case "normal":
+                return stats.norm.ppf(u, loc=self.mean, scale=self.sd)
+            case "lognormal":
+                return stats.lognorm.ppf(u, s=self.sigma, scale=self.median)
+            case _:
+                width = self.top - self.bottom
+                return stats.triang.ppf(u, (self.mode - self.bottom) / width, loc=self.bottom, scale=width)
+
+    @property
+    def low(self) -> float:
+        return float(self.ppf(_TAIL))
+
+    @property
+    def high(self) -> float:
+        return float(self.ppf(1 - _TAIL))
+
+
 def _parameter_kind(data: Any) -> str:
-    return "levels" if isinstance(data, dict) and "values" in data else "span"
+    if isinstance(data, dict) and "values" in data:
+        return "levels"
+    return "drawn" if isinstance(data, dict) and "distribution" in data else "span"
 
 
-# A parameter with `values` is levels, any other a span: errors then speak of one kind only.
-Parameter = Annotated[Annotated[Levels, Tag("levels")] | Annotated[Span, Tag("span")], Discriminator(_parameter_kind)]
+# `values` make levels, `distribution` a drawn parameter, low/high a span: errors speak of one kind.
+Parameter = Annotated[
+    Annotated[Levels, Tag("levels")] | Annotated[Span, Tag("span")] | Annotated[Drawn, Tag("drawn")],
+    Discriminator(_parameter_kind),
+]
 
 
 class Design(Section):
