@@ -9,30 +9,18 @@ comparison and keeps every run that finished.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
-import signal
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from sellersim.compare.replication import Outcome, Task, replication_seed, run_task
 from sellersim.scenario.loader import dump_resolved
 from sellersim.scenario.schema import Scenario
-
-ProgressFn = Callable[[Outcome], None]
-
-_scenarios: dict[str, Scenario] = {}  # a worker's copy, set once by the pool's initializer
+from sellersim.sweep.backends import LocalBackend
 
 
-def _init_worker(scenarios: Mapping[str, Scenario]) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle: it keeps what finished
-    _scenarios.clear()
-    _scenarios.update(scenarios)
-
-
-def _run_in_worker(task: Task) -> Outcome:
-    return run_task(_scenarios[task.strategy], task)
+def _run_item(item: tuple[Scenario, Task]) -> Outcome:
+    return run_task(*item)
 
 
 def tasks_for(strategies: Sequence[str], replications: range, master_seed: int) -> list[Task]:
@@ -46,41 +34,26 @@ def scenario_hash(scenario: Scenario) -> str:
 
 
 class Runner:
-    """Runs tasks with ``workers`` processes (1: in this process) and yields outcomes as they finish."""
+    """Runs comparison tasks on the local process pool and yields outcomes as they finish."""
 
     def __init__(self, scenarios: Mapping[str, Scenario], workers: int) -> None:
         self.scenarios = dict(scenarios)
-        self.workers = max(1, workers)
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool = LocalBackend(workers)
+
+    @property
+    def workers(self) -> int:
+        return self._pool.workers
 
     def __enter__(self) -> Runner:
-        if self.workers > 1:
-            # forkserver, not fork: forking a driver that has threads (progress bars, notebooks) can deadlock
-            context = multiprocessing.get_context("forkserver")
-            self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=_init_worker, initargs=(self.scenarios,)
-            )
+        self._pool.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool.__exit__(*exc)
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
         """Yield the outcome of every task, in order of completion."""
-        if self._pool is None:
-            for task in tasks:
-                yield run_task(self.scenarios[task.strategy], task)
-            return
-        pending: set[Future[Outcome]] = {self._pool.submit(_run_in_worker, t) for t in tasks}
-        try:
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    yield future.result()
-        finally:
-            for future in pending:
-                future.cancel()
+        yield from self._pool.map_unordered(_run_item, ((self.scenarios[t.strategy], t) for t in tasks))
 
 
 def default_workers() -> int:

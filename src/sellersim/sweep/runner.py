@@ -13,7 +13,7 @@ import hashlib
 import json
 import resource
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -257,8 +257,3 @@ def run_sweep(
         "sellersim_version": sellersim.__version__,
     }
     return SweepOutcome(spec, design, summary, meta)
-
-
-def strategies_of(spec: SweepSpec, spec_path: Path) -> Sequence[str]:
-    """Strategy names in the order the sweep file lists them."""
-    return [load_document((spec_path.parent / f).resolve())["strategy"]["name"] for f in spec.strategies]
