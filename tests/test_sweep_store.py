@@ -70,3 +70,17 @@ def test_a_sweep_killed_with_sigkill_resumes_to_the_uninterrupted_result(
     resumed = run_sweep(spec, out)
     assert resumed.meta["runs_this_session"] == len(reference) - len(stored)
     pd.testing.assert_frame_equal(resumed.summary, reference)
+
+
+def test_ctrl_c_stores_every_finished_run_and_a_rerun_completes(tmp_path: Path) -> None:
+    spec = write_spec(tmp_path, replications=2)
+
+    def stop_after_three(done: int, total: int, failed: int) -> None:
+        if done == 3:
+            raise KeyboardInterrupt
+
+    stopped = run_sweep(spec, tmp_path / "out", progress=stop_after_three)
+    assert stopped.meta["interrupted"] is True
+    assert len(SweepStore(tmp_path / "out").runs()) == 3 == len(stopped.summary)
+    finished = run_sweep(spec, tmp_path / "out")
+    assert finished.meta["runs_this_session"] == 13 and len(finished.summary) == 16
