@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import html
-import json
 import math
 import re
 from functools import cache
@@ -18,6 +16,9 @@ from plotly.offline import get_plotlyjs
 
 from fake_compare import FakeComparison, make_comparison
 from report_checks import assert_self_contained
+from report_checks import figures as _figures
+from report_checks import sections as _sections
+from report_checks import trace_values as _values
 from sellersim.compare.figures import FIGURE_BY_NAME, FIGURES
 from sellersim.report.compare_report import DAY_MS, SECTIONS, build_compare_report, write_compare_report
 from sellersim.report.theme import PALETTE
@@ -56,36 +57,6 @@ def _result(**kwargs: Any) -> FakeComparison:
 @cache
 def _html(**kwargs: Any) -> str:
     return build_compare_report(_result(**kwargs))
-
-
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _sections(page: str) -> dict[str, str]:
-    return {m.group(1): m.group(2) for m in re.finditer(r'<section id="([\w-]+)">(.*?)</section>', page, flags=re.S)}
-
-
-def _figures(page: str) -> dict[str, list[dict[str, Any]]]:
-    """Each section's ``Plotly.newPlot`` calls: data and layout."""
-    decoder = json.JSONDecoder(parse_constant=_reject_constant)
-    figures: dict[str, list[dict[str, Any]]] = {}
-    for key, body in _sections(page).items():
-        for call in re.finditer(r'Plotly\.newPlot\(\s*"[^"]+",\s*', body):
-            data, end = decoder.raw_decode(body, call.end())
-            layout, _ = decoder.raw_decode(body, re.compile(r",\s*").match(body, end).end())
-            figures.setdefault(key, []).append({"data": data, "layout": layout})
-    return figures
-
-
-def _values(array: Any) -> np.ndarray:
-    """A trace array, decoded from plotly's typed-array form where it uses it."""
-    if isinstance(array, dict):
-        values = np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]))
-        if "shape" in array:
-            values = values.reshape([int(n) for n in str(array["shape"]).split(",")])
-        return values.astype(float)
-    return np.asarray([np.nan if v is None else v for v in array], dtype=object)
 
 
 def _numbers(trace: dict[str, Any]) -> np.ndarray:

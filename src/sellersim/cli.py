@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -186,23 +186,28 @@ def _is_positive_number(text: str) -> bool:
         return False
 
 
+def _runs_bar(verb: str, console: Console, quiet: bool) -> tuple[Any, Any]:
+    """A rich progress bar of runs: done of planned, failures, time left (hidden with --quiet)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bar = Progress(
+        TextColumn(verb),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("runs, {task.fields[failed]} failed"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=quiet,
+        transient=True,
+    )
+    return bar, bar.add_task("runs", total=None, failed=0)
+
+
 class _ComparisonProgress:
     """A rich progress bar fed one finished run at a time: runs done, failures, time left."""
 
     def __init__(self, console: Console, quiet: bool) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        self._progress = Progress(
-            TextColumn("comparing"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("runs, {task.fields[failed]} failed"),
-            TimeRemainingColumn(),
-            console=console,
-            disable=quiet,
-            transient=True,
-        )
-        self._task = self._progress.add_task("runs", total=None, failed=0)
+        self._progress, self._task = _runs_bar("comparing", console, quiet)
         self._failed = 0
 
     def __enter__(self) -> _ComparisonProgress:
@@ -235,8 +240,6 @@ def sweep_command(
 ) -> None:
     """Run a parameter sweep (resumable), analyse it and write its report."""
     console, err = Console(quiet=quiet, soft_wrap=True), Console(stderr=True, soft_wrap=True)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     from sellersim.compare.engine import default_workers
     from sellersim.sweep.sweep import run_and_report
 
@@ -244,17 +247,7 @@ def sweep_command(
         err.print(f"--backend {escape(backend)}: use local or dask")
         raise typer.Exit(BAD_SCENARIO)
     del resume  # re-running into the same folder always resumes; the flag says so explicitly
-    bar = Progress(
-        TextColumn("sweeping"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("runs, {task.fields[failed]} failed"),
-        TimeRemainingColumn(),
-        console=console,
-        disable=quiet,
-        transient=True,
-    )
-    task = bar.add_task("runs", total=None, failed=0)
+    bar, task = _runs_bar("sweeping", console, quiet)
 
     def progress(done: int, total: int, failed: int) -> None:
         bar.update(task, completed=done, total=total, failed=failed)

@@ -25,7 +25,7 @@ from plotly.subplots import make_subplots
 
 from sellersim.compare.figures import FIGURE_BY_NAME, FIGURES, Figure
 from sellersim.report.run_report import MONEY_AXIS, PLOTLY_CONFIG
-from sellersim.report.theme import BAD, GOOD, GRID, INK, MUTED, PAGE_CSS, PALETTE, TEMPLATE
+from sellersim.report.theme import BAD, GOOD, GRID, INK, MUTED, PAGE_CSS, PALETTE, SUMMARY_CSS, TEMPLATE
 
 __all__ = ["ComparisonResult", "build_compare_report", "write_compare_report"]
 
@@ -56,13 +56,6 @@ class ComparisonResult(Protocol):
 
 
 COMPARE_CSS = f"""
-.headline {{ margin: 14px 0 0; padding: 12px 16px 12px 34px; background: #eff6ff; border-radius: 6px;
-  font-size: 15px; }}
-.headline li {{ margin: 3px 0; }}
-.strategies {{ display: flex; flex-wrap: wrap; gap: 6px 16px; margin: 8px 0 0; padding: 0; list-style: none; }}
-.swatch {{ display: inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 5px;
-  vertical-align: -1px; }}
-.tag {{ color: {MUTED}; font-size: 12px; }}
 .scroll {{ overflow-x: auto; }}
 table.grid {{ border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 13px; }}
 table.grid th, table.grid td {{ padding: 6px 10px; border-bottom: 1px solid {GRID}; text-align: right;
@@ -878,7 +871,7 @@ def build_compare_report(result: ComparisonResult) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_esc(title)}</title><style>{PAGE_CSS}{COMPARE_CSS}</style>"
+        f"<title>{_esc(title)}</title><style>{PAGE_CSS}{SUMMARY_CSS}{COMPARE_CSS}</style>"
         f'<script type="text/javascript">{get_plotlyjs()}</script></head>\n'
         f"<body><main>{_header(d, title)}<nav>{nav}</nav>\n{sections}\n"
         f"<footer>SellerSim {_esc(software)} comparison report</footer></main></body></html>\n"

@@ -26,7 +26,7 @@ from plotly.subplots import make_subplots
 
 from sellersim.compare.figures import FIGURE_BY_NAME, Figure
 from sellersim.report.run_report import MONEY_AXIS, PLOTLY_CONFIG
-from sellersim.report.theme import BAD, GOOD, GRID, INK, MUTED, PAGE_CSS, PALETTE, TEMPLATE
+from sellersim.report.theme import BAD, GOOD, GRID, INK, MUTED, PAGE_CSS, PALETTE, SUMMARY_CSS, TEMPLATE
 
 __all__ = ["SweepResult", "build_sweep_report", "write_sweep_report"]
 
@@ -63,13 +63,6 @@ class SweepResult(Protocol):
 
 
 SWEEP_CSS = f"""
-.headline {{ margin: 14px 0 0; padding: 12px 16px 12px 34px; background: #eff6ff; border-radius: 6px;
-  font-size: 15px; }}
-.headline li {{ margin: 3px 0; }}
-.strategies {{ display: flex; flex-wrap: wrap; gap: 6px 16px; margin: 12px 0 0; padding: 0; list-style: none; }}
-.swatch {{ display: inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 5px;
-  vertical-align: -1px; }}
-.tag {{ color: {MUTED}; font-size: 12px; }}
 .kpis {{ margin-top: 14px; }}
 .kpis dd {{ font-size: 16px; }}
 .scroll {{ overflow-x: auto; }}
@@ -1041,7 +1034,7 @@ def build_sweep_report(result: SweepResult) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_esc(title)}</title><style>{PAGE_CSS}{SWEEP_CSS}</style>"
+        f"<title>{_esc(title)}</title><style>{PAGE_CSS}{SUMMARY_CSS}{SWEEP_CSS}</style>"
         f'<script type="text/javascript">{get_plotlyjs()}</script></head>\n'
         f"<body><main>{_header(d)}<nav>{nav}</nav>\n{sections}\n{_footer(d)}</main></body></html>\n"
     )

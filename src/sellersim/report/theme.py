@@ -100,3 +100,15 @@ nav {{ margin: -8px 0 20px; font-size: 13px; }}
 nav a {{ color: #2563eb; text-decoration: none; margin-right: 14px; white-space: nowrap; }}
 footer {{ color: {MUTED}; font-size: 12px; text-align: center; }}
 """
+
+
+# Shared by the reports of many runs (comparison, sweep): headline sentences and a strategy legend.
+SUMMARY_CSS: Final = f"""
+.headline {{ margin: 14px 0 0; padding: 12px 16px 12px 34px; background: #eff6ff; border-radius: 6px;
+  font-size: 15px; }}
+.headline li {{ margin: 3px 0; }}
+.strategies {{ display: flex; flex-wrap: wrap; gap: 6px 16px; margin: 10px 0 0; padding: 0; list-style: none; }}
+.swatch {{ display: inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 5px;
+  vertical-align: -1px; }}
+.tag {{ color: {MUTED}; font-size: 12px; }}
+"""
