@@ -114,11 +114,11 @@ def test_replication_i_of_every_strategy_uses_the_same_seed(serial: CompareResul
 
 
 def test_common_random_numbers_cut_the_variance_of_paired_differences() -> None:
-    """never_hire against solo_then_hire over 450 days: most replications hire, so the two differ.
+    """never_hire against solo_then_hire over 730 days: most replications hire, so the two differ.
 
     Paired on common seeds the luck cancels; against solo_then_hire run on other seeds it does not.
     """
-    n, days = 12, ["simulation.days=450"]
+    n, days = 12, ["simulation.days=730"]
     result = compare(files("never_hire", "solo_then_hire"), replications=n, workers=2, overrides=days)
     runs = result.runs.set_index(["strategy", "replication"])
     assert (runs.loc["never_hire", "seed"] == runs.loc["solo_then_hire", "seed"]).all()

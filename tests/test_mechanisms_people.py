@@ -250,8 +250,8 @@ def test_rule_opens_a_position_and_the_hire_arrives_after_time_to_hire(load, bas
         assert d.loc[d["day"] < hired["day"].iloc[0], "headcount"].max() == 0
         assert d.loc[d["day"] >= hired["day"].iloc[0], "headcount_operator"].min() == 1
         assert d.loc[first_review, "open_positions"] == 1
-    # HR work is done while the founder is alone and idle: the full speed-up applies
-    expected = spec.time_to_hire_days * (1 - base.people.hr_speedup)
+    # HR work is done while the founder is alone and idle: the role's typical time applies
+    expected = spec.time_to_hire_days
     assert all(0.3 * expected <= w <= 3 * expected for w in waits), waits
     assert np.median(waits) == pytest.approx(expected, rel=0.35)
 
@@ -269,8 +269,8 @@ def test_good_hr_work_hires_faster(model, base) -> None:
         assert len(hired) == 200
         mean_wait[service] = float(np.mean(hired))
     luck = np.exp(0.3**2 / 2)  # mean of the log-normal luck
-    assert mean_wait[0.0] == pytest.approx(spec.time_to_hire_days * luck, rel=0.1)
-    assert mean_wait[1.0] == pytest.approx(spec.time_to_hire_days * (1 - base.people.hr_speedup) * luck, rel=0.1)
+    assert mean_wait[0.0] == pytest.approx(spec.time_to_hire_days * (1 + base.people.hr_neglect_delay) * luck, rel=0.1)
+    assert mean_wait[1.0] == pytest.approx(spec.time_to_hire_days * luck, rel=0.1)
 
 
 def test_positions_cost_the_hiring_fee(model, base) -> None:

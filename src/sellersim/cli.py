@@ -274,3 +274,64 @@ def sweep_command(
     if m["interrupted"]:
         err.print("interrupted: finished runs are stored; run the same command again to resume")
         raise typer.Exit(INTERRUPTED)
+
+
+@app.command("check-model")
+def check_model_command(
+    file: Annotated[
+        str, typer.Argument(help="Scenario YAML file [default: the default company and strategy].")
+    ] = "scenarios/strategies/solo_then_hire.yaml",
+    replications: Annotated[int, typer.Option(min=2, help="Replications to pool.")] = 100,
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes [default: all cores].")] = None,
+    seed: Annotated[int | None, typer.Option(help="Master seed [default: the file's simulation.seed].")] = None,
+    overrides: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a value: dotted.path=value (repeatable).", show_default=False),
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Also write the check to this JSON file.", show_default=False)
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the table.")] = False,
+) -> None:
+    """Hold a scenario to the published figures it is calibrated to; exit code 1 if any figure misses."""
+    import sys
+
+    console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 120)  # a log gets the whole table
+    err = Console(stderr=True, soft_wrap=True)
+    scenario = _load(file, overrides or [], err)
+    if scenario is None:
+        raise typer.Exit(BAD_SCENARIO)
+    import json
+
+    from rich.table import Table
+
+    from sellersim.compare.engine import default_workers
+    from sellersim.validation.check import check_model
+
+    bar, task = _runs_bar("checking", Console(quiet=quiet), quiet)
+    with bar:
+        check = check_model(
+            scenario,
+            replications,
+            workers=workers or default_workers(),
+            master_seed=seed,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    table = Table(title=f"{escape(check.scenario)}: {check.replications} runs, {check.failed_runs} ran out of cash")
+    for column, justify in (("figure", "left"), ("target", "right"), ("simulated (95% CI)", "right")):
+        table.add_column(column, justify=justify)
+    for column in ("middle 90%", "n", "result"):
+        table.add_column(column, justify="right")
+    for row in check.rows():
+        style = "green" if row["result"] == "pass" else "bold red"
+        table.add_row(*(escape(v) for v in row.values()), style=style)
+    console.print(table)
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(check.to_dict(), indent=2, allow_nan=True))
+        console.print(f"written to {escape(str(json_out))}")
+    if check.interrupted:
+        err.print(f"interrupted: the table pools the {check.replications} runs that finished")
+        raise typer.Exit(INTERRUPTED)
+    if not check.passed:
+        raise typer.Exit(1)

@@ -199,7 +199,17 @@ class SellerModel(mesa.Model):
             self._week,
             day,
             [
-                (p.unique_id, p.name, p.role, p.hours_worked, p.load, p.fatigue, p.productivity)
+                (
+                    p.unique_id,
+                    p.name,
+                    p.role,
+                    p.hours_worked,
+                    p.effective_hours,
+                    p.load,
+                    p.fatigue,
+                    p.ramp_up(day),
+                    p.productivity,
+                )
                 for p in (self.founder, *workers)
             ],
         )
@@ -207,7 +217,7 @@ class SellerModel(mesa.Model):
         rng = self.streams["quits"]
         for e in workers:
             if day - e.hired_day >= _DAYS_PER_WEEK and e.quits(rng):  # nobody quits in their first week
-                self._quit(e, day)
+                self.quit(e, day)
 
     def _drift_quality(self) -> None:
         """Listings and factories slowly follow the care they get."""
@@ -234,7 +244,8 @@ class SellerModel(mesa.Model):
             amount_usd=monthly_revenue,
         )
 
-    def _quit(self, person: Employee, day: int) -> None:
+    def quit(self, person: Employee, day: int) -> None:
+        """``person`` leaves on ``day``; the strategy decides whether the role is refilled."""
         person.left_day = day
         person.remove()
         self.events.add(day, "quit", person_id=person.unique_id, role=person.role, detail=f"{person.name} quit")
@@ -263,6 +274,7 @@ class SellerModel(mesa.Model):
         }
         revenue = float(m.revenue_usd.sum())
         ad_spend = float(m.ad_spend_usd.sum())
+        ad_sales = float(m.ad_sales_usd.sum())
         payroll = -t.get("salaries", 0.0)
         overhead = -t.get("tools", 0.0) - t.get("seller_plan", 0.0) - t.get("hiring", 0.0)
         reimbursed = t.get("reimbursement", 0.0)
@@ -285,7 +297,7 @@ class SellerModel(mesa.Model):
             "seller_plan_usd": -t.get("seller_plan", 0.0),
             "reimbursements_usd": reimbursed,
             "ad_spend_usd": ad_spend,
-            "ad_sales_usd": m.ad_sales_usd,
+            "ad_sales_usd": ad_sales,
             "cogs_usd": cogs,
             "payroll_usd": payroll,
             "overhead_usd": overhead,
@@ -302,7 +314,8 @@ class SellerModel(mesa.Model):
             "founder_fatigue": self.founder.fatigue,
             "order_defect_rate": self.market.order_defect_rate,
             "avg_rating": float(cat.view("star_sum").sum() / reviews) if reviews else np.nan,
-            "acos": ad_spend / m.ad_sales_usd if m.ad_sales_usd > 0 else np.nan,
+            "listing_quality": float(cat.view("listing_quality").mean()) if cat.n else np.nan,
+            "acos": ad_spend / ad_sales if ad_sales > 0 else np.nan,
             "tacos": ad_spend / revenue if revenue > 0 else np.nan,
         }
         workload = self.workload

@@ -23,12 +23,12 @@ _FLOAT_COLUMNS = (
     "launch_listing_quality", "fba_fee_usd", "referral_usd",
     # state
     "rank", "velocity", "velocity_30", "velocity_90", "star_sum", "ad_budget_usd",
-    "ad_spend_period_usd", "ad_sales_period_usd", "storage_cuft_days",
+    "ad_spend_period_usd", "ad_sales_period_usd", "storage_cuft_days", "search_terms_learned",
 )  # fmt: skip
 _INT_COLUMNS = (
     "status", "small_standard", "launch_day", "reviews", "stock", "inbound",
     "received", "sold", "restocked", "warehouse_lost", "written_off", "given_away", "removed", "ordered",
-    "stockout_since", "vine_pending",
+    "stockout_since",
 )  # fmt: skip
 
 

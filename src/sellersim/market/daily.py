@@ -35,7 +35,7 @@ class MarketDay:
     lost_units: np.ndarray
     revenue_usd: np.ndarray
     ad_spend_usd: np.ndarray
-    ad_sales_usd: float
+    ad_sales_usd: np.ndarray  # sales credited to ads, by their share of sessions
     returned_units: int
     refunds_usd: float
     cogs_usd: float
@@ -112,6 +112,8 @@ class Market:
         self._health = streams["account_health"]
         self._lag = cfg.returns.lag_days
         self._sold_history = np.zeros((self._lag, 16), dtype=np.int64)
+        vine_days = cfg.reviews.vine_review_days
+        self._vine_due = np.zeros((int(np.ceil(vine_days.high)) + 1, 16), dtype=np.int64)  # ring of days x products
         w = cfg.account_health.window_days
         self._window_orders = np.zeros(w, dtype=np.int64)
         self._window_defects = np.zeros(w, dtype=np.int64)
@@ -141,7 +143,15 @@ class Market:
         if vine:
             cat.write_off_lots(i, vine)
             cat.given_away[i] += vine
-            cat.vine_pending[i] = self._reviews.binomial(vine, self.cfg.reviews.vine_review_share)
+            rv = self.cfg.reviews
+            reviews = self._reviews.binomial(vine, rv.vine_review_share)
+            d = rv.vine_review_days
+            delays = np.rint(
+                self._reviews.triangular(d.low, d.mode, d.high, reviews) if d.high > d.low else np.full(reviews, d.mode)
+            ).astype(np.int64)
+            self._fit_history(i + 1)
+            ring = len(self._vine_due)
+            np.add.at(self._vine_due[:, i], (day + np.maximum(delays, 1)) % ring, 1)
             self.ledger.post(day, AMAZON, "vine_fee", -self.fees.fees.vine_enrollment_usd, i)
 
     def simulate(self, day: int, service: np.ndarray) -> MarketDay:
@@ -177,7 +187,12 @@ class Market:
             traffic * a.max_share_of_sessions,
             a.bid_escalation,
         )
-        paid = clicks * (1 - a.wasted_click_share_untended * (1 - s_ads)) * a.ad_conversion_relative
+        # a new campaign wastes clicks until managed clicks have shown which search terms sell
+        learned = view("search_terms_learned")
+        learning = a.new_campaign_waste_share * np.exp(-learned / a.search_term_harvest_clicks)
+        relevant = (1 - a.wasted_click_share_untended * (1 - s_ads)) * (1 - learning)
+        learned += clicks * s_ads
+        paid = clicks * relevant * a.ad_conversion_relative
         sessions = organic + paid
 
         wanted = self._demand.poisson(sessions * conversion_rate(cat, cfg))
@@ -209,26 +224,27 @@ class Market:
 
         returned, refunds, restocked_cost = self._returns_of(day, units)
         cogs -= restocked_cost
-        self._review(units, orders, s_listing, s_after)
+        self._review(day, units, orders, s_listing, s_after)
         self._update_rank(units, live, unavailable=live & ((stock == 0) | suspended))
         self._account_health(day, orders, s_after)
         self._track_stockouts(day, live, stock)
-        ad_sales = float(ad_revenue.sum())
-        return MarketDay(units, lost, revenue, ad_spend, ad_sales, returned, refunds, cogs, low_inv)
+        return MarketDay(units, lost, revenue, ad_spend, ad_revenue, returned, refunds, cogs, low_inv)
 
     def _fit_history(self, n: int) -> None:
-        """Make room in the sales history for ``n`` products."""
+        """Make room in the sales history and the Vine schedule for ``n`` products."""
         have = self._sold_history.shape[1]
         if have < n:
-            grown = np.zeros((self._lag, max(n, 2 * have)), dtype=np.int64)
-            grown[:, :have] = self._sold_history
-            self._sold_history = grown
+            for name in ("_sold_history", "_vine_due"):
+                old = getattr(self, name)
+                grown = np.zeros((len(old), max(n, 2 * have)), dtype=np.int64)
+                grown[:, :have] = old
+                setattr(self, name, grown)
 
     @staticmethod
     def _empty_day(n: int) -> MarketDay:
         """A day on which nothing sold, for ``n`` products."""
         none = np.zeros(n, dtype=np.int64)
-        return MarketDay(none, none.copy(), np.zeros(n), np.zeros(n), 0.0, 0, 0.0, 0.0, 0.0)
+        return MarketDay(none, none.copy(), np.zeros(n), np.zeros(n), np.zeros(n), 0, 0.0, 0.0, 0.0)
 
     def _returns_of(self, day: int, units: np.ndarray) -> tuple[int, float, float]:
         """Returns arrive ``lag_days`` after the sale: refund, then restock or write off.
@@ -259,12 +275,13 @@ class Market:
         cat.written_off[:n] += returned - resellable
         return int(returned.sum()), refund, float(resellable @ cat.view("landed_usd"))
 
-    def _review(self, units: np.ndarray, orders: int, s_listing: float, s_after: float) -> None:
-        """New reviews from a share of today's ``orders`` (``units`` by product); bad experiences sour the stars."""
+    def _review(self, day: int, units: np.ndarray, orders: int, s_listing: float, s_after: float) -> None:
+        """New reviews from a share of today's ``orders`` (``units`` by product) and from Vine reviewers due
+        today; bad experiences sour the stars."""
         cat, rv = self.catalog, self.cfg.reviews
-        pending = cat.view("vine_pending")
-        vine = np.minimum(pending, 1)  # Vine reviews trickle in, one a day
-        pending -= vine
+        due = self._vine_due[day % len(self._vine_due), : cat.n]
+        vine = due.copy()
+        due[:] = 0
         new = vine
         if orders:  # no orders, no draw (a binomial of zero trials takes nothing from the stream)
             rate = rv.review_rate * (1 + rv.review_requests_lift * s_listing)

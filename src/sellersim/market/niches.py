@@ -8,6 +8,8 @@ research looks at more of them and estimates them better.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from sellersim.scenario.schema import LogNormal, Niches, Range
@@ -24,9 +26,12 @@ def _uniform(rng: np.random.Generator, r: Range) -> float:
 def draw_niche(rng: np.random.Generator, cfg: Niches) -> dict[str, float]:
     """Draw one niche; keys are catalogue column names."""
     weight = _lognormal(rng, cfg.weight_lb)
+    sessions = _lognormal(rng, cfg.sessions_per_day)
+    price = _lognormal(rng, cfg.price_usd)
     niche = {
-        "sessions_per_day": _lognormal(rng, cfg.sessions_per_day),
-        "niche_price_usd": _lognormal(rng, cfg.price_usd),
+        # dearer niches draw fewer shoppers: at elasticity 1 a niche's sales in dollars do not depend on its price
+        "sessions_per_day": sessions * (price / cfg.price_usd.median) ** -cfg.sessions_price_elasticity,
+        "niche_price_usd": price,
         "cost_share": _uniform(rng, cfg.unit_cost_share_of_price),
         "cpc_usd": _lognormal(rng, cfg.cpc_usd),
         "base_conversion": _uniform(rng, cfg.base_conversion),
@@ -54,21 +59,20 @@ def expected_units_per_day(niche: dict[str, float]) -> float:
     return max(qmc - niche["competitor_units_per_day"], 0.05 * qmc)
 
 
-def profit_score(niche: dict[str, float]) -> float:
-    """A researcher's yardstick: daily contribution before ads at the expected volume."""
-    price = niche["niche_price_usd"]
-    margin = price * (1.0 - 0.15 - 1.5 * niche["cost_share"]) - 3.0 - 1.5 * niche["weight_lb"]
-    return niche["expected_units_per_day"] * margin
+UnitMargin = Callable[[dict[str, float]], float]
+"""Contribution per unit sold in a niche before ads: price less Amazon's fees and the landed cost."""
 
 
-def select_niche(rng: np.random.Generator, cfg: Niches, candidates: int, noise_sigma: float) -> dict[str, float]:
-    """Draw ``candidates`` niches and keep the one with the best *estimated* score.
+def select_niche(
+    rng: np.random.Generator, cfg: Niches, candidates: int, noise_sigma: float, unit_margin: UnitMargin
+) -> dict[str, float]:
+    """Draw ``candidates`` niches and keep the one with the best *estimated* daily contribution.
 
-    Estimates carry log-normal error ``noise_sigma``, so careless research often
-    picks a dud.
+    The yardstick is the expected organic volume times ``unit_margin``. Estimates carry
+    log-normal error ``noise_sigma``, so careless research often picks a dud.
     """
     niches = [draw_niche(rng, cfg) for _ in range(candidates)]
     noise = np.exp(noise_sigma * rng.standard_normal(candidates))
-    scores = np.array([profit_score(n) for n in niches])
+    scores = np.array([n["expected_units_per_day"] * unit_margin(n) for n in niches])
     estimates = np.where(scores > 0, scores * noise, scores / noise)
     return niches[int(np.argmax(estimates))]

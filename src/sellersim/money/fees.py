@@ -11,6 +11,8 @@ import numpy as np
 
 from sellersim.scenario.schema import Fees
 
+_LB_PER_4OZ = 0.25
+
 
 class FeeSchedule:
     """Vectorised fee calculations for one scenario's fee table."""
@@ -21,6 +23,7 @@ class FeeSchedule:
         self._small_fee = np.array([t.fee_usd for t in fees.fba_small_standard])
         self._large_w = np.array([t.max_weight_lb for t in fees.fba_large_standard])
         self._large_fee = np.array([t.fee_usd for t in fees.fba_large_standard])
+        self._per_4oz_from_lb = self._large_w[-2] if len(self._large_w) > 1 else 0.0
         self._aged_age = np.array([t.min_age_days for t in fees.aged_surcharge])
         self._aged_rate = np.array([t.usd_per_cuft for t in fees.aged_surcharge])
 
@@ -36,14 +39,15 @@ class FeeSchedule:
         """Fulfilment fee per unit by size tier and shipping weight, in force in ``year``.
 
         Small-standard items heavier than the table's last tier are charged as large standard.
-        Large standard above 3 lb adds a fee per 4 oz over the 3-lb line.
+        The last large-standard tier adds a fee per started 4 oz above the tier before it (3 lb on
+        Amazon's card).
         """
         weight_lb = np.asarray(weight_lb, dtype=float)
         small = np.asarray(small_standard, dtype=bool) & (weight_lb <= self._small_w[-1])
         si = np.minimum(np.searchsorted(self._small_w, weight_lb, side="left"), len(self._small_w) - 1)
         li = np.minimum(np.searchsorted(self._large_w, weight_lb, side="left"), len(self._large_w) - 1)
         large = self._large_fee[li] + self.fees.fba_large_standard_per_4oz_above_usd * np.ceil(
-            np.maximum(weight_lb - 3.0, 0.0) / 0.25
+            np.maximum(weight_lb - self._per_4oz_from_lb, 0.0) / _LB_PER_4OZ
         )
         fee = np.where(small, self._small_fee[si], large)
         change = sum(v for y, v in self.fees.fba_increase_by_year_usd.items() if y <= year)

@@ -26,11 +26,17 @@ class PayoutCycle:
         self.cfg = cfg
         self.hold_days = cfg.delivery_days + cfg.reserve_days
         self._held = np.zeros(horizon_days + self.hold_days + 1)  # proceeds by release day
+        self._paid_through = -1  # last release day whose proceeds have been paid out
+        self.cash_day = np.full(horizon_days, -1)  # day each day's sale proceeds land in the bank (-1: not yet)
         env.process(self._run())
 
     def hold(self, day: int, amount_usd: float) -> None:
         """Hold ``amount_usd`` of proceeds from ``day``'s sales until their release day."""
         self._held[day + self.hold_days] += amount_usd
+
+    def proceeds_usd(self, days: int) -> np.ndarray:
+        """Net proceeds of each of the first ``days`` days' sales."""
+        return self._held[self.hold_days : self.hold_days + days].copy()
 
     def held_usd(self, day: int) -> float:
         """Proceeds not yet released on ``day``."""
@@ -46,6 +52,9 @@ class PayoutCycle:
                 continue
             amount = balance - self.held_usd(day)
             if amount > 0:
+                sales = slice(max(self._paid_through + 1 - self.hold_days, 0), max(day + 1 - self.hold_days, 0))
+                self.cash_day[sales] = day + self.cfg.transfer_days
+                self._paid_through = day
                 self.env.process(self._transfer(amount))
 
     def _transfer(self, amount_usd: float) -> Generator[simpy.Event, None, None]:

@@ -50,6 +50,7 @@ class Person(mesa.Agent):
         self.ramp_up_days = ramp_up_days
         self.fatigue = 0.0
         self.hours_worked = 0.0
+        self.effective_hours = 0.0  # hours of a fully skilled, rested, ramped-up person
         self.load = 0.0
         self._order = [DOMAIN_INDEX[d] for d in self.domain_order()]
 
@@ -96,6 +97,7 @@ class Person(mesa.Agent):
         open_hours -= done
         np.maximum(open_hours, 0.0, out=open_hours)
         self.hours_worked = float(spent.sum())
+        self.effective_hours = float(done.sum())
         return done, spent
 
     def end_week(self) -> None:

@@ -1,7 +1,7 @@
 """Recruiting as a SimPy process: a position opens, time passes, a new employee starts.
 
-Time to hire is the role's typical time, shortened by HR work done, with
-log-normal luck. The hire starts at the ramp-up's first step.
+Time to hire is the role's typical time when the HR work is done, longer when
+it is not, with log-normal luck. The hire starts at the ramp-up's first step.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ class Recruiter:
         self.rng = rng
         self.on_hire = on_hire
         self.open_positions: Counter[str] = Counter()
+        self.times_to_hire: list[tuple[str, int]] = []  # (role, days from opening to hire) of each hire made
         self._hired = 0
 
     def open(self, role: str, day: int, reason: str) -> None:
@@ -41,13 +42,14 @@ class Recruiter:
         self.open_positions[role] += 1
         m.ledger.post(day, BANK, "hiring", -spec.hiring_cost_usd)
         m.events.add(day, "position_opened", role=role, detail=reason, amount_usd=spec.hiring_cost_usd)
-        speedup = m.config.people.hr_speedup * m.workload.service[_HR]
-        days = spec.time_to_hire_days * (1 - speedup) * float(np.exp(_LUCK_SIGMA * self.rng.standard_normal()))
+        delay = m.config.people.hr_neglect_delay * (1 - m.workload.service[_HR])
+        days = spec.time_to_hire_days * (1 + delay) * float(np.exp(_LUCK_SIGMA * self.rng.standard_normal()))
         m.env.process(self._recruit(role, max(1, round(days))))
 
     def _recruit(self, role: str, days: int) -> Generator[simpy.Event, None, None]:
         yield self.model.env.timeout(days)
         self.open_positions[role] -= 1
+        self.times_to_hire.append((role, days))
         self.hire(role, int(self.model.env.now))
 
     def hire(self, role: str, day: int) -> Employee:

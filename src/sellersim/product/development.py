@@ -18,7 +18,7 @@ import numpy as np
 from sellersim.calendar import SimCalendar
 from sellersim.domains import DOMAIN_INDEX, DOMAINS
 from sellersim.market.catalog import LIVE, Catalog, NewProduct
-from sellersim.market.niches import select_niche
+from sellersim.market.niches import UnitMargin, select_niche
 from sellersim.money.fees import FeeSchedule
 from sellersim.money.ledger import Ledger
 from sellersim.results.events import EventLog
@@ -142,20 +142,38 @@ class ProductDevelopment:
     def _finish_stage(self, p: Project, day: int) -> None:
         stage = self.cfg.stages[p.stage]
         quality = p.skill_hours / p.raw_hours if p.raw_hours > 0 else 0.0
-        self._apply_outcome(stage.domain, quality, p.ordinal, p.stage, p.outcome)
+        self._apply_outcome(stage.domain, quality, p.ordinal, p.stage, p.outcome, day)
         p.stage += 1
         p.stage_started_day = day
         p.hours = p.skill_hours = p.raw_hours = 0.0
 
-    def _apply_outcome(self, domain: str, quality: float, ordinal: int, stage: int, o: dict[str, float]) -> None:
-        """Set what a finished stage decides, given the average skill of the work done on it."""
+    def _unit_margin(self, day: int) -> UnitMargin:
+        """A researcher's margin per unit of a niche: price less referral, FBA fee and sea-landed cost."""
+        year = int(self.calendar.fee_year[max(day, 0)])
+        fees, duty, freight = self.fees, self.supply_cfg.duty_rate, self.supply.freight_usd_per_unit
+
+        def margin(n: dict[str, float]) -> float:
+            price = n["niche_price_usd"]
+            landed = n["cost_share"] * price * (1 + duty) + freight(n["weight_lb"], n["cuft"], "sea")
+            referral = fees.referral_per_unit(np.array([price]))[0]
+            fba = fees.fba_per_unit(np.array([n["weight_lb"]]), np.array([n["small_standard"]]), year)[0]
+            return float(price - referral - fba - landed)
+
+        return margin
+
+    def _apply_outcome(
+        self, domain: str, quality: float, ordinal: int, stage: int, o: dict[str, float], day: int
+    ) -> None:
+        """Set what a finished stage decides on ``day``, given the average skill of the work done on it."""
         rng = self.streams.keyed("selection", ordinal * 16 + stage)
         match domain:
             case "selection":
                 c = self.cfg
                 candidates = 1 + round((c.max_candidates - 1) * quality)
                 noise = c.estimate_noise_untended - (c.estimate_noise_untended - c.estimate_noise_best) * quality
-                niche = select_niche(self.streams.keyed("niches", ordinal), self.market.niches, candidates, noise)
+                niche = select_niche(
+                    self.streams.keyed("niches", ordinal), self.market.niches, candidates, noise, self._unit_margin(day)
+                )
                 o.update(niche)
                 o["planned_units_per_day"] = niche["expected_units_per_day"] * float(
                     np.exp(noise * rng.standard_normal())
@@ -172,7 +190,9 @@ class ProductDevelopment:
     def _product(self, o: dict[str, float], ordinal: int, day: int) -> NewProduct:
         """The listing a project's outcomes describe: niche, price, unit cost, quality, fees."""
         if "niche_price_usd" not in o:  # a pipeline without a selection stage picks blind
-            niche = select_niche(self.streams.keyed("niches", ordinal), self.market.niches, 1, 0.0)
+            niche = select_niche(
+                self.streams.keyed("niches", ordinal), self.market.niches, 1, 0.0, self._unit_margin(day)
+            )
             o.update({**niche, "planned_units_per_day": niche["expected_units_per_day"]})
         diff = o.get("differentiation", 0.0)
         pricing = self.streams.keyed("pricing", ordinal)
@@ -217,7 +237,7 @@ class ProductDevelopment:
             self._started += 1
             outcome: dict[str, float] = {}
             for k, stage in enumerate(self.cfg.stages):
-                self._apply_outcome(stage.domain, existing.product_quality, ordinal, k, outcome)
+                self._apply_outcome(stage.domain, existing.product_quality, ordinal, k, outcome, 0)
             product = self._product(outcome, ordinal, 0)
             v = product.niche["expected_units_per_day"]
             i = cat.add(product, v / (v + product.niche["competitor_units_per_day"]), self.launch_budget_usd_per_day)
@@ -229,6 +249,7 @@ class ProductDevelopment:
             cat.reviews[i] = reviews
             cat.star_sum[i] = reviews * existing.average_rating
             cat.velocity[i] = cat.velocity_30[i] = cat.velocity_90[i] = v
+            cat.search_terms_learned[i] = np.inf  # its campaigns were harvested long ago
             units = max(int(v * existing.stock_days), 1)
             cat.ordered[i] += units
             cat.received[i] += units

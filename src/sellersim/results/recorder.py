@@ -1,7 +1,7 @@
 """The run's record: a preallocated daily table for the company, daily arrays per product, weekly rows for staff.
 
 Collected once per simulated day. Plain numpy arrays rather than Mesa's
-DataCollector: a run records about 60 company columns and 7 per product every
+DataCollector: a run records about 60 company columns and 8 per product every
 day. The company's day is one write into a preallocated table; the products'
 day is a handful of arrays kept in lists (the catalogue grows, so no size is
 fixed up front) and joined only when the table is asked for. Collection stays
@@ -35,10 +35,14 @@ COMPANY_COLUMNS = (
     *FEE_COLUMNS, "seller_plan_usd", "reimbursements_usd", "ad_spend_usd", "ad_sales_usd", "cogs_usd",
     "payroll_usd", "overhead_usd", "profit_usd", "inventory_units", "inbound_units", "stockout_products",
     "live_products", "products_in_development", "headcount", "open_positions", "founder_hours",
-    "founder_load", "founder_fatigue", "order_defect_rate", "avg_rating", "acos", "tacos",
+    "founder_load", "founder_fatigue", "order_defect_rate", "avg_rating", "listing_quality", "acos", "tacos",
 )  # fmt: skip
-PRODUCT_COLUMNS = ("revenue_usd", "units_sold", "stock_units", "rank", "reviews", "rating", "ad_spend_usd")
-_PRODUCT_SOURCES = ("revenue_usd", "units_sold", "stock_units", "rank", "reviews", "star_sum", "ad_spend_usd")
+PRODUCT_COLUMNS = (
+    "revenue_usd", "units_sold", "stock_units", "rank", "reviews", "rating", "ad_spend_usd", "ad_sales_usd",
+)  # fmt: skip
+_PRODUCT_SOURCES = (
+    "revenue_usd", "units_sold", "stock_units", "rank", "reviews", "star_sum", "ad_spend_usd", "ad_sales_usd",
+)  # fmt: skip
 
 
 class Recorder:
@@ -102,9 +106,11 @@ class Recorder:
         p["reviews"].append(catalog.reviews[:n].copy())
         p["star_sum"].append(catalog.star_sum[:n].copy())
         p["ad_spend_usd"].append(market.ad_spend_usd)
+        p["ad_sales_usd"].append(market.ad_sales_usd)
 
     def record_week(self, week: int, day: int, rows: Iterable[tuple]) -> None:
-        """Store one row per person: (person_id, name, role, hours_worked, load, fatigue, productivity)."""
+        """Store one row per person: (person_id, name, role, hours_worked, effective_hours, load, fatigue,
+        ramp_up, productivity)."""
         self.staff_rows.extend((week, day, *r) for r in rows)
 
     # --- tables -------------------------------------------------------------------
@@ -144,7 +150,10 @@ class Recorder:
 
     def staff_frame(self, dates: np.ndarray) -> pd.DataFrame:
         """One row per person per week."""
-        cols = ["week", "day", "person_id", "name", "role", "hours_worked", "load", "fatigue", "productivity"]
+        cols = [
+            "week", "day", "person_id", "name", "role", "hours_worked", "effective_hours", "load", "fatigue",
+            "ramp_up", "productivity",
+        ]  # fmt: skip
         df = pd.DataFrame(self.staff_rows, columns=cols)
         df.insert(1, "date", pd.to_datetime(dates[df["day"].to_numpy(dtype=int)]))
         return df.astype({"week": "int32", "day": "int32", "person_id": "int32"})

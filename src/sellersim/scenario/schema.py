@@ -136,8 +136,11 @@ class Company(Section):
 class Niches(Section):
     """The distribution niches are drawn from when a product is selected."""
 
-    sessions_per_day: LogNormal = Field(description="shopper sessions the niche's page one gets a day")
+    sessions_per_day: LogNormal = Field(description="shopper sessions page one gets a day, at the median price")
     price_usd: LogNormal
+    sessions_price_elasticity: NonNegative = Field(
+        description="how fast sessions fall with a niche's price: x (price / median price) ** -elasticity"
+    )
     unit_cost_share_of_price: ShareRange = Field(description="factory (FOB) unit cost as a share of price")
     cpc_usd: LogNormal
     base_conversion: ShareRange = Field(description="unit session % of a mature, well-rated listing")
@@ -191,6 +194,7 @@ class Reviews(Section):
     review_rate: Share = Field(description="share of orders that leave a review")
     review_requests_lift: NonNegative = Field(description="extra review rate when listing work is fully done")
     vine_review_share: Share = Field(description="share of Vine units that come back as reviews")
+    vine_review_days: Triangular = Field(description="days from launch to each Vine reviewer's review")
     star_shares: dict[int, Share] = Field(description="shares of 1..5 stars for a flawless product")
     defect_review_weight: NonNegative = Field(description="how much likelier a buyer of a defective unit reviews")
     neglect_bad_review_share: Share = Field(description="reviews soured when after-sales work is not done at all")
@@ -230,6 +234,12 @@ class Ads(Section):
 
     max_share_of_sessions: Share = Field(description="ad clicks available as a share of niche sessions")
     wasted_click_share_untended: Share = Field(description="irrelevant clicks when ads are not managed")
+    new_campaign_waste_share: Share = Field(
+        description="irrelevant clicks of a new campaign, before its search terms are harvested"
+    )
+    search_term_harvest_clicks: Positive = Field(
+        description="managed clicks over which a campaign's waste falls by a factor e (negatives, exact match)"
+    )
     bid_overpay_untended: NonNegative = Field(description="extra cost per click when bids are not managed")
     ad_conversion_relative: Positive = Field(description="conversion of a relevant ad click vs an organic session")
     bid_escalation: NonNegative = Field(
@@ -277,7 +287,9 @@ class Fees(Section):
     refund_admin_max_usd: NonNegative
     fba_small_standard: list[WeightTier] = Field(min_length=1)
     fba_large_standard: list[WeightTier] = Field(min_length=1)
-    fba_large_standard_per_4oz_above_usd: NonNegative
+    fba_large_standard_per_4oz_above_usd: NonNegative = Field(
+        description="added per started 4 oz above the second-to-last large-standard tier (3 lb)"
+    )
     fba_increase_by_year_usd: dict[int, float] = Field(description="per-unit change in force from 15 January of a year")
     storage_usd_per_cuft_month: NonNegative
     storage_q4_usd_per_cuft_month: NonNegative
@@ -367,7 +379,9 @@ class People(Section):
     fatigue_productivity_loss: Share = Field(description="productivity lost at full fatigue")
     fatigue_quit_multiplier: NonNegative = Field(description="quit hazard multiplier at full fatigue")
     ramp_up_start: Share = Field(description="productivity of a new hire on day one")
-    hr_speedup: Share = Field(description="share of time to hire that good HR work saves")
+    hr_neglect_delay: NonNegative = Field(
+        description="extra share of the time to hire when nobody does the HR work (screening, interviews)"
+    )
 
 
 DRIVERS = (

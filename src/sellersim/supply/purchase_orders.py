@@ -83,6 +83,7 @@ class SupplyChain:
         self.placed = 0
         self._committed_usd = 0.0
         self.open: list[PurchaseOrder] = []  # not yet arrived
+        self.arrived: list[PurchaseOrder] = []  # sellable at FBA, in order of arrival
 
     # --- figures other parts read -------------------------------------------------
 
@@ -203,6 +204,7 @@ class SupplyChain:
         po.stage = "arrived"
         po.days["arrived"] = day
         self.open.remove(po)
+        self.arrived.append(po)
         lost = int(self._warehouse.binomial(po.units, cfg.warehouse_loss_share))
         landed = po.fob_usd * (1 + cfg.duty_rate) + freight / po.units
         cat.inbound[po.product] -= po.units

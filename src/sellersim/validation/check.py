@@ -1,0 +1,172 @@
+"""Run a scenario over many replications and hold each figure to its published range.
+
+Replication ``r`` uses the same seed as replication ``r`` of a comparison, and
+results are assembled in replication order, so the check gives the same
+numbers on any number of workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from sellersim.api import run_model
+from sellersim.compare.replication import replication_seed, with_seed
+from sellersim.scenario.schema import Scenario
+from sellersim.sweep.backends import LocalBackend
+from sellersim.validation.measures import Sample, measure
+from sellersim.validation.targets import TARGETS, Target
+
+_SPREAD = (5.0, 95.0)  # percentiles of single values shown as their spread
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One target checked: the pooled value, its 95% interval and whether it holds."""
+
+    target: Target
+    value: float
+    ci_low: float
+    ci_high: float
+    spread_low: float  # 5th and 95th percentiles of single values (NaN for pure ratios)
+    spread_high: float
+    observations: float  # the pooled weight: orders, units, product-years, hires...
+    runs: int  # replications that contributed
+
+    @property
+    def passed(self) -> bool:
+        """The value lies in the range and, where the target asks, so does the spread of single values."""
+        if not np.isfinite(self.value) or not self.target.holds(self.value):
+            return False
+        return not self.target.spread or (self.target.holds(self.spread_low) and self.target.holds(self.spread_high))
+
+
+@dataclass(frozen=True)
+class ModelCheck:
+    """Every figure of one scenario, checked over ``replications`` runs."""
+
+    scenario: str
+    replications: int  # runs that finished (fewer than asked when interrupted)
+    failed_runs: int  # runs in which the company ran out of cash (their days up to then still count)
+    figures: tuple[Figure, ...]
+    interrupted: bool = False
+
+    @property
+    def passed(self) -> bool:
+        return all(f.passed for f in self.figures)
+
+    def rows(self) -> list[dict[str, str]]:
+        """The check as a table of text: figure, target range, value with interval, spread, observations, result."""
+        return [
+            {
+                "figure": f.target.label,
+                "target": f"{_fmt(f.target, f.target.low)}-{_fmt(f.target, f.target.high)} {_UNITS[f.target.unit]}",
+                "simulated": f"{_fmt(f.target, f.value)} ({_fmt(f.target, f.ci_low)}-{_fmt(f.target, f.ci_high)})",
+                "spread": ""
+                if np.isnan(f.spread_low)
+                else f"{_fmt(f.target, f.spread_low)}-{_fmt(f.target, f.spread_high)}",
+                "n": f"{f.observations:,.0f}",
+                "result": "pass" if f.passed else "FAIL",
+            }
+            for f in self.figures
+        ]
+
+    def to_dict(self) -> dict:
+        """Everything in plain types, for JSON."""
+        return {
+            "scenario": self.scenario,
+            "replications": self.replications,
+            "failed_runs": self.failed_runs,
+            "interrupted": self.interrupted,
+            "passed": self.passed,
+            "figures": [
+                {
+                    "measure": f.target.measure,
+                    "label": f.target.label,
+                    "unit": f.target.unit,
+                    "low": f.target.low,
+                    "high": f.target.high,
+                    "source": f.target.source,
+                    "value": f.value,
+                    "ci_low": f.ci_low,
+                    "ci_high": f.ci_high,
+                    "spread_low": f.spread_low,
+                    "spread_high": f.spread_high,
+                    "observations": f.observations,
+                    "runs": f.runs,
+                    "passed": f.passed,
+                }
+                for f in self.figures
+            ],
+        }
+
+
+_UNITS = {"share": "%", "days": "days", "USD/month": "USD/month"}
+
+
+def _fmt(target: Target, x: float) -> str:
+    if not np.isfinite(x):
+        return "n/a"
+    return f"{100 * x:.1f}" if target.unit == "share" else f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.1f}"
+
+
+def _run(item: tuple[int, Scenario, int]) -> tuple[int, dict[str, Sample], bool]:
+    """Replication ``r``: its samples and whether the company ran out of cash."""
+    r, scenario, seed = item
+    model = run_model(with_seed(scenario, seed))
+    return r, measure(model), model.failure is not None
+
+
+def pool(target: Target, samples: Sequence[Sample]) -> Figure:
+    """The ratio of sums over runs with a delta-method 95% interval, and the spread of single values."""
+    used = [s for s in samples if s.weight > 0]
+    n = len(used)
+    total = np.array([s.total for s in used])
+    weight = np.array([s.weight for s in used])
+    value = float(total.sum() / weight.sum()) if n else np.nan
+    half = np.nan
+    if n > 1:
+        residual = total - value * weight
+        se = np.sqrt(n / (n - 1) * float(residual @ residual)) / weight.sum()
+        half = float(stats.t.ppf(0.975, n - 1) * se)
+    values = np.concatenate([s.values for s in used]) if n else np.zeros(0)
+    low = high = np.nan
+    if len(values):
+        weights = np.concatenate([s.weights for s in used])
+        order = np.argsort(values, kind="stable")
+        cumulative = np.cumsum(weights[order]) / weights.sum() * 100
+        low, high = (float(values[order][np.searchsorted(cumulative, q)]) for q in _SPREAD)
+    return Figure(target, value, value - half, value + half, low, high, float(weight.sum()), n)
+
+
+def check_model(
+    scenario: Scenario,
+    replications: int = 100,
+    workers: int = 1,
+    master_seed: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    name: str = "",
+) -> ModelCheck:
+    """Run ``scenario`` ``replications`` times and check every target.
+
+    ``master_seed`` defaults to the scenario's own seed; ``progress(done, total)`` is called as runs finish.
+    """
+    master = scenario.simulation.seed if master_seed is None else master_seed
+    jobs = [(r, scenario, replication_seed(master, r)) for r in range(replications)]
+    results: dict[int, tuple[dict[str, Sample], bool]] = {}
+    interrupted = False
+    try:
+        with LocalBackend(workers) as backend:
+            for r, samples, failed in backend.map_unordered(_run, jobs):
+                results[r] = samples, failed
+                if progress is not None:
+                    progress(len(results), replications)
+    except KeyboardInterrupt:  # check what finished
+        interrupted = True
+    ordered = [results[r] for r in sorted(results)]
+    figures = tuple(pool(t, [samples[t.measure] for samples, _ in ordered]) for t in TARGETS)
+    failed_runs = sum(f for _, f in ordered)
+    return ModelCheck(name or scenario.strategy.name, len(ordered), failed_runs, figures, interrupted)

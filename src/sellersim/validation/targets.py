@@ -1,0 +1,59 @@
+"""The published figures the default company is held to, with their sources.
+
+Each target names a measure in :mod:`sellersim.validation.measures` and the
+range the real world gives for it. The ranges come from public benchmarks (see
+``docs/calibration.md``); none was chosen to fit the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_RMB_PER_USD = 7.2
+_EMPLOYER_UPLIFT = 1.3  # social insurance and commission on top of the gross salary
+
+
+@dataclass(frozen=True)
+class Target:
+    """A figure, the range it must fall in, and where the range comes from."""
+
+    measure: str
+    label: str
+    low: float
+    high: float
+    unit: str  # "share", "days" or "USD/month"
+    source: str
+    spread: bool = False  # the middle 90% of single values must also fall in the range
+
+    def holds(self, value: float) -> bool:
+        """Whether ``value`` lies within the range (ends included)."""
+        return self.low <= value <= self.high
+
+
+TARGETS: tuple[Target, ...] = (
+    Target(
+        "amazon_share_of_revenue", "Amazon's share of revenue (fees, ads)", 0.40, 0.55, "share",
+        "Marketplace Pulse 2023: 15% referral, 20-35% FBA and storage, up to 15% ads; over 50% in 2022",
+    ),
+    Target("acos_launch", "ACoS, first 2 months", 0.60, 0.80, "share", "ad benchmark vendors (launch)"),
+    Target("acos_mature", "ACoS, after 3 months", 0.15, 0.30, "share", "ad benchmark vendors (22-30% average)"),
+    Target("tacos_mature", "TACoS, after 3 months", 0.0, 0.15, "share", "Marketplace Pulse and others"),
+    Target("reviews_per_order", "Reviews per order", 0.01, 0.03, "share", "seller guidance (1-3%)"),
+    Target("return_rate", "Returns per unit sold", 0.05, 0.15, "share", "most categories 5-15%"),
+    Target(
+        "q4_share", "Q4 share of units, all-year products", 0.30, 0.35, "share",
+        "Amazon 10-K (Q4 30-35% of annual sales)",
+    ),
+    Target("po_to_sellable_sea", "Order to sellable, sea", 60, 100, "days", "sourcing guides, forwarders"),
+    Target("po_to_sellable_air", "Order to sellable, air", 40, 65, "days", "sourcing guides, forwarders"),
+    Target("sale_to_cash", "Sale to cash in the bank", 10, 25, "days", "Amazon help (14-day cycle, DD+7)", True),
+    Target("operator_time_to_hire", "Operator time to hire", 30, 60, "days", "trade press (about 45 days)"),
+    Target(
+        "operator_ramp_up", "Operator ramp-up (weekly reviews)", 21, 35, "days",
+        "trade press (3-4 weeks to be productive)",
+    ),
+    Target(
+        "operator_monthly_cost", "Operator cost to the employer", 7_000 * _EMPLOYER_UPLIFT / _RMB_PER_USD,
+        18_000 * _EMPLOYER_UPLIFT / _RMB_PER_USD, "USD/month", "salary surveys (RMB 7-18k a month)",
+    ),
+)  # fmt: skip

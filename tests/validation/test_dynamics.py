@@ -1,0 +1,180 @@
+"""The classic dynamics of a growing service firm, shown by comparing scenarios on common seeds.
+
+No outcome is hard-coded: each test runs two or three versions of a company that
+differ in one thing and checks the direction (and, where it matters, the timing)
+of the difference, with paired t statistics over replications.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from replicate import Quit, Run, paired_t, replicate
+
+YEAR = 365
+# An established company: products on sale from day 0, so the dynamics show in the first year.
+ESTABLISHED = (
+    "company.existing.products=16",
+    "roles.operator.annual_quit_rate=0",
+    "strategy.staffing.replace_quits=false",
+)
+
+
+def year(k: int) -> slice:
+    return slice(YEAR * k, YEAR * (k + 1))
+
+
+def survivors(*arms: list[Run]) -> list[tuple[Run, ...]]:
+    """Replications in which every arm lasted the whole horizon."""
+    return [runs for runs in zip(*arms, strict=True) if not any(r.failed for r in runs)]
+
+
+@pytest.fixture(scope="module")
+def alone_and_staffed(load) -> dict[str, list[Run]]:
+    return replicate({"alone": load("never_hire"), "staffed": load("solo_then_hire")}, replications=24)
+
+
+def test_a_founder_alone_sees_service_fall_and_growth_stall(alone_and_staffed) -> None:
+    pairs = survivors(alone_and_staffed["alone"], alone_and_staffed["staffed"])
+    assert len(pairs) >= 16, "most replications must survive to compare growth"
+    alone_y1 = np.array([a.operations_service(year(0)) for a, _ in pairs])
+    alone_y3 = np.array([a.operations_service(year(2)) for a, _ in pairs])
+    assert paired_t(alone_y1, alone_y3) > 3, "service levels fall as the founder's business grows"
+    arms = dict(zip(("alone", "staffed"), zip(*pairs, strict=True), strict=True))
+    revenue = {
+        k: np.array([[r.total("revenue_usd", year(y)) for y in range(3)] for r in arm]) for k, arm in arms.items()
+    }
+    assert paired_t(revenue["staffed"][:, 2], revenue["alone"][:, 2]) > 3, "the staffed business sells more in year 3"
+    growth = {k: v[:, 2] / v[:, 1] for k, v in revenue.items()}
+    assert paired_t(growth["staffed"], growth["alone"]) > 2, "growth stalls when the founder is alone"
+
+
+def test_a_new_hire_gets_more_done_week_by_week_over_ramp_up(alone_and_staffed, load) -> None:
+    ramp_up_weeks = int(load("base").roles["operator"].ramp_up_days // 7)
+    by_week: dict[int, list[float]] = {}
+    for run in alone_and_staffed["staffed"]:
+        hired = run.events[run.events["kind"] == "hire"].set_index("person_id")["day"]
+        staff = run.staff[run.staff["role"] == "operator"]
+        staff = staff[staff["hours_worked"] > 0]
+        weeks = (staff["day"].to_numpy() - hired.loc[staff["person_id"]].to_numpy()) // 7
+        output = staff["effective_hours"].to_numpy() / staff["hours_worked"].to_numpy()  # per hour at work
+        for k in range(ramp_up_weeks + 3):
+            by_week.setdefault(k, []).extend(output[weeks == k])
+    mean = [float(np.mean(by_week[k])) for k in range(ramp_up_weeks + 3)]
+    assert all(len(by_week[k]) >= 20 for k in by_week), "enough operators were hired to see their first weeks"
+    assert all(a < b for a, b in itertools.pairwise(mean[: ramp_up_weeks + 1])), mean
+    assert mean[0] < 0.6 * mean[ramp_up_weeks + 2], "the first week yields well under a settled week"
+    assert mean[ramp_up_weeks + 2] == pytest.approx(mean[ramp_up_weeks + 1], rel=0.1), "output settles after"
+
+
+def test_overload_erodes_quality_with_a_delay_and_it_recovers_slowly(load) -> None:
+    hire_day = 120
+    runs = replicate(
+        {
+            "balanced": load("never_hire", *ESTABLISHED, "company.existing.staff={operator: 3}"),
+            "overloaded": load(
+                "never_hire",
+                *ESTABLISHED,
+                f"strategy.staffing.rules=[{{role: operator, when: 'day >= {hire_day}', max_count: 3}}]",
+            ),
+        },
+        replications=16,
+    )
+    pairs = survivors(runs["balanced"], runs["overloaded"])
+    assert len(pairs) >= 12
+    gap = np.array([b.daily["listing_quality"].to_numpy() - o.daily["listing_quality"].to_numpy() for b, o in pairs])
+    peak = gap.mean(axis=0).argmax()
+    assert gap[:, hire_day].mean() > 0.05, "sustained overload erodes listing quality"
+    assert gap[:, 7].mean() < 0.25 * gap[:, hire_day].mean(), "erosion comes with a delay"
+    # the load is lifted when the new staff get the operations work done again (service back to balanced)
+    lifted = [
+        hire_day + int(np.argmax(o.service_by_day()[hire_day:] >= b.service_by_day()[hire_day:] - 0.02))
+        for b, o in pairs
+    ]
+    at_lift = np.array([g[d] for g, d in zip(gap, lifted, strict=True)])
+    assert at_lift.mean() > 0.25 * gap[:, peak].mean(), "quality is still behind when the load is lifted"
+    assert gap[:, -1].mean() < 0.25 * at_lift.mean(), "and catches up over the following months"
+    odr = {k: np.array([r.daily["order_defect_rate"].iloc[60:hire_day].mean() for r in arm]) for k, arm in
+           zip(("balanced", "overloaded"), zip(*pairs, strict=True), strict=True)}  # fmt: skip
+    assert paired_t(odr["overloaded"], odr["balanced"]) > 3, "account health suffers under overload too"
+
+
+def test_a_quit_during_the_peak_hurts_more_than_in_a_lull(load) -> None:
+    lull, peak, window = 56, 301, 120  # 1 March and 1 November of the first year; effects build over months
+    company = load("never_hire", *ESTABLISHED, "company.existing.staff={operator: 2}")
+    runs = replicate(
+        {"stay": company, "lull": company, "peak": company},
+        replications=16,
+        quits={"lull": Quit(lull, "operator"), "peak": Quit(peak, "operator")},
+    )
+    triples = survivors(runs["stay"], runs["lull"], runs["peak"])
+    assert len(triples) >= 12
+
+    def lost_profit(stay: Run, left: Run, day: int) -> float:
+        days = slice(day, day + window)
+        return stay.total("profit_usd", days) - left.total("profit_usd", days)
+
+    lull_loss = np.array([lost_profit(s, q, lull) for s, q, _ in triples])
+    peak_loss = np.array([lost_profit(s, q, peak) for s, _, q in triples])
+    assert peak_loss.mean() > 0, "losing an operator in the peak costs profit"
+    assert paired_t(peak_loss, lull_loss) > 2.5, (peak_loss.mean(), lull_loss.mean())
+
+
+def test_neglected_inventory_control_causes_stockouts_and_lost_rank(load) -> None:
+    runs = replicate(
+        {
+            "tended": load("never_hire", *ESTABLISHED, "company.existing.staff={operator: 3}"),
+            "neglected": load(
+                "never_hire",
+                *ESTABLISHED,
+                "company.existing.staff={operator: 3}",
+                "strategy.reorder.review_every_days=56",
+            ),
+        },
+        replications=12,
+    )
+    tended, neglected = runs["tended"], runs["neglected"]
+    stockouts = [np.array([r.stockout_share for r in arm]) for arm in (neglected, tended)]
+    assert paired_t(*stockouts) > 3
+    assert paired_t(np.array([r.mean_rank for r in tended]), np.array([r.mean_rank for r in neglected])) > 3
+
+
+def test_more_starting_cash_lowers_the_risk_of_failure(load) -> None:
+    runs = replicate(
+        {
+            cash: load("ops_first_day_one", f"company.starting_cash_usd={cash}", "simulation.days=730")
+            for cash in (30_000, 90_000)
+        },
+        replications=40,
+    )
+    failed = {cash: np.array([r.failed for r in arm], dtype=float) for cash, arm in runs.items()}
+    assert failed[30_000].mean() > failed[90_000].mean()
+    assert paired_t(failed[30_000], failed[90_000]) > 2.5
+
+
+def test_a_higher_cost_per_click_lowers_profit(load) -> None:
+    runs = replicate(
+        {cpc: load("solo_then_hire", f"market.niches.cpc_usd.median={cpc}") for cpc in (0.95, 1.9)},
+        replications=16,
+    )
+    profit = {cpc: np.array([r.total("profit_usd", slice(None)) for r in arm]) for cpc, arm in runs.items()}
+    assert paired_t(profit[0.95], profit[1.9]) > 3
+
+
+def test_longer_lead_times_raise_stockouts(load) -> None:
+    runs = replicate(
+        {
+            "usual": load("never_hire", *ESTABLISHED, "company.existing.staff={operator: 3}"),
+            "slow": load(
+                "never_hire",
+                *ESTABLISHED,
+                "company.existing.staff={operator: 3}",
+                "supply.sea_transit_days={low: 45, mode: 60, high: 80}",
+            ),
+        },
+        replications=12,
+    )
+    stockouts = {k: np.array([r.stockout_share for r in arm]) for k, arm in runs.items()}
+    assert paired_t(stockouts["slow"], stockouts["usual"]) > 3
