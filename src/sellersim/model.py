@@ -18,7 +18,6 @@ import numpy as np
 import simpy
 
 from sellersim.calendar import SimCalendar
-from sellersim.domains import DOMAIN_INDEX
 from sellersim.market.catalog import LIVE, Catalog
 from sellersim.market.daily import Market, MarketDay
 from sellersim.money.bills import MonthlyBills
@@ -30,6 +29,7 @@ from sellersim.people.agents import Employee, Founder, Person
 from sellersim.people.hiring import Recruiter
 from sellersim.people.work import Workload
 from sellersim.product.development import ProductDevelopment
+from sellersim.product.quality import drift_quality
 from sellersim.results.events import EventLog
 from sellersim.results.recorder import Recorder
 from sellersim.scenario.schema import Scenario
@@ -41,8 +41,6 @@ from sellersim.supply.reorder import Replenisher
 
 _EVENT_WORK_LOOKAHEAD_DAYS = 14
 _DAYS_PER_WEEK = 7
-_LISTING, _VISION, _PROCUREMENT = (DOMAIN_INDEX[d] for d in ("listing", "vision", "procurement"))
-_QUALITY_DRIFT_PER_WEEK = 0.1
 
 
 class SellerModel(mesa.Model):
@@ -192,7 +190,7 @@ class SellerModel(mesa.Model):
         workers = sorted(employees, key=lambda e: (int((e.skills > 0).sum()), e.hired_day, e.unique_id))
         week = self.workload.run_week(drivers, self.development.weekly_hours(day), [*workers, self.founder], day)
         self.development.progress(day, week.done_share, week.skill)
-        self._drift_quality()
+        drift_quality(self.catalog, self.workload.service, self.config.work, self.config.supply)
         self.agents.do("end_week")
         rec.founder_loads.append(self.founder.load)
         rec.record_week(
@@ -218,17 +216,6 @@ class SellerModel(mesa.Model):
         for e in workers:
             if day - e.hired_day >= _DAYS_PER_WEEK and e.quits(rng):  # nobody quits in their first week
                 self.quit(e, day)
-
-    def _drift_quality(self) -> None:
-        """Listings and factories slowly follow the care they get."""
-        cat, s = self.catalog, self.workload.service
-        n = cat.n
-        care = 0.5 * s[_LISTING] + 0.5 * s[_VISION]
-        target_lq = cat.launch_listing_quality[:n] * (0.6 + 0.4 * care)
-        cat.listing_quality[:n] += _QUALITY_DRIFT_PER_WEEK * (target_lq - cat.listing_quality[:n])
-        sup = self.config.supply
-        target_defect = sup.defect_rate_best + (sup.defect_rate_untended - sup.defect_rate_best) * (1 - s[_PROCUREMENT])
-        cat.defect_rate[:n] += 0.5 * _QUALITY_DRIFT_PER_WEEK * (target_defect - cat.defect_rate[:n])
 
     def _on_hire(self, person: Employee) -> None:
         self.roster.append(person)

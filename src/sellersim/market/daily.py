@@ -78,7 +78,7 @@ def conversion_rate(catalog: Catalog, cfg: MarketConfig) -> np.ndarray:
         * (1 + c.differentiation_lift * diff)
         * price_factor
     )
-    return np.minimum(cvr, 0.6)
+    return np.minimum(cvr, c.max_conversion)
 
 
 class Market:
@@ -329,7 +329,11 @@ class Market:
         slot = day % h.window_days
         self._window_orders[slot] = orders
         self._window_defects[slot] = self._health.binomial(orders, self._defect_chance(s_after)) if orders else 0
-        if self.is_suspended(day) or self._window_orders.sum() < 100 or self.order_defect_rate <= h.limit:
+        if (
+            self.is_suspended(day)
+            or self._window_orders.sum() < h.min_window_orders
+            or self.order_defect_rate <= h.limit
+        ):
             return
         if self._health.random() < h.suspension_hazard_per_day:
             t = h.suspension_days
@@ -344,7 +348,7 @@ class Market:
         cat, h = self.catalog, self.cfg.account_health
         weight = cat.view("velocity") + 1e-9
         defect = float((cat.view("defect_rate") * weight).sum() / weight.sum())  # np.average, written out
-        return min(h.base_defect_rate + h.neglect_defect_rate * (1 - s_after) + 0.1 * defect, 1.0)
+        return min(h.base_defect_rate + h.neglect_defect_rate * (1 - s_after) + h.product_defect_weight * defect, 1.0)
 
     def _track_stockouts(self, day: int, live: np.ndarray, stock: np.ndarray) -> None:
         """Log products that ran out of stock or came back today; keep the day each stock-out began."""

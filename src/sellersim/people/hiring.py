@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from sellersim.model import SellerModel
 
 _HR = DOMAIN_INDEX["hr"]
-_LUCK_SIGMA = 0.3
 
 
 class Recruiter:
@@ -43,7 +42,11 @@ class Recruiter:
         m.ledger.post(day, BANK, "hiring", -spec.hiring_cost_usd)
         m.events.add(day, "position_opened", role=role, detail=reason, amount_usd=spec.hiring_cost_usd)
         delay = m.config.people.hr_neglect_delay * (1 - m.workload.service[_HR])
-        days = spec.time_to_hire_days * (1 + delay) * float(np.exp(_LUCK_SIGMA * self.rng.standard_normal()))
+        days = (
+            spec.time_to_hire_days
+            * (1 + delay)
+            * float(np.exp(m.config.people.time_to_hire_sigma * self.rng.standard_normal()))
+        )
         m.env.process(self._recruit(role, max(1, round(days))))
 
     def _recruit(self, role: str, days: int) -> Generator[simpy.Event, None, None]:

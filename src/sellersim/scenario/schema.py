@@ -176,6 +176,7 @@ class Conversion(Section):
     differentiation_lift: NonNegative
     differentiation_price_premium: NonNegative
     price_elasticity: NonNegative
+    max_conversion: Share = Field(description="cap on unit session %")
 
 
 class Rank(Section):
@@ -227,6 +228,8 @@ class AccountHealth(Section):
     window_days: int = Field(ge=7)
     suspension_hazard_per_day: Share = Field(description="chance a day of being over the limit triggers a suspension")
     suspension_days: Triangular
+    product_defect_weight: Share = Field(description="share of defective units that become order defects")
+    min_window_orders: int = Field(ge=0, description="orders in the window below which Amazon does not act on ODR")
 
 
 class Ads(Section):
@@ -379,6 +382,7 @@ class People(Section):
     fatigue_productivity_loss: Share = Field(description="productivity lost at full fatigue")
     fatigue_quit_multiplier: NonNegative = Field(description="quit hazard multiplier at full fatigue")
     ramp_up_start: Share = Field(description="productivity of a new hire on day one")
+    time_to_hire_sigma: NonNegative = Field(description="log-normal spread (luck) of each time to hire")
     hr_neglect_delay: NonNegative = Field(
         description="extra share of the time to hire when nobody does the HR work (screening, interviews)"
     )
@@ -407,6 +411,15 @@ class Work(Section):
     backlog_carry_share: Share = Field(description="share of undone work that is still there next week")
     service_smoothing_weeks: Positive
     launch_period_days: Days
+    listing_drift_per_week: Share = Field(
+        description="share of the gap to its target a listing's quality closes a week"
+    )
+    listing_quality_untended: Share = Field(
+        description="share of its launch quality a listing keeps when listing and image work is not done at all"
+    )
+    defect_drift_per_week: Share = Field(
+        description="share of the gap to its target a product's defect rate closes a week (procurement follow-up)"
+    )
 
     @field_validator("drivers")
     @classmethod

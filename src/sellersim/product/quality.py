@@ -1,0 +1,30 @@
+"""How a product's quality follows the care it gets after launch.
+
+A listing's quality (copy, images, A+ content) drifts each week toward what the
+listing and image work being done supports: its launch quality when that work is
+fully done, ``listing_quality_untended`` of it when nobody does it. A product's
+defect rate drifts toward what procurement follow-up supports. Both move a share
+of the gap a week, so neglect shows with a delay and care takes as long to undo it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sellersim.domains import DOMAIN_INDEX
+from sellersim.market.catalog import Catalog
+from sellersim.scenario.schema import Supply, Work
+
+_LISTING, _VISION, _PROCUREMENT = (DOMAIN_INDEX[d] for d in ("listing", "vision", "procurement"))
+
+
+def drift_quality(catalog: Catalog, service: np.ndarray, work: Work, supply: Supply) -> None:
+    """Move every product's listing quality and defect rate one week toward their targets."""
+    n = catalog.n
+    care = 0.5 * service[_LISTING] + 0.5 * service[_VISION]
+    floor = work.listing_quality_untended
+    target = catalog.launch_listing_quality[:n] * (floor + (1 - floor) * care)
+    catalog.listing_quality[:n] += work.listing_drift_per_week * (target - catalog.listing_quality[:n])
+    best, untended = supply.defect_rate_best, supply.defect_rate_untended
+    target_defect = best + (untended - best) * (1 - service[_PROCUREMENT])
+    catalog.defect_rate[:n] += work.defect_drift_per_week * (target_defect - catalog.defect_rate[:n])
