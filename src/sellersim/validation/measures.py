@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from sellersim.market.catalog import LIVE
 from sellersim.model import SellerModel
 from sellersim.results.recorder import FEE_COLUMNS
 
@@ -55,7 +56,7 @@ class RunView:
         dates = model.calendar.dates
         products = model.recorder.products_frame(dates, model.catalog.names)
         launch_day = model.catalog.view("launch_day")
-        launched = model.catalog.view("status") == 1
+        launched = model.catalog.view("status") == LIVE
         pid = products["product_id"].to_numpy()
         age = np.where(launched[pid], products["day"].to_numpy() - launch_day[pid], -1)
         products["age_days"] = age
@@ -116,16 +117,16 @@ def q4_share(run: RunView) -> Sample:
             "q4": dates.month.isin(_Q4_MONTHS),
             "units": p["units_sold"].to_numpy(),
             "in_stock": p["stock_units"].to_numpy() > 0,
-            "live": p["age_days"].to_numpy() >= _LAUNCH_DAYS,
+            "settled": p["age_days"].to_numpy() >= _LAUNCH_DAYS,  # past the launch ramp, which would tilt the year
         }
     )
     frame["q4_units"] = frame["units"] * frame["q4"]
     years = frame.groupby(["product_id", "year"]).agg(
-        days=("live", "size"), live=("live", "sum"), in_stock=("in_stock", "mean"),
+        settled=("settled", "sum"), in_stock=("in_stock", "mean"),
         units=("units", "sum"), q4_units=("q4_units", "sum"),
     )  # fmt: skip
     days_in_year = np.where(pd.to_datetime(years.index.get_level_values("year").astype(str)).is_leap_year, 366, 365)
-    whole = (years["live"].to_numpy() == days_in_year) & (years["in_stock"].to_numpy() >= _MIN_IN_STOCK_SHARE)
+    whole = (years["settled"].to_numpy() == days_in_year) & (years["in_stock"].to_numpy() >= _MIN_IN_STOCK_SHARE)
     years = years[whole & (years["units"].to_numpy() > 0)]
     return Sample.of((years["q4_units"] / years["units"]).to_numpy())
 
