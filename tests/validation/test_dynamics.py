@@ -20,6 +20,15 @@ ESTABLISHED = (
     "roles.operator.annual_quit_rate=0",
     "strategy.staffing.replace_quits=false",
 )
+STAFFED = (*ESTABLISHED, "company.existing.staff={operator: 3}")
+
+
+def staffed_company_with_and_without(load, change: str, replications: int = 12) -> tuple[list[Run], list[Run]]:
+    """The established company with 3 operators as it is, and with one ``change``, on common seeds."""
+    runs = replicate(
+        {"as is": load("never_hire", *STAFFED), "changed": load("never_hire", *STAFFED, change)}, replications
+    )
+    return runs["as is"], runs["changed"]
 
 
 def year(k: int) -> slice:
@@ -73,7 +82,7 @@ def test_overload_erodes_quality_with_a_delay_and_it_recovers_slowly(load) -> No
     hire_day = 120
     runs = replicate(
         {
-            "balanced": load("never_hire", *ESTABLISHED, "company.existing.staff={operator: 3}"),
+            "balanced": load("never_hire", *STAFFED),
             "overloaded": load(
                 "never_hire",
                 *ESTABLISHED,
@@ -123,19 +132,7 @@ def test_a_quit_during_the_peak_hurts_more_than_in_a_lull(load) -> None:
 
 
 def test_neglected_inventory_control_causes_stockouts_and_lost_rank(load) -> None:
-    runs = replicate(
-        {
-            "tended": load("never_hire", *ESTABLISHED, "company.existing.staff={operator: 3}"),
-            "neglected": load(
-                "never_hire",
-                *ESTABLISHED,
-                "company.existing.staff={operator: 3}",
-                "strategy.reorder.review_every_days=56",
-            ),
-        },
-        replications=12,
-    )
-    tended, neglected = runs["tended"], runs["neglected"]
+    tended, neglected = staffed_company_with_and_without(load, "strategy.reorder.review_every_days=56")
     stockouts = [np.array([r.stockout_share for r in arm]) for arm in (neglected, tended)]
     assert paired_t(*stockouts) > 3
     assert paired_t(np.array([r.mean_rank for r in tended]), np.array([r.mean_rank for r in neglected])) > 3
@@ -164,17 +161,6 @@ def test_a_higher_cost_per_click_lowers_profit(load) -> None:
 
 
 def test_longer_lead_times_raise_stockouts(load) -> None:
-    runs = replicate(
-        {
-            "usual": load("never_hire", *ESTABLISHED, "company.existing.staff={operator: 3}"),
-            "slow": load(
-                "never_hire",
-                *ESTABLISHED,
-                "company.existing.staff={operator: 3}",
-                "supply.sea_transit_days={low: 45, mode: 60, high: 80}",
-            ),
-        },
-        replications=12,
-    )
-    stockouts = {k: np.array([r.stockout_share for r in arm]) for k, arm in runs.items()}
-    assert paired_t(stockouts["slow"], stockouts["usual"]) > 3
+    usual, slow = staffed_company_with_and_without(load, "supply.sea_transit_days={low: 45, mode: 60, high: 80}")
+    stockouts = [np.array([r.stockout_share for r in arm]) for arm in (slow, usual)]
+    assert paired_t(*stockouts) > 3

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-_RMB_PER_USD = 7.2
-_EMPLOYER_UPLIFT = 1.3  # social insurance and commission on top of the gross salary
+RMB_PER_USD = 7.2
+EMPLOYER_UPLIFT = 1.3  # social insurance and commission on top of the gross salary
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ TARGETS: tuple[Target, ...] = (
         "trade press (3-4 weeks to be productive)",
     ),
     Target(
-        "operator_monthly_cost", "Operator cost to the employer", 7_000 * _EMPLOYER_UPLIFT / _RMB_PER_USD,
-        18_000 * _EMPLOYER_UPLIFT / _RMB_PER_USD, "USD/month", "salary surveys (RMB 7-18k a month)",
+        "operator_monthly_cost", "Operator cost to the employer", 7_000 * EMPLOYER_UPLIFT / RMB_PER_USD,
+        18_000 * EMPLOYER_UPLIFT / RMB_PER_USD, "USD/month", "salary surveys (RMB 7-18k a month)",
     ),
 )  # fmt: skip

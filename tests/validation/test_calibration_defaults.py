@@ -1,11 +1,14 @@
-"""docs/calibration.md lists every default of the base scenario, and the fee schedule is data."""
+"""Every default of the base scenario is documented, the fee schedule is data, salaries are as published."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import pytest
 from ruamel.yaml import YAML
+
+from sellersim.validation.targets import EMPLOYER_UPLIFT, RMB_PER_USD
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "calibration.md").read_text()
@@ -46,3 +49,23 @@ def test_the_fee_schedule_is_data_in_the_base_scenario() -> None:
     fee_code = (ROOT / "src" / "sellersim" / "money" / "fees.py").read_text()
     numbers = set(re.findall(r"(?<![\w.])\d+\.\d+", fee_code))
     assert numbers <= {"0.0", "0.25"}, f"fee amounts belong in base.yaml, not in money/fees.py: {sorted(numbers)}"
+
+
+# published monthly pay by role: gross RMB for China-based staff, USD for an offshore assistant
+PUBLISHED_PAY = {
+    "operator": ("RMB", 7_000, 18_000),
+    "ads_specialist": ("RMB", 7_000, 18_000),  # about as an operator
+    "product_developer": ("RMB", 8_000, 15_000),
+    "designer": ("RMB", 8_000, 18_000),  # junior 8-12k, senior 18k and more
+    "customer_service": ("RMB", 6_000, 8_000),
+    "procurement": ("RMB", 6_000, 15_000),
+    "logistics": ("RMB", 6_000, 8_000),
+    "offshore_va": ("USD", 400, 1_200),
+}
+
+
+@pytest.mark.parametrize("role", sorted(PUBLISHED_PAY))
+def test_salaries_are_the_employer_cost_of_published_pay(role: str) -> None:
+    currency, low, high = PUBLISHED_PAY[role]
+    to_usd = EMPLOYER_UPLIFT / RMB_PER_USD if currency == "RMB" else 1.0
+    assert low * to_usd <= BASE["roles"][role]["salary_usd_per_month"] <= high * to_usd
