@@ -85,6 +85,13 @@ def test_sobol_recovers_ishigami_first_order_indices() -> None:
     assert ", then x2 (" in text[0]
 
 
+def test_ranking_does_not_name_a_winner_whose_index_is_within_its_interval_of_zero() -> None:
+    noisy = pd.DataFrame({"parameter": ["a", "b"], "index": ["ST", "ST"], "value": [1.37, 1.02], "conf": [3.02, 2.32]})
+    text = ranking_text({"survived": noisy})[0]
+    assert "no parameter stands out" in text and "a (total-order index 1.37 ± 3.02)" in text
+    assert "depends most" not in text
+
+
 def test_sobol_fills_points_without_ok_runs() -> None:
     params = [{"path": "a", "low": 0, "high": 1}, {"path": "b", "low": 0, "high": 1}]
     design = make_design(spec("sobol", params, samples=64))

@@ -456,6 +456,12 @@ def _ranking_sentence(figure: str, frame: pd.DataFrame, top: int) -> str | None:
         return f"means range over {num}" if first else num
 
     parts = [f"{p} ({describe(v, c, i == 0)})" for i, (p, v, c) in enumerate(ranked)]
+    _, value, conf = ranked[0]
+    if kind != "effects" and not math.isnan(conf) and value - conf <= 0:
+        return (
+            f"{figure}: no parameter stands out with these runs; the largest, {parts[0]}, is within its "
+            "95% interval of 0 (add samples or replications)"
+        )
     text = f"{figure} depends most on {parts[0]}"
     if len(parts) > 1:
         text += ", then " + ", then ".join(parts[1:])
