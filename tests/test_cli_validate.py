@@ -127,3 +127,19 @@ def test_run_missing_file_exits_2(runs: list, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "cannot read it" in result.stderr
     assert runs == []
+
+
+@pytest.mark.parametrize(
+    ("command", "written"),
+    [
+        ("run", "[default: results/STRATEGY-seedSEED-TIME]"),
+        ("compare", "[default: all cores]"),
+        ("sweep", "[default: a local cluster]"),
+        ("check-model", "[default: the default company and strategy]"),
+    ],
+)
+def test_help_shows_the_defaults_written_in_brackets(command: str, written: str) -> None:
+    """Rich would read "[default: ...]" as markup and drop it; the help must show it."""
+    result = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "250"})
+    assert result.exit_code == 0
+    assert written in " ".join(result.stdout.split())

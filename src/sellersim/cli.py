@@ -76,7 +76,7 @@ def run(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option(help="Output folder [default: results/STRATEGY-seedSEED-TIME].", show_default=False),
+        typer.Option(help="Output folder \\[default: results/STRATEGY-seedSEED-TIME].", show_default=False),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
@@ -110,10 +110,10 @@ def compare_command(
     files: Annotated[list[str], typer.Argument(help="Strategy scenario files to compare.", show_default=False)],
     replications: Annotated[int, typer.Option(min=2, help="Replications per strategy.")] = 200,
     baseline: Annotated[
-        str | None, typer.Option(help="Strategy the others are compared with [default: the first file's].")
+        str | None, typer.Option(help="Strategy the others are compared with \\[default: the first file's].")
     ] = None,
-    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes [default: all cores].")] = None,
-    seed: Annotated[int | None, typer.Option(help="Master seed [default: the first file's simulation.seed].")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes \\[default: all cores].")] = None,
+    seed: Annotated[int | None, typer.Option(help="Master seed \\[default: the first file's simulation.seed].")] = None,
     target_halfwidth: Annotated[
         str | None,
         typer.Option(help="FIGURE=WIDTH: add replications until every 95% interval of FIGURE is this narrow."),
@@ -126,7 +126,7 @@ def compare_command(
         ),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option(help="Output folder [default: results/compare-TIME].", show_default=False)
+        Path | None, typer.Option(help="Output folder \\[default: results/compare-TIME].", show_default=False)
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
@@ -225,16 +225,16 @@ class _ComparisonProgress:
 @app.command("sweep")
 def sweep_command(
     spec: Annotated[str, typer.Argument(help="Sweep file (scenarios/sweeps/*.yaml).", show_default=False)],
-    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes [default: all cores].")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes \\[default: all cores].")] = None,
     backend: Annotated[str, typer.Option(help="local (a process pool) or dask.")] = "local",
     address: Annotated[
-        str | None, typer.Option(help="Dask scheduler tcp://host:port [default: a local cluster].")
+        str | None, typer.Option(help="Dask scheduler tcp://host:port \\[default: a local cluster].")
     ] = None,
     resume: Annotated[
         bool, typer.Option("--resume", help="Run only what is missing in the folder (also the default).")
     ] = False,
     out: Annotated[
-        Path | None, typer.Option(help="Output folder [default: results/sweep-NAME].", show_default=False)
+        Path | None, typer.Option(help="Output folder \\[default: results/sweep-NAME].", show_default=False)
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
@@ -279,11 +279,11 @@ def sweep_command(
 @app.command("check-model")
 def check_model_command(
     file: Annotated[
-        str, typer.Argument(help="Scenario YAML file [default: the default company and strategy].")
+        str, typer.Argument(help="Scenario YAML file \\[default: the default company and strategy].")
     ] = "scenarios/strategies/solo_then_hire.yaml",
     replications: Annotated[int, typer.Option(min=2, help="Replications to pool.")] = 100,
-    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes [default: all cores].")] = None,
-    seed: Annotated[int | None, typer.Option(help="Master seed [default: the file's simulation.seed].")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes \\[default: all cores].")] = None,
+    seed: Annotated[int | None, typer.Option(help="Master seed \\[default: the file's simulation.seed].")] = None,
     overrides: Annotated[
         list[str] | None,
         typer.Option("--set", help="Override a value: dotted.path=value (repeatable).", show_default=False),

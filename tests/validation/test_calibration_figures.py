@@ -81,3 +81,13 @@ def test_cli_rejects_a_bad_override_with_exit_code_2() -> None:
     result = CliRunner().invoke(app, ["check-model", "--set", "market.niches.price_usd.median=-3"])
     assert result.exit_code == 2
     assert "price_usd" in result.stderr
+
+
+def test_ctrl_c_keeps_the_runs_that_finished(load) -> None:
+    def stop_after_two(done: int, total: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    check = check_model(load("solo_then_hire", "simulation.days=400"), 6, workers=1, progress=stop_after_two)
+    assert check.interrupted and check.replications == 2
+    assert all(f.runs <= 2 for f in check.figures) and any(f.runs == 2 for f in check.figures)
