@@ -108,6 +108,14 @@ def test_overload_erodes_quality_with_a_delay_and_it_recovers_slowly(load) -> No
     odr = {k: np.array([r.daily["order_defect_rate"].iloc[60:hire_day].mean() for r in arm]) for k, arm in
            zip(("balanced", "overloaded"), zip(*pairs, strict=True), strict=True)}  # fmt: skip
     assert paired_t(odr["overloaded"], odr["balanced"]) > 3, "account health suffers under overload too"
+    # ratings average over every review ever left, so they fall behind later still, and go on falling
+    # while the hires are being found and ramped up
+    rating_gap = {
+        k: np.array([(b.daily["avg_rating"].iloc[days] - o.daily["avg_rating"].iloc[days]).mean() for b, o in pairs])
+        for k, days in (("early", slice(1, 60)), ("late", slice(150, 250)))
+    }
+    assert paired_t(rating_gap["late"], np.zeros(len(pairs))) > 2.5, "overload lowers the star rating"
+    assert paired_t(rating_gap["late"], rating_gap["early"]) > 2, "with a delay"
 
 
 def test_a_quit_during_the_peak_hurts_more_than_in_a_lull(load) -> None:
