@@ -20,12 +20,11 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.offline import get_plotlyjs
 from plotly.subplots import make_subplots
 
 from sellersim.compare.figures import FIGURE_BY_NAME, FIGURES, Figure
 from sellersim.report.run_report import MONEY_AXIS, PLOTLY_CONFIG
-from sellersim.report.theme import BAD, GOOD, GRID, INK, MUTED, PAGE_CSS, PALETTE, SUMMARY_CSS, TEMPLATE
+from sellersim.report.theme import BAD, GOOD, GRID, INK, MUTED, PAGE_CSS, PALETTE, SUMMARY_CSS, TEMPLATE, html_page
 
 __all__ = ["ComparisonResult", "build_compare_report", "write_compare_report"]
 
@@ -868,14 +867,8 @@ def build_compare_report(result: ComparisonResult) -> str:
     nav = "".join(f'<a href="#{s.key}">{s.title}</a>' for s in SECTIONS)
     sections = "\n".join(_render(section, d) for section in SECTIONS)
     software = ((d.comparison.get("provenance") or {}).get("software") or {}).get("sellersim", "")
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_esc(title)}</title><style>{PAGE_CSS}{SUMMARY_CSS}{COMPARE_CSS}</style>"
-        f'<script type="text/javascript">{get_plotlyjs()}</script></head>\n'
-        f"<body><main>{_header(d, title)}<nav>{nav}</nav>\n{sections}\n"
-        f"<footer>SellerSim {_esc(software)} comparison report</footer></main></body></html>\n"
-    )
+    footer = f"<footer>SellerSim {_esc(software)} comparison report</footer>"
+    return html_page(title, PAGE_CSS + SUMMARY_CSS + COMPARE_CSS, _header(d, title), nav, sections, footer)
 
 
 def write_compare_report(result: ComparisonResult, path: str | Path) -> Path:

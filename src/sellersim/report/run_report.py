@@ -15,10 +15,9 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.offline import get_plotlyjs
 from plotly.subplots import make_subplots
 
-from sellersim.report.theme import BAD, EVENT_STYLES, INK, PAGE_CSS, PALETTE, TEMPLATE
+from sellersim.report.theme import BAD, EVENT_STYLES, INK, PAGE_CSS, PALETTE, TEMPLATE, html_page
 from sellersim.results.recorder import FEE_COLUMNS
 
 COST_GROUPS: dict[str, tuple[str, ...]] = {
@@ -526,15 +525,9 @@ def build_run_report(tables: RunTables) -> str:
     title = f"SellerSim: {tables.meta.get('strategy', '?')} on {tables.meta.get('scenario', '?')}"
     nav = "".join(f'<a href="#{c.key}">{c.title}</a>' for c in CHARTS)
     sections = "\n".join(_section(chart, tables) for chart in CHARTS)
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)}</title><style>{PAGE_CSS}</style>"
-        f'<script type="text/javascript">{get_plotlyjs()}</script></head>\n'
-        f"<body><main>{_header(tables)}<nav>{nav}</nav>\n{sections}\n"
-        f"<footer>SellerSim {html.escape(str(tables.meta.get('sellersim_version', '')))}"
-        " run report</footer></main></body></html>\n"
-    )
+    version = html.escape(str(tables.meta.get("sellersim_version", "")))
+    footer = f"<footer>SellerSim {version} run report</footer>"
+    return html_page(title, PAGE_CSS, _header(tables), nav, sections, footer)
 
 
 def write_run_report(tables: RunTables, path: Path) -> Path:

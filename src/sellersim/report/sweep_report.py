@@ -21,12 +21,11 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.offline import get_plotlyjs
 from plotly.subplots import make_subplots
 
 from sellersim.compare.figures import FIGURE_BY_NAME, Figure
 from sellersim.report.run_report import MONEY_AXIS, PLOTLY_CONFIG
-from sellersim.report.theme import BAD, GOOD, GRID, INK, MUTED, PAGE_CSS, PALETTE, SUMMARY_CSS, TEMPLATE
+from sellersim.report.theme import BAD, GOOD, GRID, INK, MUTED, PAGE_CSS, PALETTE, SUMMARY_CSS, TEMPLATE, html_page
 
 __all__ = ["SweepResult", "build_sweep_report", "write_sweep_report"]
 
@@ -1031,13 +1030,7 @@ def build_sweep_report(result: SweepResult) -> str:
         f'<section id="{key}"><h2>{name}</h2>{f"<p class=note>{note}</p>" if note else ""}{draw(d)}</section>'
         for key, name, note, draw in SECTIONS
     )
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_esc(title)}</title><style>{PAGE_CSS}{SUMMARY_CSS}{SWEEP_CSS}</style>"
-        f'<script type="text/javascript">{get_plotlyjs()}</script></head>\n'
-        f"<body><main>{_header(d)}<nav>{nav}</nav>\n{sections}\n{_footer(d)}</main></body></html>\n"
-    )
+    return html_page(title, PAGE_CSS + SUMMARY_CSS + SWEEP_CSS, _header(d), nav, sections, _footer(d))
 
 
 def write_sweep_report(result: SweepResult, path: str | Path) -> Path:
