@@ -9,8 +9,6 @@ comparison. Each strategy keeps one colour throughout. The file loads nothing fr
 
 from __future__ import annotations
 
-import html
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -23,8 +21,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from sellersim.compare.figures import FIGURE_BY_NAME, FIGURES, Figure
-from sellersim.report.run_report import MONEY_AXIS, PLOTLY_CONFIG
-from sellersim.report.theme import BAD, GOOD, GRID, INK, MUTED, PAGE_CSS, PALETTE, SUMMARY_CSS, TEMPLATE, html_page
+from sellersim.report.page import DASH, duration, esc, finite, html_page, plot_div, rgba
+from sellersim.report.theme import BAD, GOOD, GRID, INK, MONEY_AXIS, MUTED, PAGE_CSS, PALETTE, SUMMARY_CSS, TEMPLATE
 
 __all__ = ["ComparisonResult", "build_compare_report", "write_compare_report"]
 
@@ -35,7 +33,6 @@ DAY_MS = 86_400_000
 FOREST_FIGURES = ("final_cash_usd", "cumulative_profit_usd", "survived")
 HIRE_ORDINALS = ("1st hire", "2nd hire", "3rd hire")
 MAX_ERRORS_LISTED = 200
-DASH = "—"
 MINUS = "\u2212"
 
 
@@ -95,14 +92,6 @@ code, .hash {{ font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monos
 # ---------------------------------------------------------------- numbers
 
 
-def _finite(value: Any) -> bool:
-    """Whether ``value`` is a real number (not None, NaN or infinite)."""
-    try:
-        return math.isfinite(float(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _signed(text: str, value: float, sign: bool) -> str:
     if value < 0:
         return MINUS + text
@@ -131,7 +120,7 @@ def _compact(value: float, sign: bool = False) -> str:
 
 def _fmt(value: Any, unit: str, sign: bool = False, currency: bool = True) -> str:
     """One number in its unit: money compact with ``$``, shares as %, others compact."""
-    if not _finite(value):
+    if not finite(value):
         return DASH
     v = float(value)
     if unit == "share":
@@ -152,7 +141,7 @@ def _interval_html(cell: dict[str, Any] | None, unit: str, sign: bool = False) -
     if unit == "share" and sign:
         estimate += " pts"
     low, high = cell.get("low"), cell.get("high")
-    if not (_finite(low) and _finite(high)):
+    if not (finite(low) and finite(high)):
         return estimate
     lo = _fmt(low, unit, sign, currency=False).removesuffix("%")
     hi = _fmt(high, unit, sign, currency=False)
@@ -175,19 +164,9 @@ def _f32(values: Any) -> np.ndarray:
     return np.asarray(values, dtype=np.float32)
 
 
-def _rgba(color: str, alpha: float) -> str:
-    """``"#4C78A8"``, 0.2 -> ``"rgba(76,120,168,0.2)"``."""
-    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"
-
-
-def _esc(value: Any) -> str:
-    return html.escape(str(value))
-
-
 def _breakable(name: str) -> str:
     """An escaped strategy name that may wrap after its underscores."""
-    return _esc(name).replace("_", "_<wbr>")
+    return esc(name).replace("_", "_<wbr>")
 
 
 # ---------------------------------------------------------------- data
@@ -307,7 +286,7 @@ def _add_fan(
         fig.add_scatter(
             y=_f32(q[high]),
             fill="tonexty",
-            fillcolor=_rgba(color, alpha),
+            fillcolor=rgba(color, alpha),
             legendgroup=strategy,
             name=strategy,
             **x,
@@ -386,7 +365,7 @@ def _survival_chart(d: _Data) -> go.Figure:
         edge = {"mode": "lines", "line": {"width": 0, "color": color}, "hoverinfo": "skip", "showlegend": False}
         fig.add_scatter(y=_f32(low), legendgroup=strategy, name=strategy, **x, **edge)
         fig.add_scatter(
-            y=_f32(high), fill="tonexty", fillcolor=_rgba(color, 0.15), legendgroup=strategy, name=strategy, **x, **edge
+            y=_f32(high), fill="tonexty", fillcolor=rgba(color, 0.15), legendgroup=strategy, name=strategy, **x, **edge
         )
         fig.add_scatter(
             y=_f32(share),
@@ -424,7 +403,7 @@ def _staff_chart(d: _Data) -> go.Figure:
 def _forest_title(d: _Data) -> str:
     if not d.others:
         return ""
-    return f"<h3>Difference from {_esc(d.baseline)}, with 95% intervals</h3>"
+    return f"<h3>Difference from {esc(d.baseline)}, with 95% intervals</h3>"
 
 
 def _forest_chart(d: _Data) -> go.Figure | str:
@@ -440,9 +419,9 @@ def _forest_chart(d: _Data) -> go.Figure | str:
             cell = d.paired(strategy, f.name)
             diff, beats = cell.get("difference") or {}, cell.get("p_beats_baseline") or {}
             est, low, high = (diff.get(k) for k in ("estimate", "low", "high"))
-            if not _finite(est):
+            if not finite(est):
                 continue
-            has_ci = _finite(low) and _finite(high)
+            has_ci = finite(low) and finite(high)
             color = d.colors[strategy]
             fmt = "+.1%" if f.unit == "share" else "$,.0f"
             fig.add_scatter(
@@ -463,7 +442,7 @@ def _forest_chart(d: _Data) -> go.Figure | str:
                 legendgroup=strategy,
                 showlegend=col == 1,
                 customdata=[[low, high, beats.get("estimate")]],
-                hovertemplate=f"<b>{_esc(strategy)}</b> vs {_esc(d.baseline)}<br>{_esc(f.label)}:"
+                hovertemplate=f"<b>{esc(strategy)}</b> vs {esc(d.baseline)}<br>{esc(f.label)}:"
                 f" %{{x:{fmt}}} (95%: %{{customdata[0]:{fmt}}} to %{{customdata[1]:{fmt}}})"
                 "<br>P(beats baseline): %{customdata[2]:.0%}<extra></extra>",
                 row=1,
@@ -519,7 +498,7 @@ def _add_strategy_box(fig: go.Figure, strategy: str, color: str, **kwargs: Any) 
         legendgroup=strategy,
         marker={"color": color, "size": 4, "opacity": 0.55},
         line={"color": color, "width": 1.5},
-        fillcolor=_rgba(color, 0.12),
+        fillcolor=rgba(color, 0.12),
         boxpoints="all",
         pointpos=0,
         **kwargs,
@@ -571,7 +550,7 @@ def _strategy_head(d: _Data, strategy: str) -> str:
 def _best(d: _Data, f: Figure) -> set[str]:
     """The strategies with the best estimate of figure ``f`` (ties all best); none if fewer than two."""
     estimates = {
-        s: float(c["estimate"]) for s in d.strategies if _finite((c := d.figure(s, f.name) or {}).get("estimate"))
+        s: float(c["estimate"]) for s in d.strategies if finite((c := d.figure(s, f.name) or {}).get("estimate"))
     }
     if len(estimates) < 2 or len(set(estimates.values())) < 2:
         return set()
@@ -591,10 +570,10 @@ def _figures_table(d: _Data) -> str:
         for strategy in d.strategies:
             cell = d.figure(strategy, f.name)
             n = (cell or {}).get("n")
-            title = f' title="n = {int(n)} runs"' if _finite(n) else ""
+            title = f' title="n = {int(n)} runs"' if finite(n) else ""
             cls = ' class="best"' if strategy in best else ""
             cells.append(f"<td{cls}{title}>{_interval_html(cell, f.unit)}</td>")
-        rows.append(f'<tr><th>{_esc(f.label)}<span class="dir">{_direction(f)}</span></th>{"".join(cells)}</tr>')
+        rows.append(f'<tr><th>{esc(f.label)}<span class="dir">{_direction(f)}</span></th>{"".join(cells)}</tr>')
     head = "".join(_strategy_head(d, s) for s in d.strategies)
     return (
         f'<div class="scroll"><table class="grid figures"><thead><tr><th>Figure</th>{head}</tr></thead>'
@@ -605,7 +584,7 @@ def _figures_table(d: _Data) -> str:
 def _verdict(f: Figure, diff: dict[str, Any]) -> str:
     """``"better"``/``"worse"`` when the difference's interval lies wholly on one side of zero."""
     low, high = diff.get("low"), diff.get("high")
-    if not (_finite(low) and _finite(high)):
+    if not (finite(low) and finite(high)):
         return ""
     if low > 0 or high < 0:
         return "better" if (low > 0) == f.higher_is_better else "worse"
@@ -630,7 +609,7 @@ def _paired_table(d: _Data) -> str:
                 if chance != DASH
                 else f"<td><div{cls}>{_interval_html(diff, f.unit, sign=True)}</div></td>"
             )
-        rows.append(f'<tr><th>{_esc(f.label)}<span class="dir">{_direction(f)}</span></th>{"".join(cells)}</tr>')
+        rows.append(f'<tr><th>{esc(f.label)}<span class="dir">{_direction(f)}</span></th>{"".join(cells)}</tr>')
     head = "".join(_strategy_head(d, s) for s in d.others)
     return (
         f'<div class="scroll"><table class="grid paired"><thead><tr><th>Figure</th>{head}</tr></thead>'
@@ -655,8 +634,8 @@ def _hires_table(d: _Data) -> str:
             usual = "no hires"
         else:
             counts = first.value_counts()
-            usual = f"{_esc(str(counts.index[0]).replace('_', ' '))} ({counts.iloc[0] / len(first):.0%})"
-        rows.append(f"<tr><th>{_swatch(d, strategy)}{_esc(strategy)}</th>{''.join(cells)}"
+            usual = f"{esc(str(counts.index[0]).replace('_', ' '))} ({counts.iloc[0] / len(first):.0%})"
+        rows.append(f"<tr><th>{_swatch(d, strategy)}{esc(strategy)}</th>{''.join(cells)}"
                     f'<td class="left">{usual}</td></tr>')  # fmt: skip
     head = "".join(f"<th>Runs with a {o}</th>" for o in HIRE_ORDINALS)
     return (
@@ -674,9 +653,9 @@ def _errors(d: _Data) -> str:
         return f'<p class="note">No run failed: all {total:,} runs finished without an error.</p>'
     shown = failed.head(MAX_ERRORS_LISTED)
     rows = "".join(
-        f"<tr><td>{_swatch(d, str(r.strategy)) if str(r.strategy) in d.colors else ''}{_esc(r.strategy)}</td>"
-        f'<td class="num">{_esc(r.replication)}</td><td class="num">{_esc(r.seed)}</td>'
-        f"<td><code>{_esc(r.error) if isinstance(r.error, str) and r.error else 'no error message'}</code></td></tr>"
+        f"<tr><td>{_swatch(d, str(r.strategy)) if str(r.strategy) in d.colors else ''}{esc(r.strategy)}</td>"
+        f'<td class="num">{esc(r.replication)}</td><td class="num">{esc(r.seed)}</td>'
+        f"<td><code>{esc(r.error) if isinstance(r.error, str) and r.error else 'no error message'}</code></td></tr>"
         for r in shown.itertuples()
     )
     more = (
@@ -694,33 +673,22 @@ def _errors(d: _Data) -> str:
     )
 
 
-def _duration(seconds: Any) -> str:
-    if not _finite(seconds):
-        return DASH
-    s = float(seconds)
-    if s < 120:
-        return f"{s:,.1f} s"
-    if s < 7200:
-        return f"{s / 60:,.1f} min ({s:,.0f} s)"
-    return f"{s / 3600:,.1f} h ({s:,.0f} s)"
-
-
 def _replications_text(d: _Data, counts: dict[str, Any] | None = None) -> str:
     counts = counts or d.replications
-    values = {int(v) for v in counts.values() if _finite(v)}
+    values = {int(v) for v in counts.values() if finite(v)}
     if len(values) == 1 and len(counts) > 1:
         return f"{values.pop():,} replications each"
     if len(counts) == 1:
         n = next(iter(counts.values()))
-        return f"{int(n):,} replications" if _finite(n) else DASH
-    return ", ".join(f"{_esc(k)}: {int(v):,}" for k, v in counts.items() if _finite(v))
+        return f"{int(n):,} replications" if finite(n) else DASH
+    return ", ".join(f"{esc(k)}: {int(v):,}" for k, v in counts.items() if finite(v))
 
 
 def _provenance(d: _Data) -> str:
     p = d.comparison.get("provenance") or {}
     files = p.get("scenario_files") or {}
     file_rows = "".join(
-        f'<tr><td><code>{_esc(path)}</code></td><td class="hash">sha256 {_esc(digest)}</td></tr>'
+        f'<tr><td><code>{esc(path)}</code></td><td class="hash">sha256 {esc(digest)}</td></tr>'
         for path, digest in files.items()
     )
     file_rows = f"<table>{file_rows}</table>" if file_rows else ""
@@ -728,12 +696,12 @@ def _provenance(d: _Data) -> str:
     reps = p.get("replications")
     items = {
         "Scenario files": file_rows or DASH,
-        "Master seed": f"<code>{_esc(p.get('master_seed', DASH))}</code>",
-        "Replications": _replications_text(d, reps) if isinstance(reps, dict) and reps else _esc(reps or DASH),
-        "Workers": _esc(p.get("workers", DASH)),
-        "Software": " · ".join(f"{_esc(k)} {_esc(v)}" for k, v in software.items()) or DASH,
-        "Started": _esc(p.get("started", DASH)),
-        "Run time": _duration(p.get("run_seconds")),
+        "Master seed": f"<code>{esc(p.get('master_seed', DASH))}</code>",
+        "Replications": _replications_text(d, reps) if isinstance(reps, dict) and reps else esc(reps or DASH),
+        "Workers": esc(p.get("workers", DASH)),
+        "Software": " · ".join(f"{esc(k)} {esc(v)}" for k, v in software.items()) or DASH,
+        "Started": esc(p.get("started", DASH)),
+        "Run time": duration(p.get("run_seconds")),
     }
     rows = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in items.items())
     return f"<dl>{rows}</dl>"
@@ -813,21 +781,11 @@ SECTIONS: tuple[_Section, ...] = (
 )
 
 
-def _plot(fig: go.Figure, div_id: str) -> str:
-    return fig.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        div_id=div_id,
-        config=PLOTLY_CONFIG,
-        default_height=f"{fig.layout.height}px",
-    )
-
-
 def _render(section: _Section, d: _Data) -> str:
     parts = []
     for i, part in enumerate(section.parts):
         out = part(d)
-        parts.append(_plot(out, f"fig-{section.key}-{i}") if isinstance(out, go.Figure) else out)
+        parts.append(plot_div(out, f"fig-{section.key}-{i}") if isinstance(out, go.Figure) else out)
     note = f'<p class="note">{section.note}</p>' if section.note else ""
     legend = FAN_NOTE if section.key in ("cash", "revenue", "profit") else ""
     return f'<section id="{section.key}"><h2>{section.title}</h2>{note}{legend}{"".join(parts)}</section>'
@@ -838,23 +796,23 @@ def _header(d: _Data, title: str) -> str:
     stopping = c.get("stopping") or {}
     target = stopping.get("target")
     target_text = (
-        " (target " + ", ".join(f"{_esc(k)}={_esc(v)}" for k, v in target.items()) + ")"
+        " (target " + ", ".join(f"{esc(k)}={esc(v)}" for k, v in target.items()) + ")"
         if isinstance(target, dict) and target
         else ""
     )
     horizon = f" · {len(d.days):,}-day horizon from {d.start:%Y-%m-%d}" if d.start is not None and len(d.days) else ""
     strategies = "".join(
-        f"<li>{_swatch(d, s)}{_esc(s)}{' <span class="tag">baseline</span>' if s == d.baseline else ''}</li>"
+        f"<li>{_swatch(d, s)}{esc(s)}{' <span class="tag">baseline</span>' if s == d.baseline else ''}</li>"
         for s in d.strategies
     )
-    sentences = "".join(f"<li>{_esc(s)}</li>" for s in c.get("sentences") or [])
+    sentences = "".join(f"<li>{esc(s)}</li>" for s in c.get("sentences") or [])
     headline = f'<ul class="headline">{sentences}</ul>' if sentences else ""
     reason = stopping.get("reason")
     return (
-        f"<header><h1>{_esc(title)}</h1>"
-        f'<p class="sub">Baseline <b>{_esc(d.baseline)}</b> · {len(d.strategies)} strategies'
+        f"<header><h1>{esc(title)}</h1>"
+        f'<p class="sub">Baseline <b>{esc(d.baseline)}</b> · {len(d.strategies)} strategies'
         f" · {_replications_text(d)}{horizon}"
-        f"{f' · stopped: {_esc(reason)}{target_text}' if reason else ''}</p>"
+        f"{f' · stopped: {esc(reason)}{target_text}' if reason else ''}</p>"
         f"{headline}"
         f'<ul class="strategies">{strategies}</ul></header>'
     )
@@ -867,7 +825,7 @@ def build_compare_report(result: ComparisonResult) -> str:
     nav = "".join(f'<a href="#{s.key}">{s.title}</a>' for s in SECTIONS)
     sections = "\n".join(_render(section, d) for section in SECTIONS)
     software = ((d.comparison.get("provenance") or {}).get("software") or {}).get("sellersim", "")
-    footer = f"<footer>SellerSim {_esc(software)} comparison report</footer>"
+    footer = f"<footer>SellerSim {esc(software)} comparison report</footer>"
     return html_page(title, PAGE_CSS + SUMMARY_CSS + COMPARE_CSS, _header(d, title), nav, sections, footer)
 
 

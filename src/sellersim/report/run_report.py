@@ -17,7 +17,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from sellersim.report.theme import BAD, EVENT_STYLES, INK, PAGE_CSS, PALETTE, TEMPLATE, html_page
+from sellersim.report.page import html_page, plot_div
+from sellersim.report.theme import BAD, EVENT_STYLES, INK, MONEY_AXIS, PAGE_CSS, PALETTE, TEMPLATE
 from sellersim.results.recorder import FEE_COLUMNS
 
 COST_GROUPS: dict[str, tuple[str, ...]] = {
@@ -29,9 +30,6 @@ COST_GROUPS: dict[str, tuple[str, ...]] = {
     "Refunds": ("refunds_usd",),
 }
 """Monthly P&L cost stack; the costs add up to revenue minus profit."""
-
-PLOTLY_CONFIG = {"responsive": True, "displaylogo": False}
-MONEY_AXIS = {"tickformat": "$~s", "hoverformat": "$,.0f"}
 
 
 @dataclass(frozen=True)
@@ -510,13 +508,7 @@ def _header(t: RunTables) -> str:
 def _section(chart: _Chart, tables: RunTables) -> str:
     """One chart's section: title, note and the figure's div and script."""
     fig = chart.draw(tables)
-    div = fig.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        div_id=f"fig-{chart.key}",
-        config=PLOTLY_CONFIG,
-        default_height=f"{fig.layout.height}px",
-    )
+    div = plot_div(fig, f"fig-{chart.key}")
     return f'<section id="{chart.key}"><h2>{chart.title}</h2><p class="note">{chart.note}</p>{div}</section>'
 
 

@@ -10,7 +10,6 @@ network.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,12 +23,11 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from sellersim.compare.figures import FIGURE_BY_NAME, Figure
-from sellersim.report.run_report import MONEY_AXIS, PLOTLY_CONFIG
-from sellersim.report.theme import BAD, GOOD, GRID, INK, MUTED, PAGE_CSS, PALETTE, SUMMARY_CSS, TEMPLATE, html_page
+from sellersim.report.page import DASH, duration, esc, finite, html_page, plot_div, rgba
+from sellersim.report.theme import BAD, GOOD, GRID, INK, MONEY_AXIS, MUTED, PAGE_CSS, PALETTE, SUMMARY_CSS, TEMPLATE
 
 __all__ = ["SweepResult", "build_sweep_report", "write_sweep_report"]
 
-DASH = "—"
 MAX_ERRORS_LISTED = 200
 EFFECT_COLUMNS = 4
 """Parameters side by side in a figure's effect chart before it wraps to another row."""
@@ -104,24 +102,6 @@ footer#meta .made {{ color: {MUTED}; font-size: 12px; margin: 12px 0 0; text-ali
 # ---------------------------------------------------------------- small helpers
 
 
-def _finite(value: Any) -> bool:
-    """Whether ``value`` is a real number (not None, NaN or infinite)."""
-    try:
-        return math.isfinite(float(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _esc(value: Any) -> str:
-    return html.escape(str(value))
-
-
-def _rgba(color: str, alpha: float) -> str:
-    """``"#4C78A8"``, 0.2 -> ``"rgba(76,120,168,0.2)"``."""
-    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"
-
-
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
 
@@ -144,7 +124,7 @@ def _number(value: Any) -> str:
 
 
 def _share(value: Any) -> str:
-    return f"{float(value):.0%}" if _finite(value) else DASH
+    return f"{float(value):.0%}" if finite(value) else DASH
 
 
 def _axis_format(f: Figure) -> dict[str, Any]:
@@ -159,17 +139,6 @@ def _axis_format(f: Figure) -> dict[str, Any]:
 def _value_format(f: Figure) -> str:
     """A d3 format of one value of figure ``f`` in a hover template."""
     return {"share": ".0%", "usd": "$,.0f"}.get(f.unit, ",.1f")
-
-
-def _duration(seconds: Any) -> str:
-    if not _finite(seconds):
-        return DASH
-    s = float(seconds)
-    if s < 120:
-        return f"{s:,.1f} s"
-    if s < 7200:
-        return f"{s / 60:,.1f} min ({s:,.0f} s)"
-    return f"{s / 3600:,.1f} h ({s:,.0f} s)"
 
 
 def _short_labels(paths: Sequence[str]) -> dict[str, str]:
@@ -266,7 +235,7 @@ class _Data:
     @cached_property
     def runs(self) -> int:
         given = self.meta.get("runs")
-        return int(given) if _finite(given) else len(self.summary)
+        return int(given) if finite(given) else len(self.summary)
 
     @cached_property
     def failed(self) -> pd.DataFrame:
@@ -278,7 +247,7 @@ class _Data:
     @cached_property
     def failed_count(self) -> int:
         given = self.meta.get("failed_runs")
-        return int(given) if _finite(given) else len(self.failed)
+        return int(given) if finite(given) else len(self.failed)
 
     @cached_property
     def points(self) -> int | None:
@@ -336,7 +305,7 @@ def _effects_chart(d: _Data, f: Figure) -> go.Figure | None:
     width = 0.5 / max(len(frames), 1)  # each strategy's slot within a category
     for i, path in enumerate(paths):
         row, col = i // cols + 1, i % cols + 1
-        label = _esc(d.label(path))
+        label = esc(d.label(path))
         all_levels = pd.concat([e.loc[e["parameter"] == path, "level"] for e in frames.values()])
         categorical = _is_categorical(d, path, all_levels)
         order = _levels(d, path, all_levels)
@@ -361,7 +330,7 @@ def _effects_chart(d: _Data, f: Figure) -> go.Figure | None:
                     x=np.concatenate([x[ok], x[ok][::-1]]),
                     y=np.concatenate([high[ok], low[ok][::-1]]),
                     fill="toself",
-                    fillcolor=_rgba(color, 0.16),
+                    fillcolor=rgba(color, 0.16),
                     line={"width": 0, "color": color},
                     mode="lines",
                     hoverinfo="skip",
@@ -389,7 +358,7 @@ def _effects_chart(d: _Data, f: Figure) -> go.Figure | None:
                     else None
                 ),
                 customdata=np.column_stack([low, high, n, np.asarray(names, dtype=object)]),
-                hovertemplate=f"<b>{_esc(strategy)}</b><br>{label} %{{customdata[3]}}: <b>%{{y:{fmt}}}</b><br>"
+                hovertemplate=f"<b>{esc(strategy)}</b><br>{label} %{{customdata[3]}}: <b>%{{y:{fmt}}}</b><br>"
                 f"95%: %{{customdata[0]:{fmt}}} to %{{customdata[1]:{fmt}}}<br>n = %{{customdata[2]:,.0f}} runs"
                 "<extra></extra>",
                 showlegend=strategy not in legend_done,
@@ -403,7 +372,7 @@ def _effects_chart(d: _Data, f: Figure) -> go.Figure | None:
         if categorical:
             fig.update_xaxes(
                 tickvals=list(range(len(order))),
-                ticktext=[_esc(v) for v in order],
+                ticktext=[esc(v) for v in order],
                 range=[-0.5, len(order) - 0.5],
                 showgrid=False,
                 row=row,
@@ -465,8 +434,8 @@ def _heatmap(d: _Data, f: Figure, strategy: str, frame: pd.DataFrame) -> go.Heat
         legendgroup=strategy,
         xgap=1,
         ygap=1,
-        hovertemplate=f"<b>{_esc(strategy)}</b><br>{_esc(d.label(p1))} %{{x}}<br>{_esc(d.label(p2))} %{{y}}"
-        f"<br>{_esc(f.label)}: %{{z:{fmt}}}<br>n = %{{customdata:,.0f}} runs<extra></extra>",
+        hovertemplate=f"<b>{esc(strategy)}</b><br>{esc(d.label(p1))} %{{x}}<br>{esc(d.label(p2))} %{{y}}"
+        f"<br>{esc(f.label)}: %{{z:{fmt}}}<br>n = %{{customdata:,.0f}} runs<extra></extra>",
     )
 
 
@@ -696,7 +665,7 @@ def _sensitivity_chart(d: _Data, f: Figure) -> go.Figure | None:
                 legendgroup=name,
                 showlegend=False,
                 marker={
-                    "color": color if j == 0 else _rgba(color, max(0.2, 0.45 - 0.1 * (j - 1))),
+                    "color": color if j == 0 else rgba(color, max(0.2, 0.45 - 0.1 * (j - 1))),
                     "line": {"color": color, "width": 1},
                 },
                 error_x={
@@ -708,7 +677,7 @@ def _sensitivity_chart(d: _Data, f: Figure) -> go.Figure | None:
                     "width": 3,
                 },
                 customdata=np.column_stack([conf, np.asarray(paths, dtype=object)]),
-                hovertemplate=f"<b>{_esc(strategy)}</b> · %{{customdata[1]}}<br>{_esc(INDEX_LABELS.get(name, name))}:"
+                hovertemplate=f"<b>{esc(strategy)}</b> · %{{customdata[1]}}<br>{esc(INDEX_LABELS.get(name, name))}:"
                 f" %{{x:{fmt}}} ± %{{customdata[0]:{fmt}}}<extra></extra>",
                 row=i // cols + 1,
                 col=i % cols + 1,
@@ -740,16 +709,6 @@ def _swatch(d: _Data, strategy: str) -> str:
     return f'<span class="swatch" style="background:{color}"></span>'
 
 
-def _plot(fig: go.Figure, div_id: str) -> str:
-    return fig.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        div_id=div_id,
-        config=PLOTLY_CONFIG,
-        default_height=f"{fig.layout.height}px",
-    )
-
-
 def _design_text(d: _Data) -> str:
     design = d.spec.design
     kind = str(design.kind)
@@ -760,26 +719,26 @@ def _design_text(d: _Data) -> str:
         "sobol": f"{design.samples:,} base samples",
         "morris": f"{design.samples:,} trajectories on {design.levels} levels",
     }.get(kind, "")
-    return f"{_esc(kind)} ({detail})" if detail else _esc(kind)
+    return f"{esc(kind)} ({detail})" if detail else esc(kind)
 
 
 def _parameter_range(p: Any) -> str:
     if hasattr(p, "values"):
         kind = "levels" if getattr(p, "numeric", True) else "choices"
-        return f"{kind}: " + ", ".join(_esc(_number(v)) for v in p.values)
+        return f"{kind}: " + ", ".join(esc(_number(v)) for v in p.values)
     span = f"{_number(p.low)} to {_number(p.high)}"
-    return f"range: {_esc(span)}{' (whole numbers)' if getattr(p, 'integer', False) else ''}"
+    return f"range: {esc(span)}{' (whole numbers)' if getattr(p, 'integer', False) else ''}"
 
 
 def _header(d: _Data) -> str:
     spec = d.spec
-    description = f'<p class="sub">{_esc(spec.description)}</p>' if getattr(spec, "description", "") else ""
-    sentences = "".join(f"<li>{_esc(s)}</li>" for s in d.analysis.get("sentences") or [])
+    description = f'<p class="sub">{esc(spec.description)}</p>' if getattr(spec, "description", "") else ""
+    sentences = "".join(f"<li>{esc(s)}</li>" for s in d.analysis.get("sentences") or [])
     headline = f'<ul class="headline">{sentences}</ul>' if sentences else ""
     files = {Path(str(f)).stem: str(f) for f in spec.strategies}
     strategies = "".join(
-        f'<li title="{_esc(files.get(s, s))}">{_swatch(d, s)}{_esc(s)}</li>' for s in d.strategies
-    ) or "".join(f"<li>{_esc(f)}</li>" for f in spec.strategies)
+        f'<li title="{esc(files.get(s, s))}">{_swatch(d, s)}{esc(s)}</li>' for s in d.strategies
+    ) or "".join(f"<li>{esc(f)}</li>" for f in spec.strategies)
     failed = d.failed_count
     kpis = {
         "Design": _design_text(d),
@@ -791,7 +750,7 @@ def _header(d: _Data) -> str:
     }
     kpi_html = "".join(f"<div><dt>{k}</dt><dd>{v}</dd></div>" for k, v in kpis.items())
     rows = "".join(
-        f"<tr><td><b>{_esc(d.label(p.path))}</b></td><td><code>{_esc(p.path)}</code></td>"
+        f"<tr><td><b>{esc(d.label(p.path))}</b></td><td><code>{esc(p.path)}</code></td>"
         f"<td>{_parameter_range(p)}</td></tr>"
         for p in d.parameters
     )
@@ -800,7 +759,7 @@ def _header(d: _Data) -> str:
         f"<th>Varied over</th></tr></thead><tbody>{rows}</tbody></table></div>"
     )
     return (
-        f"<header><h1>{_esc(spec.name)}</h1>{description}{headline}"
+        f"<header><h1>{esc(spec.name)}</h1>{description}{headline}"
         f'<ul class="strategies">{strategies}</ul><dl class="kpis">{kpi_html}</dl>{params}</header>'
     )
 
@@ -811,7 +770,7 @@ def _chart_blocks(d: _Data, key: str, draw: Any, empty: str) -> str:
         fig = draw(d, f)
         if fig is None:
             continue
-        parts.append(f"<h3>{_esc(f.label)}</h3>{_plot(fig, f'fig-{key}-{k}')}")
+        parts.append(f"<h3>{esc(f.label)}</h3>{plot_div(fig, f'fig-{key}-{k}')}")
     return "".join(parts) or f'<p class="note">{empty}</p>'
 
 
@@ -828,7 +787,7 @@ def _sensitivity(d: _Data) -> str:
     if kind not in ("sobol", "morris") and not any(d.of(s).get("sensitivity") for s in d.strategies):
         return (
             f'<p class="note">Sensitivity indices need a <code>sobol</code> or <code>morris</code> design;'
-            f" this sweep used <code>{_esc(kind)}</code>. The effects and heat maps above show how each"
+            f" this sweep used <code>{esc(kind)}</code>. The effects and heat maps above show how each"
             " parameter moves the figures.</p>"
         )
     note = (
@@ -852,11 +811,11 @@ def _condition(d: _Data, c: Any) -> str:
         name = d.label(str(path)) if path is not None else ""
         if "low" in c or "high" in c:
             low, high = c.get("low"), c.get("high")
-            if _finite(low) and _finite(high):
+            if finite(low) and finite(high):
                 return f"{name} {_number(low)} – {_number(high)}"
-            if _finite(low):
+            if finite(low):
                 return f"{name} ≥ {_number(low)}"
-            if _finite(high):
+            if finite(high):
                 return f"{name} ≤ {_number(high)}"
         if "values" in c:
             return f"{name} in {{{', '.join(_number(v) for v in c['values'])}}}"
@@ -870,7 +829,7 @@ def _condition(d: _Data, c: Any) -> str:
 
 def _support(value: Any) -> str:
     """The region's support: a share of the strategy's runs (a float up to 1), or a count of runs."""
-    if not _finite(value):
+    if not finite(value):
         return DASH
     if isinstance(value, (float, np.floating)) and 0 <= value <= 1:
         return f"{float(value):.0%} of runs"
@@ -881,10 +840,10 @@ def _failure(d: _Data) -> str:
     cards = []
     for strategy in d.strategies:
         region = d.of(strategy).get("failure_region")
-        head = f"<h3>{_swatch(d, strategy)}{_esc(strategy)}</h3>"
+        head = f"<h3>{_swatch(d, strategy)}{esc(strategy)}</h3>"
         if not region:
             survived = _survival_share(d, strategy)
-            fails = f" Overall, {1 - survived:.0%} of its runs failed." if _finite(survived) else ""
+            fails = f" Overall, {1 - survived:.0%} of its runs failed." if finite(survived) else ""
             cards.append(
                 f'<div class="region">{head}<p class="none">No region of the parameters stands out where this'
                 f" strategy fails more than elsewhere.{fails}</p></div>"
@@ -894,7 +853,7 @@ def _failure(d: _Data) -> str:
         if isinstance(conditions, dict):
             conditions = [{"parameter": k, **v} if isinstance(v, dict) else f"{d.label(k)} {v}" for k, v in
                           conditions.items()]  # fmt: skip
-        chips = "".join(f"<li>{_esc(_condition(d, c))}</li>" for c in conditions)
+        chips = "".join(f"<li>{esc(_condition(d, c))}</li>" for c in conditions)
         kpis = (
             f'<dl class="kpis"><div><dt>Fail in the region</dt><dd class="bad">{_share(region.get("failure_share"))}'
             f"</dd></div><div><dt>Fail overall</dt><dd>{_share(region.get('baseline_failure_share'))}</dd></div>"
@@ -902,7 +861,7 @@ def _failure(d: _Data) -> str:
         )
         text = str(region.get("text") or "")
         # The analysis phrases the text to follow the strategy's name.
-        text = f"<b>{_esc(strategy)}</b> {_esc(text.rstrip('.'))}." if text[:1].islower() else _esc(text)
+        text = f"<b>{esc(strategy)}</b> {esc(text.rstrip('.'))}." if text[:1].islower() else esc(text)
         cards.append(
             f'<div class="region">{head}{f"<p>{text}</p>" if text else ""}'
             f'<ul class="conditions">{chips}</ul>{kpis}</div>'
@@ -928,12 +887,12 @@ def _errors(d: _Data) -> str:
     rows = []
     for r in shown.to_dict("records"):
         strategy = str(r.get("strategy", ""))
-        values = ", ".join(f"{_esc(d.label(p))}={_esc(_number(r[p]))}" for p in paths)
+        values = ", ".join(f"{esc(d.label(p))}={esc(_number(r[p]))}" for p in paths)
         error = r.get("error")
-        message = _esc(error) if isinstance(error, str) and error else "no error message"
+        message = esc(error) if isinstance(error, str) and error else "no error message"
         rows.append(
-            f"<tr><td>{_swatch(d, strategy)}{_esc(strategy)}</td><td class='num'>{_esc(r.get('point', DASH))}</td>"
-            f"<td class='num'>{_esc(r.get('replication', DASH))}</td><td class='num'>{_esc(r.get('seed', DASH))}</td>"
+            f"<tr><td>{_swatch(d, strategy)}{esc(strategy)}</td><td class='num'>{esc(r.get('point', DASH))}</td>"
+            f"<td class='num'>{esc(r.get('replication', DASH))}</td><td class='num'>{esc(r.get('seed', DASH))}</td>"
             f"<td>{values}</td><td><code>{message}</code></td></tr>"
         )
     more = (
@@ -970,14 +929,14 @@ def _footer(d: _Data) -> str:
     software = _software(m)
     items = {
         "Runs": f"{d.runs:,} ({d.failed_count:,} failed)",
-        "Speed": f"{float(rate):,.1f} runs per second" if _finite(rate) else DASH,
-        "Workers": f"{_esc(workers)} on the {_esc(m.get('backend', DASH))} backend" if workers is not None else DASH,
-        "Parallel efficiency": f"{float(efficiency):.0%}" if _finite(efficiency) else "not measured",
-        "Peak memory": f"{float(memory):,.0f} MB" if _finite(memory) else DASH,
-        "Run time": _duration(m.get("run_seconds")),
-        "Started": _esc(m.get("started", DASH)),
-        "Master seed": f"<code>{_esc(d.spec.seed)}</code>",
-        "Software": " · ".join(f"{_esc(k)} {_esc(v)}" for k, v in software.items()) or DASH,
+        "Speed": f"{float(rate):,.1f} runs per second" if finite(rate) else DASH,
+        "Workers": f"{esc(workers)} on the {esc(m.get('backend', DASH))} backend" if workers is not None else DASH,
+        "Parallel efficiency": f"{float(efficiency):.0%}" if finite(efficiency) else "not measured",
+        "Peak memory": f"{float(memory):,.0f} MB" if finite(memory) else DASH,
+        "Run time": duration(m.get("run_seconds")),
+        "Started": esc(m.get("started", DASH)),
+        "Master seed": f"<code>{esc(d.spec.seed)}</code>",
+        "Software": " · ".join(f"{esc(k)} {esc(v)}" for k, v in software.items()) or DASH,
     }
     if m.get("interrupted"):
         items["Interrupted"] = "yes: the sweep stopped early; run it again to finish the remaining runs"
@@ -985,7 +944,7 @@ def _footer(d: _Data) -> str:
     version = software.get("sellersim", "")
     return (
         f'<footer id="meta"><h2>How the sweep ran</h2><dl>{rows}</dl>'
-        f'<p class="made">SellerSim {_esc(version)} sweep report</p></footer>'
+        f'<p class="made">SellerSim {esc(version)} sweep report</p></footer>'
     )
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import html
 from typing import Final, NamedTuple
 
 import plotly.graph_objects as go
-from plotly.offline import get_plotlyjs
 
 PALETTE: Final[tuple[str, ...]] = (
     "#4C78A8",
@@ -75,6 +73,9 @@ EVENT_STYLES: Final[dict[str, EventStyle]] = {
 }
 """Event kinds marked on every chart's time axis, top to bottom."""
 
+MONEY_AXIS: Final = {"tickformat": "$~s", "hoverformat": "$,.0f"}
+"""Axis settings of a money axis: $40k ticks, $40,123 on hover."""
+
 PAGE_CSS: Final = f"""
 * {{ box-sizing: border-box; }}
 body {{ margin: 0; background: #f3f4f6; color: {INK};
@@ -114,17 +115,3 @@ SUMMARY_CSS: Final = f"""
   vertical-align: -1px; }}
 .tag {{ color: {MUTED}; font-size: 12px; }}
 """
-
-
-def html_page(title: str, css: str, header: str, nav: str, sections: str, footer: str) -> str:
-    """A self-contained report page: plotly.js inlined once, so it opens offline.
-
-    ``title`` is plain text (escaped here); ``header``, ``nav``, ``sections`` and ``footer`` are HTML.
-    """
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)}</title><style>{css}</style>"
-        f'<script type="text/javascript">{get_plotlyjs()}</script></head>\n'
-        f"<body><main>{header}<nav>{nav}</nav>\n{sections}\n{footer}</main></body></html>\n"
-    )

@@ -1,0 +1,70 @@
+"""What every report page is made of: the page shell, chart divs, escaping and small number helpers."""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any, Final
+
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+DASH: Final = "—"
+"""Shown where a value is missing."""
+PLOTLY_CONFIG: Final = {"responsive": True, "displaylogo": False}
+
+
+def html_page(title: str, css: str, header: str, nav: str, sections: str, footer: str) -> str:
+    """A self-contained report page: plotly.js inlined once, so it opens offline.
+
+    ``title`` is plain text (escaped here); ``header``, ``nav``, ``sections`` and ``footer`` are HTML.
+    """
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title><style>{css}</style>"
+        f'<script type="text/javascript">{get_plotlyjs()}</script></head>\n'
+        f"<body><main>{header}<nav>{nav}</nav>\n{sections}\n{footer}</main></body></html>\n"
+    )
+
+
+def plot_div(fig: go.Figure, div_id: str) -> str:
+    """A chart's div and script, without plotly.js (the page carries it once)."""
+    return fig.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        div_id=div_id,
+        config=PLOTLY_CONFIG,
+        default_height=f"{fig.layout.height}px",
+    )
+
+
+def esc(value: Any) -> str:
+    """``value`` as text, escaped for HTML."""
+    return html.escape(str(value))
+
+
+def finite(value: Any) -> bool:
+    """Whether ``value`` is a real number (not None, NaN or infinite)."""
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def rgba(color: str, alpha: float) -> str:
+    """``"#4C78A8"``, 0.2 -> ``"rgba(76,120,168,0.2)"``."""
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def duration(seconds: Any) -> str:
+    """Seconds as ``12.3 s``, ``4.5 min (270 s)`` or ``2.1 h (7,560 s)``."""
+    if not finite(seconds):
+        return DASH
+    s = float(seconds)
+    if s < 120:
+        return f"{s:,.1f} s"
+    if s < 7200:
+        return f"{s / 60:,.1f} min ({s:,.0f} s)"
+    return f"{s / 3600:,.1f} h ({s:,.0f} s)"
