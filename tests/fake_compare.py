@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from sellersim.compare.comparison import CompareResult
 from sellersim.compare.figures import DAILY_METRICS, FIGURES, QUANTILES
 
 START = pd.Timestamp("2027-01-04")
@@ -99,17 +99,6 @@ DOOMED = Profile(8_000, 700, 0.02, tuple(HireRule(r, day=0) for r in ("operator"
 """A strategy that always runs out of cash."""
 
 STRATEGIES = tuple(PROFILES)
-
-
-@dataclass
-class FakeComparison:
-    """What the comparison engine returns (see ``sellersim.report.compare_report``)."""
-
-    runs: pd.DataFrame
-    hires: pd.DataFrame
-    daily_quantiles: pd.DataFrame
-    comparison: dict[str, Any]
-    meta: dict[str, Any] = field(default_factory=dict)
 
 
 class _Paths(NamedTuple):
@@ -289,7 +278,7 @@ def make_comparison(
     error_runs: int = 0,
     doomed: str | None = None,
     seed: int = 11,
-) -> FakeComparison:
+) -> CompareResult:
     """A comparison of ``strategies`` (baseline: the first), ``replications`` runs each over ``days`` days.
 
     ``error_runs`` runs of the last strategy crash with an error; ``doomed`` names a strategy (added
@@ -368,7 +357,7 @@ def make_comparison(
     hires_frame = pd.DataFrame(
         hires, columns=["strategy", "replication", "hire_number", "role", "day", "monthly_revenue_usd"]
     )
-    return FakeComparison(
+    return CompareResult(
         runs=runs_frame,
         hires=hires_frame,
         daily_quantiles=pd.concat(quantiles, ignore_index=True),

@@ -200,16 +200,21 @@ def test_a_strategy_whose_every_run_fails_still_gives_a_comparison(monkeypatch: 
 # --- precision-driven replications ------------------------------------------------------------
 
 
-def test_a_generous_target_stops_after_the_first_batch() -> None:
-    planned: list[int] = []
-    rule = StoppingRule("final_cash_usd", 1e9, max_replications=50, batch=5)
-    result = compare(
+def _compare_until(rule: StoppingRule, planned: list[int]):
+    """Two strategies from 3 replications under ``rule``; ``planned`` collects the planned totals."""
+    return compare(
         files("never_hire", "solo_then_hire"),
         replications=3,
         stopping=rule,
         overrides=SHORT,
         progress=lambda _o, total: planned.append(total),
     )
+
+
+def test_a_generous_target_stops_after_the_first_batch() -> None:
+    planned: list[int] = []
+    rule = StoppingRule("final_cash_usd", 1e9, max_replications=50, batch=5)
+    result = _compare_until(rule, planned)
     c = result.comparison
     assert c["replications"] == {"never_hire": 3, "solo_then_hire": 3}
     assert len(result.runs) == 6 and set(planned) == {6}
@@ -223,13 +228,7 @@ def test_a_generous_target_stops_after_the_first_batch() -> None:
 def test_an_impossible_target_stops_at_the_maximum() -> None:
     planned: list[int] = []
     rule = StoppingRule("survived", 0.001, max_replications=7, batch=2)  # Wilson never gets this narrow
-    result = compare(
-        files("never_hire", "solo_then_hire"),
-        replications=3,
-        stopping=rule,
-        overrides=SHORT,
-        progress=lambda _o, total: planned.append(total),
-    )
+    result = _compare_until(rule, planned)
     c = result.comparison
     assert c["replications"] == {"never_hire": 7, "solo_then_hire": 7}
     assert list(result.runs["replication"]) == [*range(7), *range(7)]

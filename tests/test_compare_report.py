@@ -14,11 +14,12 @@ import numpy as np
 import pytest
 from plotly.offline import get_plotlyjs
 
-from fake_compare import FakeComparison, make_comparison
+from fake_compare import make_comparison
 from report_checks import assert_self_contained
 from report_checks import figures as _figures
 from report_checks import sections as _sections
 from report_checks import trace_values as _values
+from sellersim.compare.comparison import CompareResult
 from sellersim.compare.figures import FIGURE_BY_NAME, FIGURES
 from sellersim.report.compare_report import DAY_MS, SECTIONS, build_compare_report, write_compare_report
 from sellersim.report.theme import PALETTE
@@ -50,7 +51,7 @@ ALL_SECTIONS = (
 
 
 @cache
-def _result(**kwargs: Any) -> FakeComparison:
+def _result(**kwargs: Any) -> CompareResult:
     return make_comparison(**kwargs)
 
 

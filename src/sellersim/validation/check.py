@@ -148,7 +148,6 @@ def check_model(
     workers: int = 1,
     master_seed: int | None = None,
     progress: Callable[[int, int], None] | None = None,
-    name: str = "",
 ) -> ModelCheck:
     """Run ``scenario`` ``replications`` times and check every target.
 
@@ -169,4 +168,4 @@ def check_model(
     ordered = [results[r] for r in sorted(results)]
     figures = tuple(pool(t, [samples[t.measure] for samples, _ in ordered]) for t in TARGETS)
     failed_runs = sum(f for _, f in ordered)
-    return ModelCheck(name or scenario.strategy.name, len(ordered), failed_runs, figures, interrupted)
+    return ModelCheck(scenario.strategy.name, len(ordered), failed_runs, figures, interrupted)

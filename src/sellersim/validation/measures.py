@@ -9,6 +9,7 @@ their spread can be read.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -125,7 +126,7 @@ def q4_share(run: RunView) -> Sample:
         settled=("settled", "sum"), in_stock=("in_stock", "mean"),
         units=("units", "sum"), q4_units=("q4_units", "sum"),
     )  # fmt: skip
-    days_in_year = np.where(pd.to_datetime(years.index.get_level_values("year").astype(str)).is_leap_year, 366, 365)
+    days_in_year = np.array([365 + calendar.isleap(y) for y in years.index.get_level_values("year")])
     whole = (years["settled"].to_numpy() == days_in_year) & (years["in_stock"].to_numpy() >= _MIN_IN_STOCK_SHARE)
     years = years[whole & (years["units"].to_numpy() > 0)]
     return Sample.of((years["q4_units"] / years["units"]).to_numpy())
@@ -157,7 +158,7 @@ def sale_to_cash(run: RunView) -> Sample:
 
 
 def _hires(run: RunView, role: str) -> list:
-    return [p for p in run.model.roster if getattr(p, "role", "") == role and p.hired_day >= 0]
+    return [p for p in run.model.roster if p.role == role and p.hired_day >= 0]
 
 
 def operator_time_to_hire(run: RunView) -> Sample:
