@@ -11,7 +11,8 @@ first calls into numpy, pandas and pyarrow are not counted. The folder is then w
 Printed: throughput (runs per second) for each worker count, the parallel efficiency
 (throughput with 2 workers / (2 x throughput with 1)), and the projected time of 7 strategies x
 100 replications at the 2-worker rate, next to the targets (under 5 minutes; efficiency >= 85%),
-and the peak RSS of the driver process.
+and the peak RSS of the driver process. Each time is also printed as a ratio to the yardstick
+(``yardstick.py``), measured in the same run.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--replications must be at least 1")
 
     from pandas.testing import assert_frame_equal
+    from yardstick import yardstick_seconds
 
     from sellersim.compare.comparison import compare
     from sellersim.compare.engine import default_workers
@@ -61,6 +63,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  cores available to this process: {default_workers()}; load average {os.getloadavg()[0]:.2f}")
     compare(STRATEGIES[:2], replications=1, workers=1, overrides=["simulation.days=60"])  # warm-up
     rss_warm = peak_rss_mb()
+    yardstick = yardstick_seconds()
+    print(f"  yardstick {yardstick:.3f} s (best of 3: a 10-million-step Python loop)")
 
     seconds: dict[int, float] = {}
     results = {}
@@ -80,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
         per_run = results[w].comparison["provenance"]["run_cpu_seconds"] / runs
         print(
             f"  {w} worker{'s' * (w > 1)}: {seconds[w]:7.2f} s   {throughput[w]:6.2f} runs/s   "
-            f"({per_run:.3f} s per run inside the worker)"
+            f"({per_run:.3f} s = {per_run / yardstick:.2f} x yardstick per run inside the worker)"
         )
     efficiency = throughput[2] / (2 * throughput[1])
     verdict = "ok" if efficiency >= TARGET_EFFICIENCY else "MISSED"
@@ -89,7 +93,8 @@ def main(argv: list[str] | None = None) -> None:
     verdict = "ok" if projected < TARGET_SECONDS else "MISSED"
     print(
         f"  projected 7 strategies x 100 replications at the 2-worker rate: {projected:6.1f} s "
-        f"({projected / 60:.1f} min)   target < {TARGET_SECONDS / 60:.0f} min: {verdict}"
+        f"({projected / 60:.1f} min, {projected / yardstick:.0f} x yardstick)   "
+        f"target < {TARGET_SECONDS / 60:.0f} min: {verdict}"
     )
     with tempfile.TemporaryDirectory() as tmp:
         out = first.write(Path(tmp) / "cmp", report=False)

@@ -176,6 +176,8 @@ def _run_figures(rng: np.random.Generator, p: _Paths, profile: Profile, days: in
             "survived": survived,
             "final_cash_usd": p.cash[:, -1],
             "cumulative_profit_usd": p.profit.sum(axis=1) / 30,
+            "cumulative_sde_usd": p.profit.sum(axis=1) / 30 + 2500 * lived / 365 * 6,
+            "cumulative_owners_pay_usd": 2500 * lived / 365 * 6,
             "peak_monthly_revenue_usd": p.revenue.max(axis=1),
             "final_monthly_revenue_usd": p.revenue[:, -1],
             "months_to_first_profitable_month": months,
@@ -184,6 +186,9 @@ def _run_figures(rng: np.random.Generator, p: _Paths, profile: Profile, days: in
             "stockout_days": stockouts,
             "lost_sales_units": (stockouts * rng.uniform(5, 25, reps)).round().astype(int),
             "founder_overload_weeks": (weekly_load > 1).sum(axis=1),
+            "founder_mean_weekly_hours": 60 * weekly_load.mean(axis=1),
+            "founder_cut_back_weeks": 8 * rng.poisson((weekly_load > 1.2).mean(axis=1)),
+            "error_hours": rng.uniform(300, 900, reps),
             "quits": rng.binomial(hired, 0.25),
             "failure_day": failed_at,
         }

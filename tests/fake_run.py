@@ -85,11 +85,13 @@ def make_run_tables(
         headcount[h.role][h.day : end] += 1
         payroll[h.day : end] += SALARY.get(h.role, 1500) / 30
     daily["payroll_usd"] = payroll
-    daily["profit_usd"] = (
+    daily["owners_pay_usd"] = np.where((day % 30 == 29) & (day > 400), 2500.0, 0.0)
+    daily["sde_usd"] = (
         rev
         - daily[["refunds_usd", *FEE_COLUMNS]].sum(axis=1)
         - daily[["ad_spend_usd", "cogs_usd", "payroll_usd", "overhead_usd"]].sum(axis=1)
     )
+    daily["profit_usd"] = daily["sde_usd"] - daily["owners_pay_usd"]
     daily["amazon_balance_usd"] = (0.6 * rev).rolling(14, min_periods=1).sum()
     cash = (STARTING_CASH + daily["profit_usd"].cumsum() - daily["amazon_balance_usd"]).to_numpy(copy=True)
     cash -= 8000 * np.searchsorted(launch_days - 75, day, side="right").clip(max=4)
@@ -108,6 +110,7 @@ def make_run_tables(
         service = (0.75 + 0.2 * np.sin(day / 40 + i) + rng.normal(0, 0.03, days)).clip(0, 1)
         daily[f"service_{domain}"] = service
         daily[f"backlog_{domain}_hours"] = (1 - service) * (20 + 10 * wave)
+        daily[f"errors_{domain}_hours"] = 0.1 * (1 + service) * (1 + 0.2 * i)
     daily["acos"] = (daily["ad_spend_usd"] / daily["ad_sales_usd"]).where(daily["ad_spend_usd"] > 0)
     daily["tacos"] = (daily["ad_spend_usd"] / rev).where(rev > 0)
     daily["avg_rating"] = np.where(day > launch_days[0] + 30, 4.3, np.nan)
@@ -227,7 +230,7 @@ def _staff(
             "role": "founder",
             "hours_worked": np.minimum(demanded, FOUNDER_HOURS * 1.3),
             "load": load,
-            "fatigue": np.clip(np.cumsum(np.where(load > 1.1, 0.1, -0.05)), 0, 1),
+            "burnout": np.clip(np.cumsum(np.where(load > 1.1, 0.1, -0.05)), 0, 1),
         }
     )
     frames = [founder]
@@ -243,12 +246,13 @@ def _staff(
                     "role": h.role,
                     "hours_worked": 48.0,
                     "load": rng.uniform(0.7, 1.2, len(w)),
-                    "fatigue": 0.1,
+                    "burnout": 0.1,
                 }
             )
         )
     staff = pd.concat(frames, ignore_index=True)
-    staff["productivity"] = 1 - 0.3 * staff["fatigue"]
+    staff["cut_back"] = staff["burnout"] > 0.8
+    staff["managing_hours"] = np.where(staff["role"] == "founder", 2.0 * len(hires), 0.0)
     staff.insert(1, "date", START + pd.to_timedelta(staff["week"] * 7, unit="D"))
     return staff, founder
 
@@ -294,6 +298,10 @@ def _summary(
         "failure_cause": None if failure_day is None else "cash",
         "final_cash_usd": float(daily["cash_usd"].iloc[-1]),
         "cumulative_profit_usd": float(daily["profit_usd"].sum()),
+        "cumulative_sde_usd": float(daily["sde_usd"].sum()),
+        "cumulative_owners_pay_usd": float(daily["owners_pay_usd"].sum()),
+        "founder_mean_weekly_hours": float(founder["hours_worked"].mean()),
+        "founder_breakdowns": int(founder["cut_back"].diff().fillna(founder["cut_back"]).clip(lower=0).sum()),
         "peak_monthly_revenue_usd": float(monthly["revenue_usd"].max()),
         "months_to_first_profitable_month": int(profitable[0]) + 1 if len(profitable) else None,
         "hires": [

@@ -275,7 +275,7 @@ def test_forest_plot_shows_each_difference_with_its_interval() -> None:
             assert trace["error_x"]["array"] == [pytest.approx(diff["high"] - diff["estimate"])]
             assert trace["error_x"]["arrayminus"] == [pytest.approx(diff["estimate"] - diff["low"])]
     titles = [a["text"] for a in forest["layout"]["annotations"]]
-    assert titles == ["Final cash", "Cumulative profit", "Survives the horizon"]
+    assert titles == ["Final cash", "Cumulative profit after owner's pay", "Survives the horizon"]
 
 
 def test_final_cash_and_hire_timing_distributions() -> None:

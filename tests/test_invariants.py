@@ -122,7 +122,8 @@ def check_stock(result: RunResult) -> None:
 
 
 def check_pnl(result: RunResult) -> None:
-    """Profit is revenue less refunds, fees, ads, COGS, payroll and overhead, plus reimbursements.
+    """SDE is revenue less refunds, fees, ads, COGS, payroll and overhead, plus reimbursements; profit is
+    SDE less the owner's pay.
 
     Each cost column is also checked against the ledger entries of its day.
     """
@@ -137,16 +138,28 @@ def check_pnl(result: RunResult) -> None:
         - d["overhead_usd"]
         + d["reimbursements_usd"]
     )
-    _close(d["profit_usd"], expected, "profit_usd identity")
+    _close(d["sde_usd"], expected, "sde_usd identity")
+    _close(d["profit_usd"], d["sde_usd"] - d["owners_pay_usd"], "profit_usd identity")
+    _close(d["owners_pay_usd"], -_ledger_by_day(result, led["category"] == "owners_pay"), "owner's pay vs ledger")
+    payroll = -_ledger_by_day(result, led["category"].isin(["salaries", "agency_fees"]))
+    _close(d["payroll_usd"], payroll, "payroll vs ledger salaries + agency fees")
     for column, category in FEE_CATEGORIES.items():
         _close(d[column], -_ledger_by_day(result, led["category"] == category), f"{column} vs ledger {category}")
     _close(d["revenue_usd"], _ledger_by_day(result, led["category"] == "sales"), "revenue vs ledger sales")
     _close(d["reimbursements_usd"], _ledger_by_day(result, led["category"] == "reimbursement"), "reimbursements")
-    overhead = -_ledger_by_day(result, led["category"].isin(["tools", "seller_plan", "hiring"]))
-    _close(d["overhead_usd"], overhead, "overhead vs ledger tools + seller plan + hiring")
+    overhead = -_ledger_by_day(result, led["category"].isin(["tools", "seller_plan", "hiring", "penalties"]))
+    _close(d["overhead_usd"], overhead, "overhead vs ledger tools + seller plan + hiring + penalties")
     # costs are never negative; COGS and referral fees may be, being net of returns
     gross = [c for c in FEE_COLUMNS if c != "referral_fees_usd"]
-    for column in ("revenue_usd", "refunds_usd", "payroll_usd", "ad_spend_usd", "overhead_usd", *gross):
+    for column in (
+        "revenue_usd",
+        "refunds_usd",
+        "payroll_usd",
+        "ad_spend_usd",
+        "overhead_usd",
+        "owners_pay_usd",
+        *gross,
+    ):
         assert (d[column] >= -1e-9).all(), f"{column} negative on some day"
 
 

@@ -6,10 +6,11 @@ import warnings
 
 import numpy as np
 import pytest
+from scipy.stats import binom, poisson
 
 from conftest import make_product
 from sellersim.market.catalog import Catalog
-from sellersim.market.daily import ad_clicks, conversion_rate
+from sellersim.market.daily import ad_clicks, binomial_quantile, conversion_rate, poisson_quantile
 from sellersim.model import SellerModel
 
 FULL_SERVICE = np.ones(10)
@@ -154,3 +155,15 @@ def test_suspended_account_sells_nothing_and_loses_rank(base) -> None:
     after = [market.simulate(day, FULL_SERVICE) for day in range(30, 40)]
     assert sum(int(d.units.sum()) for d in after) > 0
     assert len(model.events.of_kind("reinstated")) == 1
+
+
+def test_counts_by_inverse_cdf_match_the_binomial_and_poisson_quantiles() -> None:
+    """The market's draws are quantiles of a (product, day) uniform: they must be exact, edge cases included."""
+    rng = np.random.default_rng(11)
+    size = 20_000
+    u = rng.random(size)
+    n = rng.integers(0, 40, size)
+    p = rng.choice([0.0, 0.01, 0.3, 0.72, 0.99, 1.0], size)
+    np.testing.assert_array_equal(binomial_quantile(u, n, p), binom.ppf(u, n, p))
+    mean = rng.choice([0.0, 0.1, 2.0, 30.0, 150.0], size) * rng.random(size)
+    np.testing.assert_array_equal(poisson_quantile(u, mean), poisson.ppf(u, mean))

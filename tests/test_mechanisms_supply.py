@@ -10,6 +10,7 @@ import simpy
 
 from conftest import make_product
 from sellersim.calendar import SimCalendar
+from sellersim.domains import DOMAIN_INDEX, DOMAINS
 from sellersim.market.catalog import LIVE, Catalog
 from sellersim.money.ledger import BANK, Ledger
 from sellersim.results.events import EventLog
@@ -32,7 +33,7 @@ class Chain:
         self.ledger = Ledger(cash)
         self.events = EventLog()
         self.launched: list[tuple[int, int]] = []
-        self.service = np.full(10, service)
+        self.service = np.full(len(DOMAINS), service)
         self.supply = SupplyChain(
             self.env, scenario.supply, self.catalog, self.ledger, self.calendar, RandomStreams(seed), self.events,
             lambda: self.service, 0.0, BUFFER, PLACEMENT, lambda i, d: self.launched.append((i, d)),
@@ -107,6 +108,18 @@ def test_purchase_order_lifecycle_and_payments(base) -> None:
     kinds = [e[1] for e in chain.events.of_kind("purchase_order") + chain.events.of_kind("shipped")]
     assert kinds == ["purchase_order", "shipped"]
     assert len(chain.events.of_kind("arrived")) == 1
+
+
+def test_balances_go_out_late_when_nobody_does_the_books(base) -> None:
+    waits = {}
+    for finance in (1.0, 0.0):
+        chain = Chain(base)
+        chain.service[DOMAIN_INDEX["finance"]] = finance
+        po = chain.order(day_in_summer(base))
+        chain.env.run(until=day_in_summer(base) + 150)
+        waits[finance] = po.days["in_transit"] - po.days["awaiting_balance"]
+    assert waits[1.0] == 0, "with cash at hand and the books kept, the balance goes out the day production ends"
+    assert waits[0.0] == base.supply.balance_late_days_untended
 
 
 def test_open_order_counts_follow_the_stages(base) -> None:
@@ -280,15 +293,19 @@ def test_reorders_per_review_follow_the_listing_service_level(base) -> None:
 
 
 def test_no_listing_skill_means_more_stockouts(load) -> None:
-    """A founder who never does listing (inventory control) work runs out of stock more often."""
+    """A founder who never does listing (inventory control) work runs out of stock more often.
+
+    Launches ask for no listing work here, or a founder who cannot do any would never start a product.
+    """
     from sellersim.api import run_scenario
 
     seeds = (1, 2, 3)
     results = {}
+    no_listing_at_launch = "work.drivers.launching_products={ads: 3.0, vision: 1.0}"
     for skill in ("0", "1"):
         runs = [
             run_scenario(load("never_hire", "simulation.days=400", f"simulation.seed={seed}",
-                              f"company.founder.skills.listing={skill}"))
+                              f"company.founder.skills.listing={skill}", no_listing_at_launch))
             for seed in seeds
         ]  # fmt: skip
         results[skill] = runs

@@ -22,6 +22,7 @@ from plotly.offline import get_plotlyjs  # noqa: E402
 from fake_compare import make_comparison  # noqa: E402
 from sellersim.api import load_scenario, run_scenario  # noqa: E402
 from sellersim.report.compare_report import write_compare_report  # noqa: E402
+from sellersim.report.run_report import CHARTS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -134,7 +135,7 @@ def test_run_report_renders_offline(browser: Any, tmp_path: Path) -> None:
     out = run_scenario(scenario).write(tmp_path / "run", report=True)
     check = check_report(browser, out / "report.html")
     assert check.ok, str(check)
-    assert len(check.charts) == 8
+    assert len(check.charts) == len(CHARTS)
 
 
 def test_compare_report_renders_offline_with_its_headline(browser: Any, compare_report: tuple[Path, list[str]]) -> None:

@@ -20,7 +20,7 @@ from report_checks import assert_self_contained
 from sellersim.report.run_report import CHARTS, RunTables, build_run_report, write_run_report
 from sellersim.report.theme import EVENT_STYLES
 
-SECTIONS = ("cash", "pnl", "products", "staff", "founder", "service", "inventory", "ads")
+SECTIONS = ("cash", "pnl", "products", "staff", "founder", "mistakes", "service", "inventory", "ads")
 
 
 @cache

@@ -227,6 +227,52 @@ def test_unknown_role(tmp_path: Path) -> None:
     assert issue.message == "unknown role 'opertor'; did you mean 'operator'?"
 
 
+# --- the founder: assignments, owner's pay ---------------------------------------------------------
+
+
+def test_assignment_to_an_unknown_domain(tmp_path: Path) -> None:
+    issue = only_issue(write(tmp_path / "s.yaml", "strategy:\n  assignments:\n    desing: [founder]\n"))
+    assert (issue.line, issue.path) == (4, "strategy.assignments.desing")
+    assert issue.value == "'desing'" and issue.message.endswith("did you mean 'design'?")
+
+
+def test_assignment_to_an_unknown_role(tmp_path: Path) -> None:
+    issue = only_issue(write(tmp_path / "s.yaml", "strategy:\n  assignments:\n    design: [founder, desinger]\n"))
+    assert (issue.line, issue.col, issue.path) == (4, 23, "strategy.assignments.design.1")
+    assert issue.message == "unknown person 'desinger'; did you mean 'designer'?"
+
+
+def test_assignment_to_nobody(tmp_path: Path) -> None:
+    issue = only_issue(write(tmp_path / "s.yaml", "strategy:\n  assignments:\n    design: []\n"))
+    assert (issue.line, issue.path) == (4, "strategy.assignments.design")
+    assert "at least 1 item" in issue.message
+
+
+def test_owner_pay_rule_that_does_not_parse(tmp_path: Path) -> None:
+    path = write(tmp_path / "s.yaml", "strategy:\n  owner_pay:\n    when: months_profitable(3) >=\n")
+    issue = only_issue(path)
+    assert (issue.line, issue.col, issue.path) == (4, 11, "strategy.owner_pay.when")
+    assert issue.message.startswith("condition does not parse")
+
+
+def test_negative_owner_pay(tmp_path: Path) -> None:
+    issue = only_issue(write(tmp_path / "s.yaml", "strategy:\n  owner_pay:\n    usd_per_month: -2500\n"))
+    assert (issue.line, issue.col, issue.path) == (4, 20, "strategy.owner_pay.usd_per_month")
+    assert issue.message == "Input should be greater than or equal to 0"
+
+
+def test_a_role_may_not_be_called_founder(tmp_path: Path) -> None:
+    body = (
+        "roles:\n  founder:\n    title: F\n    department: product\n    skills: {design: 0.5}\n"
+        "    hours_per_week: 40\n    salary_usd_per_month: 1\n    time_to_hire_days: 1\n    ramp_up_days: 1\n"
+        "    annual_quit_rate: 0\n    hiring_cost_usd: 0\n    coordination_overhead_share: 0\n"
+        "    fee_share_of_ad_spend: 0\n"
+    )
+    issue = only_issue(write(tmp_path / "s.yaml", body))
+    assert (issue.line, issue.path) == (3, "roles.founder")
+    assert "founder" in issue.message
+
+
 # --- extends ------------------------------------------------------------------------
 
 

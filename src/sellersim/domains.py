@@ -12,7 +12,7 @@ from typing import Final
 DEPARTMENTS: Final[dict[str, tuple[str, ...]]] = {
     "product": ("selection", "design", "procurement"),
     "operations": ("listing", "ads", "after_sales", "vision"),
-    "backend": ("hr", "finance", "logistics"),
+    "backend": ("hr", "finance", "logistics", "admin"),
 }
 
 DOMAINS: Final[tuple[str, ...]] = tuple(d for ds in DEPARTMENTS.values() for d in ds)

@@ -5,9 +5,9 @@ One :meth:`SellerModel.step` is one calendar day:
 1. the SimPy clock runs through the day (purchase orders, freight, receiving,
    payouts, recruiting);
 2. the market sells for every product at once, and Amazon bills storage;
-3. on Mondays the people work the week: work is created, allocated, and
-   service levels, development projects, fatigue and quits follow;
-4. policies act: reorders, ad budgets, launches, staffing rules, monthly bills;
+3. on Mondays the people work the week: work is created and shared out, and
+   service levels, development projects, burnout and quits follow;
+4. policies act: reorders, ad budgets, launches, staffing rules, monthly bills and the owner's pay;
 5. the day is recorded once, and the company fails if cash falls below its floor.
 """
 
@@ -18,6 +18,7 @@ import numpy as np
 import simpy
 
 from sellersim.calendar import SimCalendar
+from sellersim.domains import DOMAIN_INDEX, DOMAINS
 from sellersim.market.catalog import LIVE, Catalog
 from sellersim.market.daily import Market, MarketDay
 from sellersim.money.bills import MonthlyBills
@@ -27,13 +28,15 @@ from sellersim.money.payouts import PayoutCycle
 from sellersim.money.storage import StorageBilling
 from sellersim.people.agents import Employee, Founder, Person
 from sellersim.people.hiring import Recruiter
-from sellersim.people.work import Workload
+from sellersim.people.work import Workload, quitters
 from sellersim.product.development import ProductDevelopment
 from sellersim.product.quality import drift_quality
 from sellersim.results.events import EventLog
 from sellersim.results.recorder import Recorder
 from sellersim.scenario.schema import Scenario
 from sellersim.strategy.advertising import AdManager
+from sellersim.strategy.metrics import CompanyMetrics
+from sellersim.strategy.owner_pay import OwnerPayPolicy
 from sellersim.strategy.staffing import StaffingPlanner
 from sellersim.streams import RandomStreams
 from sellersim.supply.purchase_orders import SupplyChain
@@ -41,6 +44,7 @@ from sellersim.supply.reorder import Replenisher
 
 _EVENT_WORK_LOOKAHEAD_DAYS = 14
 _DAYS_PER_WEEK = 7
+_HR, _FINANCE = DOMAIN_INDEX["hr"], DOMAIN_INDEX["finance"]
 
 
 class SellerModel(mesa.Model):
@@ -60,7 +64,7 @@ class SellerModel(mesa.Model):
         self.fees = FeeSchedule(scenario.fees)
         self.payouts = PayoutCycle(self.env, self.ledger, scenario.payouts, len(self.calendar.dates))
         self.catalog = Catalog()
-        self.workload = Workload(scenario.work)
+        self.workload = Workload(scenario.work, scenario.people)
         self.recorder = Recorder(sim.days, scenario.roles)
         launch_period = scenario.work.launch_period_days
 
@@ -77,7 +81,11 @@ class SellerModel(mesa.Model):
             scenario.fees.inbound_placement_usd_per_unit, self.market.launch,
         )  # fmt: skip
         self.storage = StorageBilling(self.catalog, self.fees, self.ledger, self.calendar)
-        self.bills = MonthlyBills(scenario.company, scenario.fees, self.ledger, self.calendar)
+        self.bills = MonthlyBills(
+            scenario.company, scenario.fees, self.ledger, self.calendar,
+            finance_service=lambda: float(self.workload.service[_FINANCE]), rng=self.streams["filings"],
+            events=self.events,
+        )  # fmt: skip
         strategy = scenario.strategy
         self.replenisher = Replenisher(
             strategy.reorder, self.catalog, self.supply, self.calendar, self.streams["forecasts"], service,
@@ -86,14 +94,23 @@ class SellerModel(mesa.Model):
         self.development = ProductDevelopment(
             scenario.development, strategy.launch, scenario.market, scenario.supply, self.catalog, self.supply,
             self.fees, self.ledger, self.streams, self.events, self.calendar,
-            scenario.market.rank.new_listing_rank, strategy.ads.launch_budget_usd_per_day,
+            scenario.market.rank.new_listing_rank, strategy.ads.launch_budget_usd_per_day, strategy.ads.launch_days,
+            dict(scenario.work.drivers.get("launching_products", {})),
+            np.array([scenario.company.founder.skills.get(d, 0.0) for d in DOMAINS]), strategy.founder_review_share,
         )  # fmt: skip
         self.ads = AdManager(strategy.ads, self.catalog)
-        self.recruiter = Recruiter(self, self.streams["recruiting"], on_hire=self._on_hire)
+        self.recruiter = Recruiter(
+            model=self, env=self.env, roles=scenario.roles, people=scenario.people, ledger=self.ledger,
+            events=self.events, hr_service=lambda: float(self.workload.last.done_share[_HR]),
+            rng=self.streams["recruiting"], hire_luck=self.streams.keyed,
+            on_hire=self._on_hire,
+        )  # fmt: skip
         founder = scenario.company.founder
         self.founder = Founder(
             self,
             priorities=strategy.founder_priorities,
+            people=scenario.people,
+            rng=self.streams.keyed("health", 0),
             name="Founder",
             skills=dict(founder.skills),
             hours_per_week=founder.hours_per_week,
@@ -109,6 +126,12 @@ class SellerModel(mesa.Model):
             for _ in range(count):
                 self.recruiter.hire(role, -existing.age_days)
         self.staffing = StaffingPlanner(strategy.staffing, self)
+        self.owner_pay = OwnerPayPolicy(
+            strategy.owner_pay,
+            metrics=CompanyMetrics(self),
+            roles=tuple(scenario.roles),
+            params=tuple(strategy.parameters),
+        )
         self.failure: tuple[int, str] | None = None
         self._week = 0
 
@@ -146,11 +169,11 @@ class SellerModel(mesa.Model):
         self.storage.end_of_day(day)
         if cal.weekday[day] == 0:
             self._work_week(day)
-            self.development.review(day, self.listed_products)
+            self.development.review(day, self.listed_products, self.workload.last)
         self.replenisher.review(day)
         self.ads.review(day, self.workload.service)
         self.staffing.review(day)
-        self.bills.end_of_day(day, self.roster)
+        self.bills.end_of_day(day, self.roster, self.owner_pay.amount_usd)
         self._record(day, market_day)
         if self.ledger.cash_usd < self.cash_floor_usd:
             self._fail(day, "cash ran out")
@@ -187,35 +210,36 @@ class SellerModel(mesa.Model):
             "revenue_10k_usd": float(np.nansum(rec.daily["revenue_usd"][last7])) / 1e4,
             "events": float(live.sum()) if upcoming.any() else 0.0,
         }
-        workers = sorted(employees, key=lambda e: (int((e.skills > 0).sum()), e.hired_day, e.unique_id))
-        week = self.workload.run_week(drivers, self.development.weekly_hours(day), [*workers, self.founder], day)
-        self.development.progress(day, week.done_share, week.skill)
+        week = self.workload.run_week(
+            drivers=drivers,
+            extra=self.development.weekly_hours(day),
+            founder_review=self.development.review_hours(),
+            founder=self.founder,
+            employees=employees,
+            assignments=self.config.strategy.assignments,
+            day=day,
+        )
+        self.development.progress(day, week)
         drift_quality(self.catalog, self.workload.service, self.config.work, self.config.supply)
-        self.agents.do("end_week")
         rec.founder_loads.append(self.founder.load)
         rec.record_week(
             self._week,
             day,
             [
                 (
-                    p.unique_id,
-                    p.name,
-                    p.role,
-                    p.hours_worked,
-                    p.effective_hours,
-                    p.load,
-                    p.fatigue,
-                    p.ramp_up(day),
-                    p.productivity,
+                    p.unique_id, p.name, p.role, p.hours_worked, p.effective_hours, p.error_hours, p.managing_hours,
+                    p.sick_days, p.load, p.burnout, p.crash_weeks_left > 0, p.ramp_up(day),
                 )
-                for p in (self.founder, *workers)
+                for p in (self.founder, *employees)
             ],
-        )
+        )  # fmt: skip
         self._week += 1
-        rng = self.streams["quits"]
-        for e in workers:
-            if day - e.hired_day >= _DAYS_PER_WEEK and e.quits(rng):  # nobody quits in their first week
-                self.quit(e, day)
+        for p in (self.founder, *employees):
+            if p.broke_down:
+                detail = f"{p.name} broke down and cuts back for {self.config.people.crash_weeks} weeks"
+                self.events.add(day, "breakdown", person_id=p.unique_id, role=p.role, detail=detail)
+        for e in quitters(employees, day, self.streams["quits"]):
+            self.quit(e, day)
 
     def _on_hire(self, person: Employee) -> None:
         self.roster.append(person)
@@ -233,11 +257,21 @@ class SellerModel(mesa.Model):
 
     def quit(self, person: Employee, day: int) -> None:
         """``person`` leaves on ``day``; the strategy decides whether the role is refilled."""
-        person.left_day = day
-        person.remove()
+        self._leave(person, day)
         self.events.add(day, "quit", person_id=person.unique_id, role=person.role, detail=f"{person.name} quit")
         if self.config.strategy.staffing.replace_quits:
             self.recruiter.open(person.role, day, reason=f"replace {person.name}")
+
+    def let_go(self, person: Employee, day: int, fit: float) -> None:
+        """``person`` is let go on ``day`` after probation (skills at ``fit`` of the role's); the role opens again."""
+        self._leave(person, day)
+        detail = f"{person.name} let go after probation (skills {fit:.0%} of the role's)"
+        self.events.add(day, "let_go", person_id=person.unique_id, role=person.role, detail=detail)
+        self.recruiter.open(person.role, day, reason=f"replace {person.name}")
+
+    def _leave(self, person: Employee, day: int) -> None:
+        person.left_day = day
+        person.remove()
 
     def _fail(self, day: int, cause: str) -> None:
         self.failure = (day, cause)
@@ -262,12 +296,13 @@ class SellerModel(mesa.Model):
         revenue = float(m.revenue_usd.sum())
         ad_spend = float(m.ad_spend_usd.sum())
         ad_sales = float(m.ad_sales_usd.sum())
-        payroll = -t.get("salaries", 0.0)
-        overhead = -t.get("tools", 0.0) - t.get("seller_plan", 0.0) - t.get("hiring", 0.0)
+        payroll = -t.get("salaries", 0.0) - t.get("agency_fees", 0.0)
+        overhead = -t.get("tools", 0.0) - t.get("seller_plan", 0.0) - t.get("hiring", 0.0) - t.get("penalties", 0.0)
         reimbursed = t.get("reimbursement", 0.0)
         cogs = m.cogs_usd + cat.write_off_usd  # units sold, plus units given away, removed or lost
         cat.write_off_usd = 0.0
-        profit = revenue - m.refunds_usd - sum(fees.values()) - ad_spend - cogs - payroll - overhead + reimbursed
+        sde = revenue - m.refunds_usd - sum(fees.values()) - ad_spend - cogs - payroll - overhead + reimbursed
+        owners_pay = -t.get("owners_pay", 0.0)
         reviews = cat.view("reviews").sum()
         stock = cat.view("stock")
         live = cat.view("status") == LIVE
@@ -288,7 +323,9 @@ class SellerModel(mesa.Model):
             "cogs_usd": cogs,
             "payroll_usd": payroll,
             "overhead_usd": overhead,
-            "profit_usd": profit,
+            "owners_pay_usd": owners_pay,
+            "sde_usd": sde,
+            "profit_usd": sde - owners_pay,
             "inventory_units": float(stock.sum()),
             "inbound_units": float(cat.view("inbound").sum()),
             "stockout_products": float((live & (stock == 0)).sum()),
@@ -298,7 +335,9 @@ class SellerModel(mesa.Model):
             "open_positions": float(sum(self.recruiter.open_positions.values())),
             "founder_hours": self.founder.hours_worked,
             "founder_load": self.founder.load,
-            "founder_fatigue": self.founder.fatigue,
+            "founder_burnout": self.founder.burnout,
+            "founder_sick_days": float(self.founder.sick_days),
+            "founder_managing_hours": self.founder.managing_hours,
             "order_defect_rate": self.market.order_defect_rate,
             "avg_rating": float(cat.view("star_sum").sum() / reviews) if reviews else np.nan,
             "listing_quality": float(cat.view("listing_quality").mean()) if cat.n else np.nan,
@@ -306,6 +345,8 @@ class SellerModel(mesa.Model):
             "tacos": ad_spend / revenue if revenue > 0 else np.nan,
         }
         workload = self.workload
-        self.recorder.record_day(day, values, [e.role for e in employees], workload.service, workload.backlog)
+        self.recorder.record_day(
+            day, values, [e.role for e in employees], workload.service, workload.backlog, workload.last.errors
+        )
         self.recorder.suspended[day] = self.market.is_suspended(day)
         self.recorder.record_products(day, cat, m)

@@ -27,6 +27,7 @@ SOURCES = (
     "forecasts",
     "warehouse",
     "selection",
+    "filings",
 )
 
 
@@ -44,9 +45,36 @@ class RandomStreams:
     def __getitem__(self, name: str) -> np.random.Generator:
         return self._streams[name]
 
-    def keyed(self, name: str, key: int) -> np.random.Generator:
+    def keyed(self, name: str, *key: int) -> np.random.Generator:
         """A generator for item ``key`` of a source (the k-th product's niche candidates, say).
 
         Keyed streams give the same draws to the same item whatever happened before it.
         """
-        return self._make(name, key)
+        return self._make(name, *key)
+
+
+class KeyedUniforms:
+    """One uniform draw per item per day that depends only on (item, day).
+
+    Drawn in blocks of ``block_days`` days from a stream keyed by (item, block), so the k-th product
+    sees the same luck on the same day under every strategy, however many products the catalogue
+    holds and whatever else was drawn. Turned into counts by inverse CDF, this keeps common random
+    numbers where a shared generator's variable consumption (Poisson, binomial) would lose them.
+    """
+
+    def __init__(self, streams: RandomStreams, name: str, block_days: int = 128) -> None:
+        self._streams = streams
+        self._name = name
+        self._block_days = block_days
+        self._block = -1
+        self._bank = np.zeros((0, block_days))
+
+    def today(self, day: int, n: int) -> np.ndarray:
+        """Uniforms of items 0..n-1 on ``day`` (a view)."""
+        block = day // self._block_days
+        have = 0 if block != self._block else len(self._bank)
+        if have < n:
+            rows = [self._streams.keyed(self._name, i, block).random(self._block_days) for i in range(have, n)]
+            self._bank = np.vstack([self._bank[:have], *rows]) if have else np.array(rows)
+            self._block = block
+        return self._bank[:n, day % self._block_days]

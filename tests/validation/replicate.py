@@ -43,6 +43,8 @@ class Run:
     stockout_share: float  # share of product-days on sale with no stock
     mean_rank: float  # mean organic rank over product-days on sale
     failed: bool
+    differentiation: float  # mean over the products developed (design's outcome), nan if none
+    launch_listing_quality: float  # mean over the products developed (photography's outcome), nan if none
 
     def service_by_day(self) -> np.ndarray:
         """Mean service level of listing, ads and after-sales, day by day."""
@@ -73,7 +75,11 @@ def _run(job: tuple[str, int, Scenario, int, Quit | None]) -> tuple[str, int, Ru
     live = p[on_sale]
     stockout = float((live["stock_units"] == 0).mean()) if len(live) else np.nan
     rank = float(live["rank"].mean()) if len(live) else np.nan
-    return name, r, Run(result.daily, result.events, result.staff, stockout, rank, model.failure is not None)
+    made = slice(scenario.company.existing.products, cat.n)  # products the run developed itself
+    design = float(cat.view("differentiation")[made].mean()) if cat.n > made.start else np.nan
+    photos = float(cat.view("launch_listing_quality")[made].mean()) if cat.n > made.start else np.nan
+    run = Run(result.daily, result.events, result.staff, stockout, rank, model.failure is not None, design, photos)
+    return name, r, run
 
 
 def replicate(

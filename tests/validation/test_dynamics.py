@@ -42,12 +42,12 @@ def survivors(*arms: list[Run]) -> list[tuple[Run, ...]]:
 
 @pytest.fixture(scope="module")
 def alone_and_staffed(load) -> dict[str, list[Run]]:
-    return replicate({"alone": load("never_hire"), "staffed": load("solo_then_hire")}, replications=24)
+    return replicate({"alone": load("never_hire"), "staffed": load("solo_then_hire")}, replications=48)
 
 
 def test_a_founder_alone_sees_service_fall_and_growth_stall(alone_and_staffed) -> None:
     pairs = survivors(alone_and_staffed["alone"], alone_and_staffed["staffed"])
-    assert len(pairs) >= 16, "most replications must survive to compare growth"
+    assert len(pairs) >= 32, "most replications must survive to compare growth"
     alone_y1 = np.array([a.operations_service(year(0)) for a, _ in pairs])
     alone_y3 = np.array([a.operations_service(year(2)) for a, _ in pairs])
     assert paired_t(alone_y1, alone_y3) > 3, "service levels fall as the founder's business grows"
@@ -79,17 +79,23 @@ def test_a_new_hire_gets_more_done_week_by_week_over_ramp_up(alone_and_staffed, 
 
 
 def test_overload_erodes_quality_with_a_delay_and_it_recovers_slowly(load) -> None:
+    """Suspensions are off in both arms: a suspended account takes no orders and gets no reviews, which
+    would hide the slow channels (listing quality, ODR, rating) this test follows. Hires are as skilled
+    in both arms: an overloaded founder's neglected HR work would otherwise bring weaker hires, and a gap
+    that lasts."""
     hire_day = 120
+    no_suspension = ("market.account_health.suspension_hazard_per_day=0", "people.hr_neglect_skill_loss=0")
     runs = replicate(
         {
-            "balanced": load("never_hire", *STAFFED),
+            "balanced": load("never_hire", *STAFFED, *no_suspension),
             "overloaded": load(
                 "never_hire",
                 *ESTABLISHED,
+                *no_suspension,
                 f"strategy.staffing.rules=[{{role: operator, when: 'day >= {hire_day}', max_count: 3}}]",
             ),
         },
-        replications=16,
+        replications=24,
     )
     pairs = survivors(runs["balanced"], runs["overloaded"])
     assert len(pairs) >= 12
@@ -123,7 +129,7 @@ def test_a_quit_during_the_peak_hurts_more_than_in_a_lull(load) -> None:
     company = load("never_hire", *ESTABLISHED, "company.existing.staff={operator: 2}")
     runs = replicate(
         {"stay": company, "lull": company, "peak": company},
-        replications=16,
+        replications=32,
         quits={"lull": Quit(lull, "operator"), "peak": Quit(peak, "operator")},
     )
     triples = survivors(runs["stay"], runs["lull"], runs["peak"])
@@ -140,7 +146,7 @@ def test_a_quit_during_the_peak_hurts_more_than_in_a_lull(load) -> None:
 
 
 def test_neglected_inventory_control_causes_stockouts_and_lost_rank(load) -> None:
-    tended, neglected = staffed_company_with_and_without(load, "strategy.reorder.review_every_days=56")
+    tended, neglected = staffed_company_with_and_without(load, "strategy.reorder.review_every_days=56", replications=16)
     stockouts = [np.array([r.stockout_share for r in arm]) for arm in (neglected, tended)]
     assert paired_t(*stockouts) > 3
     assert paired_t(np.array([r.mean_rank for r in tended]), np.array([r.mean_rank for r in neglected])) > 3
@@ -159,13 +165,15 @@ def test_more_starting_cash_lowers_the_risk_of_failure(load) -> None:
     assert paired_t(failed[30_000], failed[90_000]) > 2.5
 
 
-def test_a_higher_cost_per_click_lowers_profit(load) -> None:
+def test_a_higher_cost_per_click_lowers_earnings(load) -> None:
+    """The founder alone, so no hire that a dearer click delays (and whose pay it saves) muddies the market's effect;
+    SDE, so the owner's pay rule does not either."""
     runs = replicate(
-        {cpc: load("solo_then_hire", f"market.niches.cpc_usd.median={cpc}") for cpc in (0.95, 1.9)},
-        replications=16,
+        {cpc: load("never_hire", f"market.niches.cpc_usd.median={cpc}") for cpc in (0.95, 1.9)},
+        replications=40,
     )
-    profit = {cpc: np.array([r.total("profit_usd", slice(None)) for r in arm]) for cpc, arm in runs.items()}
-    assert paired_t(profit[0.95], profit[1.9]) > 3
+    sde = {cpc: np.array([r.total("sde_usd", slice(None)) for r in arm]) for cpc, arm in runs.items()}
+    assert paired_t(sde[0.95], sde[1.9]) > 3
 
 
 def test_longer_lead_times_raise_stockouts(load) -> None:

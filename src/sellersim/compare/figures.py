@@ -11,14 +11,16 @@ class Figure:
 
     name: str  # column in runs.parquet (a key of the run summary)
     label: str
-    unit: str  # "usd", "days", "months", "units", "weeks", "count", "share"
+    unit: str  # "usd", "days", "months", "units", "weeks", "hours", "count", "share"
     higher_is_better: bool
 
 
 FIGURES: tuple[Figure, ...] = (
     Figure("survived", "Survives the horizon", "share", True),
     Figure("final_cash_usd", "Final cash", "usd", True),
-    Figure("cumulative_profit_usd", "Cumulative profit", "usd", True),
+    Figure("cumulative_profit_usd", "Cumulative profit after owner's pay", "usd", True),
+    Figure("cumulative_sde_usd", "Cumulative SDE (profit before owner's pay)", "usd", True),
+    Figure("cumulative_owners_pay_usd", "Owner's pay", "usd", True),
     Figure("peak_monthly_revenue_usd", "Peak monthly revenue", "usd", True),
     Figure("final_monthly_revenue_usd", "Monthly revenue at the end", "usd", True),
     Figure("months_to_first_profitable_month", "Months to first profitable month", "months", False),
@@ -27,6 +29,9 @@ FIGURES: tuple[Figure, ...] = (
     Figure("stockout_days", "Stock-out product-days", "days", False),
     Figure("lost_sales_units", "Lost sales", "units", False),
     Figure("founder_overload_weeks", "Founder overload weeks", "weeks", False),
+    Figure("founder_mean_weekly_hours", "Founder's average weekly hours", "hours", False),
+    Figure("founder_cut_back_weeks", "Founder weeks cut back after a breakdown", "weeks", False),
+    Figure("error_hours", "Hours of work done wrong", "hours", False),
     Figure("quits", "Quits", "count", False),
 )
 

@@ -5,6 +5,10 @@ rating, listing quality, differentiation and price; units are Poisson and never
 exceed sellable stock. Sales settle into the Amazon balance net of fees, reviews
 and returns follow, and rank moves with sales velocity. Operations work enters
 through the smoothed service levels of listing, ads and after-sales.
+
+Units wanted and reviews are drawn by inverse CDF from a uniform that depends
+only on (product, day) (:class:`~sellersim.streams.KeyedUniforms`), so a product
+meets the same luck under every strategy that sells it on that day.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import bdtrik, pdtrik
 
 from sellersim.calendar import SimCalendar
 from sellersim.domains import DOMAIN_INDEX
@@ -21,7 +26,7 @@ from sellersim.money.ledger import AMAZON, BANK, Ledger
 from sellersim.money.payouts import PayoutCycle
 from sellersim.results.events import EventLog
 from sellersim.scenario.schema import Market as MarketConfig
-from sellersim.streams import RandomStreams
+from sellersim.streams import KeyedUniforms, RandomStreams
 
 _LISTING, _ADS, _AFTER_SALES = DOMAIN_INDEX["listing"], DOMAIN_INDEX["ads"], DOMAIN_INDEX["after_sales"]
 _STARS = np.arange(1, 6)
@@ -55,6 +60,34 @@ def ad_clicks(
     x = np.minimum(x, 1.0)
     clicks = x * available
     return clicks, clicks * base_cpc_usd * (1 + escalation * x)
+
+
+def poisson_quantile(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """Poisson counts with ``mean`` at probabilities ``u`` (inverse CDF): the luck is in ``u`` alone.
+
+    Zeros (``u <= P(0)``) need no root finding; only the rest go to ``pdtrik``.
+    """
+    k = (u > np.exp(-mean)).astype(np.int64)
+    more = k > 0
+    if more.any():
+        k[more] = np.ceil(pdtrik(u[more], mean[more]))
+    return k
+
+
+def binomial_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
+    """Binomial(n, p) counts at probabilities ``u`` (inverse CDF); 0 where ``n`` is 0.
+
+    Zeros (``u <= P(0)``) and single trials need no root finding; only the rest go to ``bdtrik``.
+    """
+    p = np.broadcast_to(p, n.shape)
+    k = (u > (1 - p) ** n).astype(np.int64)
+    more = (k > 0) & (n > 1)
+    if more.any():
+        sure = more & (p >= 1)  # every trial succeeds
+        k[sure] = n[sure]
+        more &= p < 1
+        k[more] = np.minimum(np.ceil(bdtrik(u[more], n[more], p[more])), n[more])
+    return k
 
 
 def conversion_rate(catalog: Catalog, cfg: MarketConfig) -> np.ndarray:
@@ -106,7 +139,10 @@ class Market:
         self.events = events
         self.launch_period_days = launch_period_days
         self.vine_units = vine_units
-        self._demand = streams["demand"]
+        # the counts that drive sales (units wanted, reviews) come from per-(product, day) luck
+        self._demand = KeyedUniforms(streams, "demand")
+        self._review_luck = KeyedUniforms(streams, "review_counts")
+
         self._reviews = streams["reviews"]
         self._returns = streams["returns"]
         self._health = streams["account_health"]
@@ -195,7 +231,7 @@ class Market:
         paid = clicks * relevant * a.ad_conversion_relative
         sessions = organic + paid
 
-        wanted = self._demand.poisson(sessions * conversion_rate(cat, cfg))
+        wanted = poisson_quantile(self._demand.today(day, n), sessions * conversion_rate(cat, cfg))
         units = np.zeros_like(wanted) if suspended else np.minimum(wanted, stock)
         lost = wanted - units
         orders = int(units.sum())
@@ -283,9 +319,9 @@ class Market:
         vine = due.copy()
         due[:] = 0
         new = vine
-        if orders:  # no orders, no draw (a binomial of zero trials takes nothing from the stream)
+        if orders:
             rate = rv.review_rate * (1 + rv.review_requests_lift * s_listing)
-            new = self._reviews.binomial(units, min(rate, 1.0)) + vine
+            new = binomial_quantile(self._review_luck.today(day, cat.n), units, min(rate, 1.0)) + vine
         idx = new.nonzero()[0]
         if not len(idx):
             return

@@ -35,9 +35,11 @@ CATEGORIES = (
     "freight",
     "duty",
     "salaries",
+    "agency_fees",
     "hiring",
     "tools",
-    "founder_draw",
+    "penalties",
+    "owners_pay",
 )
 _KNOWN_CATEGORIES = frozenset(CATEGORIES)  # checked on every post
 

@@ -1,36 +1,67 @@
-"""The founder and employees as Mesa agents.
+"""The founder and employees as Mesa agents: hours, health, skill and mistakes.
 
-Each person has hours, a skill per domain, and two states that change with
-time: ramp-up after hiring and fatigue from sustained overwork. Effective work
-is hours x skill x ramp-up x (1 - fatigue loss). Each week a person takes the
-work still open in their domains, in their own order, and then updates their
-fatigue; an employee may quit.
+A person has a skill per domain, a normal week and a longest week. Work is
+counted in *effective hours*: the hours a fully skilled, rested person needs.
+
+Hours and output. Up to ``healthy_hours_per_week`` every hour at work yields a
+full hour of output; each hour past it yields ``overtime_hour_yield`` of one, so
+a week of ``h`` raw hours is worth ``min(h, H) + y * max(h - H, 0)`` healthy
+hours. Effective work done is those healthy hours x skill x ramp-up.
+
+Mistakes. A share of the work done is wrong and stays undone (it comes back as
+rework through the backlog)::
+
+    error share = error_share_unskilled * (1 - skill * ramp-up)
+                  * (1 + burnout_error_multiplier * burnout)
+                  * (1 + (overtime_error_multiplier - 1) * share of the hours past the healthy level)
+
+Burnout. A stock between 0 and 1, updated at the end of each week::
+
+    burnout <- burnout * (1 - burnout_drain_per_week)
+               + burnout_gain_per_week * max(hours - H, 0) / H
+
+Burnout raises mistakes and sick days (Poisson, ``sick_days_per_year / 52`` a
+week, times ``1 + burnout_sick_day_multiplier * burnout``; a sick day takes a
+fifth of the week), and at ``burnout_crash_level`` the person breaks down and
+works at most ``crash_hours_share`` of the healthy week for ``crash_weeks``
+weeks. Burnout multiplies an employee's quit hazard.
+
+Offshore staff spend ``coordination_overhead_share`` of their hours on time
+zones and hand-offs, and everyone a share on chaos when admin work is undone:
+those hours are worked (and wear people down) but yield nothing.
+
+SimPy time model: none of its own. The model calls :meth:`Person.start_week`,
+then :meth:`Person.reserve` and :meth:`Person.work` as the week's work is
+shared out, then :meth:`Person.end_week`, every Monday.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 import mesa
 import numpy as np
 
 from sellersim.domains import DOMAIN_INDEX, DOMAINS
-from sellersim.scenario.schema import People
-
-if TYPE_CHECKING:
-    from sellersim.model import SellerModel
+from sellersim.scenario.schema import FOUNDER, People
 
 _WEEKS_PER_YEAR = 52.0
+_WORKDAYS_PER_WEEK = 5  # a sick day costs a fifth of the week's hours
 
 
 class Person(mesa.Agent):
-    """Someone who works in the company; subclasses decide hours, order of work and quitting."""
+    """Someone who works in the company; subclasses decide the order of work and quitting."""
 
     role: str = ""
+    coordination_overhead_share: float = 0.0
+    fee_share_of_ad_spend: float = 0.0
 
     def __init__(
         self,
-        model: SellerModel,
+        model: mesa.Model,
+        *,
+        people: People,
+        rng: np.random.Generator,
         name: str,
         skills: dict[str, float],
         hours_per_week: float,
@@ -40,6 +71,8 @@ class Person(mesa.Agent):
         ramp_up_days: float,
     ) -> None:
         super().__init__(model)
+        self.cfg = people
+        self.health_rng = rng  # this person's own luck (sick days), so others' hiring leaves it alone
         self.name = name
         self.skills = np.array([skills.get(d, 0.0) for d in DOMAINS])
         self.hours_per_week = hours_per_week
@@ -48,74 +81,129 @@ class Person(mesa.Agent):
         self.hired_day = hired_day
         self.left_day: int | None = None
         self.ramp_up_days = ramp_up_days
-        self.fatigue = 0.0
+        self.burnout = 0.0
+        self.crash_weeks_left = 0
+        self.broke_down = False  # this week
+        # this week's record
+        self.sick_days = 0
         self.hours_worked = 0.0
         self.effective_hours = 0.0  # hours of a fully skilled, rested, ramped-up person
+        self.error_hours = 0.0  # effective hours of work done wrong
+        self.managing_hours = 0.0  # hours spent supervising and training others
         self.load = 0.0
-        self._order = [DOMAIN_INDEX[d] for d in self.domain_order()]
+        self._budget = 0.0
+        self._demanded = 0.0  # healthy-equivalent hours asked of this person this week
+        self._eff = np.zeros(len(DOMAINS))
+        self._errors = np.zeros(len(DOMAINS))
+        self.order = [DOMAIN_INDEX[d] for d in self.domain_order()]
 
     def domain_order(self) -> list[str]:
         """Domains this person works on, in the order they take them."""
         raise NotImplementedError
-
-    @property
-    def people_cfg(self) -> People:
-        return self.model.config.people
 
     def ramp_up(self, day: int) -> float:
         """Share of full productivity reached ``day`` days into the job (linear ramp)."""
         tenure = day - self.hired_day
         if tenure >= self.ramp_up_days:
             return 1.0
-        start = self.people_cfg.ramp_up_start
+        start = self.cfg.ramp_up_start
         return start + (1 - start) * tenure / self.ramp_up_days
 
-    @property
-    def productivity(self) -> float:
-        """Share of productivity left after fatigue."""
-        return 1.0 - self.people_cfg.fatigue_productivity_loss * self.fatigue
+    # --- hours and output ------------------------------------------------------------
 
-    def work(self, open_hours: np.ndarray, day: int) -> tuple[np.ndarray, np.ndarray]:
-        """Take open work (effective hours per domain, reduced in place) for one week.
+    def _output(self, raw_hours: float) -> float:
+        """Healthy-equivalent hours yielded by ``raw_hours`` at work in a week."""
+        healthy = self.cfg.healthy_hours_per_week
+        return min(raw_hours, healthy) + self.cfg.overtime_hour_yield * max(raw_hours - healthy, 0.0)
 
-        Returns the effective hours done and the raw hours spent, per domain.
+    def _raw(self, output_hours: float) -> float:
+        """Raw hours at work needed to yield ``output_hours`` (inverse of :meth:`_output`)."""
+        healthy, y = self.cfg.healthy_hours_per_week, self.cfg.overtime_hour_yield
+        if output_hours <= healthy:
+            return output_hours
+        return healthy + (output_hours - healthy) / y if y > 0 else float("inf")
+
+    def start_week(self, day: int, hours_lost_share: float = 0.0) -> None:
+        """Open the week: draw sick days, set the hours this person can give and what an hour yields.
+
+        ``hours_lost_share`` of the hours worked (and ``coordination_overhead_share`` of an offshore
+        person's) are worked but yield nothing: they count as hours, and toward burnout.
         """
-        eff = self.skills * self.ramp_up(day) * self.productivity
-        order = self._order
-        need = open_hours[order] / eff[order]
-        demanded = float(need.sum())
-        self.load = demanded / self.hours_per_week
-        budget = min(demanded, self.max_hours_per_week)
-        spent = np.zeros(len(DOMAINS))
-        for k, d in enumerate(order):
-            h = min(need[k], budget)
-            if h <= 0:
+        cfg = self.cfg
+        rate = cfg.sick_days_per_year / _WEEKS_PER_YEAR * (1 + cfg.burnout_sick_day_multiplier * self.burnout)
+        self.sick_days = min(int(self.health_rng.poisson(rate)), _WORKDAYS_PER_WEEK)
+        cap = self.max_hours_per_week
+        if self.crash_weeks_left > 0:
+            cap = min(cap, cfg.crash_hours_share * cfg.healthy_hours_per_week)
+        self._budget = cap * (1 - self.sick_days / _WORKDAYS_PER_WEEK)
+        skill = self.skills * self.ramp_up(day)
+        self._errors = cfg.error_share_unskilled * (1 - skill) * (1 + cfg.burnout_error_multiplier * self.burnout)
+        self._eff = skill * (1 - self.coordination_overhead_share) * (1 - hours_lost_share)
+        self.hours_worked = self.effective_hours = self.error_hours = self.managing_hours = 0.0
+        self._demanded = 0.0
+
+    def reserve(self, hours: float) -> float:
+        """Spend up to ``hours`` of this week on others (supervision, training); returns the hours given."""
+        given = min(hours, self._budget - self.hours_worked)
+        if given <= 0:
+            return 0.0
+        self._demanded += self._output(self.hours_worked + hours) - self._output(self.hours_worked)
+        self.hours_worked += given
+        self.managing_hours += given
+        return given
+
+    def work(self, open_hours: np.ndarray, domains: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Take open work in ``domains`` (in that order); ``open_hours`` (effective) is reduced in place.
+
+        Returns the effective hours done right, done wrong, and the raw hours spent, per domain.
+        """
+        n = len(DOMAINS)
+        done, wrong, spent = np.zeros(n), np.zeros(n), np.zeros(n)
+        healthy, extra = self.cfg.healthy_hours_per_week, self.cfg.overtime_error_multiplier - 1
+        for d in domains:
+            if open_hours[d] <= 0 or self._eff[d] <= 0:
                 continue
-            spent[d] = h
-            budget -= h
-        done = spent * eff
-        open_hours -= done
-        np.maximum(open_hours, 0.0, out=open_hours)
-        self.hours_worked = float(spent.sum())
-        self.effective_hours = float(done.sum())
-        return done, spent
+            need = open_hours[d] / self._eff[d]  # healthy-equivalent hours
+            self._demanded += need
+            have = self._output(self._budget) - self._output(self.hours_worked)
+            take = min(need, have)
+            if take <= 0:
+                continue
+            before = self.hours_worked
+            after = self._raw(self._output(before) + take)
+            in_healthy = max(min(after, healthy) - min(before, healthy), 0.0)  # output of hours within the level
+            output = take * self._eff[d]
+            wrong[d] = min(self._errors[d] * (in_healthy + (1 + extra) * (take - in_healthy)) * self._eff[d], output)
+            done[d] = output - wrong[d]
+            raw = after - before
+            spent[d] = raw
+            open_hours[d] -= done[d]
+            self.hours_worked = after
+        self.effective_hours += float(done.sum() + wrong.sum())
+        self.error_hours += float(wrong.sum())
+        return done, wrong, spent
 
     def end_week(self) -> None:
-        """Fatigue grows with hours above the onset and recovers otherwise."""
-        cfg = self.people_cfg
-        worked_load = self.hours_worked / self.hours_per_week
-        if worked_load > cfg.fatigue_onset_load:
-            self.fatigue = min(1.0, self.fatigue + cfg.fatigue_gain_per_week * (worked_load - cfg.fatigue_onset_load))
-        else:
-            self.fatigue *= 1 - cfg.fatigue_recovery_per_week
+        """Close the week: load, burnout, and a breakdown when burnout reaches its crash level."""
+        cfg = self.cfg
+        self.load = self._raw(self._demanded) / self.hours_per_week
+        healthy = cfg.healthy_hours_per_week
+        excess = max(self.hours_worked - healthy, 0.0) / healthy
+        self.burnout = min(1.0, self.burnout * (1 - cfg.burnout_drain_per_week) + cfg.burnout_gain_per_week * excess)
+        self.broke_down = False
+        if self.crash_weeks_left > 0:
+            self.crash_weeks_left -= 1
+        elif self.burnout >= cfg.burnout_crash_level and cfg.crash_weeks > 0:
+            self.crash_weeks_left = cfg.crash_weeks
+            self.broke_down = True
 
 
 class Founder(Person):
     """The owner: works every domain in the strategy's priority order, long hours, never quits."""
 
-    role = "founder"
+    role = FOUNDER
 
-    def __init__(self, model: SellerModel, priorities: list[str], **kwargs) -> None:
+    def __init__(self, model: mesa.Model, *, priorities: list[str], **kwargs) -> None:
         self.priorities = list(priorities) + [d for d in DOMAINS if d not in priorities]
         super().__init__(model, **kwargs)
 
@@ -126,9 +214,20 @@ class Founder(Person):
 class Employee(Person):
     """A hired specialist: best domains first, a little overtime, may quit when worn out."""
 
-    def __init__(self, model: SellerModel, role: str, annual_quit_rate: float, **kwargs) -> None:
+    def __init__(
+        self,
+        model: mesa.Model,
+        *,
+        role: str,
+        annual_quit_rate: float,
+        coordination_overhead_share: float = 0.0,
+        fee_share_of_ad_spend: float = 0.0,
+        **kwargs,
+    ) -> None:
         self.role = role
         self.annual_quit_rate = annual_quit_rate
+        self.coordination_overhead_share = coordination_overhead_share
+        self.fee_share_of_ad_spend = fee_share_of_ad_spend  # an agency's pay grows with the ad spend it runs
         super().__init__(model, **kwargs)
 
     def domain_order(self) -> list[str]:
@@ -136,8 +235,7 @@ class Employee(Person):
         return [DOMAINS[i] for i in ranked if self.skills[i] > 0]
 
     def quits(self, rng: np.random.Generator) -> bool:
-        """Draw whether this person quits this week; fatigue multiplies the base hazard."""
-        cfg = self.people_cfg
+        """Draw whether this person quits this week; burnout multiplies the base hazard."""
         weekly = 1 - (1 - self.annual_quit_rate) ** (1 / _WEEKS_PER_YEAR)
-        hazard = weekly * (1 + (cfg.fatigue_quit_multiplier - 1) * self.fatigue)
+        hazard = weekly * (1 + (self.cfg.burnout_quit_multiplier - 1) * self.burnout)
         return bool(rng.random() < hazard)

@@ -2,22 +2,39 @@
 
 Every week the business creates work from what exists (drivers such as live
 products, orders, purchase orders, open positions) plus the products in
-development and part of last week's undone work. People take it in turn:
-specialists first, the founder last, in priority order. The share of each
-domain's work done, smoothed over weeks, is that domain's service level; it is
-what the market, supply chain and money see of the people.
+development and part of last week's undone work. It is shared out in order:
+
+1. the founder's own: reviews of product work others did (product control), then
+   supervision of every employee (``supervision_hours_per_report``
+   a week, times ``1 + supervision_unskilled_multiplier * (1 - skill)``), and each
+   hire in ramp-up takes ``training_hours_per_week`` from the longest-serving
+   colleague of the same role who is past ramp-up, or from the founder;
+2. owned domains: a strategy may assign a domain to people ('founder' or roles);
+   its owners work it first, in the order listed, and nobody else touches it.
+   Domains are taken in the founder's priority order;
+3. the rest: specialists first (fewest domains first), then the founder in
+   priority order, each on the unowned domains they can do.
+
+Everyone wastes ``admin_neglect_hours_lost_share`` of their hours, times the
+share of admin work left undone (missing papers, locked accounts, broken tools). Work
+done wrong stays open and returns as rework through the backlog. The share
+of each domain's work done right, smoothed over weeks, is that domain's service
+level: it is what the market, supply chain and money see of the people.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from sellersim.domains import DOMAIN_INDEX, DOMAINS
-from sellersim.people.agents import Person
-from sellersim.scenario.schema import DRIVERS, Work
+from sellersim.people.agents import Employee, Founder, Person
+from sellersim.scenario.schema import DRIVERS, People, Work
+
+_N = len(DOMAINS)
+_ADMIN = DOMAIN_INDEX["admin"]
 
 
 @dataclass(frozen=True)
@@ -25,24 +42,30 @@ class WeekOfWork:
     """Outcome of one week of work, per domain (arrays over DOMAINS)."""
 
     demand: np.ndarray  # effective hours wanted, backlog included
-    done: np.ndarray  # effective hours done
+    done: np.ndarray  # effective hours done right
+    errors: np.ndarray  # effective hours done wrong (left open as rework)
     done_share: np.ndarray  # done / demand (1 where nothing was wanted)
-    skill: np.ndarray  # average skill of the hours spent (0 where none)
+    skill: np.ndarray  # average skill (with ramp-up) of the hours spent (0 where none)
+    founder_share: np.ndarray  # share of the raw hours spent that the founder spent (0 where none)
+    others_skill: np.ndarray  # average skill (with ramp-up) of the hours others spent (0 where none)
+    review_done_share: np.ndarray  # share of the founder's review hours asked that were done (1 where none)
+    spare_hours: np.ndarray  # effective hours those able to work each domain had left in their normal week
 
 
 class Workload:
-    """Turns drivers into hours, runs the week's allocation and keeps service levels."""
+    """Turns drivers into hours, shares the week's work out and keeps service levels."""
 
-    def __init__(self, cfg: Work) -> None:
+    def __init__(self, cfg: Work, people: People) -> None:
         self.cfg = cfg
-        self._matrix = np.zeros((len(DRIVERS), len(DOMAINS)))
+        self.people = people
+        self._matrix = np.zeros((len(DRIVERS), _N))
         for i, driver in enumerate(DRIVERS):
             for domain, hours in cfg.drivers.get(driver, {}).items():
                 self._matrix[i, DOMAIN_INDEX[domain]] = hours
-        self.backlog = np.zeros(len(DOMAINS))
-        self.service = np.ones(len(DOMAINS))
-        none = np.zeros(len(DOMAINS))
-        self.last = WeekOfWork(none, none, np.ones(len(DOMAINS)), none)
+        self.backlog = np.zeros(_N)
+        self.service = np.ones(_N)
+        none = np.zeros(_N)
+        self.last = WeekOfWork(none, none, none, np.ones(_N), none, none, none, np.ones(_N), none)
 
     def new_work(self, drivers: Mapping[str, float]) -> np.ndarray:
         """Hours a week the current state of the business creates in each domain."""
@@ -50,22 +73,98 @@ class Workload:
         return counts @ self._matrix
 
     def run_week(
-        self, drivers: Mapping[str, float], extra: np.ndarray, people: Iterable[Person], day: int
+        self,
+        *,
+        drivers: Mapping[str, float],
+        extra: np.ndarray,
+        founder_review: np.ndarray,
+        founder: Founder,
+        employees: Sequence[Employee],
+        assignments: Mapping[str, Sequence[str]],
+        day: int,
     ) -> WeekOfWork:
-        """Allocate this week's work among ``people`` (in the order given) and update service levels."""
+        """Share this week's work out among the founder and ``employees`` and update service levels.
+
+        ``extra`` is work anyone able may do (development stages); ``founder_review`` is work only the
+        founder does, first (effective hours per domain).
+        """
         demand = self.new_work(drivers) + extra + self.backlog
+        crew: list[Person] = [*employees, founder]
+        lost = self.people.admin_neglect_hours_lost_share * (1 - self.service[_ADMIN])
+        for person in crew:
+            person.start_week(day, hours_lost_share=lost)
+        review_open = founder_review.copy()
+        reviewed, _, _ = founder.work(review_open, founder.order)
+        review_done = np.divide(reviewed, founder_review, out=np.ones(_N), where=founder_review > 1e-9)
+        self._manage(founder, employees, day)
+
         open_hours = demand.copy()
-        done = np.zeros(len(DOMAINS))
-        spent = np.zeros(len(DOMAINS))
-        skill_hours = np.zeros(len(DOMAINS))
-        for person in people:
-            d, s = person.work(open_hours, day)
-            done += d
-            spent += s
-            skill_hours += s * person.skills
-        share = np.divide(done, demand, out=np.ones(len(DOMAINS)), where=demand > 1e-9)
-        self.backlog = self.cfg.backlog_carry_share * open_hours
+        done, errors, spent, skill_hours, founder_spent, founder_skill_hours = (np.zeros(_N) for _ in range(6))
+
+        def take(person: Person, domains: Sequence[int]) -> None:
+            right, wrong, raw = person.work(open_hours, domains)
+            np.add(done, right, out=done)
+            np.add(errors, wrong, out=errors)
+            np.add(spent, raw, out=spent)
+            np.add(skill_hours, raw * person.skills * person.ramp_up(day), out=skill_hours)
+            if person is founder:
+                np.add(founder_spent, raw, out=founder_spent)
+                np.add(founder_skill_hours, raw * person.skills, out=founder_skill_hours)
+
+        owned = np.zeros(_N, dtype=bool)
+        for d in assignments:
+            owned[DOMAIN_INDEX[d]] = True
+        for d in founder.order:  # owned domains in the founder's priority order, owners as listed
+            for name in assignments.get(DOMAINS[d], ()):
+                for person in crew:
+                    if person.role == name:
+                        take(person, [d])
+        # specialists first, so the generalists (and last of all the founder) fill what is left
+        for person in sorted(employees, key=lambda e: (int((e.skills > 0).sum()), e.hired_day, e.unique_id)):
+            take(person, [d for d in person.order if not owned[d]])
+        take(founder, [d for d in founder.order if not owned[d]])
+
+        spare = np.zeros(_N)
+        for person in crew:
+            person.end_week()
+            free = max(person.hours_per_week - person.hours_worked, 0.0)
+            spare += free * person.skills * person.ramp_up(day) * _may_work(person, owned, assignments)
+        share = np.divide(done, demand, out=np.ones(_N), where=demand > 1e-9)
+        self.backlog = self.cfg.backlog_carry_share * np.maximum(open_hours, 0.0)
         self.service += (share - self.service) / self.cfg.service_smoothing_weeks
-        skill = np.divide(skill_hours, spent, out=np.zeros(len(DOMAINS)), where=spent > 0)
-        self.last = WeekOfWork(demand, done, share, skill)
+        skill = np.divide(skill_hours, spent, out=np.zeros(_N), where=spent > 0)
+        founder_share = np.divide(founder_spent, spent, out=np.zeros(_N), where=spent > 0)
+        others = spent - founder_spent
+        others_skill = np.divide(skill_hours - founder_skill_hours, others, out=np.zeros(_N), where=others > 1e-9)
+        self.last = WeekOfWork(demand, done, errors, share, skill, founder_share, others_skill, review_done, spare)
         return self.last
+
+    def _manage(self, founder: Founder, employees: Sequence[Employee], day: int) -> None:
+        """Supervision of every employee by the founder; training of each hire by a colleague or the founder."""
+        cfg = self.people
+        supervision = 0.0
+        for e in employees:
+            own = e.skills[e.skills > 0]
+            skill = float(own.mean()) * e.ramp_up(day) if len(own) else 0.0
+            supervision += cfg.supervision_hours_per_report * (1 + cfg.supervision_unskilled_multiplier * (1 - skill))
+        founder.reserve(supervision)
+        for e in employees:
+            if day - e.hired_day >= e.ramp_up_days:
+                continue
+            seniors = [c for c in employees if c.role == e.role and c is not e and day - c.hired_day >= c.ramp_up_days]
+            trainer: Person = min(seniors, key=lambda c: (c.hired_day, c.unique_id)) if seniors else founder
+            trainer.reserve(cfg.training_hours_per_week)
+
+
+def _may_work(person: Person, owned: np.ndarray, assignments: Mapping[str, Sequence[str]]) -> np.ndarray:
+    """Domains ``person`` may work: unowned ones, and those assigned to them."""
+    allowed = ~owned
+    for d, names in assignments.items():
+        if person.role in names:
+            allowed[DOMAIN_INDEX[d]] = True
+    return allowed
+
+
+def quitters(employees: Sequence[Employee], day: int, rng: np.random.Generator) -> list[Employee]:
+    """Employees who leave this week; nobody quits in their first week."""
+    return [e for e in employees if day - e.hired_day >= 7 and e.quits(rng)]

@@ -1,16 +1,47 @@
 """New products: from research to the first purchase order.
 
+Starts are capacity-driven. On each weekly review a project starts when the
+launch policy has room (fewer than ``max_in_development`` projects, the catalogue
+below ``max_live_products``), the bank holds the cash reserve plus the cash of a
+typical launch (a middling first order of a median niche, landed, and the launch
+ads) for every project under way and the new one, no other project is still in
+its first stage (research is done one product at a time), and those allowed to
+do the work had, in their normal week in each of the last ``_CAPACITY_WEEKS``
+weeks, hours to spare for a project's average weekly need (each stage's hours
+over a project's length, for the new project and for every project under way
+that has not reached that stage yet, so projects do not bunch up later) and for
+the launch work of every product the projects will become (listing, ads and
+images of a launching product). The needs are added up as shares of the spare
+hours of their domains, since the same people may do them all. A founder who
+hands operations off therefore launches more. A founder who hands other work off therefore starts more.
+
 A project moves through the scenario's stages (by default selection, design,
-sampling, photography). Each stage needs hours of work in its domain and a
-minimum number of days; the hours come out of the weekly work like any other,
-so an overloaded team launches later. How well a stage's work was done (the
-average skill of the hours spent on it) sets its outcome: better research
-compares more niches with smaller errors, design sets differentiation, sampling
-sets unit cost and defects, photography sets listing quality.
+sampling, photography). Each stage needs hours of work in its domain and at
+least ``min_days``; the hours come out of the weekly work like any other. A
+stage still short of its hours after ``max_days`` is closed rushed. Its quality
+is the average skill (with ramp-up) of the hours spent on it times the share of
+its hours that were done::
+
+    quality = skill of the work * min(1, hours done / hours needed)
+
+Product control: when others do a stage's work, the founder reviews it the next
+week, ``founder_review_share`` of their effective hours, before any other work
+(a strategy sets the share; 0 means no review). Review lifts the others' part of
+the work toward the founder's own skill, by the share of the review asked that
+was done::
+
+    skill of the work = (sum of raw hours x skill
+                         + reviewed share x sum of others' raw hours x max(founder's skill - theirs, 0))
+                        / raw hours
+
+Quality sets the outcome: better research compares more niches with smaller
+errors, design sets differentiation, sampling sets unit cost and defects,
+photography sets listing quality.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,12 +52,15 @@ from sellersim.market.catalog import LIVE, Catalog, NewProduct
 from sellersim.market.niches import UnitMargin, select_niche
 from sellersim.money.fees import FeeSchedule
 from sellersim.money.ledger import Ledger
+from sellersim.people.work import WeekOfWork
 from sellersim.results.events import EventLog
 from sellersim.scenario.schema import Development, ExistingBusiness, LaunchPolicy, Market, Supply
 from sellersim.streams import RandomStreams
 from sellersim.supply.purchase_orders import SupplyChain
 
 _PRICE_SPREAD = 0.08  # log sd of a seller's price around the niche's price for its design
+_LAST_HOUR = 1.0  # effective hours short of a stage's hours that still count as done
+_CAPACITY_WEEKS = 4  # a new project needs spare hours in each of this many past weeks
 _NICHE_KEYS = (
     "sessions_per_day", "niche_price_usd", "cpc_usd", "base_conversion", "competitor_units_per_day",
     "max_organic_share", "return_rate", "weight_lb", "cuft", "expected_units_per_day", "small_standard",
@@ -47,6 +81,10 @@ class Project:
     raw_hours: float = 0.0
     outcome: dict[str, float] = field(default_factory=dict)
     wanted: float = 0.0  # effective hours asked of the current stage this week
+    gap_hours: float = 0.0  # others' raw hours x how far their skill falls short of the founder's
+    review_due: float = 0.0  # founder's review hours asked this week, of last week's work by others
+    review_asked: float = 0.0
+    review_done: float = 0.0
 
     @property
     def name(self) -> str:
@@ -71,6 +109,10 @@ class ProductDevelopment:
         calendar: SimCalendar,
         new_listing_rank: float,
         launch_budget_usd_per_day: float,
+        launch_ad_days: int,
+        launch_hours_per_week: dict[str, float],
+        founder_skills: np.ndarray,
+        founder_review_share: float,
     ) -> None:
         self.cfg = cfg
         self.policy = policy
@@ -85,9 +127,13 @@ class ProductDevelopment:
         self.calendar = calendar
         self.new_listing_rank = new_listing_rank
         self.launch_budget_usd_per_day = launch_budget_usd_per_day
+        self.launch_ad_days = launch_ad_days
+        self.launch_hours_per_week = launch_hours_per_week  # a launching product's weekly work, by domain
+        self.founder_skills = founder_skills
+        self.founder_review_share = founder_review_share
         self.projects: list[Project] = []
+        self._spare: deque[np.ndarray] = deque(maxlen=_CAPACITY_WEEKS)
         self._started = 0
-        self._last_start = -(10**9)
 
     @property
     def in_development(self) -> int:
@@ -103,49 +149,102 @@ class ProductDevelopment:
                 hours[DOMAIN_INDEX[stage.domain]] += max(p.wanted, 0.0)
         return hours
 
-    def progress(self, day: int, done_share: np.ndarray, skill: np.ndarray) -> None:
-        """Credit each project with its share of the week's work and finish stages that are done."""
+    def review_hours(self) -> np.ndarray:
+        """Effective hours of the founder's review the projects ask of each domain this week."""
+        hours = np.zeros(len(DOMAINS))
+        for p in self.projects:
+            if p.stage < len(self.cfg.stages):
+                hours[DOMAIN_INDEX[self.cfg.stages[p.stage].domain]] += p.review_due
+        return hours
+
+    def progress(self, day: int, week: WeekOfWork) -> None:
+        """Credit each project with its share of the week's work; close stages that are done or out of time."""
         for p in list(self.projects):
             if p.stage < len(self.cfg.stages):
                 stage = self.cfg.stages[p.stage]
                 d = DOMAIN_INDEX[stage.domain]
-                got = max(p.wanted, 0.0) * done_share[d]
+                got = max(p.wanted, 0.0) * week.done_share[d]
                 p.hours += got
-                if skill[d] > 0:
-                    p.raw_hours += got / skill[d]
+                p.review_asked += p.review_due
+                p.review_done += p.review_due * week.review_done_share[d]
+                others = 1 - week.founder_share[d]
+                p.review_due = self.founder_review_share * got * others
+                if week.skill[d] > 0:
+                    raw = got / week.skill[d]
+                    p.raw_hours += raw
                     p.skill_hours += got
-                if p.hours >= stage.hours - 1e-9 and day - p.stage_started_day >= stage.min_days:
+                    p.gap_hours += raw * others * max(self.founder_skills[d] - week.others_skill[d], 0.0)
+                age = day - p.stage_started_day
+                # the last hour counts as done: rework of mistakes would otherwise shrink it forever
+                if (p.hours >= stage.hours - _LAST_HOUR and age >= stage.min_days) or age >= stage.max_days:
                     self._finish_stage(p, day)
             if p.stage >= len(self.cfg.stages):
                 self._try_first_order(p, day)
 
-    def review(self, day: int, listed_products: int) -> None:
-        """Launch policy: start a new project when there is room, time and cash."""
+    def review(self, day: int, listed_products: int, week: WeekOfWork) -> None:
+        """Launch policy: start a new project when there is room, product capacity and cash."""
         pol = self.policy
         if (
             self.in_development < pol.max_in_development
             and listed_products + self.in_development < pol.max_live_products
-            and day - self._last_start >= pol.min_days_between_starts
-            and self.ledger.cash_usd >= pol.cash_reserve_usd + self._typical_first_order_usd()
+            and all(p.stage > 0 for p in self.projects)
+            and self._has_capacity(week)
+            and self.ledger.cash_usd >= pol.cash_reserve_usd + (self.in_development + 1) * self._typical_launch_usd()
         ):
             p = Project(self._started, day, stage_started_day=day)
             self._started += 1
-            self._last_start = day
             self.projects.append(p)
             self.events.add(day, "development_started", detail=f"{p.name} development started")
 
-    def _typical_first_order_usd(self) -> float:
-        n = self.market.niches
+    def _has_capacity(self, week: WeekOfWork) -> bool:
+        """Whether the spare hours of the last weeks cover a new project's average weekly need, and the launch
+        work of the products it and the projects under way will become.
+
+        The need of stage k is its hours over a project's length, once for the new project and once for
+        each project under way that has not reached stage k; a launch needs the weekly hours of a
+        launching product (``work.drivers.launching_products``) once for every project. The spare hours
+        of a domain are what those allowed to work it had left in each of the last weeks (the least of
+        them). Needs are added up as shares of those spare hours, since the same people (at first, the
+        founder alone) may do them all.
+        """
+        self._spare.append(week.spare_hours)
+        spare = np.min(self._spare, axis=0)
+        stages = self.cfg.stages
+        weeks = sum(max(s.min_days / 7, s.hours / s.max_hours_per_week) for s in stages)  # a project's length
+        needs = [
+            (DOMAIN_INDEX[s.domain], s.hours / weeks * (1 + sum(p.stage < k for p in self.projects)))
+            for k, s in enumerate(stages)
+        ]
+        needs += [(DOMAIN_INDEX[d], h * (1 + self.in_development)) for d, h in self.launch_hours_per_week.items()]
+        used = 0.0
+        for d, need in needs:
+            if need <= 0:
+                continue
+            if spare[d] <= 0:
+                return False
+            used += need / spare[d]
+        return used <= 1.0
+
+    def _typical_launch_usd(self) -> float:
+        """Cash a launch takes: a middling first order of a median niche, landed, and the launch ads."""
+        n, pol = self.market.niches, self.policy
         share = (n.unit_cost_share_of_price.low + n.unit_cost_share_of_price.high) / 2
-        return self.policy.first_order_units.low * n.price_usd.median * share
+        units = float(np.sqrt(pol.first_order_units.low * pol.first_order_units.high))
+        order = units * n.price_usd.median * share * (1 + self.supply_cfg.duty_rate)
+        return order + self.launch_budget_usd_per_day * self.launch_ad_days
 
     def _finish_stage(self, p: Project, day: int) -> None:
         stage = self.cfg.stages[p.stage]
-        quality = p.skill_hours / p.raw_hours if p.raw_hours > 0 else 0.0
-        self._apply_outcome(stage.domain, quality, p.ordinal, p.stage, p.outcome, day)
+        asked = p.review_asked + p.review_due  # last week's work goes unreviewed when the stage closes now
+        reviewed = p.review_done / asked if asked > 0 else 0.0
+        skill = (p.skill_hours + reviewed * p.gap_hours) / p.raw_hours if p.raw_hours > 0 else 0.0
+        done = min(1.0, (p.hours + _LAST_HOUR) / stage.hours)
+        if done < 1.0:
+            self.events.add(day, "stage_rushed", detail=f"{p.name} {stage.name} closed with {done:.0%} of its hours")
+        self._apply_outcome(stage.domain, skill * done, p.ordinal, p.stage, p.outcome, day)
         p.stage += 1
         p.stage_started_day = day
-        p.hours = p.skill_hours = p.raw_hours = 0.0
+        p.hours = p.skill_hours = p.raw_hours = p.gap_hours = p.review_due = p.review_asked = p.review_done = 0.0
 
     def _unit_margin(self, day: int) -> UnitMargin:
         """A researcher's margin per unit of a niche: price less referral, FBA fee and sea-landed cost."""

@@ -1,8 +1,9 @@
 """How a product's quality follows the care it gets after launch.
 
 A listing's quality (copy, images, A+ content) drifts each week toward what the
-listing and image work being done supports: its launch quality when that work is
-fully done, ``listing_quality_untended`` of it when nobody does it. A product's
+listing, image and design work being done supports (fresh images, variations and
+bundles are design's ongoing work): its launch quality when that work is fully
+done, ``listing_quality_untended`` of it when nobody does it. A product's
 defect rate drifts toward what procurement follow-up supports. Both move a share
 of the gap a week, so neglect shows with a delay and care takes as long to undo it.
 """
@@ -15,13 +16,13 @@ from sellersim.domains import DOMAIN_INDEX
 from sellersim.market.catalog import Catalog
 from sellersim.scenario.schema import Supply, Work
 
-_LISTING, _VISION, _PROCUREMENT = (DOMAIN_INDEX[d] for d in ("listing", "vision", "procurement"))
+_LISTING, _VISION, _DESIGN, _PROCUREMENT = (DOMAIN_INDEX[d] for d in ("listing", "vision", "design", "procurement"))
 
 
 def drift_quality(catalog: Catalog, service: np.ndarray, work: Work, supply: Supply) -> None:
     """Move every product's listing quality and defect rate one week toward their targets."""
     n = catalog.n
-    care = 0.5 * service[_LISTING] + 0.5 * service[_VISION]
+    care = (service[_LISTING] + service[_VISION] + service[_DESIGN]) / 3
     floor = work.listing_quality_untended
     target = catalog.launch_listing_quality[:n] * (floor + (1 - floor) * care)
     catalog.listing_quality[:n] += work.listing_drift_per_week * (target - catalog.listing_quality[:n])

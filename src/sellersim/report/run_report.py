@@ -28,8 +28,9 @@ COST_GROUPS: dict[str, tuple[str, ...]] = {
     "Payroll": ("payroll_usd",),
     "Overhead": ("overhead_usd",),
     "Refunds": ("refunds_usd",),
+    "Owner's pay": ("owners_pay_usd",),
 }
-"""Monthly P&L cost stack; the costs add up to revenue minus profit."""
+"""Monthly P&L cost stack; the costs add up to revenue minus profit (after owner's pay)."""
 
 
 @dataclass(frozen=True)
@@ -290,13 +291,13 @@ def _staff_chart(t: RunTables) -> go.Figure:
 
 
 def _founder_chart(t: RunTables) -> go.Figure:
-    """The founder's weekly hours worked, load (demanded / normal hours) and fatigue."""
+    """The founder's weekly hours worked, load (demanded / normal hours) and burnout."""
     f = t.staff[t.staff["role"] == "founder"].sort_values("week")
     x = _x(f["date"])
     fig = _figure(secondary_row=1)
     fig.add_bar(x=x, y=f["hours_worked"], name="Hours worked", marker_color="#9ecae9", secondary_y=False)
     fig.add_scatter(x=x, y=f["load"], name="Load", line={"color": BAD, "width": 2}, secondary_y=True)
-    fig.add_scatter(x=x, y=f["fatigue"], name="Fatigue", line={"color": "#B279A2", "dash": "dot"}, secondary_y=True)
+    fig.add_scatter(x=x, y=f["burnout"], name="Burnout", line={"color": "#B279A2", "dash": "dot"}, secondary_y=True)
     fig.add_hline(y=1, line={"color": BAD, "width": 1, "dash": "dash"}, secondary_y=True, row=1, col=1)
     fig.add_annotation(
         x=0, xref="paper", xanchor="left", y=1, yref="y2", yanchor="bottom", text="load 1.0",
@@ -305,8 +306,33 @@ def _founder_chart(t: RunTables) -> go.Figure:
     fig.update_layout(bargap=0.1)
     fig.update_xaxes(hoverformat="week of %d %b %Y")
     fig.update_yaxes(title_text="hours / week", hoverformat=".0f", secondary_y=False)
-    fig.update_yaxes(title_text="load, fatigue", hoverformat=".2f", secondary_y=True)
+    fig.update_yaxes(title_text="load, burnout", hoverformat=".2f", secondary_y=True)
     _add_event_markers(fig, t.events)
+    return fig
+
+
+def _mistakes_chart(t: RunTables) -> go.Figure:
+    """Hours of work done wrong each week, by domain, and the founder's hours managing others."""
+    d = t.daily.set_index("date")
+    domains = [c.removeprefix("errors_").removesuffix("_hours") for c in d.columns if c.startswith("errors_")]
+    weekly = d[[f"errors_{dom}_hours" for dom in domains]].resample("W-MON", label="left", closed="left").sum()
+    x = _x(pd.Series(weekly.index))
+    fig = _figure(rows=2, row_heights=[0.6, 0.4], height=560)
+    for i, dom in enumerate(domains):
+        fig.add_bar(
+            x=x, y=weekly[f"errors_{dom}_hours"], name=_label(dom), marker_color=PALETTE[i % len(PALETTE)],
+            row=1, col=1,
+        )  # fmt: skip
+    f = t.staff[t.staff["role"] == "founder"].sort_values("week")
+    fig.add_scatter(
+        x=_x(f["date"]), y=f["managing_hours"], name="Founder managing others", line={"color": INK, "width": 1.5},
+        row=2, col=1,
+    )  # fmt: skip
+    fig.update_layout(barmode="stack", bargap=0.1)
+    fig.update_xaxes(hoverformat="week of %d %b %Y")
+    fig.update_yaxes(title_text="hours done wrong / week", hoverformat=",.1f", row=1, col=1)
+    fig.update_yaxes(title_text="hours / week", hoverformat=",.1f", rangemode="tozero", row=2, col=1)
+    _add_event_markers(fig, t.events, rows=2)
     return fig
 
 
@@ -430,8 +456,16 @@ CHARTS: tuple[_Chart, ...] = (
     _Chart(
         "founder",
         "Founder",
-        "Hours worked per week; load is demanded hours over normal hours, above 1.0 is overload.",
+        "Hours worked per week; load is demanded hours over normal hours, above 1.0 is overload; burnout builds"
+        " with weeks past the healthy level and brings a breakdown at its crash level.",
         _founder_chart,
+    ),
+    _Chart(
+        "mistakes",
+        "Mistakes and managing",
+        "Effective hours of work done wrong each week, by domain (they come back as rework), and the founder's"
+        " hours supervising and training staff.",
+        _mistakes_chart,
     ),
     _Chart("service", "Service levels", "Share of each domain's work done, and its backlog.", _service_chart),
     _Chart(
@@ -473,7 +507,11 @@ def _header(t: RunTables) -> str:
     months = s["months_to_first_profitable_month"]
     figures = {
         "Final cash": _money(s["final_cash_usd"]),
-        "Cumulative profit": _money(s["cumulative_profit_usd"]),
+        "Cumulative profit after owner's pay": _money(s["cumulative_profit_usd"]),
+        "SDE (profit before owner's pay)": _money(s["cumulative_sde_usd"]),
+        "Owner's pay": _money(s["cumulative_owners_pay_usd"]),
+        "Founder's average week": f"{s['founder_mean_weekly_hours']:.0f} hours",
+        "Founder breakdowns": str(s["founder_breakdowns"]),
         "Peak monthly revenue": _money(s["peak_monthly_revenue_usd"]),
         "Months to first profitable month": "never" if months is None else str(months),
         "Hires": str(len(s["hires"])),

@@ -1,4 +1,4 @@
-"""The event log: hires, quits, launches, orders, arrivals, stock-outs, suspensions, failure."""
+"""The event log: hires, breakdowns, quits, launches, orders, arrivals, stock-outs, suspensions, failure."""
 
 from __future__ import annotations
 
@@ -8,9 +8,13 @@ import pandas as pd
 
 KINDS = (
     "position_opened",
+    "search_failed",
     "hire",
+    "breakdown",
     "quit",
+    "let_go",
     "development_started",
+    "stage_rushed",
     "launch",
     "purchase_order",
     "shipped",
@@ -19,6 +23,7 @@ KINDS = (
     "restock",
     "suspension",
     "reinstated",
+    "penalty",
     "failure",
 )
 

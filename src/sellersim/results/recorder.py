@@ -33,9 +33,10 @@ FEE_COLUMNS = (
 COMPANY_COLUMNS = (
     "cash_usd", "amazon_balance_usd", "revenue_usd", "units_sold", "returned_units", "lost_sales_units", "refunds_usd",
     *FEE_COLUMNS, "seller_plan_usd", "reimbursements_usd", "ad_spend_usd", "ad_sales_usd", "cogs_usd",
-    "payroll_usd", "overhead_usd", "profit_usd", "inventory_units", "inbound_units", "stockout_products",
-    "live_products", "products_in_development", "headcount", "open_positions", "founder_hours",
-    "founder_load", "founder_fatigue", "order_defect_rate", "avg_rating", "listing_quality", "acos", "tacos",
+    "payroll_usd", "overhead_usd", "owners_pay_usd", "sde_usd", "profit_usd", "inventory_units", "inbound_units",
+    "stockout_products", "live_products", "products_in_development", "headcount", "open_positions", "founder_hours",
+    "founder_load", "founder_burnout", "founder_sick_days", "founder_managing_hours", "order_defect_rate",
+    "avg_rating", "listing_quality", "acos", "tacos",
 )  # fmt: skip
 PRODUCT_COLUMNS = (
     "revenue_usd", "units_sold", "stock_units", "rank", "reviews", "rating", "ad_spend_usd", "ad_sales_usd",
@@ -56,6 +57,7 @@ class Recorder:
             *(f"headcount_{r}" for r in self.roles),
             *(f"service_{d}" for d in DOMAINS),
             *(f"backlog_{d}_hours" for d in DOMAINS),
+            *(f"errors_{d}_hours" for d in DOMAINS),
         )
         # One row per column, so each series is a contiguous array; a day is one write down a column.
         self._table = np.full((len(columns), days), np.nan)
@@ -74,11 +76,14 @@ class Recorder:
         staff_roles: Iterable[str],
         service: np.ndarray,
         backlog_hours: np.ndarray,
+        error_hours_per_week: np.ndarray,
     ) -> None:
         """Store one day's company figures.
 
         ``values`` holds every column of :data:`COMPANY_COLUMNS`; ``staff_roles`` is the role of
-        each employee; ``service`` and ``backlog_hours`` have one entry per domain, in ``DOMAINS`` order.
+        each employee; ``service``, ``backlog_hours`` and the last week's ``error_hours_per_week``
+        have one entry per domain, in ``DOMAINS`` order. Errors are stored as a daily rate (a
+        seventh of the week's), so that they add up over days.
         """
         if len(values) != len(COMPANY_COLUMNS):
             unknown = sorted(set(values) - set(COMPANY_COLUMNS))
@@ -88,6 +93,7 @@ class Recorder:
         row += [headcount[r] for r in self.roles]
         row += service.tolist()
         row += backlog_hours.tolist()
+        row += (error_hours_per_week / 7).tolist()
         self._table[:, day] = row
         self.last_day = day
 
@@ -109,8 +115,8 @@ class Recorder:
         p["ad_sales_usd"].append(market.ad_sales_usd)
 
     def record_week(self, week: int, day: int, rows: Iterable[tuple]) -> None:
-        """Store one row per person: (person_id, name, role, hours_worked, effective_hours, load, fatigue,
-        ramp_up, productivity)."""
+        """Store one row per person: (person_id, name, role, hours_worked, effective_hours, error_hours,
+        managing_hours, sick_days, load, burnout, cut_back, ramp_up)."""
         self.staff_rows.extend((week, day, *r) for r in rows)
 
     # --- tables -------------------------------------------------------------------
@@ -151,8 +157,8 @@ class Recorder:
     def staff_frame(self, dates: np.ndarray) -> pd.DataFrame:
         """One row per person per week."""
         cols = [
-            "week", "day", "person_id", "name", "role", "hours_worked", "effective_hours", "load", "fatigue",
-            "ramp_up", "productivity",
+            "week", "day", "person_id", "name", "role", "hours_worked", "effective_hours", "error_hours",
+            "managing_hours", "sick_days", "load", "burnout", "cut_back", "ramp_up",
         ]  # fmt: skip
         df = pd.DataFrame(self.staff_rows, columns=cols)
         df.insert(1, "date", pd.to_datetime(dates[df["day"].to_numpy(dtype=int)]))

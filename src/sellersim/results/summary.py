@@ -18,6 +18,7 @@ def summarize(daily: pd.DataFrame, events: pd.DataFrame, staff: pd.DataFrame, ho
     hires = events[events["kind"] == "hire"]
     founder = staff[staff["role"] == "founder"]
     last = daily.iloc[-1]
+    error_columns = [c for c in daily.columns if c.startswith("errors_")]
     return {
         "completed": not failure.empty or len(daily) == horizon_days,
         "survived": failure.empty,
@@ -29,6 +30,8 @@ def summarize(daily: pd.DataFrame, events: pd.DataFrame, staff: pd.DataFrame, ho
         "final_amazon_balance_usd": round(float(last["amazon_balance_usd"]), 2),
         "cumulative_revenue_usd": round(float(daily["revenue_usd"].sum()), 2),
         "cumulative_profit_usd": round(float(daily["profit_usd"].sum()), 2),
+        "cumulative_sde_usd": round(float(daily["sde_usd"].sum()), 2),
+        "cumulative_owners_pay_usd": round(float(daily["owners_pay_usd"].sum()), 2),
         "peak_monthly_revenue_usd": round(float(monthly["revenue_usd"].max()), 2),
         "final_monthly_revenue_usd": round(float(daily["revenue_usd"].tail(30).sum()), 2),
         "months_to_first_profitable_month": int(profitable[0]) + 1 if len(profitable) else None,
@@ -49,6 +52,15 @@ def summarize(daily: pd.DataFrame, events: pd.DataFrame, staff: pd.DataFrame, ho
         "stockout_days": int(daily["stockout_products"].sum()),
         "lost_sales_units": int(daily["lost_sales_units"].sum()),
         "founder_overload_weeks": int((founder["load"] > OVERLOAD_LOAD).sum()),
+        "founder_mean_weekly_hours": round(float(founder["hours_worked"].mean()), 1) if len(founder) else 0.0,
+        "founder_peak_burnout": round(float(founder["burnout"].max()), 3) if len(founder) else 0.0,
+        "founder_breakdowns": int(((events["kind"] == "breakdown") & (events["role"] == "founder")).sum()),
+        "founder_cut_back_weeks": int(founder["cut_back"].sum()),
+        "founder_sick_days": int(founder["sick_days"].sum()),
+        "founder_managing_hours": round(float(founder["managing_hours"].sum()), 1),
+        "error_hours": round(float(daily[error_columns].to_numpy().sum()), 1),
+        "stages_rushed": int((events["kind"] == "stage_rushed").sum()),
+        "failed_searches": int((events["kind"] == "search_failed").sum()),
         "suspensions": int((events["kind"] == "suspension").sum()),
         "total_ad_spend_usd": round(float(daily["ad_spend_usd"].sum()), 2),
         "tacos": _ratio(daily["ad_spend_usd"].sum(), daily["revenue_usd"].sum()),

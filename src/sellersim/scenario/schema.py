@@ -21,9 +21,10 @@ Days = Annotated[int, Field(ge=0)]
 Domain = Literal[
     "selection", "design", "procurement",
     "listing", "ads", "after_sales", "vision",
-    "hr", "finance", "logistics",
+    "hr", "finance", "logistics", "admin",
 ]  # fmt: skip
 Department = Literal["product", "operations", "backend"]
+FOUNDER = "founder"  # how assignments name the founder beside the roles
 Freight = Literal["sea", "air"]
 
 assert set(Domain.__args__) == set(DOMAINS), "Domain literal out of sync with sellersim.domains"
@@ -97,7 +98,6 @@ class Founder(Section):
     hours_per_week: Positive
     max_hours_per_week: Positive = Field(description="hours the founder will stretch to under load")
     skills: dict[Domain, Share]
-    draw_usd_per_month: NonNegative
 
     @model_validator(mode="after")
     def _stretch(self) -> Founder:
@@ -126,6 +126,10 @@ class Company(Section):
     starting_cash_usd: NonNegative
     credit_line_usd: NonNegative = Field(description="the company fails when cash < -credit_line_usd")
     tools_usd_per_month: NonNegative
+    late_filing_penalty_usd: NonNegative = Field(
+        description="penalty for a quarterly filing (sales tax, estimated tax) missed; the chance of missing "
+        "one is the share of finance work left undone"
+    )
     founder: Founder
     existing: ExistingBusiness
 
@@ -329,6 +333,9 @@ class Supply(Section):
     production_extra_days_untended: NonNegative = Field(
         description="extra production days at worst when purchase orders are not followed up"
     )
+    balance_late_days_untended: NonNegative = Field(
+        description="days a balance is paid late, and the goods held, when no finance work is done"
+    )
     deposit_share: Share
     min_order_units: int = Field(ge=1)
     duty_rate: NonNegative
@@ -370,21 +377,55 @@ class Role(Section):
     ramp_up_days: Positive
     annual_quit_rate: Share
     hiring_cost_usd: NonNegative
+    coordination_overhead_share: Share = Field(
+        description="share of paid hours lost to coordination across time zones and languages (offshore staff)"
+    )
+    fee_share_of_ad_spend: NonNegative = Field(
+        description="an agency's fee as a share of the month's ad spend; salary_usd_per_month is then its minimum"
+    )
 
 
 class People(Section):
-    """Fatigue, ramp-up and quitting."""
+    """Hours and health, errors, ramp-up, hiring and quitting of everyone who works."""
 
     employee_overtime_share: NonNegative = Field(description="how far past their hours staff stretch")
-    fatigue_onset_load: Positive = Field(description="hours worked over nominal hours above which fatigue grows")
-    fatigue_gain_per_week: NonNegative
-    fatigue_recovery_per_week: Share
-    fatigue_productivity_loss: Share = Field(description="productivity lost at full fatigue")
-    fatigue_quit_multiplier: NonNegative = Field(description="quit hazard multiplier at full fatigue")
+    healthy_hours_per_week: Positive = Field(description="weekly hours above which output per hour falls")
+    overtime_hour_yield: Share = Field(description="output of an hour past the healthy level, against a healthy hour")
+    burnout_gain_per_week: NonNegative = Field(
+        description="burnout added a week for hours above the healthy level, per healthy week's worth of them"
+    )
+    burnout_drain_per_week: Share = Field(description="share of the burnout stock that drains each week")
+    burnout_crash_level: Share = Field(description="burnout at which a person breaks down and cuts back")
+    crash_weeks: int = Field(ge=0, description="weeks of cut-back hours after a breakdown")
+    crash_hours_share: Share = Field(description="share of the healthy hours worked during a cut-back")
+    sick_days_per_year: NonNegative = Field(description="sick days a year of a rested person")
+    burnout_sick_day_multiplier: NonNegative = Field(description="extra sick days at full burnout, as a multiple")
+    error_share_unskilled: Share = Field(description="share of the work done with a mistake at skill zero")
+    burnout_error_multiplier: NonNegative = Field(description="extra mistakes at full burnout, as a multiple")
+    overtime_error_multiplier: NonNegative = Field(
+        description="mistakes of an hour past the healthy level, as a multiple"
+    )
+    burnout_quit_multiplier: NonNegative = Field(description="quit hazard multiplier at full burnout")
     ramp_up_start: Share = Field(description="productivity of a new hire on day one")
     time_to_hire_sigma: NonNegative = Field(description="log-normal spread (luck) of each time to hire")
     hr_neglect_delay: NonNegative = Field(
         description="extra share of the time to hire when nobody does the HR work (screening, interviews)"
+    )
+    hire_skill_sigma: NonNegative = Field(description="log-normal spread of a hire's skills around the role's")
+    hr_neglect_skill_loss: Share = Field(description="share of skill lost from the hire when no HR work is done")
+    failed_search_share: Share = Field(
+        description="share of searches that end without a hire and start again when no HR work (screening) is done"
+    )
+    supervision_hours_per_report: NonNegative = Field(
+        description="manager's hours a week per direct report of full skill (one-to-ones, checking work)"
+    )
+    supervision_unskilled_multiplier: NonNegative = Field(
+        description="extra supervision of a report with no skill, as a multiple (scales with 1 - skill)"
+    )
+    training_hours_per_week: NonNegative = Field(description="an experienced person's hours a week per hire in ramp-up")
+    admin_neglect_hours_lost_share: Share = Field(
+        description="share of everyone's hours lost (missing papers, locked accounts, broken tools) when no "
+        "admin work is done"
     )
 
 
@@ -437,7 +478,14 @@ class Stage(Section):
     domain: Domain
     hours: Positive
     min_days: Days
+    max_days: int = Field(ge=1, description="the stage closes by then, rushed if its hours are not all done")
     max_hours_per_week: Positive
+
+    @model_validator(mode="after")
+    def _window(self) -> Stage:
+        if self.max_days < self.min_days:
+            raise ValueError(f"max_days ({self.max_days}) must be at least min_days ({self.min_days})")
+        return self
 
 
 class Development(Section):
@@ -467,14 +515,20 @@ class Staffing(Section):
     review_every_days: int = Field(ge=1)
     replace_quits: bool
     rules: list[StaffingRule]
+    probation_days: Days = Field(description="days after which a hire's fit is judged")
+    let_go_below_skill_share: Share = Field(
+        description="at the end of probation, let go a hire whose skills average below this share of the "
+        "role's (0: keep everyone); the position opens again"
+    )
 
 
 class LaunchPolicy(Section):
     """When to start developing a new product and how big its first order is."""
 
     max_live_products: int = Field(ge=0)
-    max_in_development: int = Field(ge=0)
-    min_days_between_starts: Days
+    max_in_development: int = Field(
+        ge=0, description="projects at once; a new one starts only when product work has spare hours"
+    )
     cash_reserve_usd: NonNegative
     first_order_days_of_sales: Positive
     first_order_freight: Freight
@@ -507,12 +561,27 @@ class AdPolicy(Section):
     adjust_every_days: int = Field(ge=1)
 
 
+class OwnerPay(Section):
+    """The founder's pay: ``usd_per_month`` paid at the end of each month in which ``when`` holds."""
+
+    when: str
+    usd_per_month: NonNegative
+
+
 class Strategy(Section):
     """Everything a growth strategy decides."""
 
     name: str
     description: str
     founder_priorities: list[Domain] = Field(min_length=1)
+    owner_pay: OwnerPay
+    assignments: dict[Domain, Annotated[list[str], Field(min_length=1)]] = Field(
+        description="who works a domain, first to last ('founder' or a role); nobody else does. "
+        "Domains left out are worked by anyone able to, specialists first"
+    )
+    founder_review_share: Share = Field(
+        description="founder's review hours per effective hour others put into a product stage (0: no review)"
+    )
     parameters: dict[str, float] = Field(description="named numbers conditions read with param('name')")
     staffing: Staffing
     launch: LaunchPolicy
@@ -553,10 +622,24 @@ def reference_errors(scenario: Scenario) -> list[tuple[tuple[str | int, ...], st
     from sellersim.util import did_you_mean
 
     errors: list[tuple[tuple[str | int, ...], str]] = []
+    if FOUNDER in scenario.roles:
+        errors.append((("roles", FOUNDER), f"a role may not be called {FOUNDER!r}: assignments name the founder so"))
     for role in scenario.company.existing.staff:
         if role not in scenario.roles:
             path = ("company", "existing", "staff", role)
             errors.append((path, f"unknown role {role!r}{did_you_mean(role, scenario.roles)}"))
+    strategy = scenario.strategy
+    for domain, names in strategy.assignments.items():
+        for k, who in enumerate(names):
+            if who != FOUNDER and who not in scenario.roles:
+                known = (FOUNDER, *scenario.roles)
+                errors.append(
+                    (("strategy", "assignments", domain, k), f"unknown person {who!r}{did_you_mean(who, known)}")
+                )
+    try:
+        parse_condition(strategy.owner_pay.when, roles=tuple(scenario.roles), params=tuple(strategy.parameters))
+    except ConditionError as exc:
+        errors.append((("strategy", "owner_pay", "when"), str(exc)))
     for i, rule in enumerate(scenario.strategy.staffing.rules):
         path = ("strategy", "staffing", "rules", i)
         if rule.role not in scenario.roles:

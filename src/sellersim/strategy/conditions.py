@@ -38,12 +38,16 @@ METRICS: dict[str, Metric] = {
     "day": Metric((), 0, "days since the start (0 on the first day)"),
     "cash_usd": Metric((), 0, "cash in the bank"),
     "monthly_revenue_usd": Metric(("int",), 1, "average monthly revenue over the last N 30-day months (1)"),
-    "monthly_profit_usd": Metric(("int",), 1, "average monthly profit over the last N 30-day months (1)"),
+    "monthly_profit_usd": Metric(("int",), 1, "average monthly profit after owner's pay, last N 30-day months (1)"),
+    "monthly_sde_usd": Metric(("int",), 1, "average monthly SDE (profit before owner's pay), last N 30-day months (1)"),
+    "founder_burnout": Metric((), 0, "the founder's burnout stock, 0 (rested) to 1"),
     "founder_load": Metric(("int",), 1, "founder's demanded hours / normal hours, averaged over N weeks (4)"),
     "service_level": Metric(("domain",), 0, "smoothed share of a domain's work that gets done"),
     "backlog_hours": Metric(("domain",), 0, "hours of undone work waiting in a domain"),
     "staff": Metric(("role",), 1, "people employed in a role (all staff when no role is given)"),
-    "salary_usd": Metric(("role",), 1, "monthly salary of a role (the rule's own role when left out)"),
+    "salary_usd": Metric(
+        ("role",), 1, "monthly salary of a role (the rule's own role, or the owner's pay, when left out)"
+    ),
     "live_products": Metric((), 0, "products on sale or waiting for stock"),
     "param": Metric(("param",), 0, "a number from the strategy's `parameters` (so sweeps can vary it)"),
     "months_profitable": Metric(("int",), 1, "profitable 30-day months among the last N (3)"),

@@ -7,12 +7,19 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sellersim.domains import DOMAIN_INDEX
+from sellersim.scenario.schema import FOUNDER
 
 if TYPE_CHECKING:
     from sellersim.model import SellerModel
 
 _MONTH_DAYS = 30
-_DEFAULTS = {"monthly_revenue_usd": 1, "monthly_profit_usd": 1, "founder_load": 4, "months_profitable": 3}
+_DEFAULTS = {
+    "monthly_revenue_usd": 1,
+    "monthly_profit_usd": 1,
+    "monthly_sde_usd": 1,
+    "founder_load": 4,
+    "months_profitable": 3,
+}
 
 
 class CompanyMetrics:
@@ -35,6 +42,10 @@ class CompanyMetrics:
                 return self._monthly_average(m.recorder.daily["revenue_usd"], day, arg)
             case "monthly_profit_usd":
                 return self._monthly_average(m.recorder.daily["profit_usd"], day, arg)
+            case "monthly_sde_usd":
+                return self._monthly_average(m.recorder.daily["sde_usd"], day, arg)
+            case "founder_burnout":
+                return m.founder.burnout
             case "months_profitable":
                 profit = m.recorder.daily["profit_usd"][:day][::-1]
                 months = [profit[k * _MONTH_DAYS : (k + 1) * _MONTH_DAYS].sum() for k in range(arg)]
@@ -49,6 +60,8 @@ class CompanyMetrics:
             case "staff":
                 return float(m.staff_count(arg))
             case "salary_usd":
+                if (arg or role) == FOUNDER:
+                    return m.config.strategy.owner_pay.usd_per_month
                 return m.config.roles[arg or role].salary_usd_per_month
             case "param":
                 return m.config.strategy.parameters[arg]

@@ -4,8 +4,9 @@ A purchase order runs: deposit paid at order -> production (random length,
 stopped by the Chinese New Year shutdown) -> balance paid before shipment (the
 factory waits for it) -> sea or air freight -> customs duty -> FBA receiving
 (slower in Q4) -> sellable. Procurement work shortens and steadies production;
-logistics work avoids freight and receiving problems; finance work claims
-reimbursement for units Amazon loses.
+logistics work avoids freight and receiving problems; finance work pays the
+balance on time (up to ``balance_late_days_untended`` late when undone) and
+claims reimbursement for units Amazon loses.
 """
 
 from __future__ import annotations
@@ -174,6 +175,9 @@ class SupplyChain:
         po.days["awaiting_balance"] = int(env.now)
         balance = (1 - cfg.deposit_share) * po.units * po.fob_usd
         freight = self._freight_total(po)
+        late = round(cfg.balance_late_days_untended * (1 - self.service()[_FINANCE]))
+        if late > 0:
+            yield env.timeout(late)  # nobody on top of the books: the balance goes out late
         while self.ledger.cash_usd - balance - freight < self.cash_floor_usd + self.payment_buffer_usd:
             yield env.timeout(1)  # the factory holds the goods until paid
         day = int(env.now)
