@@ -411,16 +411,21 @@ def hr_done(m: SellerModel, share: float) -> None:
     m.workload.last = dataclasses.replace(m.workload.last, done_share=done)
 
 
+def hire_many(base, hr_share: float, count: int, until: int) -> list[Employee]:
+    """Open ``count`` operator positions on day 0 with last week's HR work done ``hr_share``; the hires by ``until``."""
+    m = SellerModel(base)
+    hr_done(m, hr_share)
+    for _ in range(count):
+        m.recruiter.open("operator", 0, reason="test")
+    m.env.run(until=until)
+    return [e for e in m.roster if isinstance(e, Employee)]
+
+
 def test_good_hr_work_hires_faster(model, base) -> None:
     spec = base.roles["operator"]
     mean_wait = {}
     for service in (0.0, 1.0):
-        m = SellerModel(base)
-        hr_done(m, service)
-        for _ in range(200):
-            m.recruiter.open("operator", 0, reason="test")
-        m.env.run(until=400)
-        hired = [e.hired_day for e in m.roster if isinstance(e, Employee)]
+        hired = [e.hired_day for e in hire_many(base, service, 200, 400)]
         assert len(hired) == 200
         mean_wait[service] = float(np.mean(hired))
     luck = np.exp(0.3**2 / 2)  # mean of the log-normal luck
@@ -465,12 +470,7 @@ def test_hires_differ_and_neglected_hr_brings_weaker_ones(base) -> None:
     spec = base.roles["operator"].skills
     mean_skill = {}
     for service in (0.0, 1.0):
-        m = SellerModel(base)
-        hr_done(m, service)
-        for _ in range(300):
-            m.recruiter.open("operator", 0, reason="test")
-        m.env.run(until=600)
-        ads = np.array([e.skills[DOMAIN_INDEX["ads"]] for e in m.roster if isinstance(e, Employee)])
+        ads = np.array([e.skills[DOMAIN_INDEX["ads"]] for e in hire_many(base, service, 300, 600)])
         assert len(ads) == 300 and ads.std() > 0.5 * p.hire_skill_sigma * spec["ads"], "hires differ"
         mean_skill[service] = ads.mean()
     luck = np.exp(p.hire_skill_sigma**2 / 2)
@@ -517,3 +517,31 @@ def test_the_founders_review_comes_first_and_reports_how_much_was_done(model, ba
     busy = founder(model, ["listing", "design"], skill=0.5, week=20)
     w = week(workload(base), hours(), [busy], review=hours(design=20))
     assert w.review_done_share[DOMAIN_INDEX["design"]] == pytest.approx(0.5), "20 hours at skill 0.5 review 10"
+
+
+def test_the_founders_review_lifts_others_product_work_to_the_founders_skill(load) -> None:
+    """A design stage done by a hire of skill 0.4: reviewed in full it is as good as the founder's own (0.7),
+    not reviewed it is the hire's."""
+    from sellersim.people.work import WeekOfWork
+    from sellersim.product.development import Project
+
+    outcome = {}
+    for reviewed in (1.0, 0.0):
+        m = SellerModel(load("never_hire", "strategy.founder_review_share=0.5"))
+        dev = m.development
+        dev.projects = [Project(0, 0, stage=1)]  # design
+        n = len(DOMAINS)
+        week = WeekOfWork(
+            demand=np.zeros(n), done=np.zeros(n), errors=np.zeros(n), done_share=np.ones(n),
+            skill=np.full(n, 0.4), founder_share=np.zeros(n), others_skill=np.full(n, 0.4),
+            review_done_share=np.full(n, reviewed), spare_hours=np.zeros(n),
+        )  # fmt: skip
+        for day in range(0, 70, 7):
+            dev.weekly_hours(day)
+            assert dev.review_hours()[DOMAIN_INDEX["design"]] >= 0
+            dev.progress(day, week)
+            if dev.projects[0].stage > 1:
+                break
+        outcome[reviewed] = dev.projects[0].outcome["differentiation"]
+    founder_design = m.config.company.founder.skills["design"]
+    assert outcome[1.0] / outcome[0.0] == pytest.approx(founder_design / 0.4, rel=0.02)

@@ -118,10 +118,10 @@ class Person(mesa.Agent):
 
     def _raw(self, output_hours: float) -> float:
         """Raw hours at work needed to yield ``output_hours`` (inverse of :meth:`_output`)."""
-        healthy, y = self.cfg.healthy_hours_per_week, self.cfg.overtime_hour_yield
+        healthy = self.cfg.healthy_hours_per_week
         if output_hours <= healthy:
             return output_hours
-        return healthy + (output_hours - healthy) / y if y > 0 else float("inf")
+        return healthy + (output_hours - healthy) / self.cfg.overtime_hour_yield
 
     def start_week(self, day: int, hours_lost_share: float = 0.0) -> None:
         """Open the week: draw sick days, set the hours this person can give and what an hour yields.

@@ -26,9 +26,9 @@ its hours that were done::
 
 Product control: when others do a stage's work, the founder reviews it the next
 week, ``founder_review_share`` of their effective hours, before any other work
-(a strategy sets the share; 0 means no review). Review lifts the others' part of
-the work toward the founder's own skill, by the share of the review asked that
-was done::
+(a strategy sets the share; 0 means no review), and the stage waits for the last
+review before it closes. Review lifts the others' part of the work toward the
+founder's own skill, by the share of the review asked that was done::
 
     skill of the work = (sum of raw hours x skill
                          + reviewed share x sum of others' raw hours x max(founder's skill - theirs, 0))
@@ -145,7 +145,8 @@ class ProductDevelopment:
         for p in self.projects:
             if p.stage < len(self.cfg.stages):
                 stage = self.cfg.stages[p.stage]
-                p.wanted = min(stage.hours - p.hours, stage.max_hours_per_week)
+                left = stage.hours - p.hours
+                p.wanted = min(left, stage.max_hours_per_week) if left > _LAST_HOUR else 0.0
                 hours[DOMAIN_INDEX[stage.domain]] += max(p.wanted, 0.0)
         return hours
 
@@ -176,7 +177,8 @@ class ProductDevelopment:
                     p.gap_hours += raw * others * max(self.founder_skills[d] - week.others_skill[d], 0.0)
                 age = day - p.stage_started_day
                 # the last hour counts as done: rework of mistakes would otherwise shrink it forever
-                if (p.hours >= stage.hours - _LAST_HOUR and age >= stage.min_days) or age >= stage.max_days:
+                done = p.hours >= stage.hours - _LAST_HOUR and p.review_due <= 0  # and its review, if any, is in
+                if (done and age >= stage.min_days) or age >= stage.max_days:
                     self._finish_stage(p, day)
             if p.stage >= len(self.cfg.stages):
                 self._try_first_order(p, day)
@@ -235,7 +237,7 @@ class ProductDevelopment:
 
     def _finish_stage(self, p: Project, day: int) -> None:
         stage = self.cfg.stages[p.stage]
-        asked = p.review_asked + p.review_due  # last week's work goes unreviewed when the stage closes now
+        asked = p.review_asked + p.review_due  # work still awaiting review when a stage is closed by its deadline
         reviewed = p.review_done / asked if asked > 0 else 0.0
         skill = (p.skill_hours + reviewed * p.gap_hours) / p.raw_hours if p.raw_hours > 0 else 0.0
         done = min(1.0, (p.hours + _LAST_HOUR) / stage.hours)

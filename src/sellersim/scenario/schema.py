@@ -390,7 +390,9 @@ class People(Section):
 
     employee_overtime_share: NonNegative = Field(description="how far past their hours staff stretch")
     healthy_hours_per_week: Positive = Field(description="weekly hours above which output per hour falls")
-    overtime_hour_yield: Share = Field(description="output of an hour past the healthy level, against a healthy hour")
+    overtime_hour_yield: float = Field(
+        gt=0.0, le=1.0, description="output of an hour past the healthy level, against a healthy hour"
+    )
     burnout_gain_per_week: NonNegative = Field(
         description="burnout added a week for hours above the healthy level, per healthy week's worth of them"
     )
