@@ -545,3 +545,18 @@ def test_the_founders_review_lifts_others_product_work_to_the_founders_skill(loa
         outcome[reviewed] = dev.projects[0].outcome["differentiation"]
     founder_design = m.config.company.founder.skills["design"]
     assert outcome[1.0] / outcome[0.0] == pytest.approx(founder_design / 0.4, rel=0.02)
+
+
+def test_offshore_overhead_and_admin_chaos_are_hours_worked_that_yield_nothing(model, base) -> None:
+    near = employee(model, {"listing": 1.0}, hours_per_week=40)
+    far = employee(model, {"listing": 1.0}, hours_per_week=40, coordination_overhead_share=0.1)
+    for person in (near, far):
+        week(workload(base), hours(listing=100), [person])
+        assert person.hours_worked == pytest.approx(40), "the hours are worked all the same"
+    assert far.effective_hours == pytest.approx(0.9 * near.effective_hours)
+    chaos = employee(model, {"listing": 1.0}, hours_per_week=40)
+    wl = workload(base, calm(base, admin_neglect_hours_lost_share=0.2))
+    wl.service[DOMAIN_INDEX["admin"]] = 0.0  # nobody has done the admin work
+    week(wl, hours(listing=100), [chaos])
+    assert chaos.hours_worked == pytest.approx(40)
+    assert chaos.effective_hours == pytest.approx(0.8 * near.effective_hours)
