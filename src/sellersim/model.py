@@ -228,7 +228,7 @@ class SellerModel(mesa.Model):
             [
                 (
                     p.unique_id, p.name, p.role, p.hours_worked, p.effective_hours, p.error_hours, p.managing_hours,
-                    p.sick_days, p.load, p.burnout, p.crash_weeks_left > 0, p.ramp_up(day),
+                    p.sick_days, p.load, p.burnout, p.cut_back, p.ramp_up(day),
                 )
                 for p in (self.founder, *employees)
             ],

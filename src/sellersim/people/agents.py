@@ -13,7 +13,7 @@ rework through the backlog)::
 
     error share = error_share_unskilled * (1 - skill * ramp-up)
                   * (1 + burnout_error_multiplier * burnout)
-                  * (1 + (overtime_error_multiplier - 1) * share of the hours past the healthy level)
+                  * (overtime_error_multiplier for the output of hours past the healthy level)
 
 Burnout. A stock between 0 and 1, updated at the end of each week::
 
@@ -84,6 +84,7 @@ class Person(mesa.Agent):
         self.burnout = 0.0
         self.crash_weeks_left = 0
         self.broke_down = False  # this week
+        self.cut_back = False  # this week, after a breakdown
         # this week's record
         self.sick_days = 0
         self.hours_worked = 0.0
@@ -133,7 +134,8 @@ class Person(mesa.Agent):
         rate = cfg.sick_days_per_year / _WEEKS_PER_YEAR * (1 + cfg.burnout_sick_day_multiplier * self.burnout)
         self.sick_days = min(int(self.health_rng.poisson(rate)), _WORKDAYS_PER_WEEK)
         cap = self.max_hours_per_week
-        if self.crash_weeks_left > 0:
+        self.cut_back = self.crash_weeks_left > 0
+        if self.cut_back:
             cap = min(cap, cfg.crash_hours_share * cfg.healthy_hours_per_week)
         self._budget = cap * (1 - self.sick_days / _WORKDAYS_PER_WEEK)
         skill = self.skills * self.ramp_up(day)
