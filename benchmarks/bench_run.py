@@ -126,7 +126,7 @@ def measure(case: str, repeats: int) -> dict:
         "tables": tables,
         "sections": sections,
         "products": cat.n,
-        "live": int((cat.view("status") == LIVE).sum()),
+        "live": int((cat.status == LIVE).sum()),
         "staff": len(model.employees),
         "rss_imports": rss_imports,
         "rss_peak": peak_rss_mb(),

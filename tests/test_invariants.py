@@ -88,23 +88,22 @@ def check_ledger_balances(result: RunResult) -> None:
 def check_units(model: SellerModel) -> None:
     """Every unit ordered is received or still inbound; every unit received is accounted for."""
     cat = model.catalog
-    v = cat.view
     for col in ("ordered", "received", "inbound", "stock", "sold", "restocked", "warehouse_lost", "given_away"):
-        assert (v(col) >= 0).all(), f"negative {col}: {v(col)}"
-    np.testing.assert_array_equal(v("ordered"), v("received") + v("inbound"), err_msg="ordered != received + inbound")
+        assert (getattr(cat, col) >= 0).all(), f"negative {col}: {getattr(cat, col)}"
+    np.testing.assert_array_equal(cat.ordered, cat.received + cat.inbound, err_msg="ordered != received + inbound")
     open_units = np.zeros(cat.n, dtype=np.int64)
     for po in model.supply.open:
         open_units[po.product] += po.units
-    np.testing.assert_array_equal(v("inbound"), open_units, err_msg="inbound != units on open purchase orders")
+    np.testing.assert_array_equal(cat.inbound, open_units, err_msg="inbound != units on open purchase orders")
     np.testing.assert_array_equal(
-        v("received") + v("restocked"),
-        v("sold") + v("stock") + v("warehouse_lost") + v("given_away") + v("removed"),
+        cat.received + cat.restocked,
+        cat.sold + cat.stock + cat.warehouse_lost + cat.given_away + cat.removed,
         err_msg="received + restocked != sold + stock + lost + given away + removed",
     )
-    assert (v("restocked") + v("written_off") <= v("sold")).all(), "more units returned than sold"
-    lots = cat.lot_units[: cat.n]
+    assert (cat.restocked + cat.written_off <= cat.sold).all(), "more units returned than sold"
+    lots = cat.lot_units
     assert (lots >= 0).all(), "negative FIFO lot"
-    np.testing.assert_array_equal(lots.sum(axis=1), v("stock"), err_msg="FIFO lots do not add up to stock")
+    np.testing.assert_array_equal(lots.sum(axis=1), cat.stock, err_msg="FIFO lots do not add up to stock")
 
 
 def check_stock(result: RunResult) -> None:
@@ -197,8 +196,8 @@ def test_runs_exercise_the_invariants() -> None:
     model, result = shipped_run("never_hire", 1)
     cats = set(result.ledger["category"].astype(str))
     assert {"sales", "payout", "product_cost", "freight", "duty", "placement_fee", "storage_fee"} <= cats
-    assert model.catalog.view("sold").sum() > 0
-    assert model.catalog.view("restocked").sum() > 0
+    assert model.catalog.sold.sum() > 0
+    assert model.catalog.restocked.sum() > 0
 
 
 def test_checks_catch_a_broken_ledger() -> None:

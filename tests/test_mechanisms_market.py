@@ -9,8 +9,16 @@ import pytest
 from scipy.stats import binom, poisson
 
 from conftest import make_product
+from sellersim.api import run_model
 from sellersim.market.catalog import Catalog
-from sellersim.market.daily import ad_clicks, binomial_quantile, conversion_rate, poisson_quantile
+from sellersim.market.daily import (
+    Market,
+    ad_clicks,
+    binomial_quantile,
+    conversion_rate,
+    poisson_quantile,
+    returns_odds,
+)
 from sellersim.model import SellerModel
 
 FULL_SERVICE = np.ones(10)
@@ -167,3 +175,27 @@ def test_counts_by_inverse_cdf_match_the_binomial_and_poisson_quantiles() -> Non
     np.testing.assert_array_equal(binomial_quantile(u, n, p), binom.ppf(u, n, p))
     mean = rng.choice([0.0, 0.1, 2.0, 30.0, 150.0], size) * rng.random(size)
     np.testing.assert_array_equal(poisson_quantile(u, mean), poisson.ppf(u, mean))
+
+
+def test_kept_conversion_and_return_odds_equal_a_fresh_derivation_every_day(load, monkeypatch) -> None:
+    """The market keeps conversion rates and return odds until the catalogue's revision (or its reviews) move.
+    Whatever a run writes (launches, reviews, weekly quality and defect drift, yearly fee changes, hires that
+    change the work), the kept figures must equal a fresh derivation before every day."""
+    simulate = Market.simulate
+    days_checked = 0
+
+    def checked(market: Market, day: int, service: np.ndarray):
+        nonlocal days_checked
+        cat = market.catalog
+        if cat.n:
+            np.testing.assert_array_equal(market._conversion_rate(), conversion_rate(cat, market.cfg))
+            kept, fresh = market._returns_odds(), returns_odds(cat, market.cfg, market.fees)
+            for field in ("return_chance", "resellable_share", "referral_back_usd"):
+                np.testing.assert_array_equal(getattr(kept, field), getattr(fresh, field), err_msg=field)
+            days_checked += 1
+        return simulate(market, day, service)
+
+    monkeypatch.setattr(Market, "simulate", checked)
+    for name in ("solo_then_hire", "offshore_va_first", "product_team_first"):
+        run_model(load(name, "simulation.days=800"))
+    assert days_checked > 1500

@@ -13,6 +13,8 @@ One :meth:`SellerModel.step` is one calendar day:
 
 from __future__ import annotations
 
+from collections import Counter
+
 import mesa
 import numpy as np
 import simpy
@@ -66,6 +68,7 @@ class SellerModel(mesa.Model):
         self.catalog = Catalog()
         self.workload = Workload(scenario.work, scenario.people)
         self.recorder = Recorder(sim.days, scenario.roles)
+        self.recorder.record_work_week(self.workload.service, self.workload.backlog, self.workload.last.errors)
         launch_period = scenario.work.launch_period_days
 
         def service() -> np.ndarray:
@@ -120,6 +123,8 @@ class SellerModel(mesa.Model):
             ramp_up_days=0,
         )
         self.roster: list[Person] = [self.founder]
+        self._employees: list[Employee] = []  # kept on hire and leave: read every day
+        self._headcount: Counter[str] = Counter()  # employees by role
         existing = scenario.company.existing
         self.development.add_existing(existing, self.streams["niches"])
         for role, count in existing.staff.items():
@@ -144,12 +149,12 @@ class SellerModel(mesa.Model):
 
     @property
     def employees(self) -> list[Employee]:
-        """Staff currently employed, in hiring order."""
-        return [p for p in self.roster if isinstance(p, Employee) and p.left_day is None]
+        """Staff currently employed, in hiring order (a copy)."""
+        return list(self._employees)
 
     def staff_count(self, role: str | None = None) -> int:
         """Employees in ``role`` (all employees when None)."""
-        return sum(1 for p in self.employees if role is None or p.role == role)
+        return len(self._employees) if role is None else self._headcount[role]
 
     @property
     def listed_products(self) -> int:
@@ -186,28 +191,29 @@ class SellerModel(mesa.Model):
     def _refresh_fba_fees(self, day: int) -> None:
         cat = self.catalog
         year = int(self.calendar.fee_year[day])
-        cat.fba_fee_usd[: cat.n] = self.fees.fba_per_unit(cat.view("weight_lb"), cat.view("small_standard"), year)
+        cat.fba_fee_usd[:] = self.fees.fba_per_unit(cat.weight_lb, cat.small_standard, year)
+        cat.revise()
 
     def _work_week(self, day: int) -> None:
         """Create the week's work, let people take it, and apply what it did."""
         cat, rec = self.catalog, self.recorder
-        last7 = slice(max(0, day - _DAYS_PER_WEEK), day)
-        live = cat.view("status") == LIVE
-        launching = live & (day - cat.view("launch_day") < self.config.work.launch_period_days)
+        last7 = slice(max(0, day - _DAYS_PER_WEEK), day)  # days already recorded: no gaps (NaN) in them
+        live = cat.status == LIVE
+        launching = live & (day - cat.launch_day < self.config.work.launch_period_days)
         upcoming = self.calendar.deal_lift[day : day + _EVENT_WORK_LOOKAHEAD_DAYS] > 1
         employees = self.employees
         drivers = {
             "base": 1.0,
             "live_products": float(cat.n),
-            "launching_products": float(launching.sum() + (cat.view("status") != LIVE).sum()),
-            "orders": float(np.nansum(rec.daily["units_sold"][last7])),
-            "returns": float(np.nansum(rec.daily["returned_units"][last7])),
+            "launching_products": float(launching.sum() + (cat.status != LIVE).sum()),
+            "orders": float(rec.daily["units_sold"][last7].sum()),
+            "returns": float(rec.daily["returned_units"][last7].sum()),
             "open_purchase_orders": float(self.supply.open_orders),
             "shipments_in_transit": float(self.supply.shipments),
             "open_positions": float(sum(self.recruiter.open_positions.values())),
             "new_hires": float(sum(day - e.hired_day < e.ramp_up_days for e in employees)),
             "employees": float(len(employees)),
-            "revenue_10k_usd": float(np.nansum(rec.daily["revenue_usd"][last7])) / 1e4,
+            "revenue_10k_usd": float(rec.daily["revenue_usd"][last7].sum()) / 1e4,
             "events": float(live.sum()) if upcoming.any() else 0.0,
         }
         week = self.workload.run_week(
@@ -220,6 +226,7 @@ class SellerModel(mesa.Model):
             day=day,
         )
         self.development.progress(day, week)
+        rec.record_work_week(self.workload.service, self.workload.backlog, week.errors)
         drift_quality(self.catalog, self.workload.service, self.config.work, self.config.supply)
         rec.founder_loads.append(self.founder.load)
         rec.record_week(
@@ -243,9 +250,11 @@ class SellerModel(mesa.Model):
 
     def _on_hire(self, person: Employee) -> None:
         self.roster.append(person)
+        self._employees.append(person)
+        self._headcount[person.role] += 1
         if person.hired_day < 0:
             return  # on the payroll before the run starts
-        monthly_revenue = float(np.nansum(self.recorder.daily["revenue_usd"][max(0, self.day - 30) : self.day]))
+        monthly_revenue = float(self.recorder.daily["revenue_usd"][max(0, self.day - 30) : self.day].sum())
         self.events.add(
             person.hired_day,
             "hire",
@@ -271,6 +280,8 @@ class SellerModel(mesa.Model):
 
     def _leave(self, person: Employee, day: int) -> None:
         person.left_day = day
+        self._employees.remove(person)
+        self._headcount[person.role] -= 1
         person.remove()
 
     def _fail(self, day: int, cause: str) -> None:
@@ -293,9 +304,7 @@ class SellerModel(mesa.Model):
             "vine_fees_usd": -t.get("vine_fee", 0.0),
             "removal_fees_usd": -t.get("removal_fee", 0.0),
         }
-        revenue = float(m.revenue_usd.sum())
-        ad_spend = float(m.ad_spend_usd.sum())
-        ad_sales = float(m.ad_sales_usd.sum())
+        revenue, ad_spend, ad_sales = m.total_revenue_usd, m.total_ad_spend_usd, m.total_ad_sales_usd
         payroll = -t.get("salaries", 0.0) - t.get("agency_fees", 0.0)
         overhead = -t.get("tools", 0.0) - t.get("seller_plan", 0.0) - t.get("hiring", 0.0) - t.get("penalties", 0.0)
         reimbursed = t.get("reimbursement", 0.0)
@@ -303,17 +312,17 @@ class SellerModel(mesa.Model):
         cat.write_off_usd = 0.0
         sde = revenue - m.refunds_usd - sum(fees.values()) - ad_spend - cogs - payroll - overhead + reimbursed
         owners_pay = -t.get("owners_pay", 0.0)
-        reviews = cat.view("reviews").sum()
-        stock = cat.view("stock")
-        live = cat.view("status") == LIVE
-        employees = self.employees
+        reviews = cat.reviews.sum()
+        stock = cat.stock
+        live = cat.status == LIVE
+        employees = self._employees
         values = {
             "cash_usd": led.cash_usd,
             "amazon_balance_usd": led.amazon_balance_usd,
             "revenue_usd": revenue,
-            "units_sold": float(m.units.sum()),
+            "units_sold": float(m.total_units),
             "returned_units": float(m.returned_units),
-            "lost_sales_units": float(m.lost_units.sum()),
+            "lost_sales_units": float(m.total_lost_units),
             "refunds_usd": m.refunds_usd,
             **fees,
             "seller_plan_usd": -t.get("seller_plan", 0.0),
@@ -327,9 +336,9 @@ class SellerModel(mesa.Model):
             "sde_usd": sde,
             "profit_usd": sde - owners_pay,
             "inventory_units": float(stock.sum()),
-            "inbound_units": float(cat.view("inbound").sum()),
-            "stockout_products": float((live & (stock == 0)).sum()),
-            "live_products": float(live.sum()),
+            "inbound_units": float(cat.inbound.sum()),
+            "stockout_products": float(np.count_nonzero(live & (stock == 0))),
+            "live_products": float(np.count_nonzero(live)),
             "products_in_development": float(self.development.in_development),
             "headcount": float(len(employees)),
             "open_positions": float(sum(self.recruiter.open_positions.values())),
@@ -339,14 +348,11 @@ class SellerModel(mesa.Model):
             "founder_sick_days": float(self.founder.sick_days),
             "founder_managing_hours": self.founder.managing_hours,
             "order_defect_rate": self.market.order_defect_rate,
-            "avg_rating": float(cat.view("star_sum").sum() / reviews) if reviews else np.nan,
-            "listing_quality": float(cat.view("listing_quality").mean()) if cat.n else np.nan,
+            "avg_rating": float(cat.star_sum.sum() / reviews) if reviews else np.nan,
+            "listing_quality": float(cat.listing_quality.sum() / cat.n) if cat.n else np.nan,
             "acos": ad_spend / ad_sales if ad_sales > 0 else np.nan,
             "tacos": ad_spend / revenue if revenue > 0 else np.nan,
         }
-        workload = self.workload
-        self.recorder.record_day(
-            day, values, [e.role for e in employees], workload.service, workload.backlog, workload.last.errors
-        )
+        self.recorder.record_day(day, values, self._headcount)
         self.recorder.suspended[day] = self.market.is_suspended(day)
         self.recorder.record_products(day, cat, m)

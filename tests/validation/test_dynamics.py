@@ -125,30 +125,35 @@ def test_overload_erodes_quality_with_a_delay_and_it_recovers_slowly(load) -> No
 
 
 def test_a_quit_during_the_peak_hurts_more_than_in_a_lull(load) -> None:
-    lull, peak, window = 56, 301, 120  # 1 March and 1 November of the first year; effects build over months
-    company = load("never_hire", *ESTABLISHED, "company.existing.staff={operator: 2}")
+    """Revenue lost in the two months after an operator quits, against the same company keeping them. Runs part
+    ways after the quit, so the losses are noisy: enough cash that nearly every run lives through the window, and
+    replications enough for the paired test to keep its power when the luck is drawn again."""
+    lull, peak, window = 56, 301, 60  # 1 March and 1 November of the first year
+    company = load(
+        "never_hire", *ESTABLISHED, "company.existing.staff={operator: 2}", "company.starting_cash_usd=150000"
+    )
     runs = replicate(
         {"stay": company, "lull": company, "peak": company},
-        replications=32,
+        replications=56,
         quits={"lull": Quit(lull, "operator"), "peak": Quit(peak, "operator")},
     )
     triples = survivors(runs["stay"], runs["lull"], runs["peak"])
-    assert len(triples) >= 12
+    assert len(triples) >= 30
 
-    def lost_profit(stay: Run, left: Run, day: int) -> float:
+    def lost_revenue(stay: Run, left: Run, day: int) -> float:
         days = slice(day, day + window)
-        return stay.total("profit_usd", days) - left.total("profit_usd", days)
+        return stay.total("revenue_usd", days) - left.total("revenue_usd", days)
 
-    lull_loss = np.array([lost_profit(s, q, lull) for s, q, _ in triples])
-    peak_loss = np.array([lost_profit(s, q, peak) for s, _, q in triples])
-    assert peak_loss.mean() > 0, "losing an operator in the peak costs profit"
-    assert paired_t(peak_loss, lull_loss) > 2.5, (peak_loss.mean(), lull_loss.mean())
+    lull_loss = np.array([lost_revenue(s, q, lull) for s, q, _ in triples])
+    peak_loss = np.array([lost_revenue(s, q, peak) for s, _, q in triples])
+    assert paired_t(peak_loss, np.zeros(len(triples))) > 3, "losing an operator in the peak costs sales"
+    assert paired_t(peak_loss, lull_loss) > 2, (peak_loss.mean(), lull_loss.mean())
 
 
 def test_neglected_inventory_control_causes_stockouts_and_lost_rank(load) -> None:
-    tended, neglected = staffed_company_with_and_without(load, "strategy.reorder.review_every_days=56", replications=16)
+    tended, neglected = staffed_company_with_and_without(load, "strategy.reorder.review_every_days=56", replications=24)
     stockouts = [np.array([r.stockout_share for r in arm]) for arm in (neglected, tended)]
-    assert paired_t(*stockouts) > 3
+    assert paired_t(*stockouts) > 2.5
     assert paired_t(np.array([r.mean_rank for r in tended]), np.array([r.mean_rank for r in neglected])) > 3
 
 
@@ -167,12 +172,13 @@ def test_more_starting_cash_lowers_the_risk_of_failure(load) -> None:
 
 def test_a_higher_cost_per_click_lowers_earnings(load) -> None:
     """The founder alone, so no hire that a dearer click delays (and whose pay it saves) muddies the market's effect;
-    SDE, so the owner's pay rule does not either."""
+    SDE, so the owner's pay rule does not either; the first year, before the catalogues part ways (launches follow
+    cash and the founder's spare hours, so later years compare different companies and add their noise)."""
     runs = replicate(
         {cpc: load("never_hire", f"market.niches.cpc_usd.median={cpc}") for cpc in (0.95, 1.9)},
         replications=40,
     )
-    sde = {cpc: np.array([r.total("sde_usd", slice(None)) for r in arm]) for cpc, arm in runs.items()}
+    sde = {cpc: np.array([r.total("sde_usd", slice(0, YEAR)) for r in arm]) for cpc, arm in runs.items()}
     assert paired_t(sde[0.95], sde[1.9]) > 3
 
 

@@ -1,12 +1,24 @@
 """The product catalogue as columns of numpy arrays (one row per product).
 
 Products are only ever added, never removed, so a row index is a stable
-product id. Arrays grow by doubling; :attr:`n` rows are in use. A product's
-status only ever moves from awaiting its first stock to live.
+product id. Each column attribute (``catalog.stock``, ``catalog.rank``...) is a
+view of exactly the :attr:`n` products listed, so the market reads whole columns
+without slicing; the storage behind the views grows by doubling, and the views
+are rebound when a product is added. Hold a column across an :meth:`Catalog.add`
+and it misses the new row: read it from the catalogue again. A product's status
+only ever moves from awaiting its first stock to live.
+
+:attr:`Catalog.revision` counts changes to the columns the market derives
+figures from (a new product, listing quality, price, fees, design, defect
+rates, reviews set by hand): whoever writes one of them outside the market's
+daily update calls :meth:`Catalog.revise`, so the market can keep each
+product's conversion rate and return odds until something they depend on has
+changed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,12 +31,16 @@ _FLOAT_COLUMNS = (
     "sessions_per_day", "niche_price_usd", "cpc_usd", "base_conversion", "competitor_units_per_day",
     "max_organic_share", "return_rate", "weight_lb", "cuft", "expected_units_per_day",
     # product
-    "planned_units_per_day", "price_usd", "fob_usd", "landed_usd", "defect_rate", "differentiation", "listing_quality",
-    "launch_listing_quality", "fba_fee_usd", "referral_usd",
+    "planned_units_per_day", "fob_usd", "defect_rate", "differentiation", "listing_quality", "launch_listing_quality",
     # state
-    "rank", "velocity", "velocity_30", "velocity_90", "star_sum", "ad_budget_usd",
+    "rank", "star_sum", "ad_budget_usd",
     "ad_spend_period_usd", "ad_sales_period_usd", "storage_cuft_days", "search_terms_learned",
 )  # fmt: skip
+# float columns kept side by side (a group is an n x k block), so the market sums or updates them in one step
+_FLOAT_GROUPS = {
+    "unit_usd": ("price_usd", "landed_usd", "referral_usd", "fba_fee_usd"),  # money per unit sold
+    "velocities": ("velocity", "velocity_30", "velocity_90"),  # units sold a day, smoothed over three spans
+}
 _INT_COLUMNS = (
     "status", "small_standard", "launch_day", "reviews", "stock", "inbound",
     "received", "sold", "restocked", "warehouse_lost", "written_off", "given_away", "removed", "ordered",
@@ -54,36 +70,40 @@ class Catalog:
         self.n = 0
         self.write_off_usd = 0.0  # landed cost of units given away, removed or lost, not yet booked
         self.names: list[str] = []
-        self._cap = capacity
-        self._views: dict[str, np.ndarray] = {}  # column -> its first n rows; see view()
-        for col in _FLOAT_COLUMNS:
-            setattr(self, col, np.zeros(capacity))
-        for col in _INT_COLUMNS:
-            setattr(self, col, np.zeros(capacity, dtype=np.int64))
-        self.lot_units = np.zeros((capacity, COHORTS), dtype=np.int64)
-        self.lot_day = np.zeros((capacity, COHORTS), dtype=np.int64)
+        self.revision = 0
+        self._store: dict[str, np.ndarray] = {
+            **{col: np.zeros(capacity) for col in _FLOAT_COLUMNS},
+            **{col: np.zeros(capacity, dtype=np.int64) for col in _INT_COLUMNS},
+            **{group: np.zeros((capacity, len(cols))) for group, cols in _FLOAT_GROUPS.items()},
+            "lot_units": np.zeros((capacity, COHORTS), dtype=np.int64),  # FIFO lots, oldest first
+            "lot_day": np.zeros((capacity, COHORTS), dtype=np.int64),
+        }
+        self._bind()
 
-    def _grow(self) -> None:
-        self._cap *= 2
-        self._views.clear()
-        for col in (*_FLOAT_COLUMNS, *_INT_COLUMNS):
-            old = getattr(self, col)
-            new = np.zeros(self._cap, dtype=old.dtype)
-            new[: self.n] = old[: self.n]
-            setattr(self, col, new)
-        for col in ("lot_units", "lot_day"):
-            old = getattr(self, col)
-            new = np.zeros((self._cap, COHORTS), dtype=old.dtype)
-            new[: self.n] = old[: self.n]
-            setattr(self, col, new)
+    def _bind(self) -> None:
+        """Point every column (and group) attribute at the first ``n`` rows of its storage."""
+        for col, stored in self._store.items():
+            setattr(self, col, stored[: self.n])
+        for group, cols in _FLOAT_GROUPS.items():
+            block = getattr(self, group)
+            for k, col in enumerate(cols):
+                setattr(self, col, block[:, k])
+
+    def revise(self) -> None:
+        """Note that a column the market derives figures from has changed (see the module docstring)."""
+        self.revision += 1
 
     def add(self, product: NewProduct, rank: float, ad_budget_usd: float) -> int:
         """Add a listing awaiting its first stock; return its product id."""
-        if self.n == self._cap:
-            self._grow()
         i = self.n
+        if i == len(self._store["stock"]):
+            for col, old in self._store.items():
+                grown = np.zeros((2 * len(old), *old.shape[1:]), dtype=old.dtype)
+                grown[:i] = old
+                self._store[col] = grown
         self.n += 1
-        self._views.clear()  # views now miss the new row
+        self._bind()
+        self.revise()
         self.names.append(product.name)
         for key, value in product.niche.items():
             getattr(self, key)[i] = value
@@ -101,18 +121,6 @@ class Catalog:
         self.launch_day[i] = -1
         self.stockout_since[i] = -1
         return i
-
-    def view(self, column: str) -> np.ndarray:
-        """The in-use rows of ``column`` (a view: writing to it writes the catalogue).
-
-        The market asks for dozens of views a day and the catalogue changes size rarely,
-        so views are kept until the next :meth:`add`. Columns are only ever written in
-        place, never rebound (except by growing, which drops the kept views).
-        """
-        view = self._views.get(column)
-        if view is None:
-            view = self._views[column] = getattr(self, column)[: self.n]
-        return view
 
     # --- stock lots (FIFO) --------------------------------------------------------
 
@@ -136,11 +144,11 @@ class Catalog:
 
     def remove_fifo(self, units: np.ndarray) -> None:
         """Take ``units`` (one count per in-use product) out of the oldest lots first."""
-        lots = self.lot_units[: self.n]
+        lots = self.lot_units
         before = np.cumsum(lots, axis=1) - lots  # units in older lots
         take = np.minimum(np.maximum(units[:, None] - before, 0), lots)
         lots -= take
-        self.stock[: self.n] -= units
+        self.stock -= units
 
     def write_off_lots(self, i: int, units: int) -> None:
         """Take ``units`` of product ``i`` out of its oldest lots for good (giveaways, removals)
@@ -150,7 +158,7 @@ class Catalog:
         take[i] = units
         self.remove_fifo(take)
 
-    def units_older_than(self, products: np.ndarray, day: int, age_days: int) -> np.ndarray:
+    def units_older_than(self, products: Sequence[int] | np.ndarray, day: int, age_days: int) -> np.ndarray:
         """Units of each of ``products`` in lots received more than ``age_days`` before ``day``."""
         old = day - self.lot_day[products] > age_days
         return (self.lot_units[products] * old).sum(axis=1)
@@ -162,4 +170,4 @@ class Catalog:
         newest = held.argmax(axis=1)  # where the running total last grows: the newest non-empty lot, else 0
         self.lot_day[idx[held[:, -1] == 0], 0] = day
         self.lot_units[idx, newest] += units[idx]
-        self.stock[: self.n] += units
+        self.stock += units

@@ -6,7 +6,7 @@ exceed sellable stock. Sales settle into the Amazon balance net of fees, reviews
 and returns follow, and rank moves with sales velocity. Operations work enters
 through the smoothed service levels of listing, ads and after-sales.
 
-Units wanted and reviews are drawn by inverse CDF from a uniform that depends
+Units wanted, reviews and returns are counted by inverse CDF from a uniform that depends
 only on (product, day) (:class:`~sellersim.streams.KeyedUniforms`), so a product
 meets the same luck under every strategy that sells it on that day.
 """
@@ -30,9 +30,10 @@ from sellersim.streams import KeyedUniforms, RandomStreams
 
 _LISTING, _ADS, _AFTER_SALES = DOMAIN_INDEX["listing"], DOMAIN_INDEX["ads"], DOMAIN_INDEX["after_sales"]
 _STARS = np.arange(1, 6)
+_TINY = 1e-300  # a divisor floor where the numerator is 0 whenever the divisor is
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MarketDay:
     """What happened in the market on one day; arrays have one entry per product."""
 
@@ -41,10 +42,37 @@ class MarketDay:
     revenue_usd: np.ndarray
     ad_spend_usd: np.ndarray
     ad_sales_usd: np.ndarray  # sales credited to ads, by their share of sessions
+    # the arrays' totals, summed once
+    total_units: int
+    total_lost_units: int
+    total_revenue_usd: float
+    total_ad_spend_usd: float
+    total_ad_sales_usd: float
     returned_units: int
     refunds_usd: float
     cogs_usd: float
     low_inventory_fee_usd: float
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnsOdds:
+    """Per-product figures of a return, fixed until the catalogue's revision moves (defect rates drift weekly)."""
+
+    revision: int  # the catalogue's revision they were derived at
+    return_chance: np.ndarray  # chance that a unit sold comes back
+    resellable_share: np.ndarray  # chance that a returned unit can be sold again
+    referral_back_usd: np.ndarray  # referral fee credited back for a refunded unit, net of the admin fee
+
+
+def returns_odds(catalog: Catalog, cfg: MarketConfig, fees: FeeSchedule) -> ReturnsOdds:
+    """Each product's chance of a return, of a return being resellable, and the referral fee a refund gets back."""
+    r, defect, referral = cfg.returns, catalog.defect_rate, catalog.referral_usd
+    return ReturnsOdds(
+        revision=catalog.revision,
+        return_chance=np.minimum(catalog.return_rate + r.defect_return_multiplier * defect, 1.0),
+        resellable_share=r.resellable_share * (1 - defect),
+        referral_back_usd=referral - fees.refund_admin_per_unit(referral),
+    )
 
 
 def ad_clicks(
@@ -55,7 +83,8 @@ def ad_clicks(
     Buying a share x of the available clicks costs ``base_cpc * (1 + escalation * x)`` a
     click, so spend = x * available * base_cpc * (1 + escalation * x); solve for x <= 1.
     """
-    b = np.divide(budget_usd, available * base_cpc_usd, out=np.zeros(budget_usd.shape), where=available > 0)
+    # with no clicks to buy, any budget buys the whole (empty) supply: x = 1, clicks = 0
+    b = budget_usd / np.maximum(available * base_cpc_usd, _TINY)
     x = (np.sqrt(1 + 4 * escalation * b) - 1) / (2 * escalation) if escalation > 0 else b
     x = np.minimum(x, 1.0)
     clicks = x * available
@@ -67,8 +96,10 @@ def poisson_quantile(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
 
     Zeros (``u <= P(0)``) need no root finding; only the rest go to ``pdtrik``.
     """
-    k = (u > np.exp(-mean)).astype(np.int64)
-    more = k > 0
+    more = u > np.exp(-mean)
+    if more.all():
+        return np.ceil(pdtrik(u, mean)).astype(np.int64)
+    k = more.astype(np.int64)
     if more.any():
         k[more] = np.ceil(pdtrik(u[more], mean[more]))
     return k
@@ -77,34 +108,40 @@ def poisson_quantile(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
 def binomial_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
     """Binomial(n, p) counts at probabilities ``u`` (inverse CDF); 0 where ``n`` is 0.
 
-    Zeros (``u <= P(0)``) and single trials need no root finding; only the rest go to ``bdtrik``.
+    Zeros (``u <= P(0)``) and ones (``u <= P(0) + P(1)``) need no root finding; only the rest go
+    to ``bdtrik``. Most daily counts (reviews, returns) are 0 or 1.
     """
-    p = np.broadcast_to(p, n.shape)
-    k = (u > (1 - p) ** n).astype(np.int64)
-    more = (k > 0) & (n > 1)
+    q = 1 - np.asarray(p, dtype=np.float64)
+    none = q**n  # P(0)
+    some = u > none
+    if not some.any():
+        return np.zeros(len(u), dtype=np.int64)
+    k = some.astype(np.int64)
+    more = u > none + n * (1 - q) * q ** np.maximum(n - 1, 0)  # past P(0) + P(1)
     if more.any():
-        sure = more & (p >= 1)  # every trial succeeds
-        k[sure] = n[sure]
-        more &= p < 1
-        k[more] = np.minimum(np.ceil(bdtrik(u[more], n[more], p[more])), n[more])
+        at = more.nonzero()[0]
+        n_at = n[at]
+        p_at = 1 - (q[at] if q.ndim else np.full(len(at), q))
+        with np.errstate(invalid="ignore"):  # bdtrik is undefined at p = 1, where every trial succeeds
+            k[at] = np.where(p_at >= 1, n_at, np.minimum(np.ceil(bdtrik(u[at], n_at, p_at)), n_at))
     return k
 
 
 def conversion_rate(catalog: Catalog, cfg: MarketConfig) -> np.ndarray:
     """Unit session % of each product from reviews, rating, listing, design and price."""
     c = cfg.conversion
-    reviews = catalog.view("reviews")
+    reviews = catalog.reviews
     has_reviews = reviews > 0
     review_factor = c.no_review_factor + (1 - c.no_review_factor) * (1 - np.exp(-reviews / c.review_scale))
-    rating = np.divide(catalog.view("star_sum"), reviews, out=np.full(len(reviews), c.rating_peak), where=has_reviews)
+    rating = np.divide(catalog.star_sum, reviews, out=np.full(len(reviews), c.rating_peak), where=has_reviews)
     width = np.where(rating < c.rating_peak, c.rating_width_below, c.rating_width_above)
     rating_factor = np.exp(-(((rating - c.rating_peak) / width) ** 2))
-    listing_factor = 1 - c.listing_quality_weight * (1 - catalog.view("listing_quality"))
-    diff = catalog.view("differentiation")
-    reference_price = catalog.view("niche_price_usd") * (1 + c.differentiation_price_premium * diff)
-    price_factor = (catalog.view("price_usd") / reference_price) ** -c.price_elasticity
+    listing_factor = 1 - c.listing_quality_weight * (1 - catalog.listing_quality)
+    diff = catalog.differentiation
+    reference_price = catalog.niche_price_usd * (1 + c.differentiation_price_premium * diff)
+    price_factor = (catalog.price_usd / reference_price) ** -c.price_elasticity
     cvr = (
-        catalog.view("base_conversion")
+        catalog.base_conversion
         * review_factor
         * rating_factor
         * listing_factor
@@ -142,6 +179,7 @@ class Market:
         # the counts that drive sales (units wanted, reviews) come from per-(product, day) luck
         self._demand = KeyedUniforms(streams, "demand")
         self._review_luck = KeyedUniforms(streams, "review_counts")
+        self._return_luck = KeyedUniforms(streams, "return_counts")
 
         self._reviews = streams["reviews"]
         self._returns = streams["returns"]
@@ -150,20 +188,28 @@ class Market:
         self._sold_history = np.zeros((self._lag, 16), dtype=np.int64)
         vine_days = cfg.reviews.vine_review_days
         self._vine_due = np.zeros((int(np.ceil(vine_days.high)) + 1, 16), dtype=np.int64)  # ring of days x products
+        self._vine_waiting = 0  # Vine reviews scheduled and not yet given
         w = cfg.account_health.window_days
         self._window_orders = np.zeros(w, dtype=np.int64)
         self._window_defects = np.zeros(w, dtype=np.int64)
+        self._orders_in_window = self._defects_in_window = 0  # the windows' sums, kept as days roll
         self.suspended_until = -1
-        self._alpha = 1 - 0.5 ** (1 / cfg.rank.velocity_halflife_days)
+        # exponential smoothing weights of the catalogue's velocities: rank's half-life, then 30 and 90 days
+        self._velocity_weights = np.array([1 - 0.5 ** (1 / cfg.rank.velocity_halflife_days), 1 / 30, 1 / 90])
         rv = cfg.reviews
         self._star_shares = np.array([rv.star_shares[s] for s in _STARS])  # stars of a good experience
         self._sour_star_shares = np.array([rv.bad_experience_to_one_star, 1 - rv.bad_experience_to_one_star, 0, 0, 0])
+        # conversion changes only with the catalogue's revision and with new reviews, so it is kept until then
+        self._review_days = 0  # days on which reviews arrived
+        self._conversion_key = (-1, -1)
+        self._conversion = np.zeros(0)
+        self._odds = ReturnsOdds(-1, np.zeros(0), np.zeros(0), np.zeros(0))
 
     @property
     def order_defect_rate(self) -> float:
         """Share of orders in the rolling window with a defect (negative feedback, claims)."""
-        orders = self._window_orders.sum()
-        return float(self._window_defects.sum() / orders) if orders else 0.0
+        orders = self._orders_in_window
+        return self._defects_in_window / orders if orders else 0.0
 
     def is_suspended(self, day: int) -> bool:
         """Whether the selling account is suspended on ``day``."""
@@ -188,6 +234,7 @@ class Market:
             self._fit_history(i + 1)
             ring = len(self._vine_due)
             np.add.at(self._vine_due[:, i], (day + np.maximum(delays, 1)) % ring, 1)
+            self._vine_waiting += int(reviews)
             self.ledger.post(day, AMAZON, "vine_fee", -self.fees.fees.vine_enrollment_usd, i)
 
     def simulate(self, day: int, service: np.ndarray) -> MarketDay:
@@ -199,72 +246,85 @@ class Market:
         if day == self.suspended_until:
             self.events.add(day, "reinstated", detail="selling account reinstated")
 
-        view = cat.view
-        stock = view("stock")
-        live = view("status") == LIVE
+        stock = cat.stock
+        live = cat.status == LIVE
         if not live.any():
             # Nothing has been on sale yet (a status only goes from awaiting to live), so nothing
             # can sell, come back, be reviewed or move rank: the day is empty.
             return self._empty_day(n)
         suspended = self.is_suspended(day)
-        selling = np.zeros_like(live) if suspended else live
-        in_stock = selling & (stock > 0)
+        in_stock = np.zeros_like(live) if suspended else live & (stock > 0)
         cal = self.calendar
         lift = cal.seasonality[day] * cal.event_lift[day] * (1 + (cal.deal_lift[day] - 1) * s_listing)
-        traffic = view("sessions_per_day") * lift
+        traffic = cat.sessions_per_day * lift
 
         # sessions: organic from rank, paid from the ad budget (ads pause out of stock);
         # shoppers still come to a suspended listing, and what they want counts as lost
-        organic = traffic * view("max_organic_share") * view("rank") * live
+        organic = traffic * cat.max_organic_share * cat.rank * live
         a = cfg.ads
         clicks, ad_spend = ad_clicks(
-            view("ad_budget_usd") * in_stock,
-            view("cpc_usd") * (1 + a.bid_overpay_untended * (1 - s_ads)),
+            cat.ad_budget_usd * in_stock,
+            cat.cpc_usd * (1 + a.bid_overpay_untended * (1 - s_ads)),
             traffic * a.max_share_of_sessions,
             a.bid_escalation,
         )
         # a new campaign wastes clicks until managed clicks have shown which search terms sell
-        learned = view("search_terms_learned")
+        learned = cat.search_terms_learned
         learning = a.new_campaign_waste_share * np.exp(-learned / a.search_term_harvest_clicks)
         relevant = (1 - a.wasted_click_share_untended * (1 - s_ads)) * (1 - learning)
         learned += clicks * s_ads
         paid = clicks * relevant * a.ad_conversion_relative
         sessions = organic + paid
 
-        wanted = poisson_quantile(self._demand.today(day, n), sessions * conversion_rate(cat, cfg))
+        wanted = poisson_quantile(self._demand.today(day, n), sessions * self._conversion_rate())
         units = np.zeros_like(wanted) if suspended else np.minimum(wanted, stock)
         lost = wanted - units
         orders = int(units.sum())
-        revenue = units * view("price_usd")
-        ad_share = np.divide(paid, sessions, out=np.zeros(n), where=sessions > 0)
+        per_unit = cat.unit_usd * units[:, None]  # price, landed cost, referral and FBA fee of the units sold
+        revenue = per_unit[:, 0]
+        gross, cogs, referral, fba = per_unit.sum(axis=0).tolist()
+        ad_share = paid / np.maximum(sessions, _TINY)  # no sessions, no paid ones
         ad_revenue = revenue * ad_share  # sales credited to ads, by their share of sessions
 
         # settle the sales in the seller balance
-        cogs = float((units * view("landed_usd")).sum())
         if orders:
             cat.remove_fifo(units)
-        cat.sold[:n] += units
-        referral = float((units * view("referral_usd")).sum())
-        fba = float((units * view("fba_fee_usd")).sum())
+        cat.sold += units
         low_inv = self._low_inventory_fee(day, units, orders)
-        gross = float(revenue.sum())
+        spend = float(ad_spend.sum())
         led = self.ledger
         led.post(day, AMAZON, "sales", gross)
         led.post(day, AMAZON, "referral_fee", -referral)
         led.post(day, AMAZON, "fba_fee", -fba)
         led.post(day, AMAZON, "low_inventory_fee", -low_inv)
         self.payouts.hold(day, gross - referral - fba - low_inv)
-        led.post(day, BANK, "ads", -float(ad_spend.sum()))
-        cat.ad_spend_period_usd[:n] += ad_spend
-        cat.ad_sales_period_usd[:n] += ad_revenue
+        led.post(day, BANK, "ads", -spend)
+        cat.ad_spend_period_usd += ad_spend
+        cat.ad_sales_period_usd += ad_revenue
 
         returned, refunds, restocked_cost = self._returns_of(day, units)
-        cogs -= restocked_cost
         self._review(day, units, orders, s_listing, s_after)
         self._update_rank(units, live, unavailable=live & ((stock == 0) | suspended))
         self._account_health(day, orders, s_after)
         self._track_stockouts(day, live, stock)
-        return MarketDay(units, lost, revenue, ad_spend, ad_revenue, returned, refunds, cogs, low_inv)
+        return MarketDay(
+            units, lost, revenue, ad_spend, ad_revenue, orders, int(lost.sum()), gross, spend,
+            float(ad_revenue.sum()), returned, refunds, cogs - restocked_cost, low_inv,
+        )  # fmt: skip
+
+    def _conversion_rate(self) -> np.ndarray:
+        """:func:`conversion_rate` of the catalogue, computed again only when its inputs changed."""
+        key = (self.catalog.revision, self._review_days)
+        if key != self._conversion_key:
+            self._conversion = conversion_rate(self.catalog, self.cfg)
+            self._conversion_key = key
+        return self._conversion
+
+    def _returns_odds(self) -> ReturnsOdds:
+        """Each product's :class:`ReturnsOdds`, derived again only when the catalogue's revision moved."""
+        if self._odds.revision != self.catalog.revision:
+            self._odds = returns_odds(self.catalog, self.cfg, self.fees)
+        return self._odds
 
     def _fit_history(self, n: int) -> None:
         """Make room in the sales history and the Vine schedule for ``n`` products."""
@@ -279,49 +339,50 @@ class Market:
     @staticmethod
     def _empty_day(n: int) -> MarketDay:
         """A day on which nothing sold, for ``n`` products."""
-        none = np.zeros(n, dtype=np.int64)
-        return MarketDay(none, none.copy(), np.zeros(n), np.zeros(n), np.zeros(n), 0, 0.0, 0.0, 0.0)
+        none, nothing = np.zeros(n, dtype=np.int64), np.zeros(n)
+        return MarketDay(none, none, nothing, nothing, nothing, 0, 0, 0.0, 0.0, 0.0, 0, 0.0, 0.0, 0.0)
 
     def _returns_of(self, day: int, units: np.ndarray) -> tuple[int, float, float]:
         """Returns arrive ``lag_days`` after the sale: refund, then restock or write off.
 
         Returns units returned, refunds paid and the landed cost of units put back in stock.
         """
-        cat, r = self.catalog, self.cfg.returns
+        cat = self.catalog
         n = cat.n
         slot = day % self._lag  # the slot still holds the sales of lag_days ago
-        sold_then = self._sold_history[slot, :n].copy()
-        self._sold_history[slot, :n] = units
-        if day < self._lag or not sold_then.any():
+        history = self._sold_history[slot, :n]
+        if day < self._lag or not history.any():
+            history[:] = units
             return 0, 0.0, 0.0
-        defect = cat.view("defect_rate")
-        rate = np.minimum(cat.view("return_rate") + r.defect_return_multiplier * defect, 1.0)
-        returned = self._returns.binomial(sold_then, rate)
+        sold_then = history.copy()
+        history[:] = units
+        odds = self._returns_odds()
+        returned = binomial_quantile(self._return_luck.today(day, n), sold_then, odds.return_chance)
         if not returned.any():
             return 0, 0.0, 0.0
-        refund = float((returned * cat.view("price_usd")).sum())
-        referral = cat.view("referral_usd")
-        referral_back = float((returned * (referral - self.fees.refund_admin_per_unit(referral))).sum())
+        refund = float((returned * cat.price_usd).sum())
+        referral_back = float((returned * odds.referral_back_usd).sum())
         self.ledger.post(day, AMAZON, "refunds", -refund)
         self.ledger.post(day, AMAZON, "referral_fee", referral_back)
-        good_share = r.resellable_share * (1 - defect)
-        resellable = self._returns.binomial(returned, good_share)
+        resellable = self._returns.binomial(returned, odds.resellable_share)
         cat.return_to_stock(resellable, day)
-        cat.restocked[:n] += resellable
-        cat.written_off[:n] += returned - resellable
-        return int(returned.sum()), refund, float(resellable @ cat.view("landed_usd"))
+        cat.restocked += resellable
+        cat.written_off += returned - resellable
+        return int(returned.sum()), refund, float((resellable * cat.landed_usd).sum())
 
     def _review(self, day: int, units: np.ndarray, orders: int, s_listing: float, s_after: float) -> None:
         """New reviews from a share of today's ``orders`` (``units`` by product) and from Vine reviewers due
         today; bad experiences sour the stars."""
         cat, rv = self.catalog, self.cfg.reviews
-        due = self._vine_due[day % len(self._vine_due), : cat.n]
-        vine = due.copy()
-        due[:] = 0
-        new = vine
+        new = np.zeros(cat.n, dtype=np.int64)
         if orders:
             rate = rv.review_rate * (1 + rv.review_requests_lift * s_listing)
-            new = binomial_quantile(self._review_luck.today(day, cat.n), units, min(rate, 1.0)) + vine
+            new = binomial_quantile(self._review_luck.today(day, cat.n), units, min(rate, 1.0))
+        if self._vine_waiting:
+            due = self._vine_due[day % len(self._vine_due), : cat.n]
+            self._vine_waiting -= int(due.sum())
+            new += due
+            due[:] = 0
         idx = new.nonzero()[0]
         if not len(idx):
             return
@@ -331,17 +392,16 @@ class Market:
         counts = self._reviews.multinomial(new[idx], probs)
         cat.reviews[idx] += new[idx]
         cat.star_sum[idx] += counts @ _STARS
+        self._review_days += 1
 
     def _update_rank(self, units: np.ndarray, live: np.ndarray, unavailable: np.ndarray) -> None:
         """Rank chases velocity relative to the niche's competitors; out of stock it decays."""
         cat, rk = self.catalog, self.cfg.rank
-        v = cat.view("velocity")
-        v += self._alpha * (units - v)
-        v30, v90 = cat.view("velocity_30"), cat.view("velocity_90")
-        v30 += (units - v30) / 30
-        v90 += (units - v90) / 90
-        target = v / (v + cat.view("competitor_units_per_day"))
-        r = cat.view("rank")
+        velocities = cat.velocities
+        velocities += (units[:, None] - velocities) * self._velocity_weights
+        v = cat.velocity
+        target = v / (v + cat.competitor_units_per_day)
+        r = cat.rank
         gap = target - r
         r += np.where(gap > 0, rk.climb_per_day, rk.fall_per_day) * gap * live
         r *= np.where(unavailable, 1 - rk.out_of_stock_decay_per_day, 1.0)
@@ -351,11 +411,9 @@ class Market:
         if not orders:
             return 0.0
         cat, f = self.catalog, self.fees.fees
-        stock = cat.view("stock")
-        short = (
-            (stock < f.low_inventory_days * cat.view("velocity_30"))
-            & (stock < f.low_inventory_days * cat.view("velocity_90"))
-            & (day - cat.view("launch_day") > self.launch_period_days)
+        stock = cat.stock
+        short = (stock < f.low_inventory_days * np.minimum(cat.velocity_30, cat.velocity_90)) & (
+            cat.launch_day < day - self.launch_period_days
         )
         return float((units * short).sum() * f.low_inventory_usd_per_unit)
 
@@ -363,13 +421,12 @@ class Market:
         """Order defects from service neglect and product defects; over the limit risks suspension."""
         h = self.cfg.account_health
         slot = day % h.window_days
+        defects = int(self._health.binomial(orders, self._defect_chance(s_after))) if orders else 0
+        self._orders_in_window += orders - int(self._window_orders[slot])
+        self._defects_in_window += defects - int(self._window_defects[slot])
         self._window_orders[slot] = orders
-        self._window_defects[slot] = self._health.binomial(orders, self._defect_chance(s_after)) if orders else 0
-        if (
-            self.is_suspended(day)
-            or self._window_orders.sum() < h.min_window_orders
-            or self.order_defect_rate <= h.limit
-        ):
+        self._window_defects[slot] = defects
+        if self.is_suspended(day) or self._orders_in_window < h.min_window_orders or self.order_defect_rate <= h.limit:
             return
         if self._health.random() < h.suspension_hazard_per_day:
             t = h.suspension_days
@@ -377,19 +434,20 @@ class Market:
             self.suspended_until = day + max(1, round(days))
             self._window_orders[:] = 0
             self._window_defects[:] = 0
+            self._orders_in_window = self._defects_in_window = 0
             self.events.add(day, "suspension", detail=f"order defect rate over {h.limit:.0%}; {round(days)} days")
 
     def _defect_chance(self, s_after: float) -> float:
         """Chance that an order has a defect: neglected after-sales plus product defects, weighted by sales."""
         cat, h = self.catalog, self.cfg.account_health
-        weight = cat.view("velocity") + 1e-9
-        defect = float((cat.view("defect_rate") * weight).sum() / weight.sum())  # np.average, written out
+        weight = cat.velocity + 1e-9
+        defect = float((cat.defect_rate * weight).sum() / weight.sum())  # np.average, written out
         return min(h.base_defect_rate + h.neglect_defect_rate * (1 - s_after) + h.product_defect_weight * defect, 1.0)
 
     def _track_stockouts(self, day: int, live: np.ndarray, stock: np.ndarray) -> None:
         """Log products that ran out of stock or came back today; keep the day each stock-out began."""
         cat = self.catalog
-        since = cat.view("stockout_since")  # -1 while in stock
+        since = cat.stockout_since  # -1 while in stock
         out = live & (stock == 0)
         changed = out != (since >= 0)
         if not changed.any():

@@ -25,14 +25,14 @@ class StorageBilling:
     def end_of_day(self, day: int) -> None:
         """Accrue today's stock volume; bill storage on the month's last day, aged stock mid-month."""
         cat, cal = self.catalog, self.calendar
-        self._cuft_days += float(cat.view("stock") @ cat.view("cuft"))
+        self._cuft_days += float((cat.stock * cat.cuft).sum())
         if cal.day_of_month[day + 1] == 1:
             rate = self.fees.storage_rate(cal.is_q4(day))
             days_in_month = int(cal.day_of_month[day])
             self.ledger.post(day, AMAZON, "storage_fee", -self._cuft_days / days_in_month * rate)
             self._cuft_days = 0.0
         if cal.day_of_month[day] == _AGED_ASSESSMENT_DAY and cat.n:
-            age = day - cat.lot_day[: cat.n]
-            cuft = cat.lot_units[: cat.n] * cat.view("cuft")[:, None]
+            age = day - cat.lot_day
+            cuft = cat.lot_units * cat.cuft[:, None]
             surcharge = float(np.sum(cuft * self.fees.aged_rate(age)))
             self.ledger.post(day, AMAZON, "aged_inventory_fee", -surcharge)

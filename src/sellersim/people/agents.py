@@ -160,12 +160,14 @@ class Person(mesa.Agent):
         Returns the effective hours done right, done wrong, and the raw hours spent, per domain.
         """
         n = len(DOMAINS)
-        done, wrong, spent = np.zeros(n), np.zeros(n), np.zeros(n)
+        done, wrong, spent = [0.0] * n, [0.0] * n, [0.0] * n  # Python floats: a few domains, one at a time
+        eff, errors = self._eff.tolist(), self._errors.tolist()
         healthy, extra = self.cfg.healthy_hours_per_week, self.cfg.overtime_error_multiplier - 1
         for d in domains:
-            if open_hours[d] <= 0 or self._eff[d] <= 0:
+            left = float(open_hours[d])
+            if left <= 0 or eff[d] <= 0:
                 continue
-            need = open_hours[d] / self._eff[d]  # healthy-equivalent hours
+            need = left / eff[d]  # healthy-equivalent hours
             self._demanded += need
             have = self._output(self._budget) - self._output(self.hours_worked)
             take = min(need, have)
@@ -174,16 +176,16 @@ class Person(mesa.Agent):
             before = self.hours_worked
             after = self._raw(self._output(before) + take)
             in_healthy = max(min(after, healthy) - min(before, healthy), 0.0)  # output of hours within the level
-            output = take * self._eff[d]
-            wrong[d] = min(self._errors[d] * (in_healthy + (1 + extra) * (take - in_healthy)) * self._eff[d], output)
+            output = take * eff[d]
+            wrong[d] = min(errors[d] * (in_healthy + (1 + extra) * (take - in_healthy)) * eff[d], output)
             done[d] = output - wrong[d]
-            raw = after - before
-            spent[d] = raw
-            open_hours[d] -= done[d]
+            spent[d] = after - before
+            open_hours[d] = left - done[d]
             self.hours_worked = after
-        self.effective_hours += float(done.sum() + wrong.sum())
-        self.error_hours += float(wrong.sum())
-        return done, wrong, spent
+        done_hours, wrong_hours = np.array(done), np.array(wrong)
+        self.effective_hours += float(done_hours.sum() + wrong_hours.sum())
+        self.error_hours += float(wrong_hours.sum())
+        return done_hours, wrong_hours, np.array(spent)
 
     def end_week(self) -> None:
         """Close the week: load, burnout, and a breakdown when burnout reaches its crash level."""

@@ -349,6 +349,7 @@ class ProductDevelopment:
             )
             cat.reviews[i] = reviews
             cat.star_sum[i] = reviews * existing.average_rating
+            cat.revise()
             cat.velocity[i] = cat.velocity_30[i] = cat.velocity_90[i] = v
             cat.search_terms_learned[i] = np.inf  # its campaigns were harvested long ago
             units = max(int(v * existing.stock_days), 1)

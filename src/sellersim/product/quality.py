@@ -21,11 +21,11 @@ _LISTING, _VISION, _DESIGN, _PROCUREMENT = (DOMAIN_INDEX[d] for d in ("listing",
 
 def drift_quality(catalog: Catalog, service: np.ndarray, work: Work, supply: Supply) -> None:
     """Move every product's listing quality and defect rate one week toward their targets."""
-    n = catalog.n
     care = (service[_LISTING] + service[_VISION] + service[_DESIGN]) / 3
     floor = work.listing_quality_untended
-    target = catalog.launch_listing_quality[:n] * (floor + (1 - floor) * care)
-    catalog.listing_quality[:n] += work.listing_drift_per_week * (target - catalog.listing_quality[:n])
+    target = catalog.launch_listing_quality * (floor + (1 - floor) * care)
+    catalog.listing_quality += work.listing_drift_per_week * (target - catalog.listing_quality)
     best, untended = supply.defect_rate_best, supply.defect_rate_untended
     target_defect = best + (untended - best) * (1 - service[_PROCUREMENT])
-    catalog.defect_rate[:n] += work.defect_drift_per_week * (target_defect - catalog.defect_rate[:n])
+    catalog.defect_rate += work.defect_drift_per_week * (target_defect - catalog.defect_rate)
+    catalog.revise()

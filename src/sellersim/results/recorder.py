@@ -10,7 +10,6 @@ a small share of a run (see ``benchmarks/``).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -65,37 +64,36 @@ class Recorder:
         self.suspended = np.zeros(days, dtype=bool)
         # per product: one array a day of every product listed that day (the catalogue only grows)
         self._products: dict[str, list[np.ndarray]] = {c: [] for c in _PRODUCT_SOURCES}
+        self._domain_row: list[float] = []  # see record_work_week
         self.staff_rows: list[tuple] = []
         self.founder_loads: list[float] = []
         self.last_day = -1
 
-    def record_day(
-        self,
-        day: int,
-        values: Mapping[str, float],
-        staff_roles: Iterable[str],
-        service: np.ndarray,
-        backlog_hours: np.ndarray,
-        error_hours_per_week: np.ndarray,
-    ) -> None:
+    def record_day(self, day: int, values: Mapping[str, float], headcount: Mapping[str, int]) -> None:
         """Store one day's company figures.
 
-        ``values`` holds every column of :data:`COMPANY_COLUMNS`; ``staff_roles`` is the role of
-        each employee; ``service``, ``backlog_hours`` and the last week's ``error_hours_per_week``
-        have one entry per domain, in ``DOMAINS`` order. Errors are stored as a daily rate (a
-        seventh of the week's), so that they add up over days.
+        ``values`` holds every column of :data:`COMPANY_COLUMNS`; ``headcount`` counts employees
+        by role. The domain columns repeat what :meth:`record_work_week` last stored.
         """
         if len(values) != len(COMPANY_COLUMNS):
             unknown = sorted(set(values) - set(COMPANY_COLUMNS))
             raise KeyError(f"company figures must be exactly COMPANY_COLUMNS; unknown: {unknown}")
-        headcount = Counter(staff_roles)
         row = [values[c] for c in COMPANY_COLUMNS]
-        row += [headcount[r] for r in self.roles]
-        row += service.tolist()
-        row += backlog_hours.tolist()
-        row += (error_hours_per_week / 7).tolist()
+        row += [headcount.get(r, 0) for r in self.roles]
+        row += self._domain_row
         self._table[:, day] = row
         self.last_day = day
+
+    def record_work_week(
+        self, service: np.ndarray, backlog_hours: np.ndarray, error_hours_per_week: np.ndarray
+    ) -> None:
+        """Set the domain columns every day records until the next work week.
+
+        ``service``, ``backlog_hours`` and ``error_hours_per_week`` have one entry per domain, in
+        ``DOMAINS`` order; they change only when the week's work is done. Errors are stored as a
+        daily rate (a seventh of the week's), so that they add up over days.
+        """
+        self._domain_row = [*service.tolist(), *backlog_hours.tolist(), *(error_hours_per_week / 7).tolist()]
 
     def record_products(self, day: int, catalog: Catalog, market: MarketDay) -> None:
         """Store one day's figures for every product that was in the market today (call once a day, in order).

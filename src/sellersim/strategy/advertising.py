@@ -29,13 +29,13 @@ class AdManager:
         if day % p.adjust_every_days or not cat.n:
             return
         n = cat.n
-        spend, sales = cat.ad_spend_period_usd[:n], cat.ad_sales_period_usd[:n]
+        spend, sales = cat.ad_spend_period_usd, cat.ad_sales_period_usd
         acos = np.divide(spend, sales, out=np.full(n, np.inf), where=sales > 0)
         step = np.clip(np.sqrt(p.target_acos / np.maximum(acos, 1e-9)), *_MAX_STEP)
         step = np.where(spend > 0, step, 1.0)
-        budget = cat.ad_budget_usd[:n]
+        budget = cat.ad_budget_usd
         steered = np.clip(budget * (1 + service[_ADS] * (step - 1)), p.min_budget_usd_per_day, p.max_budget_usd_per_day)
-        launching = (cat.view("status") != LIVE) | (day - cat.view("launch_day") < p.launch_days)
+        launching = (cat.status != LIVE) | (day - cat.launch_day < p.launch_days)
         budget[:] = np.where(launching, p.launch_budget_usd_per_day, steered)
         spend[:] = 0.0
         sales[:] = 0.0

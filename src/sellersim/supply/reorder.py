@@ -83,7 +83,7 @@ class Replenisher:
         """Review the products whose turn it is today."""
         cat, p = self.catalog, self.policy
         due = self._due(day)
-        if not len(due):
+        if not due:
             return
         care = float(self.service()[_LISTING])
         age = p.remove_stock_older_than_days  # 0: never remove
@@ -105,11 +105,10 @@ class Replenisher:
                 want -= air
             self._order(day, i, want, p.freight)
 
-    def _due(self, day: int) -> np.ndarray:
+    def _due(self, day: int) -> list[int]:
         """Live products whose review day is today: product ``i`` is reviewed when ``(day + i) % cycle == 0``."""
-        cycle = self.policy.review_every_days
-        turn = np.arange(-day % cycle, self.catalog.n, cycle)
-        return turn[self.catalog.status[turn] == LIVE]
+        cycle, status = self.policy.review_every_days, self.catalog.status
+        return [i for i in range(-day % cycle, self.catalog.n, cycle) if status[i] == LIVE]
 
     def _remove_aged(self, day: int, i: int, aged_units: int, excess: float) -> int:
         """Remove overstock that is about to reach the steep aged-inventory tiers; return units removed.

@@ -56,8 +56,8 @@ class RunView:
     def of(cls, model: SellerModel) -> RunView:
         dates = model.calendar.dates
         products = model.recorder.products_frame(dates, model.catalog.names)
-        launch_day = model.catalog.view("launch_day")
-        launched = model.catalog.view("status") == LIVE
+        launch_day = model.catalog.launch_day
+        launched = model.catalog.status == LIVE
         pid = products["product_id"].to_numpy()
         age = np.where(launched[pid], products["day"].to_numpy() - launch_day[pid], -1)
         products["age_days"] = age
