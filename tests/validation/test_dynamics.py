@@ -45,19 +45,17 @@ def alone_and_staffed(load) -> dict[str, list[Run]]:
     return replicate({"alone": load("never_hire"), "staffed": load("solo_then_hire")}, replications=48)
 
 
-def test_a_founder_alone_sees_service_fall_and_growth_stall(alone_and_staffed) -> None:
+def test_a_founder_alone_sees_service_fall_as_the_business_grows(alone_and_staffed) -> None:
+    """The seed's order hires once profit covers a hire, often not before the third year, so what sales a hire
+    brings is left to the test of a freed founder (a hire from the start); here, the service the founder alone
+    lets fall and a hire holds."""
     pairs = survivors(alone_and_staffed["alone"], alone_and_staffed["staffed"])
-    assert len(pairs) >= 32, "most replications must survive to compare growth"
+    assert len(pairs) >= 32, "most replications must survive to compare"
     alone_y1 = np.array([a.operations_service(year(0)) for a, _ in pairs])
     alone_y3 = np.array([a.operations_service(year(2)) for a, _ in pairs])
     assert paired_t(alone_y1, alone_y3) > 3, "service levels fall as the founder's business grows"
-    arms = dict(zip(("alone", "staffed"), zip(*pairs, strict=True), strict=True))
-    revenue = {
-        k: np.array([[r.total("revenue_usd", year(y)) for y in range(3)] for r in arm]) for k, arm in arms.items()
-    }
-    assert paired_t(revenue["staffed"][:, 2], revenue["alone"][:, 2]) > 3, "the staffed business sells more in year 3"
-    growth = {k: v[:, 2] / v[:, 1] for k, v in revenue.items()}
-    assert paired_t(growth["staffed"], growth["alone"]) > 2, "growth stalls when the founder is alone"
+    staffed_y3 = np.array([s.operations_service(year(2)) for _, s in pairs])
+    assert paired_t(staffed_y3, alone_y3) > 2.5, "hiring holds them up"
 
 
 def test_a_new_hire_gets_more_done_week_by_week_over_ramp_up(alone_and_staffed, load) -> None:

@@ -5,15 +5,17 @@ launch policy has room (fewer than ``max_in_development`` projects, the catalogu
 below ``max_live_products``), the bank holds the cash reserve plus the cash of a
 typical launch (a middling first order of a median niche, landed, and the launch
 ads) for every project under way and the new one, no other project is still in
-its first stage (research is done one product at a time), and those allowed to
-do the work had, in their normal week in each of the last ``_CAPACITY_WEEKS``
-weeks, hours to spare for a project's average weekly need (each stage's hours
-over a project's length, for the new project and for every project under way
-that has not reached that stage yet, so projects do not bunch up later) and for
-the launch work of every product the projects will become (listing, ads and
-images of a launching product). The needs are added up as shares of the spare
-hours of their domains, since the same people may do them all. A founder who
-hands operations off therefore launches more. A founder who hands other work off therefore starts more.
+its first stage (research is done one product at a time), and development had
+capacity in each of the last ``_CAPACITY_WEEKS`` weeks. A week's capacity in a
+domain is what those allowed to work it had to spare in their normal week plus
+the hours development took there that week (the work of the projects under way
+is counted in their need instead). It must cover the projects' average weekly
+need (each stage's hours over a project's length, for the new project and for
+every project under way that has not finished that stage, so projects do not
+bunch up later) and the launch work of every product the projects will become
+(listing, ads and images of a launching product). The needs are added up as
+shares of the capacity of their domains, since the same people may do them all.
+A founder who hands operations off therefore launches more.
 
 A project moves through the scenario's stages (by default selection, design,
 sampling, photography). Each stage needs hours of work in its domain and at
@@ -132,7 +134,8 @@ class ProductDevelopment:
         self.founder_skills = founder_skills
         self.founder_review_share = founder_review_share
         self.projects: list[Project] = []
-        self._spare: deque[np.ndarray] = deque(maxlen=_CAPACITY_WEEKS)
+        self._capacity: deque[np.ndarray] = deque(maxlen=_CAPACITY_WEEKS)  # per week: spare + development hours
+        self._worked = np.zeros(len(DOMAINS))  # effective hours development took last week, by domain
         self._started = 0
 
     @property
@@ -160,11 +163,13 @@ class ProductDevelopment:
 
     def progress(self, day: int, week: WeekOfWork) -> None:
         """Credit each project with its share of the week's work; close stages that are done or out of time."""
+        self._worked = np.zeros(len(DOMAINS))
         for p in list(self.projects):
             if p.stage < len(self.cfg.stages):
                 stage = self.cfg.stages[p.stage]
                 d = DOMAIN_INDEX[stage.domain]
                 got = max(p.wanted, 0.0) * week.done_share[d]
+                self._worked[d] += got
                 p.hours += got
                 p.review_asked += p.review_due
                 p.review_done += p.review_due * week.review_done_share[d]
@@ -186,11 +191,13 @@ class ProductDevelopment:
     def review(self, day: int, listed_products: int, week: WeekOfWork) -> None:
         """Launch policy: start a new project when there is room, product capacity and cash."""
         pol = self.policy
+        # what the week left for development: the spare hours, and the hours development itself took
+        self._capacity.append(week.spare_hours + self._worked)
         if (
             self.in_development < pol.max_in_development
             and listed_products + self.in_development < pol.max_live_products
             and all(p.stage > 0 for p in self.projects)
-            and self._has_capacity(week)
+            and self._has_capacity()
             and self.ledger.cash_usd >= pol.cash_reserve_usd + (self.in_development + 1) * self._typical_launch_usd()
         ):
             p = Project(self._started, day, stage_started_day=day)
@@ -198,23 +205,23 @@ class ProductDevelopment:
             self.projects.append(p)
             self.events.add(day, "development_started", detail=f"{p.name} development started")
 
-    def _has_capacity(self, week: WeekOfWork) -> bool:
-        """Whether the spare hours of the last weeks cover a new project's average weekly need, and the launch
-        work of the products it and the projects under way will become.
+    def _has_capacity(self) -> bool:
+        """Whether the development capacity of each of the last weeks covers the average weekly need of the
+        projects under way and a new one, and the launch work of the products they will become.
 
-        The need of stage k is its hours over a project's length, once for the new project and once for
-        each project under way that has not reached stage k; a launch needs the weekly hours of a
-        launching product (``work.drivers.launching_products``) once for every project. The spare hours
-        of a domain are what those allowed to work it had left in each of the last weeks (the least of
-        them). Needs are added up as shares of those spare hours, since the same people (at first, the
-        founder alone) may do them all.
+        A domain's development capacity in a week is the spare hours of those allowed to work it plus
+        the hours development stages took in it (so a project's own work does not count against the
+        next one twice); the least of the last weeks counts. The need of stage k is its hours over a
+        project's length, once for the new project and once for each project under way that has not
+        finished stage k; a launch needs the weekly hours of a launching product
+        (``work.drivers.launching_products``) once for every project. Needs are added up as shares of the
+        capacity, since the same people (at first, the founder alone) may do them all.
         """
-        self._spare.append(week.spare_hours)
-        spare = np.min(self._spare, axis=0)
+        spare = np.min(self._capacity, axis=0)
         stages = self.cfg.stages
         weeks = sum(max(s.min_days / 7, s.hours / s.max_hours_per_week) for s in stages)  # a project's length
         needs = [
-            (DOMAIN_INDEX[s.domain], s.hours / weeks * (1 + sum(p.stage < k for p in self.projects)))
+            (DOMAIN_INDEX[s.domain], s.hours / weeks * (1 + sum(p.stage <= k for p in self.projects)))
             for k, s in enumerate(stages)
         ]
         needs += [(DOMAIN_INDEX[d], h * (1 + self.in_development)) for d, h in self.launch_hours_per_week.items()]
