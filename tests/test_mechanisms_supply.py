@@ -35,8 +35,10 @@ class Chain:
         self.launched: list[tuple[int, int]] = []
         self.service = np.full(len(DOMAINS), service)
         self.supply = SupplyChain(
-            self.env, scenario.supply, self.catalog, self.ledger, self.calendar, RandomStreams(seed), self.events,
-            lambda: self.service, 0.0, BUFFER, PLACEMENT, lambda i, d: self.launched.append((i, d)),
+            env=self.env, cfg=scenario.supply, catalog=self.catalog, ledger=self.ledger, calendar=self.calendar,
+            streams=RandomStreams(seed), events=self.events, service=lambda: self.service, cash_floor_usd=0.0,
+            payment_buffer_usd=BUFFER, placement_usd_per_unit=PLACEMENT,
+            on_launch=lambda i, d: self.launched.append((i, d)),
         )  # fmt: skip
         self.product = self.catalog.add(make_product(), 0.03, 20.0)
 
@@ -211,8 +213,9 @@ class Shop(Chain):
         cat.receive(0, stock, 0, 10.0)
         self.policy = scenario.strategy.reorder
         self.replenisher = Replenisher(
-            self.policy, cat, self.supply, self.calendar, np.random.default_rng(0), lambda: self.service,
-            scenario.work.launch_period_days, self.ledger, scenario.fees.removal_usd_per_unit,
+            policy=self.policy, catalog=cat, supply=self.supply, calendar=self.calendar, rng=np.random.default_rng(0),
+            service=lambda: self.service, launch_period_days=scenario.work.launch_period_days, ledger=self.ledger,
+            removal_usd_per_unit=scenario.fees.removal_usd_per_unit,
         )  # fmt: skip
 
     def review(self, day: int) -> None:

@@ -75,13 +75,15 @@ class SellerModel(mesa.Model):
             return self.workload.service
 
         self.market = Market(
-            scenario.market, self.catalog, self.fees, self.ledger, self.payouts, self.calendar, self.streams,
-            self.events, launch_period, scenario.strategy.launch.vine_units,
+            cfg=scenario.market, catalog=self.catalog, fees=self.fees, ledger=self.ledger, payouts=self.payouts,
+            calendar=self.calendar, streams=self.streams, events=self.events, launch_period_days=launch_period,
+            vine_units=scenario.strategy.launch.vine_units,
         )  # fmt: skip
         self.supply = SupplyChain(
-            self.env, scenario.supply, self.catalog, self.ledger, self.calendar, self.streams, self.events,
-            service, self.cash_floor_usd, scenario.strategy.reorder.cash_reserve_usd,
-            scenario.fees.inbound_placement_usd_per_unit, self.market.launch,
+            env=self.env, cfg=scenario.supply, catalog=self.catalog, ledger=self.ledger, calendar=self.calendar,
+            streams=self.streams, events=self.events, service=service, cash_floor_usd=self.cash_floor_usd,
+            payment_buffer_usd=scenario.strategy.reorder.cash_reserve_usd,
+            placement_usd_per_unit=scenario.fees.inbound_placement_usd_per_unit, on_launch=self.market.launch,
         )  # fmt: skip
         self.storage = StorageBilling(self.catalog, self.fees, self.ledger, self.calendar)
         self.bills = MonthlyBills(
@@ -91,15 +93,18 @@ class SellerModel(mesa.Model):
         )  # fmt: skip
         strategy = scenario.strategy
         self.replenisher = Replenisher(
-            strategy.reorder, self.catalog, self.supply, self.calendar, self.streams["forecasts"], service,
-            launch_period, self.ledger, scenario.fees.removal_usd_per_unit,
+            policy=strategy.reorder, catalog=self.catalog, supply=self.supply, calendar=self.calendar,
+            rng=self.streams["forecasts"], service=service, launch_period_days=launch_period, ledger=self.ledger,
+            removal_usd_per_unit=scenario.fees.removal_usd_per_unit,
         )  # fmt: skip
         self.development = ProductDevelopment(
-            scenario.development, strategy.launch, scenario.market, scenario.supply, self.catalog, self.supply,
-            self.fees, self.ledger, self.streams, self.events, self.calendar,
-            scenario.market.rank.new_listing_rank, strategy.ads.launch_budget_usd_per_day, strategy.ads.launch_days,
-            dict(scenario.work.drivers.get("launching_products", {})),
-            np.array([scenario.company.founder.skills.get(d, 0.0) for d in DOMAINS]), strategy.founder_review_share,
+            cfg=scenario.development, policy=strategy.launch, market_cfg=scenario.market, supply_cfg=scenario.supply,
+            catalog=self.catalog, supply=self.supply, fees=self.fees, ledger=self.ledger, streams=self.streams,
+            events=self.events, calendar=self.calendar, new_listing_rank=scenario.market.rank.new_listing_rank,
+            launch_budget_usd_per_day=strategy.ads.launch_budget_usd_per_day, launch_ad_days=strategy.ads.launch_days,
+            launch_hours_per_week=dict(scenario.work.drivers.get("launching_products", {})),
+            founder_skills=np.array([scenario.company.founder.skills.get(d, 0.0) for d in DOMAINS]),
+            founder_review_share=strategy.founder_review_share,
         )  # fmt: skip
         self.ads = AdManager(strategy.ads, self.catalog)
         self.recruiter = Recruiter(

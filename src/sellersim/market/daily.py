@@ -156,6 +156,7 @@ class Market:
 
     def __init__(
         self,
+        *,
         cfg: MarketConfig,
         catalog: Catalog,
         fees: FeeSchedule,

@@ -56,7 +56,8 @@ from sellersim.money.fees import FeeSchedule
 from sellersim.money.ledger import Ledger
 from sellersim.people.work import WeekOfWork
 from sellersim.results.events import EventLog
-from sellersim.scenario.schema import Development, ExistingBusiness, LaunchPolicy, Market, Supply
+from sellersim.scenario.schema import Development, ExistingBusiness, LaunchPolicy, Supply
+from sellersim.scenario.schema import Market as MarketConfig
 from sellersim.streams import RandomStreams
 from sellersim.supply.purchase_orders import SupplyChain
 
@@ -98,9 +99,10 @@ class ProductDevelopment:
 
     def __init__(
         self,
+        *,
         cfg: Development,
         policy: LaunchPolicy,
-        market: Market,
+        market_cfg: MarketConfig,
         supply_cfg: Supply,
         catalog: Catalog,
         supply: SupplyChain,
@@ -118,7 +120,7 @@ class ProductDevelopment:
     ) -> None:
         self.cfg = cfg
         self.policy = policy
-        self.market = market
+        self.market_cfg = market_cfg
         self.supply_cfg = supply_cfg
         self.catalog = catalog
         self.supply = supply
@@ -236,7 +238,7 @@ class ProductDevelopment:
 
     def _typical_launch_usd(self) -> float:
         """Cash a launch takes: a middling first order of a median niche, landed, and the launch ads."""
-        n, pol = self.market.niches, self.policy
+        n, pol = self.market_cfg.niches, self.policy
         share = (n.unit_cost_share_of_price.low + n.unit_cost_share_of_price.high) / 2
         units = float(np.sqrt(pol.first_order_units.low * pol.first_order_units.high))
         order = units * n.price_usd.median * share * (1 + self.supply_cfg.duty_rate)
@@ -279,9 +281,8 @@ class ProductDevelopment:
                 c = self.cfg
                 candidates = 1 + round((c.max_candidates - 1) * quality)
                 noise = c.estimate_noise_untended - (c.estimate_noise_untended - c.estimate_noise_best) * quality
-                niche = select_niche(
-                    self.streams.keyed("niches", ordinal), self.market.niches, candidates, noise, self._unit_margin(day)
-                )
+                niches, margin = self.market_cfg.niches, self._unit_margin(day)
+                niche = select_niche(self.streams.keyed("niches", ordinal), niches, candidates, noise, margin)
                 o.update(niche)
                 o["planned_units_per_day"] = niche["expected_units_per_day"] * float(
                     np.exp(noise * rng.standard_normal())
@@ -299,12 +300,12 @@ class ProductDevelopment:
         """The listing a project's outcomes describe: niche, price, unit cost, quality, fees."""
         if "niche_price_usd" not in o:  # a pipeline without a selection stage picks blind
             niche = select_niche(
-                self.streams.keyed("niches", ordinal), self.market.niches, 1, 0.0, self._unit_margin(day)
+                self.streams.keyed("niches", ordinal), self.market_cfg.niches, 1, 0.0, self._unit_margin(day)
             )
             o.update({**niche, "planned_units_per_day": niche["expected_units_per_day"]})
         diff = o.get("differentiation", 0.0)
         pricing = self.streams.keyed("pricing", ordinal)
-        price = o["niche_price_usd"] * (1 + self.market.conversion.differentiation_price_premium * diff)
+        price = o["niche_price_usd"] * (1 + self.market_cfg.conversion.differentiation_price_premium * diff)
         price *= float(np.exp(_PRICE_SPREAD * pricing.standard_normal()))
         markup = o.get("fob_markup", self.supply_cfg.unit_cost_markup_untended)
         year = int(self.calendar.fee_year[max(day, 0)])

@@ -53,6 +53,7 @@ class SupplyChain:
 
     def __init__(
         self,
+        *,
         env: simpy.Environment,
         cfg: Supply,
         catalog: Catalog,

@@ -30,6 +30,7 @@ class Replenisher:
 
     def __init__(
         self,
+        *,
         policy: ReorderPolicy,
         catalog: Catalog,
         supply: SupplyChain,
