@@ -93,9 +93,10 @@ class Workload:
         lost = self.people.admin_neglect_hours_lost_share * (1 - self.service[_ADMIN])
         for person in crew:
             person.start_week(day, hours_lost_share=lost)
-        review_open = founder_review.copy()
-        reviewed, _, _ = founder.work(review_open, founder.order)
-        review_done = np.divide(reviewed, founder_review, out=np.ones(_N), where=founder_review > 1e-9)
+        review_done = np.ones(_N)
+        if founder_review.any():
+            reviewed, _, _ = founder.work(founder_review.copy(), founder.order)
+            np.divide(reviewed, founder_review, out=review_done, where=founder_review > 1e-9)
         self._manage(founder, employees, day)
 
         open_hours = demand.copy()
@@ -114,11 +115,18 @@ class Workload:
         owned = np.zeros(_N, dtype=bool)
         for d in assignments:
             owned[DOMAIN_INDEX[d]] = True
-        for d in founder.order:  # owned domains in the founder's priority order, owners as listed
+        turns: list[tuple[Person, list[int]]] = []  # owned domains in the founder's priority order, owners as listed
+        for d in founder.order:
             for name in assignments.get(DOMAINS[d], ()):
                 for person in crew:
-                    if person.role == name:
-                        take(person, [d])
+                    if person.role != name:
+                        continue
+                    if turns and turns[-1][0] is person:
+                        turns[-1][1].append(d)  # the same person's next domain: one turn, same order
+                    else:
+                        turns.append((person, [d]))
+        for person, domains in turns:
+            take(person, domains)
         # specialists first, so the generalists (and last of all the founder) fill what is left
         for person in sorted(employees, key=lambda e: (int((e.skills > 0).sum()), e.hired_day, e.unique_id)):
             take(person, [d for d in person.order if not owned[d]])
