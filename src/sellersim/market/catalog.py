@@ -98,7 +98,7 @@ class Catalog:
         i = self.n
         if i == len(self._store["stock"]):
             for col, old in self._store.items():
-                grown = np.zeros((2 * len(old), *old.shape[1:]), dtype=old.dtype)
+                grown = np.zeros((max(2 * len(old), 1), *old.shape[1:]), dtype=old.dtype)
                 grown[:i] = old
                 self._store[col] = grown
         self.n += 1

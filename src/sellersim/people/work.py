@@ -70,7 +70,7 @@ class Workload:
     def new_work(self, drivers: Mapping[str, float]) -> np.ndarray:
         """Hours a week the current state of the business creates in each domain."""
         counts = np.array([drivers.get(d, 0.0) for d in DRIVERS])
-        return counts @ self._matrix
+        return (counts[:, None] * self._matrix).sum(axis=0)  # not a BLAS product: its order of sums varies by CPU
 
     def run_week(
         self,

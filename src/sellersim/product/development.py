@@ -137,7 +137,7 @@ class ProductDevelopment:
         self.founder_review_share = founder_review_share
         self.projects: list[Project] = []
         self._capacity: deque[np.ndarray] = deque(maxlen=_CAPACITY_WEEKS)  # per week: spare + development hours
-        self._worked = np.zeros(len(DOMAINS))  # effective hours development took last week, by domain
+        self._worked = np.zeros(len(DOMAINS))  # effective hours development took last week (right or wrong), by domain
         self._started = 0
 
     @property
@@ -165,13 +165,16 @@ class ProductDevelopment:
 
     def progress(self, day: int, week: WeekOfWork) -> None:
         """Credit each project with its share of the week's work; close stages that are done or out of time."""
+        # the effective hours development took (done right or wrong), on the basis of the spare hours
+        taken = week.done + week.errors
+        output_share = np.divide(taken, week.demand, out=np.ones(len(DOMAINS)), where=week.demand > 1e-9)
         self._worked = np.zeros(len(DOMAINS))
         for p in list(self.projects):
             if p.stage < len(self.cfg.stages):
                 stage = self.cfg.stages[p.stage]
                 d = DOMAIN_INDEX[stage.domain]
                 got = max(p.wanted, 0.0) * week.done_share[d]
-                self._worked[d] += got
+                self._worked[d] += max(p.wanted, 0.0) * output_share[d]
                 p.hours += got
                 p.review_asked += p.review_due
                 p.review_done += p.review_due * week.review_done_share[d]
