@@ -25,6 +25,12 @@ def founder(run: Run) -> object:
     return run.staff[run.staff["role"] == "founder"]
 
 
+def operators_ratio(run: Run, numerator: str, denominator: str) -> float:
+    """Ratio of two columns of the staff table, each summed over the run's operators."""
+    ops = run.staff[run.staff["role"] == "operator"]
+    return float(ops[numerator].sum() / ops[denominator].sum())
+
+
 def survivors(*arms: list[Run]) -> list[tuple[Run, ...]]:
     return [runs for runs in zip(*arms, strict=True) if not any(r.failed for r in runs)]
 
@@ -138,11 +144,7 @@ def test_a_skilled_hire_makes_fewer_mistakes_than_an_unskilled_one(load) -> None
         replications=24,
     )
 
-    def error_share(r: Run) -> float:
-        ops = r.staff[r.staff["role"] == "operator"]
-        return float(ops["error_hours"].sum() / ops["effective_hours"].sum())
-
-    share = {k: np.array([error_share(r) for r in arm]) for k, arm in runs.items()}
+    share = {k: [operators_ratio(r, "error_hours", "effective_hours") for r in arm] for k, arm in runs.items()}
     assert paired_t(share["unskilled"], share["skilled"]) > 3
     wasted = {k: np.array([r.daily["errors_ads_hours"].sum() for r in arm]) for k, arm in runs.items()}
     # the daily table counts everyone's mistakes, the founder's too, so it is noisier than the operators' share
@@ -193,11 +195,7 @@ def test_neglected_admin_costs_everyone_hours(load) -> None:
         replications=8,
     )
 
-    def operators_output_per_hour(r: Run) -> float:
-        ops = r.staff[r.staff["role"] == "operator"]
-        return float(ops["effective_hours"].sum() / ops["hours_worked"].sum())
-
-    output = {k: np.array([operators_output_per_hour(r) for r in arm]) for k, arm in runs.items()}
+    output = {k: [operators_ratio(r, "effective_hours", "hours_worked") for r in arm] for k, arm in runs.items()}
     assert paired_t(output["kept"], output["admin"]) > 3
     hours = {k: np.array([r.staff["hours_worked"].sum() for r in arm]) for k, arm in runs.items()}
     assert paired_t(hours["admin"], hours["kept"]) > 3, "so the same work takes everyone more hours"
