@@ -135,10 +135,21 @@ class SellerModel(mesa.Model):
         for role, count in existing.staff.items():
             for _ in range(count):
                 self.recruiter.hire(role, -existing.age_days)
-        self.staffing = StaffingPlanner(strategy.staffing, self)
+        self.metrics = CompanyMetrics(
+            today=lambda: self.day, ledger=self.ledger, recorder=self.recorder, founder=self.founder,
+            workload=self.workload, headcount=self.staff_count,
+            salary_usd_per_month={name: r.salary_usd_per_month for name, r in scenario.roles.items()},
+            owner_pay_usd_per_month=strategy.owner_pay.usd_per_month, params=strategy.parameters,
+            listed_products=lambda: self.listed_products,
+        )  # fmt: skip
+        self.staffing = StaffingPlanner(
+            strategy.staffing, metrics=self.metrics, roles=scenario.roles, params=tuple(strategy.parameters),
+            employees=lambda: self.employees, headcount=self.staff_count, recruiter=self.recruiter,
+            let_go=self.let_go,
+        )  # fmt: skip
         self.owner_pay = OwnerPayPolicy(
             strategy.owner_pay,
-            metrics=CompanyMetrics(self),
+            metrics=self.metrics,
             roles=tuple(scenario.roles),
             params=tuple(strategy.parameters),
         )

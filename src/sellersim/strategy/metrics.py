@@ -1,16 +1,18 @@
-"""The named metrics staffing conditions read, computed from the model's record."""
+"""The named metrics staffing and owner's-pay conditions read, computed from the company's books and record."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 
 from sellersim.domains import DOMAIN_INDEX
+from sellersim.money.ledger import Ledger
+from sellersim.people.agents import Person
+from sellersim.people.work import Workload
+from sellersim.results.recorder import Recorder
 from sellersim.scenario.schema import FOUNDER
-
-if TYPE_CHECKING:
-    from sellersim.model import SellerModel
 
 _MONTH_DAYS = 30
 _DEFAULTS = {
@@ -23,50 +25,77 @@ _DEFAULTS = {
 
 
 class CompanyMetrics:
-    """Implements :class:`sellersim.strategy.conditions.MetricSource` over a running model."""
+    """Implements :class:`sellersim.strategy.conditions.MetricSource` over the running company."""
 
-    def __init__(self, model: SellerModel) -> None:
-        self.model = model
+    def __init__(
+        self,
+        *,
+        today: Callable[[], int],
+        ledger: Ledger,
+        recorder: Recorder,
+        founder: Person,
+        workload: Workload,
+        headcount: Callable[[str | None], int],
+        salary_usd_per_month: Mapping[str, float],
+        owner_pay_usd_per_month: float,
+        params: Mapping[str, float],
+        listed_products: Callable[[], int],
+    ) -> None:
+        """``today``: the current day (0 on the first day); ``ledger``: the company's cash; ``recorder``: the daily
+        record and the founder's weekly loads; ``founder``: whose burnout is read; ``workload``: service levels and
+        backlogs by domain; ``headcount``: employees in a role (all when None); ``salary_usd_per_month``: each
+        role's salary; ``owner_pay_usd_per_month``: the founder's pay when granted; ``params``: the strategy's
+        named numbers; ``listed_products``: products on sale or waiting for their first stock."""
+        self.today = today
+        self.ledger = ledger
+        self.recorder = recorder
+        self.founder = founder
+        self.workload = workload
+        self.headcount = headcount
+        self.salary_usd_per_month = salary_usd_per_month
+        self.owner_pay_usd_per_month = owner_pay_usd_per_month
+        self.params = params
+        self.listed_products = listed_products
 
     def metric(self, name: str, args: tuple[Any, ...], role: str) -> float:
         """Value of metric ``name`` today; names and arguments were checked at load time."""
-        m = self.model
-        day = m.day
+        day = self.today()
+        daily = self.recorder.daily
         arg = args[0] if args else _DEFAULTS.get(name)
         match name:
             case "day":
                 return float(day)
             case "cash_usd":
-                return m.ledger.cash_usd
+                return self.ledger.cash_usd
             case "monthly_revenue_usd":
-                return self._monthly_average(m.recorder.daily["revenue_usd"], day, arg)
+                return self._monthly_average(daily["revenue_usd"], day, arg)
             case "monthly_profit_usd":
-                return self._monthly_average(m.recorder.daily["profit_usd"], day, arg)
+                return self._monthly_average(daily["profit_usd"], day, arg)
             case "monthly_sde_usd":
-                return self._monthly_average(m.recorder.daily["sde_usd"], day, arg)
+                return self._monthly_average(daily["sde_usd"], day, arg)
             case "founder_burnout":
-                return m.founder.burnout
+                return self.founder.burnout
             case "months_profitable":
-                profit = m.recorder.daily["profit_usd"][:day][::-1]
+                profit = daily["profit_usd"][:day][::-1]
                 months = [profit[k * _MONTH_DAYS : (k + 1) * _MONTH_DAYS].sum() for k in range(arg)]
                 return float(sum(1 for k, p in enumerate(months) if p > 0 and (k + 1) * _MONTH_DAYS <= day))
             case "founder_load":
-                loads = m.recorder.founder_loads[-arg:]
+                loads = self.recorder.founder_loads[-arg:]
                 return float(np.mean(loads)) if loads else 0.0
             case "service_level":
-                return float(m.workload.service[DOMAIN_INDEX[arg]])
+                return float(self.workload.service[DOMAIN_INDEX[arg]])
             case "backlog_hours":
-                return float(m.workload.backlog[DOMAIN_INDEX[arg]])
+                return float(self.workload.backlog[DOMAIN_INDEX[arg]])
             case "staff":
-                return float(m.staff_count(arg))
+                return float(self.headcount(arg))
             case "salary_usd":
                 if (arg or role) == FOUNDER:
-                    return m.config.strategy.owner_pay.usd_per_month
-                return m.config.roles[arg or role].salary_usd_per_month
+                    return self.owner_pay_usd_per_month
+                return self.salary_usd_per_month[arg or role]
             case "param":
-                return m.config.strategy.parameters[arg]
+                return self.params[arg]
             case "live_products":
-                return float(m.listed_products)
+                return float(self.listed_products())
         raise KeyError(name)
 
     @staticmethod
