@@ -30,6 +30,8 @@ TEST_NICHE = {
     "expected_units_per_day": 10.0,
     "small_standard": 0.0,
     "planned_units_per_day": 10.0,
+    "growth_per_year": 0.08,  # the base market's growth, seen as it is
+    "growth_seen_per_year": 0.08,
 }
 
 

@@ -114,7 +114,7 @@ def test_replication_i_of_every_strategy_uses_the_same_seed(serial: CompareResul
 
 
 def test_common_random_numbers_cut_the_variance_of_paired_differences() -> None:
-    """never_hire against solo_then_hire over 730 days: most replications hire, so the two differ.
+    """never_hire against solo_then_hire over 730 days: many replications hire, so the two differ.
 
     Paired on common seeds the luck cancels; against solo_then_hire run on other seeds it does not.
     24 replications: what stays is the luck only the hiring strategy meets (who it hires), so fewer
@@ -129,7 +129,7 @@ def test_common_random_numbers_cut_the_variance_of_paired_differences() -> None:
     other_seeds = [Task("solo_then_hire", i, replication_seed(master, i + 1000)) for i in range(n)]
     with Runner({"solo_then_hire": solo}, workers=2) as runner:
         independent = {o.task.replication: o.row for o in runner.run(other_seeds)}
-    assert (runs.loc["solo_then_hire", "peak_headcount"] > 0).sum() >= n // 2, "solo_then_hire must hire to differ"
+    assert (runs.loc["solo_then_hire", "peak_headcount"] > 0).sum() >= n // 3, "solo_then_hire must hire to differ"
 
     for figure in ("cumulative_profit_usd", "final_cash_usd"):
         x = runs.loc["never_hire", figure].to_numpy(float)

@@ -9,7 +9,7 @@ import pytest
 from scipy.stats import binom, poisson
 
 from conftest import make_product
-from sellersim.api import run_model
+from sellersim.api import run_model, run_scenario
 from sellersim.market.catalog import Catalog
 from sellersim.market.daily import (
     Market,
@@ -19,7 +19,10 @@ from sellersim.market.daily import (
     poisson_quantile,
     returns_odds,
 )
+from sellersim.market.niches import select_niche
+from sellersim.market.trends import NicheTrends, expected_log_growth
 from sellersim.model import SellerModel
+from sellersim.streams import KeyedUniforms, RandomStreams
 
 FULL_SERVICE = np.ones(10)
 
@@ -199,3 +202,86 @@ def test_kept_conversion_and_return_odds_equal_a_fresh_derivation_every_day(load
     for name in ("solo_then_hire", "offshore_va_first", "product_team_first"):
         run_model(load(name, "simulation.days=800"))
     assert days_checked > 1500
+
+
+# --- niche trends ---------------------------------------------------------------------------
+
+
+def trending_catalog(growth: np.ndarray) -> Catalog:
+    cat = Catalog()
+    for k, g in enumerate(growth):
+        cat.add(make_product(f"P{k}", growth_per_year=g, growth_seen_per_year=g), 0.03, 0.0)
+    return cat
+
+
+def test_niche_growth_wanders_around_the_markets_rate_with_its_spread_and_persistence(base) -> None:
+    """Started from the stationary spread, growth rates keep the market's mean and the stated spread; a year
+    later they keep exp(-1 year / tau) of their lead (half, at a year's half-life); and each week's demand moves
+    by exactly the week's growth, so a year's log growth follows the expected path from the starting rate."""
+    cfg = base.market.niches.trend
+    rng = np.random.default_rng(5)
+    g0 = cfg.mean_growth_per_year + cfg.growth_sd_per_year * rng.standard_normal(4000)
+    cat = trending_catalog(g0)
+    trends = NicheTrends(cfg=cfg, catalog=cat, luck=KeyedUniforms(RandomStreams(3), "trends"))
+    sessions0, expected_log = cat.sessions_per_day.copy(), np.zeros(len(g0))
+    for week in range(52):
+        expected_log += cat.growth_per_year * 7 / 365
+        trends.advance_week(7 * week, watched_share=0.0)
+    g = cat.growth_per_year
+    se = cfg.growth_sd_per_year / np.sqrt(len(g))
+    assert abs(g.mean() - cfg.mean_growth_per_year) < 4 * se * np.sqrt(2)
+    assert g.std() == pytest.approx(cfg.growth_sd_per_year, rel=0.06)
+    kept = np.corrcoef(g0, g)[0, 1]
+    tau_years = cfg.halflife_days / 365 / np.log(2)
+    assert kept == pytest.approx(np.exp(-364 / 365 / tau_years), abs=0.04)
+    np.testing.assert_allclose(np.log(cat.sessions_per_day / sessions0), expected_log, rtol=1e-9)
+    slope, intercept = np.polyfit(g0 - cfg.mean_growth_per_year, expected_log, 1)
+    assert intercept == pytest.approx(expected_log_growth(cfg.mean_growth_per_year, 364, cfg), abs=0.01)
+    from_lead = expected_log_growth(cfg.mean_growth_per_year + 1, 364, cfg) - expected_log_growth(
+        cfg.mean_growth_per_year, 364, cfg
+    )
+    assert slope == pytest.approx(from_lead, rel=0.05)
+    assert (cat.growth_seen_per_year == g0).all(), "unwatched, the company's view stays what research saw"
+
+
+@pytest.mark.parametrize("watched", [0.0, 0.4, 1.0])
+def test_watching_moves_the_view_toward_the_true_rate_by_the_share_of_selection_done(base, watched: float) -> None:
+    cat = trending_catalog(np.array([0.3, -0.2]))
+    trends = NicheTrends(cfg=base.market.niches.trend, catalog=cat, luck=KeyedUniforms(RandomStreams(3), "trends"))
+    seen = cat.growth_seen_per_year.copy()
+    trends.advance_week(0, watched_share=watched)
+    np.testing.assert_allclose(cat.growth_seen_per_year, seen + watched * (cat.growth_per_year - seen))
+    assert (cat.growth_per_year != seen).all(), "the true rates moved"
+
+
+def test_research_that_compares_more_niches_finds_better_trends(base) -> None:
+    """Research values each candidate over the year ahead, trend included: thorough research (six candidates,
+    small errors) ends up in faster-growing niches than a single look."""
+    cfg = base.market.niches
+
+    def margin(n: dict[str, float]) -> float:
+        return 0.3 * n["niche_price_usd"]
+
+    def growth(candidates: int, noise: float, seed: int) -> float:
+        niche = select_niche(np.random.default_rng(seed), cfg, candidates, noise, margin, 365)
+        return niche["growth_per_year"]
+
+    thorough = np.array([growth(6, 0.2, s) for s in range(3000)])
+    glance = np.array([growth(1, 0.8, s) for s in range(3000)])
+    d = thorough - glance
+    assert d.mean() / (d.std(ddof=1) / np.sqrt(len(d))) > 3
+    assert glance.mean() == pytest.approx(
+        cfg.trend.mean_growth_per_year, abs=4 * cfg.trend.growth_sd_per_year / np.sqrt(3000)
+    )
+
+
+def test_a_products_trend_is_the_same_luck_under_every_strategy(load) -> None:
+    """Trend luck is keyed by (product, day): the same established products meet the same niche paths whoever
+    runs them."""
+    company = ("company.existing.products=4", "simulation.days=200")
+    paths = []
+    for strategy in ("never_hire", "ops_first_day_one"):
+        p = run_scenario(load(strategy, *company)).products
+        paths.append(p[p["product_id"] < 4].sort_values(["product_id", "day"])["niche_growth_per_year"].to_numpy())
+    np.testing.assert_array_equal(*paths)
+    assert np.unique(paths[0]).size > 4 * 20, "the rates moved week by week"

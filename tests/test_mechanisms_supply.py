@@ -12,6 +12,7 @@ from conftest import make_product
 from sellersim.calendar import SimCalendar
 from sellersim.domains import DOMAIN_INDEX, DOMAINS
 from sellersim.market.catalog import LIVE, Catalog
+from sellersim.market.trends import expected_log_growth
 from sellersim.money.ledger import BANK, Ledger
 from sellersim.results.events import EventLog
 from sellersim.streams import RandomStreams
@@ -215,7 +216,7 @@ class Shop(Chain):
         self.replenisher = Replenisher(
             policy=self.policy, catalog=cat, supply=self.supply, calendar=self.calendar, rng=np.random.default_rng(0),
             service=lambda: self.service, launch_period_days=scenario.work.launch_period_days, ledger=self.ledger,
-            removal_usd_per_unit=scenario.fees.removal_usd_per_unit,
+            removal_usd_per_unit=scenario.fees.removal_usd_per_unit, trend=scenario.market.niches.trend,
         )  # fmt: skip
 
     def review(self, day: int) -> None:
@@ -227,8 +228,13 @@ def review_days(policy, first: int, last: int) -> list[int]:
     return [d for d in range(first, last) if d % policy.review_every_days == 0]
 
 
-def test_product_below_reorder_point_is_reordered_on_its_review_day(base) -> None:
+@pytest.mark.parametrize("seen_growth", [0.08, -0.6, 0.6])
+def test_product_below_reorder_point_is_reordered_on_its_review_day(base, seen_growth: float) -> None:
+    """Ordered up to the sales forecast over the order-up-to days: season by season, and along the niche's
+    trend as the company sees it (its level halfway through the span stands for the whole span)."""
     shop = Shop(base, service=1.0, stock=200)  # 40 days of cover at 5 a day
+    shop.catalog.growth_seen_per_year[0] = seen_growth
+    shop.catalog.growth_per_year[0] = -seen_growth  # the true trend does not enter the forecast
     policy = shop.policy
     review = review_days(policy, 150, 200)[0]
     for day in range(review - policy.review_every_days + 1, review):
@@ -239,7 +245,9 @@ def test_product_below_reorder_point_is_reordered_on_its_review_day(base) -> Non
     po = shop.supply.open[0]
     assert (po.placed_day, po.freight) == (review, policy.freight)
     base_rate = 5.0 / shop.calendar.seasonality[review]
-    expected = base_rate * shop.calendar.seasonality[review : review + int(policy.order_up_to_days)].sum() - 200
+    season_units = base_rate * shop.calendar.seasonality[review : review + int(policy.order_up_to_days)].sum()
+    trend = np.exp(expected_log_growth(seen_growth, policy.order_up_to_days / 2, base.market.niches.trend))
+    expected = season_units * trend - 200
     assert po.units == max(int(expected), base.supply.min_order_units)
     shop.review(review + policy.review_every_days)
     assert shop.supply.placed == 1, "inbound units count toward the stock position"
@@ -262,7 +270,8 @@ def test_nearly_empty_product_is_expedited_by_air(base) -> None:
     if shop.policy.freight != "air":
         assert freights == ["air", shop.policy.freight]
     air = shop.supply.open[0].units
-    bridge = 5.0 / shop.calendar.seasonality[day] * shop.calendar.seasonality[day : day + 45].sum()
+    trend = np.exp(expected_log_growth(shop.catalog.growth_seen_per_year[0], 45 / 2, base.market.niches.trend))
+    bridge = 5.0 / shop.calendar.seasonality[day] * shop.calendar.seasonality[day : day + 45].sum() * trend
     assert air <= max(bridge, base.supply.min_order_units)
 
 

@@ -23,6 +23,7 @@ from sellersim.calendar import SimCalendar
 from sellersim.domains import DOMAIN_INDEX, DOMAINS
 from sellersim.market.catalog import LIVE, Catalog
 from sellersim.market.daily import Market, MarketDay
+from sellersim.market.trends import NicheTrends
 from sellersim.money.bills import MonthlyBills
 from sellersim.money.fees import FeeSchedule
 from sellersim.money.ledger import Ledger
@@ -40,13 +41,13 @@ from sellersim.strategy.advertising import AdManager
 from sellersim.strategy.metrics import CompanyMetrics
 from sellersim.strategy.owner_pay import OwnerPayPolicy
 from sellersim.strategy.staffing import StaffingPlanner
-from sellersim.streams import RandomStreams
+from sellersim.streams import KeyedUniforms, RandomStreams
 from sellersim.supply.purchase_orders import SupplyChain
 from sellersim.supply.reorder import Replenisher
 
 _EVENT_WORK_LOOKAHEAD_DAYS = 14
 _DAYS_PER_WEEK = 7
-_HR, _FINANCE = DOMAIN_INDEX["hr"], DOMAIN_INDEX["finance"]
+_HR, _FINANCE, _SELECTION = DOMAIN_INDEX["hr"], DOMAIN_INDEX["finance"], DOMAIN_INDEX["selection"]
 
 
 class SellerModel(mesa.Model):
@@ -95,8 +96,11 @@ class SellerModel(mesa.Model):
         self.replenisher = Replenisher(
             policy=strategy.reorder, catalog=self.catalog, supply=self.supply, calendar=self.calendar,
             rng=self.streams["forecasts"], service=service, launch_period_days=launch_period, ledger=self.ledger,
-            removal_usd_per_unit=scenario.fees.removal_usd_per_unit,
+            removal_usd_per_unit=scenario.fees.removal_usd_per_unit, trend=scenario.market.niches.trend,
         )  # fmt: skip
+        self.trends = NicheTrends(
+            cfg=scenario.market.niches.trend, catalog=self.catalog, luck=KeyedUniforms(self.streams, "trends")
+        )
         self.development = ProductDevelopment(
             cfg=scenario.development, policy=strategy.launch, market_cfg=scenario.market, supply_cfg=scenario.supply,
             catalog=self.catalog, supply=self.supply, fees=self.fees, ledger=self.ledger, streams=self.streams,
@@ -244,6 +248,7 @@ class SellerModel(mesa.Model):
         self.development.progress(day, week)
         rec.record_work_week(self.workload.service, self.workload.backlog, week.errors)
         drift_quality(self.catalog, self.workload.service, self.config.work, self.config.supply)
+        self.trends.advance_week(day, watched_share=float(self.workload.service[_SELECTION]))
         rec.founder_loads.append(self.founder.load)
         rec.record_week(
             self._week,

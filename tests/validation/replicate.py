@@ -47,6 +47,7 @@ class Run:
     failed: bool
     differentiation: float  # mean over the products developed (design's outcome), nan if none
     launch_listing_quality: float  # mean over the products developed (photography's outcome), nan if none
+    trend_view_error: float  # mean |growth seen - true niche growth| over product-days, a year a year
 
     def service_by_day(self) -> np.ndarray:
         """Mean service level of listing, ads and after-sales, day by day."""
@@ -80,7 +81,10 @@ def _run(job: tuple[str, int, Scenario, int, Quit | None]) -> tuple[str, int, Ru
     made = slice(scenario.company.existing.products, cat.n)  # products the run developed itself
     design = float(cat.differentiation[made].mean()) if cat.n > made.start else np.nan
     photos = float(cat.launch_listing_quality[made].mean()) if cat.n > made.start else np.nan
-    run = Run(result.daily, result.events, result.staff, stockout, rank, model.failure is not None, design, photos)
+    view_error = float((p["growth_seen_per_year"] - p["niche_growth_per_year"]).abs().mean()) if len(p) else np.nan
+    run = Run(
+        result.daily, result.events, result.staff, stockout, rank, model.failure is not None, design, photos, view_error
+    )
     return name, r, run
 
 

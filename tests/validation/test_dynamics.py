@@ -151,8 +151,20 @@ def test_a_quit_during_the_peak_hurts_more_than_in_a_lull(load) -> None:
 
 
 def test_neglected_inventory_control_causes_stockouts_and_lost_rank(load) -> None:
-    tended, neglected = staffed_company_with_and_without(load, "strategy.reorder.review_every_days=56", replications=24)
-    stockouts = [np.array([r.stockout_share for r in arm]) for arm in (neglected, tended)]
+    """Stock is reviewed every 8 weeks instead of every week. Compared where both companies stay solvent (with
+    $80k to start, most do): one that runs out of cash stops reordering whatever its inventory control."""
+    company = (*STAFFED, "company.starting_cash_usd=80000")
+    runs = replicate(
+        {
+            "tended": load("never_hire", *company),
+            "neglected": load("never_hire", *company, "strategy.reorder.review_every_days=56"),
+        },
+        replications=24,
+    )
+    tended, neglected = runs["tended"], runs["neglected"]
+    pairs = survivors(tended, neglected)
+    assert len(pairs) >= 16
+    stockouts = [np.array([pair[k].stockout_share for pair in pairs]) for k in (1, 0)]
     assert paired_t(*stockouts) > 2.5
     assert paired_t(np.array([r.mean_rank for r in tended]), np.array([r.mean_rank for r in neglected])) > 3
 

@@ -156,7 +156,7 @@ def test_neglect_of_each_backend_domain_costs_something(load) -> None:
     first (a busy founder who does them last would neglect them in both arms)."""
     hiring = "strategy.staffing.rules=[{role: operator, when: 'day >= 28', max_count: 4, cooldown_days: 28}]"
     backend_first = "strategy.founder_priorities=[hr, finance, selection, design, procurement, listing, ads]"
-    base = (*STAFFED, hiring, backend_first)
+    base = (*STAFFED, hiring, backend_first, "company.starting_cash_usd=80000")  # most runs last the year
     runs = replicate(
         {
             "kept": load("never_hire", *base),
@@ -203,19 +203,22 @@ def test_neglected_admin_costs_everyone_hours(load) -> None:
 
 def test_neglect_of_selection_or_design_costs_products(load) -> None:
     """An established company whose selection or design is left to a role never hired: nobody can research or
-    design a new product, so none is started, and without design's upkeep (fresh images, variations) the
-    listings wear."""
+    design a new product, so none is started; nobody watches the niches, so the company's view of its products'
+    trends goes stale; and without design's upkeep (fresh images, variations) the listings wear."""
+    company = (*STAFFED, "company.starting_cash_usd=80000")  # so that most runs last the year in both arms
     runs = replicate(
         {
-            "kept": load("never_hire", *STAFFED),
-            "selection": load("never_hire", *STAFFED, nobody_does("selection", "product_developer")),
-            "design": load("never_hire", *STAFFED, nobody_does("design", "designer")),
+            "kept": load("never_hire", *company),
+            "selection": load("never_hire", *company, nobody_does("selection", "product_developer")),
+            "design": load("never_hire", *company, nobody_does("design", "designer")),
         },
         replications=10,
     )
     starts = {k: np.array([(r.events["kind"] == "development_started").sum() for r in arm]) for k, arm in runs.items()}
     assert (starts["kept"] > 0).all()
     assert (starts["selection"] == 0).all() and (starts["design"] == 0).all()
+    view_error = {k: np.array([r.trend_view_error for r in runs[k]]) for k in ("kept", "selection")}
+    assert paired_t(view_error["selection"], view_error["kept"]) > 3, "unwatched, the view of trends goes stale"
     kept, undesigned = zip(*survivors(runs["kept"], runs["design"]), strict=True)
     assert len(kept) >= 7
     quality = [np.array([r.daily["listing_quality"].iloc[180:].mean() for r in arm]) for arm in (kept, undesigned)]

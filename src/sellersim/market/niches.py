@@ -2,8 +2,10 @@
 
 Niches are heterogeneous and heavy-tailed (log-normal traffic, price and cost per
 click), so most products are modest, a few are hits and some never take off.
-Research compares several candidate niches through noisy estimates; better
-research looks at more of them and estimates them better.
+Each niche also has a demand trend (:mod:`sellersim.market.trends`). Research
+compares several candidate niches through noisy estimates of what each would earn
+over the research horizon, trend included; better research looks at more of them
+and estimates them better, and so also finds better trends.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from sellersim.market.trends import draw_growth, expected_log_growth
 from sellersim.scenario.schema import LogNormal, Niches, Range
 
 
@@ -64,15 +67,31 @@ UnitMargin = Callable[[dict[str, float]], float]
 
 
 def select_niche(
-    rng: np.random.Generator, cfg: Niches, candidates: int, noise_sigma: float, unit_margin: UnitMargin
+    rng: np.random.Generator,
+    cfg: Niches,
+    candidates: int,
+    noise_sigma: float,
+    unit_margin: UnitMargin,
+    horizon_days: int,
 ) -> dict[str, float]:
     """Draw ``candidates`` niches and keep the one with the best *estimated* daily contribution.
 
-    The yardstick is the expected organic volume times ``unit_margin``. Estimates carry
-    log-normal error ``noise_sigma``, so careless research often picks a dud.
+    The yardstick is the expected organic volume times ``unit_margin``, grown by the niche's
+    trend to the middle of the next ``horizon_days`` (the average level over them, near
+    enough). Estimates carry log-normal error ``noise_sigma``, so careless research often
+    picks a dud.
     """
     niches = [draw_niche(rng, cfg) for _ in range(candidates)]
     noise = np.exp(noise_sigma * rng.standard_normal(candidates))
-    scores = np.array([n["expected_units_per_day"] * unit_margin(n) for n in niches])
+    for n in niches:  # drawn last, so the niches and estimates are the same luck with or without trends
+        n["growth_per_year"] = draw_growth(rng, cfg.trend)
+    scores = np.array(
+        [
+            n["expected_units_per_day"]
+            * unit_margin(n)
+            * np.exp(expected_log_growth(n["growth_per_year"], horizon_days / 2, cfg.trend))
+            for n in niches
+        ]
+    )
     estimates = np.where(scores > 0, scores * noise, scores / noise)
     return niches[int(np.argmax(estimates))]

@@ -37,14 +37,16 @@ founder's own skill, by the share of the review asked that was done::
                         / raw hours
 
 Quality sets the outcome: better research compares more niches with smaller
-errors, design sets differentiation, sampling sets unit cost and defects,
-photography sets listing quality.
+errors (their trends included), design sets differentiation, sampling sets unit
+cost and defects, photography sets listing quality. A product goes on the
+catalogue with its niche as it is at the first order (moved along its trend since
+research) and the company's view of the trend as research saw it.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -52,6 +54,7 @@ from sellersim.calendar import SimCalendar
 from sellersim.domains import DOMAIN_INDEX, DOMAINS
 from sellersim.market.catalog import LIVE, Catalog, NewProduct
 from sellersim.market.niches import UnitMargin, select_niche
+from sellersim.market.trends import age_niche
 from sellersim.money.fees import FeeSchedule
 from sellersim.money.ledger import Ledger
 from sellersim.people.work import WeekOfWork
@@ -67,7 +70,7 @@ _CAPACITY_WEEKS = 4  # a new project needs spare hours in each of this many past
 _NICHE_KEYS = (
     "sessions_per_day", "niche_price_usd", "cpc_usd", "base_conversion", "competitor_units_per_day",
     "max_organic_share", "return_rate", "weight_lb", "cuft", "expected_units_per_day", "small_standard",
-    "planned_units_per_day",
+    "planned_units_per_day", "growth_per_year", "growth_seen_per_year",
 )  # fmt: skip
 
 
@@ -285,8 +288,12 @@ class ProductDevelopment:
                 candidates = 1 + round((c.max_candidates - 1) * quality)
                 noise = c.estimate_noise_untended - (c.estimate_noise_untended - c.estimate_noise_best) * quality
                 niches, margin = self.market_cfg.niches, self._unit_margin(day)
-                niche = select_niche(self.streams.keyed("niches", ordinal), niches, candidates, noise, margin)
+                niche = select_niche(
+                    self.streams.keyed("niches", ordinal), niches, candidates, noise, margin, c.research_horizon_days
+                )
                 o.update(niche)
+                o["growth_seen_per_year"] = niche["growth_per_year"]  # what research saw
+                o["research_day"] = day
                 o["planned_units_per_day"] = niche["expected_units_per_day"] * float(
                     np.exp(noise * rng.standard_normal())
                 )
@@ -303,9 +310,15 @@ class ProductDevelopment:
         """The listing a project's outcomes describe: niche, price, unit cost, quality, fees."""
         if "niche_price_usd" not in o:  # a pipeline without a selection stage picks blind
             niche = select_niche(
-                self.streams.keyed("niches", ordinal), self.market_cfg.niches, 1, 0.0, self._unit_margin(day)
+                self.streams.keyed("niches", ordinal),
+                self.market_cfg.niches,
+                1,
+                0.0,
+                self._unit_margin(day),
+                self.cfg.research_horizon_days,
             )
-            o.update({**niche, "planned_units_per_day": niche["expected_units_per_day"]})
+            o.update({**niche, "planned_units_per_day": niche["expected_units_per_day"], "research_day": day})
+            o["growth_seen_per_year"] = niche["growth_per_year"]
         diff = o.get("differentiation", 0.0)
         pricing = self.streams.keyed("pricing", ordinal)
         price = o["niche_price_usd"] * (1 + self.market_cfg.conversion.differentiation_price_premium * diff)
@@ -337,7 +350,10 @@ class ProductDevelopment:
         units = min(units, int((self.supply.spendable_usd() - pol.cash_reserve_usd) / landed))
         if units < self.supply_cfg.min_order_units:
             return  # wait for cash
-        i = self.catalog.add(product, self.new_listing_rank, self.launch_budget_usd_per_day)
+        # the niche has moved along its trend since research saw it; the company's view has not
+        drift = self.streams.keyed("niche_drift", p.ordinal)
+        niche = age_niche(product.niche, day - int(p.outcome["research_day"]), drift, self.market_cfg.niches.trend)
+        i = self.catalog.add(replace(product, niche=niche), self.new_listing_rank, self.launch_budget_usd_per_day)
         self.supply.place(day, i, units, pol.first_order_freight)
         self.projects.remove(p)
 

@@ -39,9 +39,11 @@ COMPANY_COLUMNS = (
 )  # fmt: skip
 PRODUCT_COLUMNS = (
     "revenue_usd", "units_sold", "stock_units", "rank", "reviews", "rating", "ad_spend_usd", "ad_sales_usd",
+    "niche_growth_per_year", "growth_seen_per_year",
 )  # fmt: skip
 _PRODUCT_SOURCES = (
     "revenue_usd", "units_sold", "stock_units", "rank", "reviews", "star_sum", "ad_spend_usd", "ad_sales_usd",
+    "niche_growth_per_year", "growth_seen_per_year",
 )  # fmt: skip
 
 
@@ -111,6 +113,8 @@ class Recorder:
         p["star_sum"].append(catalog.star_sum[:n].copy())
         p["ad_spend_usd"].append(market.ad_spend_usd)
         p["ad_sales_usd"].append(market.ad_sales_usd)
+        p["niche_growth_per_year"].append(catalog.growth_per_year[:n].copy())
+        p["growth_seen_per_year"].append(catalog.growth_seen_per_year[:n].copy())
 
     def record_week(self, week: int, day: int, rows: Iterable[tuple]) -> None:
         """Store one row per person: (person_id, name, role, hours_worked, effective_hours, error_hours,

@@ -137,6 +137,16 @@ class Company(Section):
 # --- market ------------------------------------------------------------------------
 
 
+class NicheTrend(Section):
+    """How a niche's demand grows or shrinks: a growth rate that wanders around the market's."""
+
+    mean_growth_per_year: float = Field(
+        ge=-1.0, le=1.0, description="log growth a year that niches' growth rates revert to (the market's)"
+    )
+    growth_sd_per_year: float = Field(ge=0.0, le=1.0, description="spread (sd) of niches' yearly log growth rates")
+    halflife_days: int = Field(ge=7, le=36500, description="days for a niche's lead over the market's growth to halve")
+
+
 class Niches(Section):
     """The distribution niches are drawn from when a product is selected."""
 
@@ -156,6 +166,7 @@ class Niches(Section):
     weight_lb: LogNormal
     cuft_per_lb: Range = Field(description="packed volume per pound of shipping weight")
     small_standard_share: Share = Field(description="share of products under 1 lb that fit small standard")
+    trend: NicheTrend
 
 
 class Event(Section):
@@ -497,6 +508,9 @@ class Development(Section):
     max_candidates: int = Field(ge=1, description="niches a thorough researcher compares")
     estimate_noise_untended: NonNegative = Field(description="error (log sd) of a poor researcher's estimates")
     estimate_noise_best: NonNegative
+    research_horizon_days: int = Field(
+        ge=1, le=3650, description="how far ahead research values a niche's demand, with its trend"
+    )
 
 
 # --- strategy ----------------------------------------------------------------------

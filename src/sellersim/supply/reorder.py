@@ -4,7 +4,9 @@ Each live product is reviewed on its own day of the review cycle. A review
 happens with the probability that listing work (which includes inventory
 control) is done; missed reviews are late reorders. The forecast takes recent
 velocity, removes the season it was sold in and projects it over the coming
-season; a neglected forecast is noisier. Cash caps the order: no cash, no order.
+season and along the niche's trend as the company sees it (watching keeps that
+view current, :mod:`sellersim.market.trends`); a neglected forecast is noisier.
+Cash caps the order: no cash, no order.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ import numpy as np
 from sellersim.calendar import SimCalendar
 from sellersim.domains import DOMAIN_INDEX
 from sellersim.market.catalog import LIVE, Catalog
+from sellersim.market.trends import expected_log_growth
 from sellersim.money.ledger import AMAZON, Ledger
-from sellersim.scenario.schema import ReorderPolicy
+from sellersim.scenario.schema import NicheTrend, ReorderPolicy
 from sellersim.supply.purchase_orders import SupplyChain
 
 _LISTING = DOMAIN_INDEX["listing"]
@@ -40,6 +43,7 @@ class Replenisher:
         launch_period_days: int,
         ledger: Ledger,
         removal_usd_per_unit: float,
+        trend: NicheTrend,
     ) -> None:
         self.policy = policy
         self.catalog = catalog
@@ -50,6 +54,7 @@ class Replenisher:
         self.launch_period_days = launch_period_days
         self.ledger = ledger
         self.removal_usd_per_unit = removal_usd_per_unit
+        self.trend = trend
         self._season_day = -1
         self._season_totals: dict[int, float] = {}  # period in days -> seasonality summed over it
 
@@ -62,9 +67,11 @@ class Replenisher:
         noise = np.exp(_FORECAST_NOISE_UNTENDED * (1 - care) * self.rng.standard_normal())
         return max(v * noise, 0.1)
 
-    def demand_over(self, base: float, day: int, days: float) -> float:
-        """Units ``base`` sells over the next ``days`` days, season by season."""
-        return base * self._season_total(day, int(days))
+    def demand_over(self, base: float, day: int, days: float, growth_per_year: float) -> float:
+        """Units ``base`` sells over the next ``days`` days, season by season, along a trend of
+        ``growth_per_year`` (its level halfway through stands for the whole span)."""
+        trend = float(np.exp(expected_log_growth(growth_per_year, days / 2, self.trend)))
+        return base * trend * self._season_total(day, int(days))
 
     def _season_total(self, day: int, days: int) -> float:
         """Seasonality summed over the ``days`` days from ``day``.
@@ -92,15 +99,16 @@ class Replenisher:
         for i, aged_units in zip(due, aged, strict=True):
             if self.rng.random() >= care:
                 continue  # inventory control not done this cycle
-            base = self.base_units_per_day(i, day, care)
+            base, growth = self.base_units_per_day(i, day, care), float(cat.growth_seen_per_year[i])
             position = cat.stock[i] + cat.inbound[i]
-            if self._remove_aged(day, i, int(aged_units), position - self.demand_over(base, day, p.order_up_to_days)):
+            up_to = self.demand_over(base, day, p.order_up_to_days, growth)
+            if self._remove_aged(day, i, int(aged_units), position - up_to):
                 continue
-            if position >= self.demand_over(base, day, p.reorder_point_days):
+            if position >= self.demand_over(base, day, p.reorder_point_days, growth):
                 continue
-            want = int(self.demand_over(base, day, p.order_up_to_days) - position)
-            if cat.inbound[i] == 0 and cat.stock[i] < self.demand_over(base, day, p.expedite_by_air_below_days):
-                air = self._order(day, i, min(want, int(self.demand_over(base, day, _AIR_COVER_DAYS))), "air")
+            want = int(up_to - position)
+            if cat.inbound[i] == 0 and cat.stock[i] < self.demand_over(base, day, p.expedite_by_air_below_days, growth):
+                air = self._order(day, i, min(want, int(self.demand_over(base, day, _AIR_COVER_DAYS, growth))), "air")
                 if air and want - air < self.supply.cfg.min_order_units:
                     continue  # the air bridge covers it; a sea order this small would be topped up to the MOQ
                 want -= air
