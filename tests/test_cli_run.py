@@ -91,7 +91,7 @@ def test_set_overrides_show_in_the_resolved_scenario(cli_run) -> None:
 @pytest.mark.parametrize(
     ("override", "message"),
     [
-        ("company.starting_cash_usd=lots", "--set:1:27: company.starting_cash_usd: Input should be a valid number"),
+        ("company.starting_cash_usd=lots", "--set:1:27: company.starting_cash_usd: must be a number, such as 2.5"),
         ("compny.name=x", "--set:1:1: compny: no such key; did you mean 'company'?"),
         ("nonsense", "--set:1:1: an override must look like dotted.path=value"),
         ("simulation.days=0", "--set:1:17: simulation.days: Input should be greater than or equal to 1"),

@@ -90,11 +90,15 @@ def test_unknown_metric_without_a_close_match_lists_the_valid_ones() -> None:
         ("monthly_profit_usd(1, 2) > 0", "monthly_profit_usd takes 0 to 1 argument(s), got 2"),
         ("service_level() > 0", "service_level takes 1 argument(s), got 0"),
         ("day(3) > 0", "day takes 0 argument(s), got 1"),
-        ("monthly_profit_usd(0) > 0", "needs a whole number of at least 1, got 0"),
-        ("monthly_profit_usd(2.5) > 0", "needs a whole number of at least 1, got 2.5"),
-        ("monthly_profit_usd(True) > 0", "needs a whole number of at least 1, got True"),
-        ("monthly_profit_usd('3') > 0", "needs a whole number of at least 1"),
-        ("monthly_profit_usd(day) > 0", "needs a whole number of at least 1, got day"),
+        ("monthly_profit_usd(0) > 0", "needs a whole number from 1 to 120, got 0"),
+        ("monthly_profit_usd(2.5) > 0", "needs a whole number from 1 to 120, got 2.5"),
+        ("monthly_profit_usd(True) > 0", "needs a whole number from 1 to 120, got True"),
+        ("monthly_profit_usd('3') > 0", "needs a whole number from 1 to 120"),
+        ("monthly_profit_usd(day) > 0", "needs a whole number from 1 to 120, got day"),
+        ("months_profitable(121) > 0", "needs a whole number from 1 to 120, got 121"),
+        ("months_profitable(1000000000000) > 0", "needs a whole number from 1 to 120, got 1000000000000"),
+        ("day > " + "1 + " * 300 + "1", "condition is 1207 characters long; keep it under 1000"),
+        ("(" * 300 + "day" + ")" * 300 + " > 1", "condition does not parse: too many nested parentheses"),
         ("service_level('ad') > 0", "unknown domain 'ad'; did you mean 'ads'?"),
         ("service_level(3) > 0", "unknown domain 3"),
         ("staff('operater') > 0", "unknown role 'operater'; did you mean 'operator'?"),
@@ -150,8 +154,11 @@ def test_param_reads_strategy_parameters_and_rejects_unknown_ones() -> None:
         ("0 < founder_load(4) < 1.1", False),
         ("1 < 2 < 3 < 2", False),
         ("1 < 3 > 2", True),
-        ("cash_usd / 0 > 1e12", True),  # dividing by zero is +inf, not an error
-        ("0 / 0 == 0", True),
+        ("cash_usd / 0 > 1e12", True),  # dividing by zero is +inf for a positive number, not an error
+        ("-cash_usd / 0 < -1e12", True),  # and -inf for a negative one
+        ("0 / 0 == 0", False),  # 0 / 0 is NaN: unequal to everything, and every other comparison is false
+        ("0 / 0 != 0", True),
+        ("not 0 / 0 > 1", True),
         ("staff('operator') >= 2 and service_level('ads') < 0.85", True),
     ],
 )

@@ -32,6 +32,22 @@ BAD_SCENARIO = 2
 """Exit code for a scenario that cannot be loaded."""
 INTERRUPTED = 130
 """Exit code after Ctrl-C (128 + SIGINT), as shells use."""
+WORKERS_PER_CORE = 4
+"""Local worker processes beyond this many per core only add memory (each holds a model and its records)."""
+
+
+def _workers(requested: int | None, err: Console) -> int:
+    """Local worker processes to start: every core by default, at most ``WORKERS_PER_CORE`` per core."""
+    from sellersim.compare.engine import default_workers
+
+    cores = default_workers()
+    cap = WORKERS_PER_CORE * cores
+    if requested is None:
+        return cores
+    if requested > cap:
+        err.print(f"--workers {requested}: more than {WORKERS_PER_CORE} per core only adds memory; using {cap}")
+        return cap
+    return requested
 
 
 def _load(file: str, overrides: list[str], err: Console) -> Scenario | None:
@@ -133,7 +149,6 @@ def compare_command(
     """Compare strategies over many replications with common random numbers and write a report."""
     console, err = Console(quiet=quiet, soft_wrap=True), Console(stderr=True, soft_wrap=True)
     from sellersim.compare.comparison import compare
-    from sellersim.compare.engine import default_workers
     from sellersim.compare.figures import FIGURE_BY_NAME
     from sellersim.compare.stats import StoppingRule
     from sellersim.util import did_you_mean
@@ -147,7 +162,7 @@ def compare_command(
             raise typer.Exit(BAD_SCENARIO)
         batch = max(replications // 2, 10)
         stopping = StoppingRule(figure, float(width), max(max_replications, replications), batch)
-    workers = workers or default_workers()
+    workers = _workers(workers, err)
     with _ComparisonProgress(console, quiet) as progress:
         try:
             result = compare(
@@ -255,7 +270,12 @@ def sweep_command(
     try:
         with bar:
             result = run_and_report(
-                spec, out, workers=workers or default_workers(), backend=backend, address=address, progress=progress
+                spec,
+                out,
+                workers=_workers(workers, err) if backend == "local" else workers or default_workers(),
+                backend=backend,
+                address=address,
+                progress=progress,
             )
     except ScenarioError as exc:
         err.print(str(exc), markup=False, highlight=False)
@@ -305,7 +325,6 @@ def check_model_command(
 
     from rich.table import Table
 
-    from sellersim.compare.engine import default_workers
     from sellersim.validation.check import check_model
 
     bar, task = _runs_bar("checking", Console(quiet=quiet), quiet)
@@ -313,7 +332,7 @@ def check_model_command(
         check = check_model(
             scenario,
             replications,
-            workers=workers or default_workers(),
+            workers=_workers(workers, err),
             master_seed=seed,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )

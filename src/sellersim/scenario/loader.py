@@ -80,7 +80,7 @@ def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -
     issues = []
     for where, message in reference_errors(scenario):
         node, exact = _locate(root, where)
-        value = _show(node.value) if exact else None
+        value = _show(node.value) if exact and not isinstance(node.value, (list, dict)) else None
         issues.append(_issue(sources, node.at if exact else node.key_at, where, message, value))
     if issues:
         raise ScenarioError(_sorted(issues))
@@ -267,6 +267,13 @@ def _wrap(value: Any, key_at: Loc, value_at: Loc) -> _Node:
 # --- turning problems into issues ---------------------------------------------------
 
 
+_FIXES = {  # pydantic's own words for these say what is wrong but not what to write instead
+    "int_type": "must be a whole number, such as 3 (not true/false, a decimal or text)",
+    "float_type": "must be a number, such as 2.5 (not true/false or text)",
+    "finite_number": "must be a finite number (not .inf or .nan)",
+}
+
+
 def _pydantic_issue(error: Any, root: _Node, sources: Sources, model: type[BaseModel] = Scenario) -> Issue:
     """Map one pydantic error to the position of the value (or key) it is about."""
     loc: tuple[Key, ...] = tuple(error["loc"])
@@ -285,6 +292,8 @@ def _pydantic_issue(error: Any, root: _Node, sources: Sources, model: type[BaseM
     elif kind == "literal_error" and isinstance(given, str):
         hint = did_you_mean(given, re.findall(r"'([^']*)'", error["ctx"]["expected"]))
         message += hint if hint.startswith("; did you mean") else ""
+    elif kind in _FIXES:
+        message = _FIXES[kind]
     at = node.at if exact and not on_key and kind != "extra_forbidden" else node.key_at
     return _issue(sources, at, loc, message, value)
 

@@ -10,14 +10,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
 from sellersim.domains import DEPARTMENTS, DOMAINS
 
+LARGEST = 1e9
+"""No number in a scenario may be larger: far beyond any seller modelled, and it keeps a typo from overflowing."""
+MAX_DAYS = 3650
+MAX_PRODUCTS = 2000  # a catalogue this large keeps a 10-year run under about 2 GB of daily records
+MAX_STAFF = 200
+
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
-Positive = Annotated[float, Field(gt=0.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
-Days = Annotated[int, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0.0, le=LARGEST)]
+NonNegative = Annotated[float, Field(ge=0.0, le=LARGEST)]
+Days = Annotated[int, Field(ge=0, le=MAX_DAYS)]
+Staff = Annotated[int, Field(ge=0, le=MAX_STAFF)]
+WeekHours = Annotated[float, Field(gt=0.0, le=168.0)]  # a week has 168 hours
+# dates and whole-number keys may also be written as text ("2027-01-04", "5": 0.72), as YAML dumps them
+Date = Annotated[dt.date, Strict(False), Field(ge=dt.date(2000, 1, 1), le=dt.date(2099, 12, 31))]
+IntKey = Annotated[int, Strict(False)]
 Domain = Literal[
     "selection", "design", "procurement",
     "listing", "ads", "after_sales", "vision",
@@ -32,9 +43,13 @@ assert set(Department.__args__) == set(DEPARTMENTS)
 
 
 class Section(BaseModel):
-    """Base of every scenario section: unknown keys are errors, values are frozen."""
+    """Base of every scenario section: unknown keys are errors, values are frozen.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Strict: a count is a whole number (``true`` is not 1), a number is not a string, and no
+    number is infinite or NaN.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 # --- distributions -----------------------------------------------------------------
@@ -44,7 +59,7 @@ class LogNormal(Section):
     """A log-normal draw given by its median and the sigma of its logarithm."""
 
     median: Positive
-    sigma: NonNegative
+    sigma: float = Field(ge=0.0, le=5.0, description="sd of the logarithm (5 already spreads draws a million-fold)")
 
 
 class Range(Section):
@@ -87,16 +102,16 @@ class Triangular(Section):
 class Simulation(Section):
     """Clock and randomness of one run."""
 
-    start_date: dt.date
-    days: int = Field(ge=1, le=3650, description="horizon in days")
-    seed: int = Field(ge=0)
+    start_date: Date
+    days: int = Field(ge=1, le=MAX_DAYS, description="horizon in days")
+    seed: int = Field(ge=0, lt=2**63)
 
 
 class Founder(Section):
     """The founder: works every domain, sets priorities, never quits."""
 
-    hours_per_week: Positive
-    max_hours_per_week: Positive = Field(description="hours the founder will stretch to under load")
+    hours_per_week: WeekHours
+    max_hours_per_week: WeekHours = Field(description="hours the founder will stretch to under load")
     skills: dict[Domain, Share]
 
     @model_validator(mode="after")
@@ -109,14 +124,14 @@ class Founder(Section):
 class ExistingBusiness(Section):
     """What the company already has on day 0 (nothing, for a new seller)."""
 
-    products: int = Field(ge=0, description="established products on sale at the start")
+    products: int = Field(ge=0, le=MAX_PRODUCTS, description="established products on sale at the start")
     product_quality: Share = Field(description="how well their research, design, sourcing and images were done")
     age_days: Days = Field(description="how long they have been on sale")
     reviews_per_product: LogNormal
     average_rating: float = Field(ge=1, le=5)
     stock_days: NonNegative = Field(description="days of expected sales in stock at the start")
     stock_age_days: Days
-    staff: dict[str, int] = Field(description="employees already on the payroll, by role")
+    staff: dict[str, Staff] = Field(description="employees already on the payroll, by role")
 
 
 class Company(Section):
@@ -211,7 +226,7 @@ class Reviews(Section):
     review_requests_lift: NonNegative = Field(description="extra review rate when listing work is fully done")
     vine_review_share: Share = Field(description="share of Vine units that come back as reviews")
     vine_review_days: Triangular = Field(description="days from launch to each Vine reviewer's review")
-    star_shares: dict[int, Share] = Field(description="shares of 1..5 stars for a flawless product")
+    star_shares: dict[IntKey, Share] = Field(description="shares of 1..5 stars for a flawless product")
     defect_review_weight: NonNegative = Field(description="how much likelier a buyer of a defective unit reviews")
     neglect_bad_review_share: Share = Field(description="reviews soured when after-sales work is not done at all")
     bad_experience_to_one_star: Share = Field(description="share of bad-experience reviews that are 1 star (rest 2)")
@@ -229,7 +244,7 @@ class Reviews(Section):
 class Returns(Section):
     """Returns: lag after the sale and how many units can be sold again."""
 
-    lag_days: int = Field(ge=1, description="days from sale to return")
+    lag_days: int = Field(ge=1, le=365, description="days from sale to return")
     resellable_share: Share
     defect_return_multiplier: NonNegative = Field(description="extra returns per unit of defect rate")
 
@@ -240,11 +255,13 @@ class AccountHealth(Section):
     base_defect_rate: Share = Field(description="ODR with flawless product and after-sales")
     neglect_defect_rate: Share = Field(description="extra ODR when after-sales work is not done at all")
     limit: Share
-    window_days: int = Field(ge=7)
+    window_days: int = Field(ge=7, le=365)
     suspension_hazard_per_day: Share = Field(description="chance a day of being over the limit triggers a suspension")
     suspension_days: Triangular
     product_defect_weight: Share = Field(description="share of defective units that become order defects")
-    min_window_orders: int = Field(ge=0, description="orders in the window below which Amazon does not act on ODR")
+    min_window_orders: int = Field(
+        ge=0, le=10**9, description="orders in the window below which Amazon does not act on ODR"
+    )
 
 
 class Ads(Section):
@@ -292,7 +309,7 @@ class WeightTier(Section):
 class AgedTier(Section):
     """Aged-inventory surcharge for units older than ``min_age_days``."""
 
-    min_age_days: int = Field(ge=0)
+    min_age_days: Days
     usd_per_cuft: NonNegative
 
 
@@ -308,7 +325,9 @@ class Fees(Section):
     fba_large_standard_per_4oz_above_usd: NonNegative = Field(
         description="added per started 4 oz above the second-to-last large-standard tier (3 lb)"
     )
-    fba_increase_by_year_usd: dict[int, float] = Field(description="per-unit change in force from 15 January of a year")
+    fba_increase_by_year_usd: dict[IntKey, Annotated[float, Field(ge=-LARGEST, le=LARGEST)]] = Field(
+        description="per-unit change in force from 15 January of a year"
+    )
     storage_usd_per_cuft_month: NonNegative
     storage_q4_usd_per_cuft_month: NonNegative
     aged_surcharge: list[AgedTier]
@@ -331,7 +350,7 @@ class Fees(Section):
 class Payouts(Section):
     """Amazon's disbursement cycle."""
 
-    cycle_days: int = Field(ge=1)
+    cycle_days: int = Field(ge=1, le=365)
     delivery_days: Days
     reserve_days: Days = Field(description="DD+N: days after delivery before funds are released")
     transfer_days: Days
@@ -348,7 +367,7 @@ class Supply(Section):
         description="days a balance is paid late, and the goods held, when no finance work is done"
     )
     deposit_share: Share
-    min_order_units: int = Field(ge=1)
+    min_order_units: int = Field(ge=1, le=10**7)
     duty_rate: NonNegative
     defect_rate_best: Share
     defect_rate_untended: Share
@@ -364,7 +383,7 @@ class Supply(Section):
     logistics_problem_chance_untended: Share
     logistics_problem_delay_days: Triangular
     warehouse_loss_share: Share = Field(description="units lost or damaged at FBA, reimbursable on claim")
-    chinese_new_year: list[dt.date]
+    chinese_new_year: list[Date]
     cny_slowdown_days_before: Days
     cny_closed_days_before: Days
     cny_closed_days_after: Days
@@ -382,10 +401,10 @@ class Role(Section):
     title: str
     department: Department
     skills: dict[Domain, Annotated[float, Field(gt=0.0, le=1.0)]] = Field(min_length=1)
-    hours_per_week: Positive
+    hours_per_week: WeekHours
     salary_usd_per_month: NonNegative
-    time_to_hire_days: Positive
-    ramp_up_days: Positive
+    time_to_hire_days: float = Field(gt=0.0, le=MAX_DAYS)
+    ramp_up_days: float = Field(gt=0.0, le=MAX_DAYS)
     annual_quit_rate: Share
     hiring_cost_usd: NonNegative
     coordination_overhead_share: Share = Field(
@@ -400,7 +419,7 @@ class People(Section):
     """Hours and health, errors, ramp-up, hiring and quitting of everyone who works."""
 
     employee_overtime_share: NonNegative = Field(description="how far past their hours staff stretch")
-    healthy_hours_per_week: Positive = Field(description="weekly hours above which output per hour falls")
+    healthy_hours_per_week: WeekHours = Field(description="weekly hours above which output per hour falls")
     overtime_hour_yield: float = Field(
         gt=0.0, le=1.0, description="output of an hour past the healthy level, against a healthy hour"
     )
@@ -409,7 +428,7 @@ class People(Section):
     )
     burnout_drain_per_week: Share = Field(description="share of the burnout stock that drains each week")
     burnout_crash_level: Share = Field(description="burnout at which a person breaks down and cuts back")
-    crash_weeks: int = Field(ge=0, description="weeks of cut-back hours after a breakdown")
+    crash_weeks: int = Field(ge=0, le=52, description="weeks of cut-back hours after a breakdown")
     crash_hours_share: Share = Field(description="share of the healthy hours worked during a cut-back")
     sick_days_per_year: NonNegative = Field(description="sick days a year of a rested person")
     burnout_sick_day_multiplier: NonNegative = Field(description="extra sick days at full burnout, as a multiple")
@@ -491,7 +510,9 @@ class Stage(Section):
     domain: Domain
     hours: Positive
     min_days: Days
-    max_days: int = Field(ge=1, description="the stage closes by then, rushed if its hours are not all done")
+    max_days: int = Field(
+        ge=1, le=MAX_DAYS, description="the stage closes by then, rushed if its hours are not all done"
+    )
     max_hours_per_week: Positive
 
     @model_validator(mode="after")
@@ -505,11 +526,13 @@ class Development(Section):
     """From idea to first order."""
 
     stages: list[Stage] = Field(min_length=1)
-    max_candidates: int = Field(ge=1, description="niches a thorough researcher compares")
-    estimate_noise_untended: NonNegative = Field(description="error (log sd) of a poor researcher's estimates")
-    estimate_noise_best: NonNegative
+    max_candidates: int = Field(ge=1, le=100, description="niches a thorough researcher compares")
+    estimate_noise_untended: float = Field(
+        ge=0.0, le=5.0, description="error (log sd) of a poor researcher's estimates"
+    )
+    estimate_noise_best: float = Field(ge=0.0, le=5.0)
     research_horizon_days: int = Field(
-        ge=1, le=3650, description="how far ahead research values a niche's demand, with its trend"
+        ge=1, le=MAX_DAYS, description="how far ahead research values a niche's demand, with its trend"
     )
 
 
@@ -521,14 +544,14 @@ class StaffingRule(Section):
 
     role: str
     when: str
-    max_count: int = Field(ge=1)
+    max_count: int = Field(ge=1, le=MAX_STAFF)
     cooldown_days: Days = 0
 
 
 class Staffing(Section):
     """Ordered hiring rules; on each review every rule that holds opens one position."""
 
-    review_every_days: int = Field(ge=1)
+    review_every_days: int = Field(ge=1, le=365)
     replace_quits: bool
     rules: list[StaffingRule]
     probation_days: Days = Field(description="days after which a hire's fit is judged")
@@ -541,21 +564,21 @@ class Staffing(Section):
 class LaunchPolicy(Section):
     """When to start developing a new product and how big its first order is."""
 
-    max_live_products: int = Field(ge=0)
+    max_live_products: int = Field(ge=0, le=MAX_PRODUCTS)
     max_in_development: int = Field(
-        ge=0, description="projects at once; a new one starts only when product work has spare hours"
+        ge=0, le=50, description="projects at once; a new one starts only when product work has spare hours"
     )
     cash_reserve_usd: NonNegative
     first_order_days_of_sales: Positive
     first_order_freight: Freight
     first_order_units: Range
-    vine_units: int = Field(ge=0, description="units given to Amazon Vine reviewers at launch (0: no Vine)")
+    vine_units: int = Field(ge=0, le=10**5, description="units given to Amazon Vine reviewers at launch (0: no Vine)")
 
 
 class ReorderPolicy(Section):
     """Days-of-cover reorder rule, applied when inventory control work is done."""
 
-    review_every_days: int = Field(ge=1)
+    review_every_days: int = Field(ge=1, le=365)
     reorder_point_days: Positive = Field(description="reorder when days of cover fall below this")
     order_up_to_days: Positive
     freight: Freight
@@ -574,7 +597,7 @@ class AdPolicy(Section):
     target_acos: Positive
     min_budget_usd_per_day: NonNegative
     max_budget_usd_per_day: NonNegative
-    adjust_every_days: int = Field(ge=1)
+    adjust_every_days: int = Field(ge=1, le=365)
 
 
 class OwnerPay(Section):
@@ -598,7 +621,9 @@ class Strategy(Section):
     founder_review_share: Share = Field(
         description="founder's review hours per effective hour others put into a product stage (0: no review)"
     )
-    parameters: dict[str, float] = Field(description="named numbers conditions read with param('name')")
+    parameters: dict[str, Annotated[float, Field(ge=-LARGEST, le=LARGEST)]] = Field(
+        description="named numbers conditions read with param('name')"
+    )
     staffing: Staffing
     launch: LaunchPolicy
     reorder: ReorderPolicy
@@ -630,7 +655,8 @@ class Scenario(Section):
 
 
 def reference_errors(scenario: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
-    """Cross-field checks pydantic cannot express: roles and conditions of staffing rules.
+    """Cross-field checks pydantic cannot express: Chinese New Year dates for every year of the run,
+    roles, assignments and the conditions of the owner's pay and staffing rules.
 
     Returns ``(path, message)`` pairs so the loader can point at the line in the file.
     """
@@ -638,6 +664,19 @@ def reference_errors(scenario: Scenario) -> list[tuple[tuple[str | int, ...], st
     from sellersim.util import did_you_mean
 
     errors: list[tuple[tuple[str | int, ...], str]] = []
+    sim = scenario.simulation
+    last_day = sim.start_date + dt.timedelta(days=sim.days - 1)
+    listed = {d.year for d in scenario.supply.chinese_new_year}
+    missing = [y for y in range(sim.start_date.year, last_day.year + 1) if y not in listed]
+    if missing:
+        years = ", ".join(map(str, missing))
+        errors.append(
+            (
+                ("supply", "chinese_new_year"),
+                f"no date for {years}, but the run lasts until {last_day}: add the Chinese New Year of every "
+                "year the run touches (factories close around it)",
+            )
+        )
     if FOUNDER in scenario.roles:
         errors.append((("roles", FOUNDER), f"a role may not be called {FOUNDER!r}: assignments name the founder so"))
     for role in scenario.company.existing.staff:

@@ -7,11 +7,19 @@ A condition is one Python-like expression over named metrics, for example::
 Only numbers, metric names, metric calls with literal arguments, arithmetic,
 comparisons and ``and``/``or``/``not`` are allowed. The text is parsed with
 :mod:`ast` and walked by :class:`Condition`; nothing is ever executed by Python.
+A condition is at most ``MAX_LENGTH`` characters, and a window of months or
+weeks at most ``MAX_WINDOW``.
+
+Division by zero does not stop a run: ``x / 0`` is +inf for positive ``x``,
+-inf for negative ``x``, and NaN for ``0 / 0``; NaN is unequal to everything
+and every other comparison with it is false. So ``monthly_profit_usd(3) / salary_usd() >= 1.5`` holds for any
+profit when the salary is 0, and never when there is no profit either.
 """
 
 from __future__ import annotations
 
 import ast
+import math
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -68,11 +76,22 @@ _COMPARE: dict[type, Callable[[Any, Any], bool]] = {
     ast.Eq: operator.eq,
     ast.NotEq: operator.ne,
 }
+MAX_LENGTH = 1000
+MAX_WINDOW = 120  # months or weeks a metric may look back over: ten years of months
+
+
+def _divide(a: float, b: float) -> float:
+    """``a / b``, with division by zero as stated in the module docstring."""
+    if b:
+        return a / b
+    return math.copysign(math.inf, a) if a else math.nan
+
+
 _ARITH: dict[type, Callable[[float, float], float]] = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
     ast.Mult: operator.mul,
-    ast.Div: lambda a, b: a / b if b else float("inf") if a > 0 else 0.0,
+    ast.Div: _divide,
 }
 
 
@@ -121,10 +140,14 @@ def parse_condition(text: str, roles: Sequence[str], params: Sequence[str] = ())
 
     Raises :class:`ConditionError` naming what is wrong.
     """
+    if len(text) > MAX_LENGTH:
+        raise ConditionError(f"condition is {len(text)} characters long; keep it under {MAX_LENGTH}")
     try:
         tree = ast.parse(text.strip(), mode="eval").body
     except SyntaxError as exc:
         raise ConditionError(f"condition does not parse: {exc.msg} at column {exc.offset}") from None
+    except (RecursionError, MemoryError):
+        raise ConditionError("condition is nested too deeply; split it into simpler parts") from None
     _check(tree, {"domain": DOMAINS, "role": tuple(roles), "param": tuple(params)})
     return Condition(text, tree)
 
@@ -164,8 +187,8 @@ def _check_call(name: str, args: list[ast.expr], known: Mapping[str, tuple[str, 
     for kind, arg in zip(metric.args, args, strict=False):
         value = arg.value if isinstance(arg, ast.Constant) else None
         if kind == "int":
-            if not (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
-                raise ConditionError(f"{name} needs a whole number of at least 1, got {ast.unparse(arg)}")
+            if not (isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_WINDOW):
+                raise ConditionError(f"{name} needs a whole number from 1 to {MAX_WINDOW}, got {ast.unparse(arg)}")
         elif value not in known[kind]:
             hint = did_you_mean(str(value), known[kind]) if known[kind] else "; none are defined"
             raise ConditionError(f"{name}: unknown {kind} {ast.unparse(arg)}{hint}")
