@@ -7,6 +7,7 @@ with the file, line and field and a message that says what to write instead, and
 from __future__ import annotations
 
 import io
+import os
 import re
 from pathlib import Path
 
@@ -95,3 +96,115 @@ def test_too_many_workers_are_capped_with_a_warning() -> None:
     assert _workers(WORKERS_PER_CORE * cores, Console(file=quiet)) == WORKERS_PER_CORE * cores
     assert _workers(None, Console(file=quiet)) == cores
     assert quiet.getvalue() == ""
+
+
+# --- files the loader must refuse before reading or building them ----------------------------
+
+
+def alias_bomb() -> str:
+    """Ten levels of ten aliases each: 10**10 strings once expanded."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    return "\n".join(lines)
+
+
+FILES = [
+    (
+        "a Python tag (was an AttributeError)",
+        "a: !!python/object/apply:os.system ['true']",
+        "YAML tags (!...) are not allowed",
+    ),
+    ("a billion-string alias bomb (hung)", alias_bomb(), "YAML aliases (*a0) are not allowed"),
+    ("300 levels of nesting (RecursionError)", "a: " + "[" * 300 + "]" * 300, "nested more than 32 levels deep"),
+    ("a 2 MB file", "# " + "x" * 2_000_000, "larger than 1,000,000 bytes"),
+]
+
+
+@pytest.mark.parametrize(("what", "text", "fragment"), FILES, ids=[f[0] for f in FILES])
+def test_file_that_is_not_plain_yaml_exits_2_quickly(tmp_path: Path, what: str, text: str, fragment: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text + "\n")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2, f"{what}: {result.output}"
+    assert fragment in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "/dev/zero", "/proc/self/environ"])
+def test_extends_never_reads_or_prints_a_file_that_is_not_a_scenario(tmp_path: Path, target: str) -> None:
+    """``extends: /dev/zero`` ate memory; ``/etc/passwd`` and ``/proc/self/environ`` printed their first line."""
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"extends: {target}\n")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert f"base file {target}: scenario files are named *.yaml or *.yml" in result.stderr
+    assert "root:" not in result.stderr and "PATH=" not in result.stderr
+
+
+def test_a_special_file_named_yaml_is_not_read(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)  # reading it would block forever
+    result = runner.invoke(app, ["validate", str(fifo)])
+    assert result.exit_code == 2
+    assert "not a regular file" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "name", ["../../outside", "a/b", '<a href="https://example.com">x</a>', ":x: boom", ".hidden", "x" * 65]
+)
+def test_names_that_would_become_paths_or_markup_are_refused(tmp_path: Path, name: str) -> None:
+    """A strategy name with ``../`` wrote outside ``results/``; a link became live in chart legends."""
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"extends: '{NEVER_HIRE}'\nstrategy: {{name: '{name}'}}\n")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert "strategy.name: must be a name of letters, digits" in result.stderr
+
+
+def test_messages_print_names_as_written_without_emoji(tmp_path: Path) -> None:
+    folder = tmp_path / ":x:"
+    folder.mkdir()
+    path = folder / "bad.yaml"
+    path.write_text(f"extends: '{NEVER_HIRE}'\nsimulation: {{days: 0}}\n")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert f"{path}:2:20: simulation.days" in result.stderr
+    assert "\u274c" not in result.stderr
+
+
+# --- sweeps: strategies checked as `validate` checks them, before any run ------------------
+
+
+def sweep_file(folder: Path, strategies: list[Path]) -> Path:
+    spec = folder / "sweep.yaml"
+    spec.write_text(
+        f"""name: bad_strategies
+strategies: [{", ".join(f"'{s}'" for s in strategies)}]
+parameters:
+  - {{path: company.starting_cash_usd, values: [30000, 60000]}}
+design: {{kind: grid}}
+replications: 2
+figures: [survived]
+seed: 3
+days: 60
+"""
+    )
+    return spec
+
+
+def test_sweep_with_a_bad_condition_fails_before_running(tmp_path: Path) -> None:
+    """It ran every run and then failed with KeyError 'survived'."""
+    bad = tmp_path / "bad_when.yaml"
+    bad.write_text(f"extends: '{NEVER_HIRE}'\nstrategy: {{name: bad_when, owner_pay: {{when: 'dya > 3'}}}}\n")
+    result = runner.invoke(app, ["sweep", str(sweep_file(tmp_path, [bad])), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert "strategy.owner_pay.when: unknown metric 'dya'; did you mean 'day'?" in result.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.parquet")), "nothing ran"
+
+
+def test_sweep_with_two_strategies_of_one_name_fails_before_running(tmp_path: Path) -> None:
+    """Half the runs were silently dropped and the copy ran under the original's name."""
+    copy = tmp_path / "copy.yaml"
+    copy.write_text(f"extends: '{NEVER_HIRE}'\n")
+    result = runner.invoke(app, ["sweep", str(sweep_file(tmp_path, [NEVER_HIRE, copy])), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2, result.output
+    assert "two files name their strategy 'never_hire': give each strategy its own name" in result.stderr

@@ -30,6 +30,13 @@ app = typer.Typer(
 
 BAD_SCENARIO = 2
 """Exit code for a scenario that cannot be loaded."""
+
+
+def _console(**options: Any) -> Console:
+    """A console that prints text as given: no emoji codes (``:x:``) from names or messages."""
+    return Console(emoji=False, **options)
+
+
 INTERRUPTED = 130
 """Exit code after Ctrl-C (128 + SIGINT), as shells use."""
 WORKERS_PER_CORE = 4
@@ -68,7 +75,7 @@ def validate(
     files: Annotated[list[str], typer.Argument(help="Scenario YAML files to check.", show_default=False)],
 ) -> None:
     """Check scenario files and report every problem with its file and line."""
-    out, err = Console(soft_wrap=True), Console(stderr=True, soft_wrap=True)
+    out, err = _console(soft_wrap=True), _console(stderr=True, soft_wrap=True)
     bad = False
     for file in files:
         scenario = _load(file, [], err)
@@ -97,7 +104,7 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
     """Run one scenario and write its results to a folder."""
-    console, err = Console(quiet=quiet, soft_wrap=True), Console(stderr=True, soft_wrap=True)
+    console, err = _console(quiet=quiet, soft_wrap=True), _console(stderr=True, soft_wrap=True)
     shorthands = {"simulation.seed": seed, "simulation.days": days}
     overrides = [*(overrides or []), *(f"{k}={v}" for k, v in shorthands.items() if v is not None)]
     scenario = _load(file, overrides, err)
@@ -147,7 +154,7 @@ def compare_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
     """Compare strategies over many replications with common random numbers and write a report."""
-    console, err = Console(quiet=quiet, soft_wrap=True), Console(stderr=True, soft_wrap=True)
+    console, err = _console(quiet=quiet, soft_wrap=True), _console(stderr=True, soft_wrap=True)
     from sellersim.compare.comparison import compare
     from sellersim.compare.figures import FIGURE_BY_NAME
     from sellersim.compare.stats import StoppingRule
@@ -254,7 +261,7 @@ def sweep_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
     """Run a parameter sweep (resumable), analyse it and write its report."""
-    console, err = Console(quiet=quiet, soft_wrap=True), Console(stderr=True, soft_wrap=True)
+    console, err = _console(quiet=quiet, soft_wrap=True), _console(stderr=True, soft_wrap=True)
     from sellersim.compare.engine import default_workers
     from sellersim.sweep.sweep import run_and_report
 
@@ -316,8 +323,8 @@ def check_model_command(
     """Hold a scenario to the published figures it is calibrated to; exit code 1 if any figure misses."""
     import sys
 
-    console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 120)  # a log gets the whole table
-    err = Console(stderr=True, soft_wrap=True)
+    console = _console(soft_wrap=True, width=None if sys.stdout.isatty() else 120)  # a log gets the whole table
+    err = _console(stderr=True, soft_wrap=True)
     scenario = _load(file, overrides or [], err)
     if scenario is None:
         raise typer.Exit(BAD_SCENARIO)
@@ -327,7 +334,7 @@ def check_model_command(
 
     from sellersim.validation.check import check_model
 
-    bar, task = _runs_bar("checking", Console(quiet=quiet), quiet)
+    bar, task = _runs_bar("checking", _console(quiet=quiet), quiet)
     with bar:
         check = check_model(
             scenario,

@@ -3,6 +3,11 @@
 Every value keeps the file, line and column it was written at through merging and
 overriding, so every problem (YAML syntax, a bad override, a schema violation or a
 cross-reference) is reported as an :class:`Issue` where the user can fix it.
+
+Only plain YAML is read: files named ``*.yaml`` or ``*.yml`` that are regular files of at
+most ``MAX_FILE_BYTES``, with no tags (``!!python/...``), no aliases (``*name``, which can
+expand without bound) and at most ``MAX_DEPTH`` levels of nesting. These are checked on the
+parser's events, before anything is built, and a file that fails them is never quoted.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
 from ruamel.yaml.scalarbool import ScalarBoolean
 
 from sellersim.scenario.errors import Issue, ScenarioError
@@ -27,6 +34,10 @@ from sellersim.util import did_you_mean
 
 OVERRIDE_FILE = "--set"
 """The file name given to issues in command-line overrides."""
+MAX_FILE_BYTES = 1_000_000
+"""A scenario is a few kilobytes; a file over a megabyte is not one."""
+MAX_DEPTH = 32
+"""Nesting levels of mappings and lists; the schema itself needs six."""
 
 Key = str | int
 Sources = dict[str, list[str]]  # file name -> its lines, for quoting them in issues
@@ -135,14 +146,19 @@ def _load_file(name: str, sources: Sources, chain: tuple[tuple[Path, str], ...],
         cycle = " -> ".join([*(n for _, n in chain), name])
         raise ScenarioError([_issue(sources, extends_at, ("extends",), f"extends cycle: {cycle}")])
     try:
-        text = Path(name).read_text(encoding="utf-8")
+        text = _read(name)
     except UnicodeDecodeError as exc:
         raise ScenarioError([Issue(name, 1, 1, "", f"not UTF-8 text: {exc.reason}")]) from None
+    except _NotAScenarioFile as exc:
+        if extends_at is None:
+            raise ScenarioError([Issue(name, 1, 1, "", str(exc))]) from None
+        raise ScenarioError([_issue(sources, extends_at, ("extends",), f"base file {name}: {exc}")]) from None
     except OSError as exc:
         if extends_at is None:
             raise
         message = f"cannot read base file {name}: {exc.strerror or exc}"
         raise ScenarioError([_issue(sources, extends_at, ("extends",), message)]) from None
+    _check_plain_yaml(text, name)
     sources[name] = text.splitlines()
     data = _parse_yaml(text, name, sources)
     start = Loc(name, 1, 1)
@@ -159,6 +175,47 @@ def _load_file(name: str, sources: Sources, chain: tuple[tuple[Path, str], ...],
     base_name = os.path.normpath(os.path.join(os.path.dirname(name), extends.value))
     base = _load_file(base_name, sources, (*chain, (real, name)), extends.value_at)
     return _merge(base, root)
+
+
+class _NotAScenarioFile(Exception):
+    """A path that is not a scenario file: wrong name, not a regular file, or far too large."""
+
+
+def _read(name: str) -> str:
+    """The text of scenario file ``name``, read only if it can be one (see the module docstring)."""
+    path = Path(name)
+    if path.suffix not in (".yaml", ".yml"):
+        raise _NotAScenarioFile("scenario files are named *.yaml or *.yml")
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise _NotAScenarioFile("not a regular file")
+    with path.open("rb") as f:
+        data = f.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise _NotAScenarioFile(f"larger than {MAX_FILE_BYTES:,} bytes; a scenario is a few kilobytes")
+    return data.decode("utf-8")
+
+
+def _check_plain_yaml(text: str, name: str) -> None:
+    """Refuse tags, aliases and deep nesting, from the parser's events (nothing is built or expanded)."""
+    depth = 0
+    try:
+        for event in YAML().parse(text):
+            problem = None
+            if isinstance(event, AliasEvent):
+                problem = f"YAML aliases (*{event.anchor}) are not allowed: write the value out"
+            elif isinstance(event, NodeEvent) and getattr(event, "tag", None) is not None:
+                problem = "YAML tags (!...) are not allowed: write plain values"
+            elif isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    problem = f"nested more than {MAX_DEPTH} levels deep"
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+            if problem:
+                mark = event.start_mark
+                raise ScenarioError([Issue(name, mark.line + 1, mark.column + 1, "", problem)])
+    except YAMLError:
+        return  # a syntax error: parsing again reports it with its position
 
 
 def _parse_yaml(text: str, name: str, sources: Sources) -> Any:
@@ -230,7 +287,10 @@ def _apply_override(root: _Node, line: int, text: str) -> Issue | None:
         return issue(1, (), "an override must look like dotted.path=value")
     value_col = len(text) - len(raw) + 1
     try:
+        _check_plain_yaml(raw, OVERRIDE_FILE)
         value = YAML(typ="safe", pure=True).load(raw)
+    except ScenarioError as exc:
+        return issue(value_col + exc.issues[0].col - 1, parts, exc.issues[0].message)
     except YAMLError as exc:
         return issue(value_col, parts, f"cannot parse the value: {getattr(exc, 'problem', None) or exc}")
     node, col = root, 1
@@ -271,6 +331,8 @@ _FIXES = {  # pydantic's own words for these say what is wrong but not what to w
     "int_type": "must be a whole number, such as 3 (not true/false, a decimal or text)",
     "float_type": "must be a number, such as 2.5 (not true/false or text)",
     "finite_number": "must be a finite number (not .inf or .nan)",
+    "string_pattern_mismatch": "must be a name of letters, digits, spaces and _ - . , ( ) + (up to 64, starting "
+    "with a letter or digit), such as solo_then_hire",
 }
 
 

@@ -29,6 +29,9 @@ WeekHours = Annotated[float, Field(gt=0.0, le=168.0)]  # a week has 168 hours
 # dates and whole-number keys may also be written as text ("2027-01-04", "5": 0.72), as YAML dumps them
 Date = Annotated[dt.date, Strict(False), Field(ge=dt.date(2000, 1, 1), le=dt.date(2099, 12, 31))]
 IntKey = Annotated[int, Strict(False)]
+# names become file names, folder names, column names and chart labels: plain characters only (no / or <)
+NAME_PATTERN = r"^[A-Za-z0-9][\w .,()+-]{0,63}$"
+Name = Annotated[str, Field(pattern=NAME_PATTERN)]
 Domain = Literal[
     "selection", "design", "procurement",
     "listing", "ads", "after_sales", "vision",
@@ -610,7 +613,7 @@ class OwnerPay(Section):
 class Strategy(Section):
     """Everything a growth strategy decides."""
 
-    name: str
+    name: Name
     description: str
     founder_priorities: list[Domain] = Field(min_length=1)
     owner_pay: OwnerPay
@@ -648,7 +651,7 @@ class Scenario(Section):
     payouts: Payouts
     supply: Supply
     people: People
-    roles: dict[str, Role] = Field(min_length=1)
+    roles: dict[Name, Role] = Field(min_length=1)
     work: Work
     development: Development
     strategy: Strategy

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 import sellersim
 from sellersim.compare.replication import Task, replication_seed, run_task
 from sellersim.scenario.errors import Issue, ScenarioError
-from sellersim.scenario.loader import load_document, load_model
+from sellersim.scenario.loader import load_document, load_model, load_scenario
 from sellersim.scenario.schema import Scenario
 from sellersim.sweep.backends import make_backend
 from sellersim.sweep.designs import DesignTable, make_design
@@ -122,15 +122,23 @@ class Plan:
             path = (spec_path.parent / strategy_file).resolve()
             line = _line_of(spec_path, strategy_file)
             try:
+                load_scenario(path)  # checked as `validate` checks it, before any run
                 doc = load_document(path)
             except OSError as exc:
                 issues.append(Issue(str(spec_path), line, 1, "strategies", f"cannot read {path}: {exc.strerror}"))
+                continue
+            except ScenarioError as exc:
+                issues.extend(exc.issues)
                 continue
             for p in spec.parameters:
                 if problem := _check_path(doc, p.path):
                     at = _line_of(spec_path, p.path)
                     issues.append(Issue(str(spec_path), at, 1, "parameters.path", f"{p.path}: {problem}"))
-            self._docs[doc["strategy"]["name"]] = doc
+            name = doc["strategy"]["name"]
+            if name in self._docs:
+                message = f"two files name their strategy {name!r}: give each strategy its own name"
+                issues.append(Issue(str(spec_path), line, 1, "strategies", message))
+            self._docs[name] = doc
         if issues:
             raise ScenarioError(issues)
         points = design.points.to_dict("records")

@@ -23,7 +23,7 @@ from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 from scipy import stats
 
 from sellersim.compare.figures import FIGURE_BY_NAME
-from sellersim.scenario.schema import Section
+from sellersim.scenario.schema import Name, Section
 from sellersim.util import did_you_mean
 
 
@@ -138,7 +138,7 @@ class Design(Section):
 class SweepSpec(Section):
     """A whole sweep, validated at load time."""
 
-    name: str
+    name: Name
     description: str = ""
     strategies: list[str] = Field(min_length=1, description="scenario files, relative to the sweep file")
     parameters: list[Parameter] = Field(min_length=1)
