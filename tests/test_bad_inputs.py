@@ -208,3 +208,50 @@ def test_sweep_with_two_strategies_of_one_name_fails_before_running(tmp_path: Pa
     result = runner.invoke(app, ["sweep", str(sweep_file(tmp_path, [NEVER_HIRE, copy])), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2, result.output
     assert "two files name their strategy 'never_hire': give each strategy its own name" in result.stderr
+
+
+# --- output folders: checked before any work, written whole or not at all ---------------------
+
+
+@pytest.mark.parametrize("command", ["run", "compare", "sweep"])
+@pytest.mark.parametrize("where", ["a_file", "/dev/full", "a_file/below"])
+def test_an_unusable_out_is_refused_before_any_work(tmp_path: Path, command: str, where: str) -> None:
+    """It was checked only after computing, so a whole comparison was lost with a traceback."""
+    (tmp_path / "a_file").write_text("not a folder\n")
+    out = where if where.startswith("/") else str(tmp_path / where)
+    args = {
+        "run": ["run", str(NEVER_HIRE), "--days", "30"],
+        "compare": ["compare", str(NEVER_HIRE), str(ROOT / "scenarios" / "strategies" / "solo_then_hire.yaml")],
+        "sweep": ["sweep", str(sweep_file(tmp_path, [NEVER_HIRE]))],
+    }[command]
+    result = runner.invoke(app, [*args, "--out", out])
+    assert result.exit_code == 2, result.output
+    assert f"--out {out}: " in result.stderr
+    assert "running" not in result.output, "refused before the run started"
+
+
+def test_a_run_folder_is_replaced_whole_or_not_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Re-running into a folder with another seed and dying during the write left the new daily.parquet
+    beside the old summary.json."""
+    import sellersim.results.run as run_module
+
+    out = tmp_path / "run"
+    first = runner.invoke(app, ["run", str(NEVER_HIRE), "--days", "30", "--seed", "1", "--out", str(out)])
+    assert first.exit_code == 0, first.output
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def dies(*args: object) -> None:
+        raise MemoryError("killed while writing the report")
+
+    monkeypatch.setattr(run_module, "write_run_report", dies)
+    second = runner.invoke(app, ["run", str(NEVER_HIRE), "--days", "30", "--seed", "2", "--out", str(out)])
+    assert isinstance(second.exception, MemoryError)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before, "the old folder is whole"
+    assert [p.name for p in tmp_path.iterdir()] == ["run"], "no half-written folder is left behind"
+
+    monkeypatch.undo()
+    third = runner.invoke(app, ["run", str(NEVER_HIRE), "--days", "30", "--seed", "2", "--out", str(out)])
+    assert third.exit_code == 0, third.output
+    assert '"seed": 2' in (out / "summary.json").read_text()
+    assert set(before) == {p.name for p in out.iterdir()}
+    assert [p.name for p in tmp_path.iterdir()] == ["run"]

@@ -57,6 +57,15 @@ def _workers(requested: int | None, err: Console) -> int:
     return requested
 
 
+def _check_out(out: Path, err: Console) -> None:
+    """Stop with exit code 2, before any work, when results could not be written to ``out``."""
+    from sellersim.results.folders import output_problem
+
+    if problem := output_problem(out):
+        err.print(f"[red]bad[/] --out {escape(str(out))}: {escape(problem)}")
+        raise typer.Exit(BAD_SCENARIO)
+
+
 def _load(file: str, overrides: list[str], err: Console) -> Scenario | None:
     """Load ``file``, or print why it cannot be loaded to ``err`` and return ``None``."""
     try:
@@ -114,9 +123,10 @@ def run(
 
     sim = scenario.simulation
     name = scenario.strategy.name
+    out_dir = out or Path("results") / f"{name}-seed{sim.seed}-{dt.datetime.now():%Y%m%d-%H%M%S}"
+    _check_out(out_dir, err)
     console.print(f"running {escape(name)}: seed {sim.seed}, {sim.days} days from {sim.start_date}")
     result, stopped = run_keeping_partial(scenario, source=file)
-    out_dir = out or Path("results") / f"{name}-seed{sim.seed}-{dt.datetime.now():%Y%m%d-%H%M%S}"
     result.write(out_dir)
     console.print(result.summary_text())
     console.print(f"results in {escape(str(out_dir))}")
@@ -169,6 +179,8 @@ def compare_command(
             raise typer.Exit(BAD_SCENARIO)
         batch = max(replications // 2, 10)
         stopping = StoppingRule(figure, float(width), max(max_replications, replications), batch)
+    out_dir = out or Path("results") / f"compare-{dt.datetime.now():%Y%m%d-%H%M%S}"
+    _check_out(out_dir, err)
     workers = _workers(workers, err)
     with _ComparisonProgress(console, quiet) as progress:
         try:
@@ -191,7 +203,6 @@ def compare_command(
         except ValueError as exc:
             err.print(f"[red]bad[/] {escape(str(exc))}")
             raise typer.Exit(BAD_SCENARIO) from None
-    out_dir = out or Path("results") / f"compare-{dt.datetime.now():%Y%m%d-%H%M%S}"
     result.write(out_dir)
     for sentence in result.comparison["sentences"]:
         console.print(f"- {escape(sentence)}")
@@ -263,6 +274,7 @@ def sweep_command(
     """Run a parameter sweep (resumable), analyse it and write its report."""
     console, err = _console(quiet=quiet, soft_wrap=True), _console(stderr=True, soft_wrap=True)
     from sellersim.compare.engine import default_workers
+    from sellersim.results.folders import OutputFolderError
     from sellersim.sweep.sweep import run_and_report
 
     if backend not in ("local", "dask"):
@@ -286,6 +298,9 @@ def sweep_command(
             )
     except ScenarioError as exc:
         err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(BAD_SCENARIO) from None
+    except OutputFolderError as exc:
+        err.print(f"[red]bad[/] {escape(str(exc))}")
         raise typer.Exit(BAD_SCENARIO) from None
     except OSError as exc:
         err.print(f"[red]bad[/] cannot read {escape(spec)}: {escape(exc.strerror or str(exc))}")

@@ -36,6 +36,7 @@ from sellersim.compare.stats import (
     proportion_interval,
     quantile_bands,
 )
+from sellersim.results.folders import written_whole
 from sellersim.scenario.errors import Issue, ScenarioError
 from sellersim.scenario.loader import load_scenario
 from sellersim.scenario.schema import Scenario
@@ -56,15 +57,15 @@ class CompareResult:
     def write(self, out_dir: str | Path, report: bool = True) -> Path:
         """Write runs.parquet, hires.parquet, daily_quantiles.parquet, comparison.json and report.html."""
         out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        self.runs.to_parquet(out / "runs.parquet", index=False)
-        self.hires.to_parquet(out / "hires.parquet", index=False)
-        self.daily_quantiles.to_parquet(out / "daily_quantiles.parquet", index=False)
-        (out / "comparison.json").write_text(json.dumps(self.comparison, indent=2, default=_json) + "\n")
-        if report:
-            from sellersim.report.compare_report import write_compare_report
+        with written_whole(out) as tmp:
+            self.runs.to_parquet(tmp / "runs.parquet", index=False)
+            self.hires.to_parquet(tmp / "hires.parquet", index=False)
+            self.daily_quantiles.to_parquet(tmp / "daily_quantiles.parquet", index=False)
+            (tmp / "comparison.json").write_text(json.dumps(self.comparison, indent=2, default=_json) + "\n")
+            if report:
+                from sellersim.report.compare_report import write_compare_report
 
-            write_compare_report(self, out / "report.html")
+                write_compare_report(self, tmp / "report.html")
         return out
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from sellersim.report.run_report import RunTables, write_run_report
+from sellersim.results.folders import written_whole
 from sellersim.scenario.loader import dump_resolved
 from sellersim.scenario.schema import Scenario
 
@@ -30,15 +31,15 @@ class RunResult:
     meta: dict[str, Any]
 
     def write(self, out_dir: str | Path, report: bool = True) -> Path:
-        """Write the Parquet tables, ``summary.json``, ``scenario.yaml`` and ``report.html``."""
+        """Write the Parquet tables, ``summary.json``, ``scenario.yaml`` and ``report.html``, as one whole folder."""
         out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        for name in TABLES:
-            getattr(self, name).to_parquet(out / f"{name}.parquet", index=False)
-        (out / "summary.json").write_text(json.dumps({**self.meta, **self.summary}, indent=2) + "\n")
-        (out / "scenario.yaml").write_text(dump_resolved(self.scenario))
-        if report:
-            write_run_report(self.tables(), out / "report.html")
+        with written_whole(out) as tmp:
+            for name in TABLES:
+                getattr(self, name).to_parquet(tmp / f"{name}.parquet", index=False)
+            (tmp / "summary.json").write_text(json.dumps({**self.meta, **self.summary}, indent=2) + "\n")
+            (tmp / "scenario.yaml").write_text(dump_resolved(self.scenario))
+            if report:
+                write_run_report(self.tables(), tmp / "report.html")
         return out
 
     def tables(self) -> RunTables:

@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from sellersim.results.folders import OutputFolderError, output_problem
 from sellersim.sweep.analysis import effects, failure_region, pair_grid, ranking_text, sensitivity
 from sellersim.sweep.designs import DesignTable
 from sellersim.sweep.runner import run_sweep
@@ -91,6 +92,8 @@ def run_and_report(
 
     name = load_model(spec_path, SweepSpec).name
     folder = Path(out_dir) if out_dir is not None else Path("results") / f"sweep-{name}"
+    if problem := output_problem(folder):
+        raise OutputFolderError(f"--out {folder}: {problem}")
     outcome = run_sweep(spec_path, folder, workers=workers, backend=backend, address=address, progress=progress)
     analysis = analyse(outcome.spec, outcome.design, outcome.summary)
     meta = {
