@@ -255,3 +255,31 @@ def test_a_run_folder_is_replaced_whole_or_not_at_all(tmp_path: Path, monkeypatc
     assert '"seed": 2' in (out / "summary.json").read_text()
     assert set(before) == {p.name for p in out.iterdir()}
     assert [p.name for p in tmp_path.iterdir()] == ["run"]
+
+
+@pytest.mark.parametrize(
+    ("design", "fragment"),
+    [
+        ("{kind: grid, levels: 100000}", "design.levels: Input should be less than or equal to 1000"),
+        ("{kind: grid, levels: 500}", "this sweep makes 500,000 runs, more than 200,000"),
+        ("{kind: sobol, samples: 50000}", "this sweep makes 400,000 runs, more than 200,000"),
+    ],
+)
+def test_a_design_too_large_is_refused_before_any_work(tmp_path: Path, design: str, fragment: str) -> None:
+    """A 100,000-level grid took 5.4 GB and then failed with a MemoryError."""
+    spec = tmp_path / "big.yaml"
+    spec.write_text(
+        f"""name: big
+strategies: ['{NEVER_HIRE}']
+parameters:
+  - {{path: company.starting_cash_usd, low: 20000, high: 60000}}
+  - {{path: strategy.parameters.profit_multiple, low: 0.5, high: 3}}
+design: {design}
+replications: 2
+figures: [survived]
+seed: 3
+"""
+    )
+    result = runner.invoke(app, ["sweep", str(spec), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert fragment in result.stderr

@@ -117,3 +117,14 @@ def test_morris_uses_levels_grid() -> None:
     u = (t.points[MULT["path"]].to_numpy() - 0.5) / 2.5
     assert all(math.isclose(x * 3, round(x * 3), abs_tol=1e-9) for x in u)
     assert t.levels == 4 and t.kind == "morris"
+
+
+@pytest.mark.parametrize(
+    ("kind", "design"),
+    [("grid", {"levels": 3}), ("random", {"samples": 5}), ("lhs", {"samples": 5}), ("sobol", {"samples": 8}),
+     ("morris", {"samples": 3, "levels": 4})],
+)  # fmt: skip
+def test_the_size_checked_at_load_is_the_designs_size(kind: str, design: dict[str, int]) -> None:
+    """The load-time limit on runs counts the points the design really makes."""
+    s = spec(kind, [MULT, CPC, CASH] if kind == "grid" else [MULT, CPC], **design)
+    assert len(make_design(s).points) == s.points()

@@ -16,6 +16,7 @@ Paths are dotted paths into the resolved scenario, checked like ``--set`` overri
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
@@ -54,6 +55,7 @@ class Span(Section):
 
 
 _TAIL = 0.005  # a drawn parameter's range for charts: its 0.5% to 99.5% quantiles
+MAX_RUNS = 200_000  # about 11 hours at 5 runs a second; a design past it is surely a typo (or needs splitting)
 
 
 class Drawn(Section):
@@ -131,8 +133,8 @@ class Design(Section):
     """
 
     kind: Literal["grid", "random", "lhs", "sobol", "morris"]
-    samples: int = Field(default=64, ge=1)
-    levels: int = Field(default=4, ge=2)
+    samples: int = Field(default=64, ge=1, le=100_000)
+    levels: int = Field(default=4, ge=2, le=1000)
 
 
 class SweepSpec(Section):
@@ -143,7 +145,7 @@ class SweepSpec(Section):
     strategies: list[str] = Field(min_length=1, description="scenario files, relative to the sweep file")
     parameters: list[Parameter] = Field(min_length=1)
     design: Design
-    replications: int = Field(ge=1)
+    replications: int = Field(ge=1, le=10_000)
     figures: list[str] = Field(min_length=1)
     seed: int = Field(ge=0)
     days: int | None = Field(default=None, ge=1, le=3650, description="horizon override for every run")
@@ -166,4 +168,21 @@ class SweepSpec(Section):
             isinstance(p, Levels) and not p.numeric for p in self.parameters
         ):
             raise ValueError(f"a {self.design.kind} design needs numeric parameters (levels or low/high)")
+        runs = self.points() * self.replications * len(self.strategies)
+        if runs > MAX_RUNS:
+            raise ValueError(
+                f"this sweep makes {runs:,} runs, more than {MAX_RUNS:,}: use fewer levels, samples or replications"
+            )
         return self
+
+    def points(self) -> int:
+        """How many parameter points the design makes (before replications and strategies)."""
+        d, k = self.design, len(self.parameters)
+        match d.kind:
+            case "grid":
+                return math.prod(len(p.values) if isinstance(p, Levels) else d.levels for p in self.parameters)
+            case "sobol":
+                return d.samples * (k + 2)
+            case "morris":
+                return d.samples * (k + 1)
+        return d.samples
