@@ -6,17 +6,24 @@ with the file, line and field and a message that says what to write instead, and
 
 from __future__ import annotations
 
+import copy
 import io
+import json
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 from typer.testing import CliRunner
 
+from sellersim.api import run_model
 from sellersim.cli import WORKERS_PER_CORE, _workers, app
 from sellersim.compare.engine import default_workers
+from sellersim.scenario.loader import load_document, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 NEVER_HIRE = ROOT / "scenarios" / "strategies" / "never_hire.yaml"
@@ -283,3 +290,55 @@ seed: 3
     result = runner.invoke(app, ["sweep", str(spec), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2, result.output
     assert fragment in result.stderr
+
+
+# --- mutated scenario files: exit 0 or 2 with a position, never a traceback -----------------
+
+_BASE_DOC = load_document(NEVER_HIRE)
+
+
+def _leaves(node: object, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    if isinstance(node, dict):
+        return [leaf for k, v in node.items() for leaf in _leaves(v, (*path, k))]
+    if isinstance(node, list):
+        return [leaf for i, v in enumerate(node) for leaf in _leaves(v, (*path, i))] or [path]
+    return [path]
+
+
+_LEAVES = _leaves(_BASE_DOC)
+_HOSTILE = st.one_of(
+    st.sampled_from([True, False, None, "", "x", [], {}, ".inf", "-.inf", ".nan", "1e308", "-1", "0", "2e9"]),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+)
+
+
+def _yaml_value(value: object) -> str:
+    if isinstance(value, str) and value in (".inf", "-.inf", ".nan", "1e308", "-1", "0", "2e9"):
+        return value  # unquoted: YAML reads these as numbers
+    return json.dumps(value)  # JSON is YAML: quoted strings, lists, mappings, true/false/null
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(leaf=st.sampled_from(_LEAVES), value=_HOSTILE)
+def test_a_mutated_scenario_is_accepted_or_refused_with_a_position(leaf: tuple, value: object) -> None:
+    """One value anywhere in the resolved scenario replaced by a hostile one: validate exits 0, or 2 with
+    ``file:line:col`` and no traceback; and a scenario it accepts runs 30 days without an error."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "mutated.yaml"
+        doc = copy.deepcopy(_BASE_DOC)
+        node = doc
+        for key in leaf[:-1]:
+            node = node[key]
+        node[leaf[-1]] = "@@VALUE@@"
+        doc.pop("extends", None)
+        text = json.dumps(doc, default=str).replace('"@@VALUE@@"', _yaml_value(value))
+        path.write_text(text)
+        result = runner.invoke(app, ["validate", str(path)])
+        event(f"exit {result.exit_code}")
+        assert result.exit_code in (0, 2), f"{leaf}={value!r}: {result.output}"
+        assert result.exception is None or isinstance(result.exception, SystemExit), f"{leaf}={value!r}"
+        if result.exit_code == 2:
+            assert re.search(r"\.yaml:\d+:\d+: ", result.stderr), result.stderr
+        else:
+            run_model(load_scenario(path, ["simulation.days=30"]))
