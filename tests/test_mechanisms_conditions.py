@@ -159,6 +159,9 @@ def test_param_reads_strategy_parameters_and_rejects_unknown_ones() -> None:
         ("0 / 0 == 0", False),  # 0 / 0 is NaN: unequal to everything, and every other comparison is false
         ("0 / 0 != 0", True),
         ("not 0 / 0 > 1", True),
+        ("0 / 0", False),  # on its own, NaN counts as false
+        ("0 / 0 or day > 50", True),
+        ("not 0 / 0", True),
         ("staff('operator') >= 2 and service_level('ads') < 0.85", True),
     ],
 )

@@ -11,9 +11,10 @@ A condition is at most ``MAX_LENGTH`` characters, and a window of months or
 weeks at most ``MAX_WINDOW``.
 
 Division by zero does not stop a run: ``x / 0`` is +inf for positive ``x``,
--inf for negative ``x``, and NaN for ``0 / 0``; NaN is unequal to everything
-and every other comparison with it is false. So ``monthly_profit_usd(3) / salary_usd() >= 1.5`` holds for any
-profit when the salary is 0, and never when there is no profit either.
+-inf for negative ``x``, and NaN for ``0 / 0``. NaN is unequal to everything,
+every other comparison with it is false, and on its own (``0 / 0 and ...``) it
+counts as false. So ``monthly_profit_usd(3) / salary_usd() >= 1.5`` holds for
+any profit when the salary is 0, and never when there is no profit either.
 """
 
 from __future__ import annotations
@@ -95,6 +96,11 @@ _ARITH: dict[type, Callable[[float, float], float]] = {
 }
 
 
+def _truth(value: Any) -> bool:
+    """A value read as true or false: a number is true when it is not 0, and NaN is false."""
+    return bool(value) and value == value  # NaN is the one value unequal to itself
+
+
 @dataclass(frozen=True)
 class Condition:
     """A parsed condition, evaluated against a :class:`MetricSource`."""
@@ -104,7 +110,7 @@ class Condition:
 
     def evaluate(self, source: MetricSource, role: str) -> bool:
         """Return whether the condition holds now for a rule hiring ``role``."""
-        return bool(self._eval(self.tree, source, role))
+        return _truth(self._eval(self.tree, source, role))
 
     def _eval(self, node: ast.expr, source: MetricSource, role: str) -> Any:
         match node:
@@ -115,11 +121,11 @@ class Condition:
             case ast.Call(func=ast.Name(id=name), args=args):
                 return source.metric(name, tuple(a.value for a in args), role)  # type: ignore[attr-defined]
             case ast.BoolOp(op=ast.And(), values=values):
-                return all(self._eval(v, source, role) for v in values)
+                return all(_truth(self._eval(v, source, role)) for v in values)
             case ast.BoolOp(op=ast.Or(), values=values):
-                return any(self._eval(v, source, role) for v in values)
+                return any(_truth(self._eval(v, source, role)) for v in values)
             case ast.UnaryOp(op=ast.Not(), operand=x):
-                return not self._eval(x, source, role)
+                return not _truth(self._eval(x, source, role))
             case ast.UnaryOp(op=ast.USub(), operand=x):
                 return -self._eval(x, source, role)
             case ast.BinOp(left=a, op=op, right=b):
