@@ -181,14 +181,18 @@ def test_messages_print_names_as_written_without_emoji(tmp_path: Path) -> None:
 # --- sweeps: strategies checked as `validate` checks them, before any run ------------------
 
 
-def sweep_file(folder: Path, strategies: list[Path]) -> Path:
+def sweep_file(
+    folder: Path,
+    strategies: list[Path],
+    design: str = "{kind: grid}",
+    parameters: str = "[{path: company.starting_cash_usd, values: [30000, 60000]}]",
+) -> Path:
     spec = folder / "sweep.yaml"
     spec.write_text(
-        f"""name: bad_strategies
+        f"""name: bad_inputs
 strategies: [{", ".join(f"'{s}'" for s in strategies)}]
-parameters:
-  - {{path: company.starting_cash_usd, values: [30000, 60000]}}
-design: {{kind: grid}}
+parameters: {parameters}
+design: {design}
 replications: 2
 figures: [survived]
 seed: 3
@@ -274,19 +278,11 @@ def test_a_run_folder_is_replaced_whole_or_not_at_all(tmp_path: Path, monkeypatc
 )
 def test_a_design_too_large_is_refused_before_any_work(tmp_path: Path, design: str, fragment: str) -> None:
     """A 100,000-level grid took 5.4 GB and then failed with a MemoryError."""
-    spec = tmp_path / "big.yaml"
-    spec.write_text(
-        f"""name: big
-strategies: ['{NEVER_HIRE}']
-parameters:
-  - {{path: company.starting_cash_usd, low: 20000, high: 60000}}
-  - {{path: strategy.parameters.profit_multiple, low: 0.5, high: 3}}
-design: {design}
-replications: 2
-figures: [survived]
-seed: 3
-"""
+    two = (
+        "[{path: company.starting_cash_usd, low: 20000, high: 60000},"
+        " {path: strategy.parameters.profit_multiple, low: 0.5, high: 3}]"
     )
+    spec = sweep_file(tmp_path, [NEVER_HIRE], design=design, parameters=two)
     result = runner.invoke(app, ["sweep", str(spec), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2, result.output
     assert fragment in result.stderr

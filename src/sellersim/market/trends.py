@@ -39,6 +39,7 @@ from sellersim.streams import KeyedUniforms
 DAYS_PER_YEAR = 365.0
 _WEEK_YEARS = 7 / DAYS_PER_YEAR
 _U_EDGE = 1e-12  # keeps the normal quantile finite at a uniform of exactly 0
+DEMAND_COLUMNS = ("sessions_per_day", "competitor_units_per_day", "expected_units_per_day")  # move with the trend
 
 
 def _tau_years(cfg: NicheTrend) -> float:
@@ -56,7 +57,7 @@ def draw_growth(rng: np.random.Generator, cfg: NicheTrend) -> float:
     return cfg.mean_growth_per_year + cfg.growth_sd_per_year * float(rng.standard_normal())
 
 
-def step_growth(growth: np.ndarray, z: np.ndarray, years: float, cfg: NicheTrend) -> np.ndarray:
+def step_growth[T: (np.ndarray, float)](growth: T, z: T, years: float, cfg: NicheTrend) -> T:
     """Growth rates ``years`` later, given standard normal luck ``z`` (the exact transition)."""
     decay = math.exp(-years / _tau_years(cfg))
     shock = cfg.growth_sd_per_year * math.sqrt(1 - decay * decay)
@@ -69,9 +70,9 @@ def age_niche(niche: dict[str, float], days: int, rng: np.random.Generator, cfg:
     g, log_level = aged["growth_per_year"], 0.0
     for _ in range(days // 7):
         log_level += g * _WEEK_YEARS
-        g = float(step_growth(np.float64(g), np.float64(rng.standard_normal()), _WEEK_YEARS, cfg))
+        g = step_growth(g, float(rng.standard_normal()), _WEEK_YEARS, cfg)
     level = math.exp(log_level)
-    for key in ("sessions_per_day", "competitor_units_per_day", "expected_units_per_day"):
+    for key in DEMAND_COLUMNS:
         aged[key] *= level
     aged["growth_per_year"] = g
     return aged
@@ -92,9 +93,8 @@ class NicheTrends:
             return
         g = cat.growth_per_year
         level = np.exp(g * _WEEK_YEARS)
-        cat.sessions_per_day *= level
-        cat.competitor_units_per_day *= level
-        cat.expected_units_per_day *= level
+        for column in DEMAND_COLUMNS:
+            getattr(cat, column)[:] *= level
         z = ndtri(np.clip(self.luck.today(day, cat.n), _U_EDGE, 1 - _U_EDGE))
         g[:] = step_growth(g, z, _WEEK_YEARS, self.cfg)
         cat.growth_seen_per_year += watched_share * (g - cat.growth_seen_per_year)

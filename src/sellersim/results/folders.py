@@ -9,7 +9,6 @@ under a hidden name, never a mix.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -49,8 +48,8 @@ def written_whole(out: Path) -> Iterator[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     old = None
-    if out.exists():
-        old = out.parent / f".{out.name}.{os.getpid()}.old"
+    if out.exists():  # renamed onto an empty folder of a unique name: a stale one can never be in the way
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
         out.rename(old)
     tmp.rename(out)
     if old is not None:

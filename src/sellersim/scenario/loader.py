@@ -331,8 +331,6 @@ _FIXES = {  # pydantic's own words for these say what is wrong but not what to w
     "int_type": "must be a whole number, such as 3 (not true/false, a decimal or text)",
     "float_type": "must be a number, such as 2.5 (not true/false or text)",
     "finite_number": "must be a finite number (not .inf or .nan)",
-    "string_pattern_mismatch": "must be a name of letters, digits, spaces and _ - . , ( ) + (up to 64, starting "
-    "with a letter or digit), such as solo_then_hire",
 }
 
 

@@ -8,9 +8,10 @@ Strategy files extend the base and change only the ``strategy`` section.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
 from sellersim.domains import DEPARTMENTS, DOMAINS
 
@@ -29,9 +30,20 @@ WeekHours = Annotated[float, Field(gt=0.0, le=168.0)]  # a week has 168 hours
 # dates and whole-number keys may also be written as text ("2027-01-04", "5": 0.72), as YAML dumps them
 Date = Annotated[dt.date, Strict(False), Field(ge=dt.date(2000, 1, 1), le=dt.date(2099, 12, 31))]
 IntKey = Annotated[int, Strict(False)]
-# names become file names, folder names, column names and chart labels: plain characters only (no / or <)
-NAME_PATTERN = r"^[A-Za-z0-9][\w .,()+-]{0,63}$"
-Name = Annotated[str, Field(pattern=NAME_PATTERN)]
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9][\w .,()+-]{0,63}")
+
+
+def _plain_name(name: str) -> str:
+    """Names become file names, folder names, columns and chart labels: plain characters only (no / or <)."""
+    if not _PLAIN_NAME.fullmatch(name):
+        raise ValueError(
+            "must be a name of letters, digits, spaces and _ - . , ( ) + (up to 64, starting with a letter or "
+            "digit), such as solo_then_hire"
+        )
+    return name
+
+
+Name = Annotated[str, AfterValidator(_plain_name)]
 Domain = Literal[
     "selection", "design", "procurement",
     "listing", "ads", "after_sales", "vision",

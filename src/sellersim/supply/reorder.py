@@ -11,6 +11,7 @@ Cash caps the order: no cash, no order.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -70,7 +71,7 @@ class Replenisher:
     def demand_over(self, base: float, day: int, days: float, growth_per_year: float) -> float:
         """Units ``base`` sells over the next ``days`` days, season by season, along a trend of
         ``growth_per_year`` (its level halfway through stands for the whole span)."""
-        trend = float(np.exp(expected_log_growth(growth_per_year, days / 2, self.trend)))
+        trend = math.exp(expected_log_growth(growth_per_year, days / 2, self.trend))
         return base * trend * self._season_total(day, int(days))
 
     def _season_total(self, day: int, days: int) -> float:
