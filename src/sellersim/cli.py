@@ -275,6 +275,7 @@ def sweep_command(
     console, err = _console(quiet=quiet, soft_wrap=True), _console(stderr=True, soft_wrap=True)
     from sellersim.compare.engine import default_workers
     from sellersim.results.folders import OutputFolderError
+    from sellersim.results.store import StoreInUseError
     from sellersim.sweep.sweep import run_and_report
 
     if backend not in ("local", "dask"):
@@ -299,12 +300,14 @@ def sweep_command(
     except ScenarioError as exc:
         err.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(BAD_SCENARIO) from None
-    except OutputFolderError as exc:
+    except (OutputFolderError, StoreInUseError) as exc:
         err.print(f"[red]bad[/] {escape(str(exc))}")
         raise typer.Exit(BAD_SCENARIO) from None
     except OSError as exc:
         err.print(f"[red]bad[/] cannot read {escape(spec)}: {escape(exc.strerror or str(exc))}")
         raise typer.Exit(BAD_SCENARIO) from None
+    for warning in result.meta["warnings"]:
+        err.print(f"warning: {escape(warning)}")
     for sentence in result.analysis.get("sentences", []):
         console.print(f"- {escape(sentence)}")
     m = result.meta

@@ -18,17 +18,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from pydantic import ValidationError
 
 import sellersim
 from sellersim.compare.replication import Task, replication_seed, run_task
+from sellersim.results.store import RunStore
 from sellersim.scenario.errors import Issue, ScenarioError
 from sellersim.scenario.loader import load_document, load_model, load_scenario
 from sellersim.scenario.schema import Scenario
 from sellersim.sweep.backends import make_backend
 from sellersim.sweep.designs import DesignTable, make_design
 from sellersim.sweep.spec import SweepSpec
-from sellersim.sweep.store import SweepStore
 from sellersim.util import did_you_mean
 
 _FLUSH_EVERY_RUNS = 50
@@ -69,17 +70,17 @@ class PlannedRun:
 
 
 def execute(run: PlannedRun) -> tuple[dict[str, Any], float]:
-    """Run one planned run in a worker; return its row (figures or error) and wall time."""
+    """Run one planned run in a worker; return what it produced (figures or error, by run id) and wall time."""
     started = time.perf_counter()
     if run.scenario is None:
-        return {**run.base_row(), "status": "error", "error": run.problem}, 0.0
+        return {"run_id": run.run_id, "status": "error", "error": run.problem}, 0.0
     k = run.key
     outcome = run_task(run.scenario, Task(k.strategy, k.replication, k.seed), keep_series=False)
     figures = {k: v for k, v in outcome.row.items() if k not in ("strategy", "replication", "seed")}
     for key in _MAYBE_MISSING_NUMBERS:  # None would make the column's type depend on the batch
         if key in figures and figures[key] is None:
             figures[key] = float("nan")
-    return {**run.base_row(), **figures}, time.perf_counter() - started
+    return {"run_id": run.run_id, **figures}, time.perf_counter() - started
 
 
 def _set_path(doc: dict, path: str, value: Any) -> None:
@@ -155,6 +156,15 @@ class Plan:
             for r in range(spec.replications)
         ]
 
+    def description(self) -> dict[str, Any]:
+        """What the plan is made of, recorded with the store so that a resume can say what changed."""
+        spec = self.spec.model_dump(mode="json")
+        documents = {
+            name: hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
+            for name, doc in self._docs.items()
+        }
+        return {**spec, "strategy_files": documents, "sellersim": sellersim.__version__}
+
     def resolve(self, key: RunKey) -> PlannedRun:
         """The run's scenario: the strategy's document with the point's values, horizon and seed."""
         doc = copy.deepcopy(self._docs[key.strategy])
@@ -172,6 +182,18 @@ class Plan:
             body = {"invalid": key.params, "strategy": key.strategy, "seed": key.seed}
         text = json.dumps(body, sort_keys=True, default=str) + sellersim.__version__
         return PlannedRun(key, scenario, problem, hashlib.sha256(text.encode()).hexdigest()[:32])
+
+
+def _summary(planned: list[dict[str, Any]], stored: pd.DataFrame) -> pd.DataFrame:
+    """One row per planned run that has a stored result: the plan's labels joined to the result by run id.
+
+    Labels (strategy, point, parameter values) always come from the current plan, so a run reused
+    after the spec was edited is filed under its place in the plan as it is now."""
+    if stored.empty:
+        return pd.DataFrame()
+    labels = pd.DataFrame(planned)
+    summary = labels.merge(stored, on="run_id", how="inner", validate="many_to_one")
+    return summary.sort_values(["strategy", "point", "replication"], kind="stable", ignore_index=True)
 
 
 def _plain(value: Any) -> Any:
@@ -208,9 +230,8 @@ def run_sweep(
     spec = load_model(spec_path, SweepSpec)
     design = make_design(spec)
     plan = Plan(spec, spec_path, design)
-    store = SweepStore(out_dir)
-    done_ids = store.done_ids()
-    planned_ids: set[str] = set()
+    done_ids: set[str] = set()
+    planned: list[dict[str, Any]] = []  # every planned run's labels, in plan order
     total, finished, failed, ran, interrupted = len(plan.keys), 0, 0, 0, False
     buffer: list[dict[str, Any]] = []
     timings: dict[str, float] = {}
@@ -221,13 +242,14 @@ def run_sweep(
         nonlocal finished
         for key in plan.keys:
             run = plan.resolve(key)
-            planned_ids.add(run.run_id)
+            planned.append(run.base_row())
             if run.run_id in done_ids:
                 finished += 1
             else:
                 yield run
 
-    with make_backend(backend, workers, address) as pool:
+    with RunStore(out_dir, plan.description()) as store, make_backend(backend, workers, address) as pool:
+        done_ids = store.done_ids()
         try:
             for row, seconds in pool.map_unordered(execute, missing()):
                 buffer.append(row)
@@ -246,11 +268,11 @@ def run_sweep(
         finally:
             store.append(buffer, timings)
         workers_used = pool.workers
+        if interrupted:  # runs never reached still belong to the sweep
+            planned.extend(plan.resolve(k).base_row() for k in plan.keys[len(planned) :])
+        summary = _summary(planned, store.results({row["run_id"] for row in planned}))
+        warnings = store.warnings
     wall = time.perf_counter() - started
-    if interrupted:  # ids of runs never reached still belong to the sweep
-        planned_ids.update(plan.resolve(k).run_id for k in plan.keys[len(planned_ids) :])
-    summary = store.runs()
-    summary = summary[summary["run_id"].isin(planned_ids)].reset_index(drop=True) if len(summary) else summary
     meta = {
         "runs": total,
         "runs_this_session": ran,
@@ -263,5 +285,6 @@ def run_sweep(
         "efficiency": round(run_seconds / (wall * workers_used), 3) if ran and wall > 0 else None,
         "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "sellersim_version": sellersim.__version__,
+        "warnings": warnings,
     }
     return SweepOutcome(spec, design, summary, meta)

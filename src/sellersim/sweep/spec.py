@@ -111,9 +111,10 @@ class Drawn(Section):
 
 
 def _parameter_kind(data: Any) -> str:
-    if isinstance(data, dict) and "values" in data:
+    fields = data if isinstance(data, dict) else vars(data)  # a file's mapping, or a parameter being dumped
+    if "values" in fields:
         return "levels"
-    return "drawn" if isinstance(data, dict) and "distribution" in data else "span"
+    return "drawn" if "distribution" in fields else "span"
 
 
 # `values` make levels, `distribution` a drawn parameter, low/high a span: errors speak of one kind.
