@@ -268,6 +268,28 @@ def test_a_run_folder_is_replaced_whole_or_not_at_all(tmp_path: Path, monkeypatc
     assert [p.name for p in tmp_path.iterdir()] == ["run"]
 
 
+def test_the_next_write_clears_what_a_killed_writer_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """kill -9 during a write left hidden .tmp folders beside the results for good."""
+    import sellersim.results.run as run_module
+
+    out = tmp_path / "run"
+    args = ["run", str(NEVER_HIRE), "--days", "30", "--out", str(out)]
+    assert runner.invoke(app, args).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (tmp_path / ".run.k1ll3d.tmp").mkdir()
+    (tmp_path / ".run.k1ll3d.tmp" / "daily.parquet").write_bytes(b"half")
+    out.rename(tmp_path / ".run.sw4p.old")  # killed between moving the old folder aside and the swap
+
+    def dies(*args: object) -> None:
+        raise MemoryError("killed while writing the report")
+
+    monkeypatch.setattr(run_module, "write_run_report", dies)
+    failed = runner.invoke(app, args)
+    assert isinstance(failed.exception, MemoryError)
+    assert [p.name for p in tmp_path.iterdir()] == ["run"], "the unfinished folder is gone"
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before, "the old folder is back, whole"
+
+
 @pytest.mark.parametrize(
     ("design", "fragment"),
     [

@@ -111,14 +111,30 @@ def test_run_default_folder_and_quiet(runs: list, tmp_path: Path, monkeypatch: p
 
 
 @pytest.mark.parametrize(
-    "args",
-    [["--set", "company.strating_cash_usd=5"], ["--days", "0"], ["--set", "nonsense"]],
+    ("args", "where"),
+    [
+        (["--set", "company.strating_cash_usd=5"], "--set:1:"),
+        (["--days", "0"], "'--days'"),  # it was reported at --set:1:17, an option never typed
+        (["--seed", "-1"], "'--seed'"),
+        (["--set", "nonsense"], "--set:1:"),
+    ],
 )
-def test_run_bad_overrides_exit_2(runs: list, args: list[str]) -> None:
+def test_run_bad_overrides_exit_2(runs: list, args: list[str], where: str) -> None:
     result = runner.invoke(app, ["run", str(STRATEGIES[0]), *args, "--quiet"])
     assert result.exit_code == 2
-    assert "--set:1:" in result.stderr
+    assert where in result.stderr
     assert "Traceback" not in result.output
+    assert runs == []
+
+
+def test_every_override_mistake_is_reported_at_once(runs: list) -> None:
+    """A path that cannot be followed stopped the check: the bad values after it went unreported."""
+    mistakes = ["simulation.days.x=3", "company.starting_cash_usd=-5", "nonsense", "simulation.seed=-2"]
+    result = runner.invoke(app, ["run", str(STRATEGIES[0]), *(a for m in mistakes for a in ("--set", m))])
+    assert result.exit_code == 2
+    for line in (1, 2, 3, 4):
+        assert f"--set:{line}:" in result.stderr, result.stderr
+    assert "4 problems" in result.stderr
     assert runs == []
 
 

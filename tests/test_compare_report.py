@@ -450,6 +450,17 @@ def test_text_is_escaped() -> None:
     assert "<title>A &lt;b&gt;bold&lt;/b&gt; title</title>" in page
 
 
+def test_names_in_charts_are_text_never_markup() -> None:
+    """A strategy named with <a href> became a live link in Plotly legends; a role in the hover of hires too."""
+    evil, role = '<a href="https://example.com">evil</a>', "<b>ops</b>"
+    result = _result(strategies=(evil, "never_hire"), replications=30)
+    page = build_compare_report(dataclasses.replace(result, hires=result.hires.assign(role=role)))
+    plots = page[page.index("Plotly.newPlot") :]
+    assert "\\u003ca href" not in plots and "\\u003cb\\u003eops" not in plots, "no name reaches Plotly as markup"
+    assert '&lt;a href=\\"https:\\u002f\\u002fexample.com\\"&gt;evil&lt;\\u002fa&gt;' in plots
+    assert "&lt;b&gt;ops&lt;\\u002fb&gt;" in plots
+
+
 def test_number_formats() -> None:
     from sellersim.report.compare_report import _interval_html
 

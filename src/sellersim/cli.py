@@ -7,6 +7,9 @@ stderr with their file and line and end the command with exit code 2.
 from __future__ import annotations
 
 import datetime as dt
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -16,7 +19,7 @@ from rich.markup import escape
 
 from sellersim.scenario.errors import ScenarioError
 from sellersim.scenario.loader import load_scenario
-from sellersim.scenario.schema import Scenario
+from sellersim.scenario.schema import MAX_DAYS, Scenario
 
 if TYPE_CHECKING:
     from sellersim.compare.replication import Outcome
@@ -100,8 +103,12 @@ def validate(
 @app.command()
 def run(
     file: Annotated[str, typer.Argument(help="Scenario YAML file.", show_default=False)],
-    seed: Annotated[int | None, typer.Option(help="Shorthand for --set simulation.seed=N.")] = None,
-    days: Annotated[int | None, typer.Option(help="Shorthand for --set simulation.days=N.")] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, max=2**63 - 1, help="Shorthand for --set simulation.seed=N.")
+    ] = None,
+    days: Annotated[
+        int | None, typer.Option(min=1, max=MAX_DAYS, help="Shorthand for --set simulation.days=N.")
+    ] = None,
     overrides: Annotated[
         list[str] | None,
         typer.Option("--set", help="Override a value: dotted.path=value (repeatable).", show_default=False),
@@ -126,7 +133,8 @@ def run(
     out_dir = out or Path("results") / f"{name}-seed{sim.seed}-{dt.datetime.now():%Y%m%d-%H%M%S}"
     _check_out(out_dir, err)
     console.print(f"running {escape(name)}: seed {sim.seed}, {sim.days} days from {sim.start_date}")
-    result, stopped = run_keeping_partial(scenario, source=file)
+    with _sigterm_as_interrupt():
+        result, stopped = run_keeping_partial(scenario, source=file)
     result.write(out_dir)
     console.print(result.summary_text())
     console.print(f"results in {escape(str(out_dir))}")
@@ -161,9 +169,20 @@ def compare_command(
     out: Annotated[
         Path | None, typer.Option(help="Output folder \\[default: results/compare-TIME].", show_default=False)
     ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Reuse the runs an interrupted comparison kept (in --out, or the newest results/compare-*); "
+            "re-running into the same --out always does.",
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
-    """Compare strategies over many replications with common random numbers and write a report."""
+    """Compare strategies over many replications with common random numbers and write a report.
+
+    Every finished run is kept in the folder's store/ as it arrives: after Ctrl-C, SIGTERM or a
+    kill, the same command with --resume runs only what is missing."""
     console, err = _console(quiet=quiet, soft_wrap=True), _console(stderr=True, soft_wrap=True)
     from sellersim.compare.comparison import compare
     from sellersim.compare.figures import FIGURE_BY_NAME
@@ -179,10 +198,18 @@ def compare_command(
             raise typer.Exit(BAD_SCENARIO)
         batch = max(replications // 2, 10)
         stopping = StoppingRule(figure, float(width), max(max_replications, replications), batch)
+    from sellersim.compare.comparison import STORE
+    from sellersim.results.store import StoreInUseError
+
+    if resume and out is None:
+        out = _newest_comparison(err)
     out_dir = out or Path("results") / f"compare-{dt.datetime.now():%Y%m%d-%H%M%S}"
     _check_out(out_dir, err)
+    if resume and not (out_dir / STORE).is_dir():
+        err.print(f"--resume: {escape(str(out_dir))} holds no stored runs of a comparison; leave out --resume")
+        raise typer.Exit(BAD_SCENARIO)
     workers = _workers(workers, err)
-    with _ComparisonProgress(console, quiet) as progress:
+    with _ComparisonProgress(console, quiet) as progress, _sigterm_as_interrupt():
         try:
             result = compare(
                 files,
@@ -193,6 +220,7 @@ def compare_command(
                 stopping=stopping,
                 overrides=overrides or [],
                 progress=progress,
+                store=out_dir / STORE,
             )
         except ScenarioError as exc:
             err.print(str(exc), markup=False, highlight=False)
@@ -200,16 +228,49 @@ def compare_command(
         except OSError as exc:
             err.print(f"[red]bad[/] cannot read a scenario file: {escape(str(exc))}")
             raise typer.Exit(BAD_SCENARIO) from None
-        except ValueError as exc:
+        except (ValueError, StoreInUseError) as exc:
             err.print(f"[red]bad[/] {escape(str(exc))}")
             raise typer.Exit(BAD_SCENARIO) from None
+        except KeyboardInterrupt:  # after the runs, while the tables were made: the runs are kept all the same
+            err.print(f"interrupted: finished runs are kept; add --resume --out {escape(str(out_dir))} to go on")
+            raise typer.Exit(INTERRUPTED) from None
+    for warning in result.meta["warnings"]:
+        err.print(f"warning: {escape(warning)}")
     result.write(out_dir)
     for sentence in result.comparison["sentences"]:
         console.print(f"- {escape(sentence)}")
     console.print(f"{escape(result.comparison['stopping']['reason'])}")
     console.print(f"results in {escape(str(out_dir))}")
     if result.comparison["stopping"]["interrupted"]:
+        err.print(f"interrupted: finished runs are kept; add --resume --out {escape(str(out_dir))} to go on")
         raise typer.Exit(INTERRUPTED)
+
+
+def _newest_comparison(err: Console) -> Path:
+    """The newest ``results/compare-*`` folder that keeps stored runs, for ``--resume`` without ``--out``."""
+    from sellersim.compare.comparison import STORE
+
+    folders = sorted((p for p in Path("results").glob("compare-*") if (p / STORE).is_dir()), key=lambda p: p.name)
+    if not folders:
+        err.print("--resume: no results/compare-* folder holds stored runs; give --out FOLDER")
+        raise typer.Exit(BAD_SCENARIO)
+    err.print(f"resuming {escape(str(folders[-1]))}")
+    return folders[-1]
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """While long work runs, SIGTERM (a shutdown, ``kill``, a scheduler's stop) stops it as Ctrl-C does:
+    finished runs are kept, workers are shut down, and the command exits 130."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _is_positive_number(text: str) -> bool:
@@ -288,7 +349,7 @@ def sweep_command(
         bar.update(task, completed=done, total=total, failed=failed)
 
     try:
-        with bar:
+        with bar, _sigterm_as_interrupt():
             result = run_and_report(
                 spec,
                 out,
@@ -353,7 +414,7 @@ def check_model_command(
     from sellersim.validation.check import check_model
 
     bar, task = _runs_bar("checking", _console(quiet=quiet), quiet)
-    with bar:
+    with bar, _sigterm_as_interrupt():
         check = check_model(
             scenario,
             replications,

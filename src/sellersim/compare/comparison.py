@@ -9,10 +9,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import platform
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import BrokenExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -23,10 +26,10 @@ import pandas as pd
 
 import sellersim
 from sellersim.calendar import SimCalendar
-from sellersim.compare.engine import Runner, paths_by_strategy, tasks_for
+from sellersim.compare.engine import Runner, paths_by_strategy, scenario_hash, tasks_for
 from sellersim.compare.figures import DAILY_METRICS, FIGURES, QUANTILES
 from sellersim.compare.narrative import headline_sentences
-from sellersim.compare.replication import Outcome
+from sellersim.compare.replication import Outcome, Task, with_seed
 from sellersim.compare.stats import (
     StoppingRule,
     mean_band,
@@ -37,10 +40,13 @@ from sellersim.compare.stats import (
     quantile_bands,
 )
 from sellersim.results.folders import written_whole
+from sellersim.results.store import FLUSH_EVERY_RUNS, RunStore
 from sellersim.scenario.errors import Issue, ScenarioError
 from sellersim.scenario.loader import load_scenario
 from sellersim.scenario.schema import Scenario
 
+STORE = "store"
+"""The sub-folder of a comparison folder that keeps its finished runs."""
 _SOFTWARE = ("mesa", "simpy", "numpy", "pandas", "plotly", "pydantic", "scipy")
 
 
@@ -55,9 +61,12 @@ class CompareResult:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def write(self, out_dir: str | Path, report: bool = True) -> Path:
-        """Write runs.parquet, hires.parquet, daily_quantiles.parquet, comparison.json and report.html."""
+        """Write runs.parquet, hires.parquet, daily_quantiles.parquet, comparison.json and report.html.
+
+        The folder's run store (``store/``, when the comparison kept one there) is carried into the new folder.
+        """
         out = Path(out_dir)
-        with written_whole(out) as tmp:
+        with written_whole(out, keep=(STORE,)) as tmp:
             self.runs.to_parquet(tmp / "runs.parquet", index=False)
             self.hires.to_parquet(tmp / "hires.parquet", index=False)
             self.daily_quantiles.to_parquet(tmp / "daily_quantiles.parquet", index=False)
@@ -108,10 +117,14 @@ def compare(
     stopping: StoppingRule | None = None,
     overrides: Sequence[str] = (),
     progress: Callable[[Outcome, int], None] | None = None,
+    store: str | Path | None = None,
+    flush_every_runs: int = FLUSH_EVERY_RUNS,
 ) -> CompareResult:
     """Run every strategy ``replications`` times (more in batches when ``stopping`` asks) and compare.
 
     Ctrl-C stops the runs and returns what finished (``comparison["stopping"]["interrupted"]``).
+    With a ``store`` folder every finished run is kept there as it arrives, and runs the store
+    already holds are not run again: a comparison killed at any moment resumes where it stopped.
     """
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -127,12 +140,30 @@ def compare(
     master_seed = first.simulation.seed if seed is None else seed
     outcomes: dict[tuple[str, int], Outcome] = {}
     done, reason, interrupted = 0, f"ran the {replications} replications asked for", False
-    with Runner(scenarios, workers) as runner:
+    plan = comparison_plan(scenarios, master_seed)
+    kept = RunStore(store, plan, flush_every_runs=flush_every_runs) if store is not None else nullcontext(None)
+    ran = 0
+    with kept as runs_store, Runner(scenarios, workers) as runner:
+        stored = _stored_records(runs_store)
         batch = range(replications)
         try:
             while batch:
-                for outcome in runner.run(tasks_for(strategies, batch, master_seed)):
+                todo = []
+                for task in tasks_for(strategies, batch, master_seed):
+                    record = stored.get(run_id(plan, task))
+                    if record is None:
+                        todo.append(task)
+                        continue
+                    outcomes[(task.strategy, task.replication)] = _outcome(task, record)
+                    if progress is not None:
+                        progress(outcomes[(task.strategy, task.replication)], len(strategies) * batch.stop)
+                for finished in runner.run(todo):
+                    record = _record(finished, run_id(plan, finished.task))
+                    if runs_store is not None:
+                        runs_store.add(record, finished.wall_seconds)
+                    outcome = _outcome(finished.task, record, finished.wall_seconds)  # one path, stored or not
                     outcomes[(outcome.task.strategy, outcome.task.replication)] = outcome
+                    ran += 1
                     if progress is not None:
                         progress(outcome, len(strategies) * batch.stop)
                 done = batch.stop
@@ -144,6 +175,10 @@ def compare(
         except KeyboardInterrupt:
             interrupted = True
             reason = f"interrupted after {len(outcomes)} runs; results cover the runs that finished"
+        except BrokenExecutor:  # a worker was killed (out of memory, or by hand): keep what finished
+            interrupted = True
+            reason = f"a worker process died after {len(outcomes)} runs; results cover the runs that finished"
+        warnings = runs_store.warnings if runs_store is not None else []
     calendar = SimCalendar.build(first.simulation.start_date, first.simulation.days, first.market, first.supply)
     runs = _runs_frame(outcomes, strategies)
     comparison = summarize_comparison(runs, strategies, baseline)
@@ -165,14 +200,69 @@ def compare(
         "started": started_at,
         "run_seconds": round(time.perf_counter() - started, 2),
         "run_cpu_seconds": round(sum(o.wall_seconds for o in outcomes.values()), 2),
+        "runs_this_session": ran,
+        "runs_reused": len(outcomes) - ran,
     }
     return CompareResult(
         runs=runs,
         hires=_hires_frame(outcomes, strategies),
         daily_quantiles=_daily_quantiles(outcomes, strategies, calendar.dates[: first.simulation.days]),
         comparison=comparison,
-        meta={"title": f"{len(strategies)} strategies against {baseline}"},
+        meta={"title": f"{len(strategies)} strategies against {baseline}", "warnings": warnings},
     )
+
+
+_LABELS = ("strategy", "replication", "seed")
+
+
+def comparison_plan(scenarios: Mapping[str, Scenario], master_seed: int) -> dict[str, Any]:
+    """What a comparison's runs are made of: each strategy's resolved scenario (seed aside) and the seed."""
+    return {
+        "strategies": {name: scenario_hash(with_seed(s, 0)) for name, s in scenarios.items()},
+        "master_seed": master_seed,
+        "sellersim": sellersim.__version__,
+    }
+
+
+def run_id(plan: Mapping[str, Any], task: Task) -> str:
+    """The stable id of a run: what it computes (the strategy's scenario, the seed, the model's version)."""
+    text = f"{plan['strategies'][task.strategy]}:{task.seed}:{plan['sellersim']}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _record(outcome: Outcome, run: str) -> dict[str, Any]:
+    """What the store keeps of a run: its figures and hires as JSON (exact for Python numbers, NaN
+    included) and its daily series as raw float32; the labels are the plan's to give back."""
+    row = {k: v for k, v in outcome.row.items() if k not in _LABELS}
+    hires = [{k: v for k, v in h.items() if k not in _LABELS} for h in outcome.hires]
+    return {
+        "run_id": run,
+        "status": row["status"],
+        "error": row["error"],
+        "row_json": json.dumps(row),
+        "hires_json": json.dumps(hires),
+        "series": None if outcome.series is None else outcome.series.astype(np.float32).tobytes(),
+    }
+
+
+def _outcome(task: Task, record: Mapping[str, Any], wall_seconds: float = 0.0) -> Outcome:
+    """The run ``record`` holds, labelled as ``task``."""
+    labels = {"strategy": task.strategy, "replication": task.replication, "seed": task.seed}
+    series = record["series"] if isinstance(record["series"], bytes) else None  # a failed run has none
+    return Outcome(
+        task,
+        {**labels, **json.loads(record["row_json"])},
+        [{**labels, **h} for h in json.loads(record["hires_json"])],
+        None if series is None else np.frombuffer(series, dtype=np.float32).reshape(len(DAILY_METRICS), -1),
+        wall_seconds,
+    )
+
+
+def _stored_records(store: RunStore | None) -> dict[str, dict[str, Any]]:
+    """The store's runs by id (none without a store)."""
+    if store is None:
+        return {}
+    return {record["run_id"]: record for record in store.results().to_dict("records")}
 
 
 def _ordered(outcomes: Mapping[tuple[str, int], Outcome], strategies: Sequence[str]) -> list[Outcome]:

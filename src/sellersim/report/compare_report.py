@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from sellersim.compare.figures import FIGURE_BY_NAME, FIGURES, Figure
-from sellersim.report.page import DASH, duration, esc, finite, html_page, plot_div, rgba
+from sellersim.report.page import DASH, duration, esc, finite, html_page, label, plot_div, rgba
 from sellersim.report.theme import BAD, GOOD, GRID, INK, MONEY_AXIS, MUTED, PAGE_CSS, PALETTE, SUMMARY_CSS, TEMPLATE
 
 __all__ = ["ComparisonResult", "build_compare_report", "write_compare_report"]
@@ -525,7 +525,8 @@ def _hires_chart(d: _Data) -> go.Figure:
             y=these["day"].to_numpy(dtype=float),
             jitter=0.5,
             customdata=[
-                [str(r).replace("_", " "), int(rep)] for r, rep in zip(these["role"], these["replication"], strict=True)
+                [label(str(r).replace("_", " ")), int(rep)]
+                for r, rep in zip(these["role"], these["replication"], strict=True)
             ],
             hovertemplate="day %{y:.0f}: %{customdata[0]} (replication %{customdata[1]})",
         )

@@ -6,6 +6,7 @@ import html
 import math
 from typing import Any, Final
 
+import numpy as np
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
@@ -29,7 +30,27 @@ def html_page(title: str, css: str, header: str, nav: str, sections: str, footer
 
 
 def plot_div(fig: go.Figure, div_id: str) -> str:
-    """A chart's div and script, without plotly.js (the page carries it once)."""
+    """A chart's div and script, without plotly.js (the page carries it once).
+
+    Plotly renders tags such as ``<a href>`` and ``<br>`` in trace names, categories, annotations
+    and axis titles; ours are plain text, so every one of them is escaped here (in ``fig`` itself), and a
+    strategy or role name can never become a link or markup. Hover templates carry our own
+    markup: user text is escaped with :func:`label` where it is put into them.
+    """
+    for trace in fig.data:
+        if isinstance(trace.name, str):
+            trace.name = label(trace.name)
+        if isinstance(getattr(trace, "legendgroup", None), str):  # not shown, but kept the same as the names
+            trace.legendgroup = label(trace.legendgroup)
+        for axis in ("x", "y"):  # categories (strategy names, levels) are shown as tick labels
+            values = getattr(trace, axis, None)
+            if values is not None and np.asarray(values).dtype.kind in "OUS":
+                trace[axis] = [label(v) if isinstance(v, str) else v for v in values]
+    for note in fig.layout.annotations:
+        if isinstance(note.text, str):
+            note.text = label(note.text)
+    fig.for_each_xaxis(_escape_title)
+    fig.for_each_yaxis(_escape_title)
     return fig.to_html(
         full_html=False,
         include_plotlyjs=False,
@@ -37,6 +58,16 @@ def plot_div(fig: go.Figure, div_id: str) -> str:
         config=PLOTLY_CONFIG,
         default_height=f"{fig.layout.height}px",
     )
+
+
+def _escape_title(axis: Any) -> None:
+    if isinstance(axis.title.text, str):
+        axis.title.text = label(axis.title.text)
+
+
+def label(value: Any) -> str:
+    """``value`` as text for a Plotly label or hover: ``<``, ``>`` and ``&`` escaped (Plotly shows them as written)."""
+    return html.escape(str(value), quote=False)
 
 
 def esc(value: Any) -> str:

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from sellersim.report.page import html_page, plot_div
+from sellersim.report.page import html_page, label, plot_div
 from sellersim.report.theme import BAD, EVENT_STYLES, INK, MONEY_AXIS, PAGE_CSS, PALETTE, TEMPLATE
 from sellersim.results.recorder import FEE_COLUMNS
 
@@ -182,7 +182,7 @@ def _cash_chart(t: RunTables) -> go.Figure:
             x=day,
             y=0.5,
             yref="paper",
-            text=f"Failed day {failure_day}: {html.escape(str(t.summary.get('failure_cause')))}",
+            text=f"Failed day {failure_day}: {t.summary.get('failure_cause')}",  # escaped with every label
             showarrow=False,
             xanchor="right",
             xshift=-6,
@@ -279,7 +279,7 @@ def _staff_chart(t: RunTables) -> go.Figure:
             showlegend=role not in staffed,
             marker_color=colors.get(str(role), "#9ca3af"),
             customdata=list(zip(_x(group["start"]), _x(group["end"]), strict=True)),
-            hovertemplate=f"%{{y}} ({title})<br>%{{customdata[0]}} to %{{customdata[1]}}<extra></extra>",
+            hovertemplate=f"%{{y}} ({label(title)})<br>%{{customdata[0]}} to %{{customdata[1]}}<extra></extra>",
             row=2,
             col=1,
         )

@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from sellersim.compare.figures import FIGURE_BY_NAME, Figure
-from sellersim.report.page import DASH, duration, esc, finite, html_page, plot_div, rgba
+from sellersim.report.page import DASH, duration, esc, finite, html_page, label, plot_div, rgba
 from sellersim.report.theme import BAD, GOOD, GRID, INK, MONEY_AXIS, MUTED, PAGE_CSS, PALETTE, SUMMARY_CSS, TEMPLATE
 
 __all__ = ["SweepResult", "build_sweep_report", "write_sweep_report"]
@@ -305,7 +305,7 @@ def _effects_chart(d: _Data, f: Figure) -> go.Figure | None:
     width = 0.5 / max(len(frames), 1)  # each strategy's slot within a category
     for i, path in enumerate(paths):
         row, col = i // cols + 1, i % cols + 1
-        label = esc(d.label(path))
+        title = esc(d.label(path))
         all_levels = pd.concat([e.loc[e["parameter"] == path, "level"] for e in frames.values()])
         categorical = _is_categorical(d, path, all_levels)
         order = _levels(d, path, all_levels)
@@ -319,7 +319,7 @@ def _effects_chart(d: _Data, f: Figure) -> go.Figure | None:
             mean, low, high, n = (these[c].to_numpy(dtype=float) for c in ("mean", "low", "high", "n"))
             if categorical:
                 x = np.arange(len(order)) + (j - (len(frames) - 1) / 2) * width
-                names = [str(v) for v in order]
+                names = [label(v) for v in order]
             else:
                 x = np.asarray(order, dtype=float)
                 names = [_number(v) for v in order]
@@ -358,7 +358,7 @@ def _effects_chart(d: _Data, f: Figure) -> go.Figure | None:
                     else None
                 ),
                 customdata=np.column_stack([low, high, n, np.asarray(names, dtype=object)]),
-                hovertemplate=f"<b>{esc(strategy)}</b><br>{label} %{{customdata[3]}}: <b>%{{y:{fmt}}}</b><br>"
+                hovertemplate=f"<b>{esc(strategy)}</b><br>{title} %{{customdata[3]}}: <b>%{{y:{fmt}}}</b><br>"
                 f"95%: %{{customdata[0]:{fmt}}} to %{{customdata[1]:{fmt}}}<br>n = %{{customdata[2]:,.0f}} runs"
                 "<extra></extra>",
                 showlegend=strategy not in legend_done,

@@ -42,6 +42,8 @@ MANIFEST = "manifest.jsonl"
 PLAN = "plan.json"
 LOCK = "lock"
 CORRUPT = "corrupt"
+FLUSH_EVERY_RUNS = 50
+FLUSH_EVERY_SECONDS = 5.0
 
 
 class StoreInUseError(RuntimeError):
@@ -56,14 +58,25 @@ def plan_hash(plan: Mapping[str, Any]) -> str:
 class RunStore:
     """Finished runs of one comparison or sweep folder; use as a context manager (it holds the lock)."""
 
-    def __init__(self, folder: str | Path, plan: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        folder: str | Path,
+        plan: Mapping[str, Any],
+        *,
+        flush_every_runs: int = FLUSH_EVERY_RUNS,
+        flush_every_seconds: float = FLUSH_EVERY_SECONDS,
+    ) -> None:
         self.folder = Path(folder)
         self.parts = self.folder / PARTS
         self.manifest = self.folder / MANIFEST
         self.plan = dict(plan)
         self.warnings: list[str] = []
+        self._flush_every_runs, self._flush_every_seconds = flush_every_runs, flush_every_seconds
         self._lock_file: Any = None
         self._done: set[str] = set()
+        self._buffer: list[Mapping[str, Any]] = []
+        self._timings: dict[str, float] = {}
+        self._last_flush = time.monotonic()
 
     def __enter__(self) -> RunStore:
         self.parts.mkdir(parents=True, exist_ok=True)
@@ -75,6 +88,12 @@ class RunStore:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        try:
+            self.flush()  # whatever stopped the work, what finished is kept
+        finally:
+            self._unlock()
+
+    def _unlock(self) -> None:
         if self._lock_file is not None:
             self._lock_file.close()  # closing releases the lock
             self._lock_file = None
@@ -137,8 +156,19 @@ class RunStore:
         """Run ids held by a readable part."""
         return set(self._done)
 
-    def append(self, rows: list[Mapping[str, Any]], timings: Mapping[str, float]) -> None:
-        """Store finished runs (each with ``run_id``, ``status`` and ``error``): one part, then manifest lines."""
+    def add(self, row: Mapping[str, Any], seconds: float) -> None:
+        """Keep a finished run (with ``run_id``, ``status`` and ``error``); it is written with the next part,
+        at most ``flush_every_runs`` runs or ``flush_every_seconds`` later, or when the store is closed."""
+        self._buffer.append(row)
+        self._timings[row["run_id"]] = seconds
+        full = len(self._buffer) >= self._flush_every_runs
+        if full or time.monotonic() - self._last_flush > self._flush_every_seconds:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the runs kept since the last part: one part, then their manifest lines."""
+        rows, timings = self._buffer, self._timings
+        self._buffer, self._timings, self._last_flush = [], {}, time.monotonic()
         if not rows:
             return
         table = pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False)

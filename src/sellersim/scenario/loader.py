@@ -83,11 +83,14 @@ def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -
     Raises :class:`ScenarioError` listing every problem found, sorted by file and
     line, and :class:`OSError` when ``path`` itself cannot be read.
     """
-    root, sources = _resolve(path, overrides)
+    root, sources, override_issues = _resolve_all(path, overrides)
     try:
         scenario = Scenario.model_validate(root.plain())
     except ValidationError as exc:
-        raise ScenarioError(_sorted(_pydantic_issue(e, root, sources) for e in exc.errors())) from None
+        found = [_pydantic_issue(e, root, sources) for e in exc.errors()]
+        raise ScenarioError(_sorted([*override_issues, *found])) from None
+    if override_issues:  # every other value is fine: these are all there is to fix
+        raise ScenarioError(override_issues)
     issues = []
     for where, message in reference_errors(scenario):
         node, exact = _locate(root, where)
@@ -126,13 +129,19 @@ def dump_resolved(scenario: Scenario) -> str:
 
 
 def _resolve(path: str | os.PathLike[str], overrides: Sequence[str]) -> tuple[_Node, Sources]:
+    root, sources, issues = _resolve_all(path, overrides)
+    if issues:
+        raise ScenarioError(issues)
+    return root, sources
+
+
+def _resolve_all(path: str | os.PathLike[str], overrides: Sequence[str]) -> tuple[_Node, Sources, list[Issue]]:
+    """The merged document with every override that could be applied, and what is wrong with the others."""
     sources: Sources = {}
     root = _load_file(os.fspath(path), sources, chain=(), extends_at=None)
     sources[OVERRIDE_FILE] = list(overrides)
     issues = [i for n, text in enumerate(overrides, 1) if (i := _apply_override(root, n, text))]
-    if issues:
-        raise ScenarioError(issues)
-    return root, sources
+    return root, sources, issues
 
 
 def _load_file(name: str, sources: Sources, chain: tuple[tuple[Path, str], ...], extends_at: Loc | None) -> _Node:

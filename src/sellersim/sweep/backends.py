@@ -7,7 +7,11 @@ depend on the backend, the number of workers or the order of completion.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import select
 import signal
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from itertools import islice
@@ -29,8 +33,44 @@ class Backend(Protocol):
     def map_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]: ...
 
 
-def _ignore_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's: it stores what finished
+def _start_worker(driver_pid: int) -> None:
+    """Leave Ctrl-C to the driver, and never outlive it.
+
+    Ctrl-C reaches the whole terminal's process group; the driver handles it (it keeps what
+    finished and shuts the pool down), so workers ignore it and finish the run in hand. SIGTERM
+    keeps its default: the pool itself stops broken workers with it.
+
+    A worker's parent is the forkserver, not the driver, and the forkserver lives as long as any
+    worker does; so each worker watches the driver itself and exits the moment it is gone,
+    however it died (``kill -9``, out of memory): no worker, forkserver or resource tracker is
+    left running work nobody will read.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with, args=(driver_pid,), name="watch-driver", daemon=True).start()
+
+
+def _exit_with(pid: int) -> None:
+    """Exit this process when process ``pid`` ends (at once with a pidfd, else within a second)."""
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):  # no pidfd on this system: look every second
+        while _alive(pid):
+            time.sleep(1.0)
+        os._exit(1)
+    select.select([handle], [], [])  # readable when the process has ended
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class LocalBackend:
@@ -45,7 +85,9 @@ class LocalBackend:
     def __enter__(self) -> LocalBackend:
         if self.workers > 1:
             context = multiprocessing.get_context("forkserver")
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_ignore_sigint)
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
+            )
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -14,6 +14,7 @@ import json
 import resource
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from pydantic import ValidationError
 
 import sellersim
 from sellersim.compare.replication import Task, replication_seed, run_task
-from sellersim.results.store import RunStore
+from sellersim.results.store import FLUSH_EVERY_RUNS, RunStore
 from sellersim.scenario.errors import Issue, ScenarioError
 from sellersim.scenario.loader import load_document, load_model, load_scenario
 from sellersim.scenario.schema import Scenario
@@ -32,8 +33,6 @@ from sellersim.sweep.designs import DesignTable, make_design
 from sellersim.sweep.spec import SweepSpec
 from sellersim.util import did_you_mean
 
-_FLUSH_EVERY_RUNS = 50
-_FLUSH_EVERY_SECONDS = 5.0
 _MAYBE_MISSING_NUMBERS = ("failure_day", "months_to_first_profitable_month", "tacos", "acos")
 
 
@@ -218,7 +217,7 @@ def run_sweep(
     backend: str = "local",
     address: str | None = None,
     progress: Callable[[int, int, int], None] | None = None,
-    flush_every_runs: int = _FLUSH_EVERY_RUNS,
+    flush_every_runs: int = FLUSH_EVERY_RUNS,
 ) -> SweepOutcome:
     """Run what is missing of the sweep in ``spec_path`` into ``out_dir`` and return every run of it.
 
@@ -233,9 +232,6 @@ def run_sweep(
     done_ids: set[str] = set()
     planned: list[dict[str, Any]] = []  # every planned run's labels, in plan order
     total, finished, failed, ran, interrupted = len(plan.keys), 0, 0, 0, False
-    buffer: list[dict[str, Any]] = []
-    timings: dict[str, float] = {}
-    last_flush = time.perf_counter()
     run_seconds = 0.0
 
     def missing() -> Iterator[PlannedRun]:
@@ -248,25 +244,21 @@ def run_sweep(
             else:
                 yield run
 
-    with RunStore(out_dir, plan.description()) as store, make_backend(backend, workers, address) as pool:
+    kept = RunStore(out_dir, plan.description(), flush_every_runs=flush_every_runs)
+    with kept as store, make_backend(backend, workers, address) as pool:
         done_ids = store.done_ids()
         try:
             for row, seconds in pool.map_unordered(execute, missing()):
-                buffer.append(row)
-                timings[row["run_id"]] = seconds
+                store.add(row, seconds)
                 run_seconds += seconds
                 finished += 1
                 ran += 1
                 failed += row["status"] != "ok"
                 if progress is not None:
                     progress(finished, total, failed)
-                if len(buffer) >= flush_every_runs or time.perf_counter() - last_flush > _FLUSH_EVERY_SECONDS:
-                    store.append(buffer, timings)
-                    buffer, last_flush = [], time.perf_counter()
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, BrokenExecutor):  # Ctrl-C, SIGTERM, or a worker killed: keep what finished
             interrupted = True
-        finally:
-            store.append(buffer, timings)
+        store.flush()
         workers_used = pool.workers
         if interrupted:  # runs never reached still belong to the sweep
             planned.extend(plan.resolve(k).base_row() for k in plan.keys[len(planned) :])
