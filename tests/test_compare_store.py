@@ -152,6 +152,38 @@ def test_sigterm_stops_the_command_like_ctrl_c_and_resume_finishes_it(tmp_path: 
     pd.testing.assert_frame_equal(runs, reference.runs)
 
 
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_a_worker_killed_under_the_driver_stops_the_comparison_cleanly(tmp_path: Path) -> None:
+    """Running out of memory kills a worker: the finished runs are kept and reported, no traceback."""
+    out = tmp_path / "cmp"
+    args = [*FILES, "--replications", "60", "--set", DAYS[0], "--workers", "2", "--out", str(out), "-q"]
+    proc = subprocess.Popen(
+        [str(SELLERSIM), "compare", *args], start_new_session=True, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 120
+    workers: list[int] = []
+    while time.monotonic() < deadline and not (workers and list((out / STORE / "parts").glob("part-*.parquet"))):
+        forkservers = [p for p in children(proc.pid) if b"forkserver" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        workers = [w for f in forkservers for w in children(f)]
+        time.sleep(0.02)
+    os.kill(workers[0], signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == INTERRUPTED, stderr
+    assert "a worker process died" in stderr and "Traceback" not in stderr
+    assert (out / "report.html").exists() and len(RunStore(out / STORE, {}).results()) > 0
+    assert wait_until_gone(proc.pid) == []
+
+
 def test_rewriting_the_folder_keeps_the_store(tmp_path: Path) -> None:
     out = tmp_path / "cmp"
     args = ["compare", *FILES, "--replications", "2", "--set", DAYS[0], "--workers", "1", "--out", str(out)]

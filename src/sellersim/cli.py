@@ -239,10 +239,12 @@ def compare_command(
     result.write(out_dir)
     for sentence in result.comparison["sentences"]:
         console.print(f"- {escape(sentence)}")
-    console.print(f"{escape(result.comparison['stopping']['reason'])}")
+    stopping = result.comparison["stopping"]
+    if not stopping["interrupted"]:
+        console.print(escape(stopping["reason"]))
     console.print(f"results in {escape(str(out_dir))}")
-    if result.comparison["stopping"]["interrupted"]:
-        err.print(f"interrupted: finished runs are kept; add --resume --out {escape(str(out_dir))} to go on")
+    if stopping["interrupted"]:
+        err.print(f"{escape(stopping['reason'])}; add --resume --out {escape(str(out_dir))} to go on")
         raise typer.Exit(INTERRUPTED)
 
 
