@@ -79,6 +79,22 @@ CORPUS = [
     ("more hours than a week has", "company: {founder: {hours_per_week: 200}}", "less than or equal to 168"),
     ("an absurd amount of money", "company: {tools_usd_per_month: 1e300}", "less than or equal to 1000000000"),
     ("text where a number goes", "company: {starting_cash_usd: lots}", "must be a number, such as 2.5"),
+    (
+        "the whole company sold for equity",
+        "strategy: {financing: {equity: [{when: day >= 0, amount_usd: 1000, share_of_company: 1}]}}",
+        "strategy.financing.equity.0.share_of_company: Input should be less than 1",
+    ),
+    (
+        "a negative raise",
+        "strategy: {financing: {equity: [{when: day >= 0, amount_usd: -5, share_of_company: 0.1}]}}",
+        "strategy.financing.equity.0.amount_usd: Input should be greater than 0",
+    ),
+    (
+        "a raise whose rule does not parse",
+        "strategy: {financing: {equity: [{when: cash_usd <, amount_usd: 5, share_of_company: 0.1}]}}",
+        "strategy.financing.equity.0.when:",
+    ),
+    ("an interest rate over 100%", "company: {credit_line_apr: 15}", "company.credit_line_apr: Input should be"),
 ]
 
 

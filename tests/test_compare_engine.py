@@ -283,7 +283,7 @@ def test_ctrl_c_before_any_run_finished(monkeypatch: pytest.MonkeyPatch, tmp_pat
 
 # --- comparison.json --------------------------------------------------------------------------
 
-JSON_STRATEGIES = ("never_hire", "ops_first_day_one", "product_team_first", "full_team_day_one")
+JSON_STRATEGIES = ("never_hire", "ops_first_day_one", "product_team_first", "full_team_unfunded")
 JSON_OVERRIDES = ["simulation.days=300"]
 JSON_REPLICATIONS = 6
 
@@ -291,10 +291,20 @@ JSON_REPLICATIONS = 6
 @pytest.fixture(scope="module")
 def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], pd.DataFrame]:
     """comparison.json and runs.parquet of a comparison with failures, partial survival and hires."""
-    result = compare(
-        files(*JSON_STRATEGIES), replications=JSON_REPLICATIONS, workers=1, overrides=JSON_OVERRIDES, seed=11
+    folder = tmp_path_factory.mktemp("compare")
+    unfunded = folder / "full_team_unfunded.yaml"  # the full team without its round runs out of cash: failures
+    unfunded.write_text(
+        f"extends: '{STRATEGY_FILES['full_team_day_one']}'\n"
+        "strategy: {name: full_team_unfunded, financing: {equity: []}}\n"
     )
-    out = result.write(tmp_path_factory.mktemp("compare") / "cmp", report=False)
+    result = compare(
+        [*files(*JSON_STRATEGIES[:-1]), unfunded],
+        replications=JSON_REPLICATIONS,
+        workers=1,
+        overrides=JSON_OVERRIDES,
+        seed=11,
+    )
+    out = result.write(folder / "cmp", report=False)
     return strict_json(out / "comparison.json"), pd.read_parquet(out / "runs.parquet")
 
 
@@ -323,7 +333,7 @@ def test_every_strategy_and_figure_has_an_interval(written) -> None:
         cash = runs.loc[runs["strategy"] == s, "final_cash_usd"]
         assert c["figures"][s]["final_cash_usd"]["estimate"] == pytest.approx(cash.mean())
     assert 0 < c["figures"]["ops_first_day_one"]["survived"]["estimate"] <= 1
-    assert c["figures"]["full_team_day_one"]["survived"]["estimate"] == 0
+    assert c["figures"]["full_team_unfunded"]["survived"]["estimate"] == 0
 
 
 def test_paired_entries_for_every_other_strategy(written) -> None:
@@ -377,9 +387,10 @@ def test_provenance_has_hashes_and_versions(written) -> None:
     p = c["provenance"]
     assert set(p["scenario_files"]) == set(JSON_STRATEGIES)
     for s, entry in p["scenario_files"].items():
-        assert entry["file"] == str(STRATEGY_FILES[s])
+        path = STRATEGY_FILES.get(s, Path(entry["file"]))
+        assert entry["file"] == str(path)
         assert re.fullmatch(r"[0-9a-f]{64}", entry["sha256"])
-        assert entry["sha256"] == scenario_hash(load_scenario(STRATEGY_FILES[s], JSON_OVERRIDES))
+        assert entry["sha256"] == scenario_hash(load_scenario(path, JSON_OVERRIDES))
     assert len({e["sha256"] for e in p["scenario_files"].values()}) == len(JSON_STRATEGIES)
     for name in ("python", "sellersim", "numpy", "pandas", "scipy", "mesa", "simpy"):
         assert re.match(r"\d+\.\d+", p["software"][name]), name

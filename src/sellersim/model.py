@@ -25,6 +25,7 @@ from sellersim.market.catalog import LIVE, Catalog
 from sellersim.market.daily import Market, MarketDay
 from sellersim.market.trends import NicheTrends
 from sellersim.money.bills import MonthlyBills
+from sellersim.money.credit import CreditLine
 from sellersim.money.fees import FeeSchedule
 from sellersim.money.ledger import Ledger
 from sellersim.money.payouts import PayoutCycle
@@ -38,6 +39,7 @@ from sellersim.results.events import EventLog
 from sellersim.results.recorder import Recorder
 from sellersim.scenario.schema import Scenario
 from sellersim.strategy.advertising import AdManager
+from sellersim.strategy.financing import EquityRaises
 from sellersim.strategy.metrics import CompanyMetrics
 from sellersim.strategy.owner_pay import OwnerPayPolicy
 from sellersim.strategy.staffing import StaffingPlanner
@@ -63,7 +65,11 @@ class SellerModel(mesa.Model):
         self.calendar = SimCalendar.build(sim.start_date, sim.days, scenario.market, scenario.supply)
         self.events = EventLog()
         self.ledger = Ledger(scenario.company.starting_cash_usd)
-        self.cash_floor_usd = -scenario.company.credit_line_usd
+        company = scenario.company
+        self.credit = CreditLine(
+            limit_usd=company.credit_line_usd, apr=company.credit_line_apr, ledger=self.ledger, calendar=self.calendar
+        )
+        self.cash_floor_usd = self.credit.floor_usd
         self.fees = FeeSchedule(scenario.fees)
         self.payouts = PayoutCycle(self.env, self.ledger, scenario.payouts, len(self.calendar.dates))
         self.catalog = Catalog()
@@ -157,6 +163,10 @@ class SellerModel(mesa.Model):
             roles=tuple(scenario.roles),
             params=tuple(strategy.parameters),
         )
+        self.equity = EquityRaises(
+            strategy.financing, metrics=self.metrics, roles=tuple(scenario.roles), params=tuple(strategy.parameters),
+            ledger=self.ledger, events=self.events,
+        )  # fmt: skip
         self.failure: tuple[int, str] | None = None
         self._week = 0
 
@@ -197,8 +207,10 @@ class SellerModel(mesa.Model):
             self.development.review(day, self.listed_products, self.workload.last)
         self.replenisher.review(day)
         self.ads.review(day, self.workload.service)
+        self.equity.review(day)
         self.staffing.review(day)
         self.bills.end_of_day(day, self.roster, self.owner_pay.amount_usd)
+        self.credit.end_of_day(day)
         self._record(day, market_day)
         if self.ledger.cash_usd < self.cash_floor_usd:
             self._fail(day, "cash ran out")
@@ -333,6 +345,7 @@ class SellerModel(mesa.Model):
         cat.write_off_usd = 0.0
         sde = revenue - m.refunds_usd - sum(fees.values()) - ad_spend - cogs - payroll - overhead + reimbursed
         owners_pay = -t.get("owners_pay", 0.0)
+        interest = -t.get("interest", 0.0)
         reviews = cat.reviews.sum()
         stock = cat.stock
         live = cat.status == LIVE
@@ -354,8 +367,11 @@ class SellerModel(mesa.Model):
             "payroll_usd": payroll,
             "overhead_usd": overhead,
             "owners_pay_usd": owners_pay,
+            "interest_usd": interest,
+            "equity_usd": t.get("equity", 0.0),
+            "founder_ownership": self.equity.founder_share,
             "sde_usd": sde,
-            "profit_usd": sde - owners_pay,
+            "profit_usd": sde - owners_pay - interest,
             "inventory_units": float(stock.sum()),
             "inbound_units": float(cat.inbound.sum()),
             "stockout_products": float(np.count_nonzero(live & (stock == 0))),

@@ -40,6 +40,8 @@ CATEGORIES = (
     "tools",
     "penalties",
     "owners_pay",
+    "interest",
+    "equity",
 )
 _KNOWN_CATEGORIES = frozenset(CATEGORIES)  # checked on every post
 

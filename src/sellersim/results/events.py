@@ -24,6 +24,7 @@ KINDS = (
     "suspension",
     "reinstated",
     "penalty",
+    "equity_raised",
     "failure",
 )
 

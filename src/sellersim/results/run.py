@@ -74,6 +74,12 @@ class RunResult:
             f"  founder overload weeks    {s['founder_overload_weeks']}",
             f"  hires                     {len(s['hires'])} (quits {s['quits']}, peak headcount {s['peak_headcount']})",
         ]
+        if s["equity_raised_usd"] or s["cumulative_interest_usd"]:
+            lines.insert(
+                3,
+                f"  outside money         ${s['equity_raised_usd']:>12,.0f} equity (founder keeps "
+                f"{s['founder_ownership']:.0%}), ${s['cumulative_interest_usd']:,.0f} interest",
+            )
         lines += [
             f"    day {h['day']:>4} ({h['date']}): {h['role']} at ${h['monthly_revenue_usd']:,.0f}/month revenue"
             for h in s["hires"]

@@ -22,6 +22,8 @@ MAX_PRODUCTS = 2000  # a catalogue this large keeps a 10-year run under about 2 
 MAX_STAFF = 200
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
+MAX_ELASTICITY = 20
+Elasticity = Annotated[float, Field(ge=0.0, le=MAX_ELASTICITY)]  # measured ones are below 10; powers stay finite
 Positive = Annotated[float, Field(gt=0.0, le=LARGEST)]
 NonNegative = Annotated[float, Field(ge=0.0, le=LARGEST)]
 Days = Annotated[int, Field(ge=0, le=MAX_DAYS)]
@@ -155,6 +157,7 @@ class Company(Section):
     name: str
     starting_cash_usd: NonNegative
     credit_line_usd: NonNegative = Field(description="the company fails when cash < -credit_line_usd")
+    credit_line_apr: Share = Field(description="yearly interest on the part of the credit line drawn, charged monthly")
     tools_usd_per_month: NonNegative
     late_filing_penalty_usd: NonNegative = Field(
         description="penalty for a quarterly filing (sales tax, estimated tax) missed; the chance of missing "
@@ -182,7 +185,7 @@ class Niches(Section):
 
     sessions_per_day: LogNormal = Field(description="shopper sessions page one gets a day, at the median price")
     price_usd: LogNormal
-    sessions_price_elasticity: NonNegative = Field(
+    sessions_price_elasticity: Elasticity = Field(
         description="how fast sessions fall with a niche's price: x (price / median price) ** -elasticity"
     )
     unit_cost_share_of_price: ShareRange = Field(description="factory (FOB) unit cost as a share of price")
@@ -220,7 +223,7 @@ class Conversion(Section):
     listing_quality_weight: Share
     differentiation_lift: NonNegative
     differentiation_price_premium: NonNegative
-    price_elasticity: NonNegative
+    price_elasticity: Elasticity
     max_conversion: Share = Field(description="cap on unit session %")
 
 
@@ -622,6 +625,20 @@ class OwnerPay(Section):
     usd_per_month: NonNegative
 
 
+class EquityRaise(Section):
+    """Outside money for a share of the company, raised once: the first day ``when`` holds."""
+
+    when: str
+    amount_usd: Annotated[float, Field(gt=0, le=LARGEST)]
+    share_of_company: Annotated[float, Field(gt=0, lt=1)] = Field(description="the share the investors get")
+
+
+class Financing(Section):
+    """Outside money a strategy takes (the credit line is the company's: ``company.credit_line_usd``)."""
+
+    equity: list[EquityRaise] = Field(max_length=20)
+
+
 class Strategy(Section):
     """Everything a growth strategy decides."""
 
@@ -643,6 +660,7 @@ class Strategy(Section):
     launch: LaunchPolicy
     reorder: ReorderPolicy
     ads: AdPolicy
+    financing: Financing
 
     @field_validator("founder_priorities")
     @classmethod
@@ -671,7 +689,7 @@ class Scenario(Section):
 
 def reference_errors(scenario: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
     """Cross-field checks pydantic cannot express: Chinese New Year dates for every year of the run,
-    roles, assignments and the conditions of the owner's pay and staffing rules.
+    roles, assignments and the conditions of the owner's pay, equity raises and staffing rules.
 
     Returns ``(path, message)`` pairs so the loader can point at the line in the file.
     """
@@ -710,6 +728,11 @@ def reference_errors(scenario: Scenario) -> list[tuple[tuple[str | int, ...], st
         parse_condition(strategy.owner_pay.when, roles=tuple(scenario.roles), params=tuple(strategy.parameters))
     except ConditionError as exc:
         errors.append((("strategy", "owner_pay", "when"), str(exc)))
+    for i, raise_ in enumerate(strategy.financing.equity):
+        try:
+            parse_condition(raise_.when, roles=tuple(scenario.roles), params=tuple(strategy.parameters))
+        except ConditionError as exc:
+            errors.append((("strategy", "financing", "equity", i, "when"), str(exc)))
     for i, rule in enumerate(scenario.strategy.staffing.rules):
         path = ("strategy", "staffing", "rules", i)
         if rule.role not in scenario.roles:

@@ -1,0 +1,74 @@
+"""Outside money: a credit line's interest on what is drawn, and equity raised for a share of the company."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sellersim.api import run_scenario
+
+FULL_TEAM = "full_team_day_one"
+LINE = ("company.starting_cash_usd=20000", "company.credit_line_usd=150000", "company.credit_line_apr=0.15")
+NO_RAISE = "strategy.financing={equity: []}"
+
+
+def test_interest_is_the_daily_rate_on_what_is_drawn_charged_at_each_month_end(load) -> None:
+    result = run_scenario(load(FULL_TEAM, "simulation.days=400", NO_RAISE, *LINE))
+    d = result.daily
+    # the cash interest was worked out on: the day's cash before that day's charge (at a month's end)
+    basis = d["cash_usd"] + d["interest_usd"]
+    drawn = np.clip(-basis, 0.0, 150_000)
+    assert drawn.max() > 20_000, "the premise: the full team draws on the line"
+    month = d["date"].dt.to_period("M")
+    whole = month < month.iloc[-1]  # the run stops in the middle of its last month, before that month's charge
+    expected = (drawn * 0.15 / 365)[whole].groupby(month[whole]).sum()
+    charged = d["interest_usd"][whole].groupby(month[whole]).sum()
+    assert len(charged) == 13
+    np.testing.assert_allclose(charged.to_numpy(), expected.to_numpy(), rtol=1e-9, atol=1e-9)
+    assert (d.loc[d["interest_usd"] > 0, "date"].dt.is_month_end).all()
+    np.testing.assert_allclose(d["profit_usd"], d["sde_usd"] - d["owners_pay_usd"] - d["interest_usd"])
+    assert result.summary["cumulative_interest_usd"] == pytest.approx(d["interest_usd"].sum(), abs=0.01)
+
+
+def test_without_a_line_nothing_accrues_even_on_the_day_cash_runs_out(load) -> None:
+    result = run_scenario(load(FULL_TEAM, NO_RAISE, "company.starting_cash_usd=20000"))
+    assert not result.summary["survived"], "the premise: the team runs the cash out"
+    assert result.daily["interest_usd"].sum() == 0
+    assert result.daily["cash_usd"].iloc[-1] < 0
+
+
+def test_a_line_keeps_the_company_going_where_no_line_ends_it(load) -> None:
+    without = run_scenario(load(FULL_TEAM, NO_RAISE, "company.starting_cash_usd=20000"))
+    with_line = run_scenario(load(FULL_TEAM, NO_RAISE, *LINE))
+    assert with_line.summary["days_simulated"] > without.summary["days_simulated"]
+    cash = with_line.daily["cash_usd"]
+    assert cash.min() < 0 and (cash.iloc[:-1] >= -150_000).all(), "it draws on the line, within the limit"
+
+
+def test_equity_is_raised_once_when_its_rule_first_holds_and_is_cash_not_profit(load) -> None:
+    rounds = "strategy.financing={equity: [{when: 'day >= 10', amount_usd: 50000, share_of_company: 0.1}, " + (
+        "{when: 'day >= 20', amount_usd: 30000, share_of_company: 0.25}]}"
+    )
+    result = run_scenario(load("never_hire", "simulation.days=60", rounds))
+    ledger = result.ledger
+    raised = ledger[ledger["category"] == "equity"]
+    assert list(raised["day"]) == [10, 20] and list(raised["amount_usd"]) == [50000, 30000]
+    assert (raised["account"] == "bank").all()
+    d = result.daily
+    assert d["equity_usd"].sum() == 80000 and result.summary["equity_raised_usd"] == 80000
+    assert result.summary["founder_ownership"] == pytest.approx(0.9 * 0.75)
+    assert list(d["founder_ownership"].iloc[[9, 10, 19, 20]]) == pytest.approx([1.0, 0.9, 0.9, 0.675])
+    # the money is in the bank but in no line of the income statement
+    statement = ["revenue_usd", "sde_usd", "profit_usd"]
+    plain = run_scenario(load("never_hire", "simulation.days=60")).daily
+    np.testing.assert_array_equal(d[statement].to_numpy()[:10], plain[statement].to_numpy()[:10])
+    assert d["cash_usd"].iloc[10] - plain["cash_usd"].iloc[10] == pytest.approx(50000)
+    events = result.events
+    assert list(events.loc[events["kind"] == "equity_raised", "day"]) == [10, 20]
+
+
+def test_the_funded_start_up_outlives_the_same_team_unfunded(load) -> None:
+    funded = run_scenario(load(FULL_TEAM))
+    unfunded = run_scenario(load(FULL_TEAM, NO_RAISE))
+    assert funded.summary["equity_raised_usd"] == 200000 and funded.summary["founder_ownership"] == 0.8
+    assert funded.summary["days_simulated"] > unfunded.summary["days_simulated"]
