@@ -423,3 +423,17 @@ def test_different_horizons_are_an_error(tmp_path: Path) -> None:
 def test_an_unknown_baseline_is_an_error() -> None:
     with pytest.raises(ValueError, match="baseline 'solo_then_hir' is not one of the strategies; did you mean"):
         compare(files("never_hire", "solo_then_hire"), baseline="solo_then_hir", replications=2, overrides=SHORT)
+
+
+def test_a_strategy_that_raised_money_says_its_cash_includes_it() -> None:
+    """A funded start-up 'ends with $85k more cash' only because $200k was raised: the sentence says so."""
+    result = compare(
+        files("solo_then_hire", "full_team_day_one"), replications=3, workers=1, overrides=["simulation.days=60"]
+    )
+    c = result.comparison
+    assert c["financing"] == {
+        "full_team_day_one": {"equity_raised_usd": 200000.0, "founder_ownership": pytest.approx(0.8)}
+    }
+    (sentence,) = [s for s in c["sentences"] if s.startswith("full_team_day_one survives")]
+    assert "(its cash includes $200k of equity raised, for 20% of the company)" in sentence
+    assert not any("solo_then_hire survives" in s for s in c["sentences"])

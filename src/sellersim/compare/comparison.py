@@ -351,6 +351,14 @@ def summarize_comparison(runs: pd.DataFrame, strategies: Sequence[str], baseline
                 base.loc[survived, "final_cash_usd"].to_numpy(float),
             ).to_dict()
         }
+    financing = {
+        s: {
+            "equity_raised_usd": float(by[s]["equity_raised_usd"].mean()),
+            "founder_ownership": float(by[s]["founder_ownership"].mean()),
+        }
+        for s in strategies
+        if "equity_raised_usd" in by[s] and by[s]["equity_raised_usd"].gt(0).any()
+    }
     result: dict[str, Any] = {
         "baseline": baseline,
         "horizon_days": int(runs["horizon_days"].max()) if "horizon_days" in runs else 0,
@@ -359,6 +367,7 @@ def summarize_comparison(runs: pd.DataFrame, strategies: Sequence[str], baseline
         "failed_runs": {s: int(((runs["strategy"] == s) & (runs["status"] != "ok")).sum()) for s in strategies},
         "figures": figures,
         "paired": paired,
+        "financing": financing,  # strategies that raised outside money: mean raised and founder's share kept
     }
     result["sentences"] = headline_sentences(result)
     return result

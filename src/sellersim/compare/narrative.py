@@ -75,9 +75,16 @@ def headline_sentences(result: dict[str, Any]) -> list[str]:
         if not beats["n"]:  # interrupted before any replication finished for both
             sentences.append(f"{survival}; no replication finished for both, so they cannot be paired.")
             continue
+        raised = result.get("financing", {}).get(name)
+        outside = (
+            f" (its cash includes {money(raised['equity_raised_usd'])} of equity raised, for "
+            f"{_pct(1 - raised['founder_ownership'])} of the company)"
+            if raised
+            else ""
+        )
         sentences.append(
             f"{survival}; "
-            f"{_cash_clause(name, p['final_cash_usd_when_both_survive']['difference'])}; "
+            f"{_cash_clause(name, p['final_cash_usd_when_both_survive']['difference'])}{outside}; "
             f"it beats {baseline} on cumulative profit in {_pct(beats['estimate'])} of paired runs "
             f"(95% CI {_pct(beats['low'])}–{_pct(beats['high'])})."
         )
