@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,19 +37,23 @@ def assert_same_comparison(a: CompareResult, b: CompareResult) -> None:
     }
 
 
+def process_stats() -> Iterator[tuple[int, list[str]]]:
+    """Every process: its pid and the fields of /proc/PID/stat after its name (state, ppid, group, session...)."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                yield int(entry.name), (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # it ended while being read
+                continue
+
+
 def session_processes(session: int) -> list[int]:
     """Processes still alive in a session (zombies, already dead, are left out)."""
-    alive = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[3]) == session and fields[0] != "Z":
-            alive.append(int(entry.name))
-    return alive
+    return [pid for pid, fields in process_stats() if int(fields[3]) == session and fields[0] != "Z"]
+
+
+def children(pid: int) -> list[int]:
+    return [child for child, fields in process_stats() if int(fields[1]) == pid]
 
 
 def wait_until_gone(session: int, seconds: float = 20) -> list[int]:
@@ -126,14 +131,24 @@ def test_a_comparison_killed_with_sigkill_resumes_to_the_uninterrupted_result(
     assert_same_comparison(resumed, reference)
 
 
-def test_sigterm_stops_the_command_like_ctrl_c_and_resume_finishes_it(tmp_path: Path) -> None:
-    out = tmp_path / "cmp"
+def start_comparison(out: Path) -> tuple[subprocess.Popen[str], list[str]]:
+    """``sellersim compare`` of 120 runs on two workers in a session of its own, and its arguments."""
     args = [*FILES, "--replications", "60", "--set", DAYS[0], "--workers", "2", "--out", str(out), "-q"]
     proc = subprocess.Popen(
         [str(SELLERSIM), "compare", *args], start_new_session=True, stderr=subprocess.PIPE, text=True
     )
+    return proc, args
+
+
+def stored_parts(out: Path) -> list[Path]:
+    return list((out / STORE / "parts").glob("part-*.parquet"))
+
+
+def test_sigterm_stops_the_command_like_ctrl_c_and_resume_finishes_it(tmp_path: Path) -> None:
+    out = tmp_path / "cmp"
+    proc, args = start_comparison(out)
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not list((out / STORE / "parts").glob("part-*.parquet")):
+    while time.monotonic() < deadline and not stored_parts(out):
         time.sleep(0.02)
     os.killpg(proc.pid, signal.SIGTERM)  # as a shutdown or a scheduler sends it: to the whole group
     _, stderr = proc.communicate(timeout=120)
@@ -152,27 +167,13 @@ def test_sigterm_stops_the_command_like_ctrl_c_and_resume_finishes_it(tmp_path: 
     pd.testing.assert_frame_equal(runs, reference.runs)
 
 
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-        except OSError:
-            continue
-    return found
-
-
 def test_a_worker_killed_under_the_driver_stops_the_comparison_cleanly(tmp_path: Path) -> None:
     """Running out of memory kills a worker: the finished runs are kept and reported, no traceback."""
     out = tmp_path / "cmp"
-    args = [*FILES, "--replications", "60", "--set", DAYS[0], "--workers", "2", "--out", str(out), "-q"]
-    proc = subprocess.Popen(
-        [str(SELLERSIM), "compare", *args], start_new_session=True, stderr=subprocess.PIPE, text=True
-    )
+    proc, _ = start_comparison(out)
     deadline = time.monotonic() + 120
     workers: list[int] = []
-    while time.monotonic() < deadline and not (workers and list((out / STORE / "parts").glob("part-*.parquet"))):
+    while time.monotonic() < deadline and not (workers and stored_parts(out)):
         forkservers = [p for p in children(proc.pid) if b"forkserver" in Path(f"/proc/{p}/cmdline").read_bytes()]
         workers = [w for f in forkservers for w in children(f)]
         time.sleep(0.02)
