@@ -9,7 +9,7 @@ from sellersim.api import run_scenario
 
 FULL_TEAM = "full_team_day_one"
 LINE = ("company.starting_cash_usd=20000", "company.credit_line_usd=150000", "company.credit_line_apr=0.15")
-NO_RAISE = "strategy.financing={equity: []}"
+NO_RAISE = "strategy.financing.equity=[]"
 
 
 def test_interest_is_the_daily_rate_on_what_is_drawn_charged_at_each_month_end(load) -> None:
@@ -46,8 +46,8 @@ def test_a_line_keeps_the_company_going_where_no_line_ends_it(load) -> None:
 
 
 def test_equity_is_raised_once_when_its_rule_first_holds_and_is_cash_not_profit(load) -> None:
-    rounds = "strategy.financing={equity: [{when: 'day >= 10', amount_usd: 50000, share_of_company: 0.1}, " + (
-        "{when: 'day >= 20', amount_usd: 30000, share_of_company: 0.25}]}"
+    rounds = "strategy.financing.equity=[{when: 'day >= 10', amount_usd: 50000, share_of_company: 0.1}, " + (
+        "{when: 'day >= 20', amount_usd: 30000, share_of_company: 0.25}]"
     )
     result = run_scenario(load("never_hire", "simulation.days=60", rounds))
     ledger = result.ledger
@@ -72,3 +72,48 @@ def test_the_funded_start_up_outlives_the_same_team_unfunded(load) -> None:
     unfunded = run_scenario(load(FULL_TEAM, NO_RAISE))
     assert funded.summary["equity_raised_usd"] == 200000 and funded.summary["founder_ownership"] == 0.8
     assert funded.summary["days_simulated"] > unfunded.summary["days_simulated"]
+
+
+LOANS = "strategy.financing.inventory_loans={share_of_order: 0.7, fee_share: 0.12, repay_share_of_payout: 0.15, "
+LIMIT = "limit_usd: 30000}"
+
+
+def test_a_lender_advances_part_of_each_order_and_takes_a_share_of_each_payout_until_repaid(load) -> None:
+    result = run_scenario(load("solo_then_hire", "simulation.days=500", LOANS + LIMIT))
+    led = result.ledger
+    orders = led[(led["category"] == "product_cost")]
+    advances = led[led["category"] == "loan"]
+    assert len(advances) >= 2, "the premise: orders were placed and funded"
+    placed = result.events[result.events["kind"] == "purchase_order"]
+    first = placed.iloc[0]
+    # the first advance is 70% of the first order's factory value, on the day it was placed
+    assert advances.iloc[0]["day"] == first["day"]
+    assert advances.iloc[0]["amount_usd"] == pytest.approx(0.7 * first["amount_usd"])
+    assert orders["day"].min() == first["day"]
+    # never more than the limit owed, fee included
+    d = result.daily
+    assert d["loan_owed_usd"].max() <= 30000 + 1e-6
+    # every repayment is 15% of the payout that landed that day (or what was left), split 1 : 0.12
+    payouts = led[led["category"] == "payout"]
+    payouts = payouts[payouts["account"] == "bank"].groupby("day")["amount_usd"].sum()
+    principal = -led[led["category"] == "loan_repayment"].groupby("day")["amount_usd"].sum()
+    fee = -led[led["category"] == "interest"].groupby("day")["amount_usd"].sum()
+    assert len(principal) > 5
+    np.testing.assert_allclose(fee.loc[principal.index], principal * 0.12, rtol=1e-9)
+    paid = principal + fee
+    full = np.isclose(paid, 0.15 * payouts.loc[paid.index], rtol=1e-9)
+    cleared = d["loan_owed_usd"].to_numpy()[paid.index] < 1e-6  # the last one takes only what was left
+    assert (full | cleared).all() and full.sum() >= len(paid) - 3
+    assert (paid <= 0.15 * payouts.loc[paid.index] + 1e-6).all()
+    # what was advanced comes back with its fee: repaid plus still owed
+    assert paid.sum() + d["loan_owed_usd"].iloc[-1] == pytest.approx(advances["amount_usd"].sum() * 1.12)
+    assert result.summary["inventory_loans_usd"] == pytest.approx(advances["amount_usd"].sum(), abs=0.01)
+    assert result.summary["final_loan_owed_usd"] == pytest.approx(d["loan_owed_usd"].iloc[-1], abs=0.01)
+    np.testing.assert_allclose(d["profit_usd"], d["sde_usd"] - d["owners_pay_usd"] - d["interest_usd"])
+
+
+def test_without_loans_nothing_is_advanced_or_withheld(load) -> None:
+    result = run_scenario(load("solo_then_hire", "simulation.days=300"))
+    categories = set(result.ledger["category"])
+    assert not categories & {"loan", "loan_repayment", "interest"}
+    assert result.summary["inventory_loans_usd"] == 0 and result.summary["final_loan_owed_usd"] == 0

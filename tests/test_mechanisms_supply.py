@@ -39,7 +39,7 @@ class Chain:
             env=self.env, cfg=scenario.supply, catalog=self.catalog, ledger=self.ledger, calendar=self.calendar,
             streams=RandomStreams(seed), events=self.events, service=lambda: self.service, cash_floor_usd=0.0,
             payment_buffer_usd=BUFFER, placement_usd_per_unit=PLACEMENT,
-            on_launch=lambda i, d: self.launched.append((i, d)),
+            on_launch=lambda i, d: self.launched.append((i, d)), on_order=lambda day, value, i: None,
         )  # fmt: skip
         self.product = self.catalog.add(make_product(), 0.03, 20.0)
 

@@ -28,6 +28,7 @@ from sellersim.money.bills import MonthlyBills
 from sellersim.money.credit import CreditLine
 from sellersim.money.fees import FeeSchedule
 from sellersim.money.ledger import Ledger
+from sellersim.money.lending import InventoryLender
 from sellersim.money.payouts import PayoutCycle
 from sellersim.money.storage import StorageBilling
 from sellersim.people.agents import Employee, Founder, Person
@@ -71,7 +72,10 @@ class SellerModel(mesa.Model):
         )
         self.cash_floor_usd = self.credit.floor_usd
         self.fees = FeeSchedule(scenario.fees)
-        self.payouts = PayoutCycle(self.env, self.ledger, scenario.payouts, len(self.calendar.dates))
+        self.lender = InventoryLender(scenario.strategy.financing.inventory_loans, ledger=self.ledger)
+        self.payouts = PayoutCycle(
+            self.env, self.ledger, scenario.payouts, len(self.calendar.dates), on_payout=self.lender.repay
+        )
         self.catalog = Catalog()
         self.workload = Workload(scenario.work, scenario.people)
         self.recorder = Recorder(sim.days, scenario.roles)
@@ -91,6 +95,7 @@ class SellerModel(mesa.Model):
             streams=self.streams, events=self.events, service=service, cash_floor_usd=self.cash_floor_usd,
             payment_buffer_usd=scenario.strategy.reorder.cash_reserve_usd,
             placement_usd_per_unit=scenario.fees.inbound_placement_usd_per_unit, on_launch=self.market.launch,
+            on_order=self.lender.advance,
         )  # fmt: skip
         self.storage = StorageBilling(self.catalog, self.fees, self.ledger, self.calendar)
         self.bills = MonthlyBills(
@@ -370,6 +375,8 @@ class SellerModel(mesa.Model):
             "interest_usd": interest,
             "equity_usd": t.get("equity", 0.0),
             "founder_ownership": self.equity.founder_share,
+            "loans_usd": t.get("loan", 0.0),
+            "loan_owed_usd": self.lender.owed_usd,
             "sde_usd": sde,
             "profit_usd": sde - owners_pay - interest,
             "inventory_units": float(stock.sum()),

@@ -42,6 +42,8 @@ CATEGORIES = (
     "owners_pay",
     "interest",
     "equity",
+    "loan",
+    "loan_repayment",
 )
 _KNOWN_CATEGORIES = frozenset(CATEGORIES)  # checked on every post
 

@@ -8,7 +8,7 @@ card on payout day.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 
 import numpy as np
 import simpy
@@ -20,8 +20,16 @@ from sellersim.scenario.schema import Payouts
 class PayoutCycle:
     """Holds sale proceeds until release and pays the released balance out on a fixed cycle."""
 
-    def __init__(self, env: simpy.Environment, ledger: Ledger, cfg: Payouts, horizon_days: int) -> None:
+    def __init__(
+        self,
+        env: simpy.Environment,
+        ledger: Ledger,
+        cfg: Payouts,
+        horizon_days: int,
+        on_payout: Callable[[int, float], None],
+    ) -> None:
         self.env = env
+        self.on_payout = on_payout  # (day, amount) when a payout lands: a lender takes its share
         self.ledger = ledger
         self.cfg = cfg
         self.hold_days = cfg.delivery_days + cfg.reserve_days
@@ -59,4 +67,6 @@ class PayoutCycle:
 
     def _transfer(self, amount_usd: float) -> Generator[simpy.Event, None, None]:
         yield self.env.timeout(self.cfg.transfer_days)
-        self.ledger.transfer(int(self.env.now), "payout", amount_usd, AMAZON, BANK)
+        day = int(self.env.now)
+        self.ledger.transfer(day, "payout", amount_usd, AMAZON, BANK)
+        self.on_payout(day, amount_usd)

@@ -35,6 +35,8 @@ def summarize(daily: pd.DataFrame, events: pd.DataFrame, staff: pd.DataFrame, ho
         "cumulative_interest_usd": round(float(daily["interest_usd"].sum()), 2),
         "equity_raised_usd": round(float(daily["equity_usd"].sum()), 2),
         "founder_ownership": round(float(last["founder_ownership"]), 4),
+        "inventory_loans_usd": round(float(daily["loans_usd"].sum()), 2),
+        "final_loan_owed_usd": round(float(last["loan_owed_usd"]), 2),
         "peak_monthly_revenue_usd": round(float(monthly["revenue_usd"].max()), 2),
         "final_monthly_revenue_usd": round(float(daily["revenue_usd"].tail(30).sum()), 2),
         "months_to_first_profitable_month": int(profitable[0]) + 1 if len(profitable) else None,

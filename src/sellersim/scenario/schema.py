@@ -633,10 +633,22 @@ class EquityRaise(Section):
     share_of_company: Annotated[float, Field(gt=0, lt=1)] = Field(description="the share the investors get")
 
 
+class InventoryLoans(Section):
+    """A marketplace lender's advances against purchase orders, repaid from payouts (0: none)."""
+
+    share_of_order: Share = Field(description="share of each order's factory value advanced (0: no loans)")
+    fee_share: Annotated[float, Field(ge=0, le=1)] = Field(description="flat fee on an advance (factor rate - 1)")
+    repay_share_of_payout: Annotated[float, Field(gt=0, le=1)] = Field(
+        description="share of each Amazon disbursement withheld until the debt is repaid"
+    )
+    limit_usd: NonNegative = Field(description="most owed at once, fee included")
+
+
 class Financing(Section):
     """Outside money a strategy takes (the credit line is the company's: ``company.credit_line_usd``)."""
 
     equity: list[EquityRaise] = Field(max_length=20)
+    inventory_loans: InventoryLoans
 
 
 class Strategy(Section):

@@ -66,6 +66,7 @@ class SupplyChain:
         payment_buffer_usd: float,
         placement_usd_per_unit: float,
         on_launch: Callable[[int, int], None],
+        on_order: Callable[[int, float, int], object],
     ) -> None:
         self.env = env
         self.cfg = cfg
@@ -78,6 +79,7 @@ class SupplyChain:
         self.payment_buffer_usd = payment_buffer_usd
         self.placement_usd_per_unit = placement_usd_per_unit
         self.on_launch = on_launch
+        self.on_order = on_order  # (day, factory value, product): a lender may advance part of it
         self._production = streams["production"]
         self._freight = streams["freight"]
         self._receiving = streams["receiving"]
@@ -152,6 +154,7 @@ class SupplyChain:
         deposit = cfg.deposit_share * po.units * po.fob_usd
         self._committed_usd += (1 - cfg.deposit_share + cfg.duty_rate) * po.units * po.fob_usd
         self._committed_usd += self._freight_total(po)
+        self.on_order(day, po.units * po.fob_usd, product)
         self.ledger.post(day, BANK, "product_cost", -deposit, product)
         self.events.add(
             day,
