@@ -22,6 +22,7 @@ from sellersim.compare import replication as replication_module
 from sellersim.compare.comparison import CompareResult, compare
 from sellersim.compare.engine import Runner, scenario_hash
 from sellersim.compare.figures import FIGURES
+from sellersim.compare.narrative import _outside_money, money
 from sellersim.compare.replication import Outcome, Task, replication_seed
 from sellersim.compare.stats import StoppingRule
 from sellersim.model import SellerModel
@@ -432,8 +433,24 @@ def test_a_strategy_that_raised_money_says_its_cash_includes_it() -> None:
     )
     c = result.comparison
     assert c["financing"] == {
-        "full_team_day_one": {"equity_raised_usd": 200000.0, "founder_ownership": pytest.approx(0.8)}
+        "full_team_day_one": {
+            "equity_raised_usd": 200000.0,
+            "founder_ownership": pytest.approx(0.8),
+            "final_loan_owed_usd": 0.0,
+        }
     }
     (sentence,) = [s for s in c["sentences"] if s.startswith("full_team_day_one survives")]
     assert "(its cash includes $200k of equity raised, for 20% of the company)" in sentence
     assert not any("solo_then_hire survives" in s for s in c["sentences"])
+
+
+def test_a_strategy_that_borrowed_says_its_cash_includes_the_debt() -> None:
+    """'Ends with $38k more cash' while owing a lender $53k: the sentence says what is still owed."""
+    loans = "strategy.financing.inventory_loans={when: 'day >= 0', share_of_order: 0.7, fee_share: 0.12, "
+    terms = "repay_share_of_payout: 0.15, limit_usd: 100000}"
+    result = compare(files("never_hire"), replications=3, workers=1, overrides=["simulation.days=200", loans + terms])
+    owed = result.runs["final_loan_owed_usd"].mean()
+    assert owed > 0, "the premise: the lender is still owed at the end"
+    assert result.comparison["financing"]["never_hire"]["final_loan_owed_usd"] == pytest.approx(owed)
+    clause = _outside_money(result.comparison["financing"]["never_hire"])
+    assert clause == f" (its cash includes {money(owed)} still owed to a lender at the end, on average)"

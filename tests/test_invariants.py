@@ -122,7 +122,7 @@ def check_stock(result: RunResult) -> None:
 
 def check_pnl(result: RunResult) -> None:
     """SDE is revenue less refunds, fees, ads, COGS, payroll and overhead, plus reimbursements; profit is
-    SDE less the owner's pay.
+    SDE less the owner's pay and interest. Equity and loans are cash, in no line of the P&L.
 
     Each cost column is also checked against the ledger entries of its day.
     """
@@ -138,8 +138,11 @@ def check_pnl(result: RunResult) -> None:
         + d["reimbursements_usd"]
     )
     _close(d["sde_usd"], expected, "sde_usd identity")
-    _close(d["profit_usd"], d["sde_usd"] - d["owners_pay_usd"], "profit_usd identity")
+    _close(d["profit_usd"], d["sde_usd"] - d["owners_pay_usd"] - d["interest_usd"], "profit_usd identity")
     _close(d["owners_pay_usd"], -_ledger_by_day(result, led["category"] == "owners_pay"), "owner's pay vs ledger")
+    _close(d["interest_usd"], -_ledger_by_day(result, led["category"] == "interest"), "interest vs ledger")
+    _close(d["equity_usd"], _ledger_by_day(result, led["category"] == "equity"), "equity vs ledger")
+    _close(d["loans_usd"], _ledger_by_day(result, led["category"] == "loan"), "loans vs ledger")
     payroll = -_ledger_by_day(result, led["category"].isin(["salaries", "agency_fees"]))
     _close(d["payroll_usd"], payroll, "payroll vs ledger salaries + agency fees")
     for column, category in FEE_CATEGORIES.items():
@@ -157,6 +160,9 @@ def check_pnl(result: RunResult) -> None:
         "ad_spend_usd",
         "overhead_usd",
         "owners_pay_usd",
+        "interest_usd",
+        "equity_usd",
+        "loans_usd",
         *gross,
     ):
         assert (d[column] >= -1e-9).all(), f"{column} negative on some day"

@@ -74,8 +74,8 @@ def test_the_funded_start_up_outlives_the_same_team_unfunded(load) -> None:
     assert funded.summary["days_simulated"] > unfunded.summary["days_simulated"]
 
 
-LOANS = "strategy.financing.inventory_loans={share_of_order: 0.7, fee_share: 0.12, repay_share_of_payout: 0.15, "
-LIMIT = "limit_usd: 30000}"
+LOANS = "strategy.financing.inventory_loans={when: 'day >= 0', share_of_order: 0.7, fee_share: 0.12, "
+LIMIT = "repay_share_of_payout: 0.15, limit_usd: 30000}"
 
 
 def test_a_lender_advances_part_of_each_order_and_takes_a_share_of_each_payout_until_repaid(load) -> None:
@@ -117,3 +117,16 @@ def test_without_loans_nothing_is_advanced_or_withheld(load) -> None:
     categories = set(result.ledger["category"])
     assert not categories & {"loan", "loan_repayment", "interest"}
     assert result.summary["inventory_loans_usd"] == 0 and result.summary["final_loan_owed_usd"] == 0
+
+
+def test_the_lender_funds_only_a_seller_with_sales_history(load) -> None:
+    """The default terms (six months of sales and $10k a month): a new seller's first orders are its own."""
+    result = run_scenario(load("solo_then_hire", "strategy.financing.inventory_loans.share_of_order=0.7"))
+    led, events = result.ledger, result.events
+    advances = led[led["category"] == "loan"]
+    first_order = events.loc[events["kind"] == "purchase_order", "day"].min()
+    assert len(advances) > 0, "the premise: the company grows enough to qualify"
+    assert advances["day"].min() >= 180 and advances["day"].min() > first_order
+    revenue = result.daily["revenue_usd"].to_numpy()
+    for day in advances["day"]:
+        assert revenue[day - 90 : day].sum() / 3 >= 10000 * 0.9  # the last three months' average, give or take a day

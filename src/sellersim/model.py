@@ -40,7 +40,7 @@ from sellersim.results.events import EventLog
 from sellersim.results.recorder import Recorder
 from sellersim.scenario.schema import Scenario
 from sellersim.strategy.advertising import AdManager
-from sellersim.strategy.financing import EquityRaises
+from sellersim.strategy.financing import EquityRaises, lender_terms
 from sellersim.strategy.metrics import CompanyMetrics
 from sellersim.strategy.owner_pay import OwnerPayPolicy
 from sellersim.strategy.staffing import StaffingPlanner
@@ -72,7 +72,9 @@ class SellerModel(mesa.Model):
         )
         self.cash_floor_usd = self.credit.floor_usd
         self.fees = FeeSchedule(scenario.fees)
-        self.lender = InventoryLender(scenario.strategy.financing.inventory_loans, ledger=self.ledger)
+        self.lender = InventoryLender(
+            scenario.strategy.financing.inventory_loans, ledger=self.ledger, eligible=lambda: self.loan_terms_met()
+        )
         self.payouts = PayoutCycle(
             self.env, self.ledger, scenario.payouts, len(self.calendar.dates), on_payout=self.lender.repay
         )
@@ -168,6 +170,10 @@ class SellerModel(mesa.Model):
             roles=tuple(scenario.roles),
             params=tuple(strategy.parameters),
         )
+        self.loan_terms_met = lender_terms(
+            strategy.financing.inventory_loans, metrics=self.metrics, roles=tuple(scenario.roles),
+            params=tuple(strategy.parameters),
+        )  # fmt: skip
         self.equity = EquityRaises(
             strategy.financing, metrics=self.metrics, roles=tuple(scenario.roles), params=tuple(strategy.parameters),
             ledger=self.ledger, events=self.events,

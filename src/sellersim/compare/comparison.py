@@ -351,13 +351,15 @@ def summarize_comparison(runs: pd.DataFrame, strategies: Sequence[str], baseline
                 base.loc[survived, "final_cash_usd"].to_numpy(float),
             ).to_dict()
         }
+    outside = ("equity_raised_usd", "final_loan_owed_usd")
     financing = {
         s: {
             "equity_raised_usd": float(by[s]["equity_raised_usd"].mean()),
             "founder_ownership": float(by[s]["founder_ownership"].mean()),
+            "final_loan_owed_usd": float(by[s]["final_loan_owed_usd"].mean()),
         }
         for s in strategies
-        if "equity_raised_usd" in by[s] and by[s]["equity_raised_usd"].gt(0).any()
+        if all(c in by[s] for c in outside) and by[s][list(outside)].gt(0).any(axis=None)
     }
     result: dict[str, Any] = {
         "baseline": baseline,
@@ -367,7 +369,7 @@ def summarize_comparison(runs: pd.DataFrame, strategies: Sequence[str], baseline
         "failed_runs": {s: int(((runs["strategy"] == s) & (runs["status"] != "ok")).sum()) for s in strategies},
         "figures": figures,
         "paired": paired,
-        "financing": financing,  # strategies that raised outside money: mean raised and founder's share kept
+        "financing": financing,  # strategies with outside money: mean equity raised, founder's share, debt left
     }
     result["sentences"] = headline_sentences(result)
     return result

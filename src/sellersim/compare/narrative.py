@@ -53,6 +53,21 @@ def _cash_clause(name: str, diff: dict[str, Any]) -> str:
     )
 
 
+def _outside_money(financing: dict[str, float] | None) -> str:
+    """`` (its cash includes $200k of equity raised, for 20% of the company)``: cash a strategy did not earn."""
+    if not financing:
+        return ""
+    parts = []
+    if financing["equity_raised_usd"] > 0:
+        parts.append(
+            f"{money(financing['equity_raised_usd'])} of equity raised, for "
+            f"{_pct(1 - financing['founder_ownership'])} of the company"
+        )
+    if financing["final_loan_owed_usd"] > 0:
+        parts.append(f"{money(financing['final_loan_owed_usd'])} still owed to a lender at the end, on average")
+    return f" (its cash includes {' and '.join(parts)})"
+
+
 def headline_sentences(result: dict[str, Any]) -> list[str]:
     """Plain sentences comparing every strategy with the baseline, then the profit ranking."""
     baseline, figures, paired = result["baseline"], result["figures"], result["paired"]
@@ -75,13 +90,7 @@ def headline_sentences(result: dict[str, Any]) -> list[str]:
         if not beats["n"]:  # interrupted before any replication finished for both
             sentences.append(f"{survival}; no replication finished for both, so they cannot be paired.")
             continue
-        raised = result.get("financing", {}).get(name)
-        outside = (
-            f" (its cash includes {money(raised['equity_raised_usd'])} of equity raised, for "
-            f"{_pct(1 - raised['founder_ownership'])} of the company)"
-            if raised
-            else ""
-        )
+        outside = _outside_money(result.get("financing", {}).get(name))
         sentences.append(
             f"{survival}; "
             f"{_cash_clause(name, p['final_cash_usd_when_both_survive']['difference'])}{outside}; "

@@ -636,6 +636,7 @@ class EquityRaise(Section):
 class InventoryLoans(Section):
     """A marketplace lender's advances against purchase orders, repaid from payouts (0: none)."""
 
+    when: str = Field(description="when the lender will fund an order (its terms: sales history, revenue)")
     share_of_order: Share = Field(description="share of each order's factory value advanced (0: no loans)")
     fee_share: Annotated[float, Field(ge=0, le=1)] = Field(description="flat fee on an advance (factor rate - 1)")
     repay_share_of_payout: Annotated[float, Field(gt=0, le=1)] = Field(
@@ -745,6 +746,10 @@ def reference_errors(scenario: Scenario) -> list[tuple[tuple[str | int, ...], st
             parse_condition(raise_.when, roles=tuple(scenario.roles), params=tuple(strategy.parameters))
         except ConditionError as exc:
             errors.append((("strategy", "financing", "equity", i, "when"), str(exc)))
+    try:
+        parse_condition(strategy.financing.inventory_loans.when, tuple(scenario.roles), tuple(strategy.parameters))
+    except ConditionError as exc:
+        errors.append((("strategy", "financing", "inventory_loans", "when"), str(exc)))
     for i, rule in enumerate(scenario.strategy.staffing.rules):
         path = ("strategy", "staffing", "rules", i)
         if rule.role not in scenario.roles:

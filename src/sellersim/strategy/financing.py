@@ -1,4 +1,4 @@
-"""Equity: outside money a strategy raises for a share of the company, by a readable rule.
+"""Equity rounds and a lender's terms: outside money, by readable rules.
 
 Each raise in ``strategy.financing.equity`` happens once, on the first day its ``when``
 condition holds (the same language as staffing rules; ``day >= 0`` raises on the first day).
@@ -13,9 +13,11 @@ staffing, so money raised on a day can pay for the hires of that day.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sellersim.money.ledger import BANK, Ledger
 from sellersim.results.events import EventLog
-from sellersim.scenario.schema import FOUNDER, Financing
+from sellersim.scenario.schema import FOUNDER, Financing, InventoryLoans
 from sellersim.strategy.conditions import MetricSource, parse_condition
 
 
@@ -54,3 +56,12 @@ class EquityRaises:
             detail = f"raised ${round_.amount_usd:,.0f} for {round_.share_of_company:.0%} of the company"
             self.events.add(day, "equity_raised", detail=detail, amount_usd=round_.amount_usd)
         self._pending = waiting
+
+
+def lender_terms(
+    cfg: InventoryLoans, *, metrics: MetricSource, roles: tuple[str, ...], params: tuple[str, ...]
+) -> Callable[[], bool]:
+    """Whether the company meets the inventory lender's terms today (``cfg.when``), for
+    :class:`~sellersim.money.lending.InventoryLender`."""
+    condition = parse_condition(cfg.when, roles, params)
+    return lambda: condition.evaluate(metrics, FOUNDER)
