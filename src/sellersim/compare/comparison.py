@@ -122,7 +122,8 @@ def compare(
 ) -> CompareResult:
     """Run every strategy ``replications`` times (more in batches when ``stopping`` asks) and compare.
 
-    Ctrl-C stops the runs and returns what finished (``comparison["stopping"]["interrupted"]``).
+    Ctrl-C (or a worker killed under the pool) stops the runs and returns what finished
+    (``comparison["stopping"]["interrupted"]``, with the reason).
     With a ``store`` folder every finished run is kept there as it arrives, and runs the store
     already holds are not run again: a comparison killed at any moment resumes where it stopped.
     """

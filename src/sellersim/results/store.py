@@ -4,8 +4,10 @@ A store is a folder that one process at a time may write (``lock``, held with ``
 the system releases when the process dies however it dies). Each batch of finished runs becomes
 one Parquet part under a unique name, written under a temporary name and renamed into place, so
 a part is whole or absent whatever moment the process is killed at; then one manifest line per
-run is appended. The parts are the record of what is done: a resumed comparison or sweep runs
-only the runs whose id no part holds.
+run is appended. Finished runs are kept in memory until the next part: every
+``flush_every_runs`` runs or ``flush_every_seconds`` seconds, and when the store is closed,
+whatever stopped the work. The parts are the record of what is done: a resumed comparison or
+sweep runs only the runs whose id no part holds.
 
 Rows are keyed by ``run_id``, a hash of what the run computes (its resolved scenario, seed and
 the model's version), and carry only what the run produced. Which strategy, point or replication

@@ -221,8 +221,9 @@ def run_sweep(
 ) -> SweepOutcome:
     """Run what is missing of the sweep in ``spec_path`` into ``out_dir`` and return every run of it.
 
-    ``progress(done, total, failed)`` is called after each finished run. Ctrl-C stops the
-    sweep after storing every finished run (``meta["interrupted"]``); run it again to resume.
+    ``progress(done, total, failed)`` is called after each finished run. Ctrl-C (and SIGTERM,
+    which the command line turns into it) or a worker killed under the pool stops the sweep after
+    storing every finished run (``meta["interrupted"]``); run it again to resume.
     """
     started = time.perf_counter()
     spec_path = Path(spec_path)
