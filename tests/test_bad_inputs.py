@@ -95,6 +95,21 @@ CORPUS = [
         "strategy.financing.equity.0.when:",
     ),
     ("an interest rate over 100%", "company: {credit_line_apr: 15}", "company.credit_line_apr: Input should be"),
+    (
+        "a loan with a negative fee",
+        "strategy: {financing: {inventory_loans: {fee_share: -0.1}}}",
+        "strategy.financing.inventory_loans.fee_share: Input should be greater than or equal to 0",
+    ),
+    (
+        "an equity raise with no amount",
+        "strategy: {financing: {equity: [{when: day >= 0, share_of_company: 0.1}]}}",
+        "strategy.financing.equity.0.amount_usd",
+    ),
+    (
+        "lender's terms that do not parse",
+        "strategy: {financing: {inventory_loans: {when: 'revenue >'}}}",
+        "strategy.financing.inventory_loans.when:",
+    ),
 ]
 
 
