@@ -209,3 +209,21 @@ def test_a_second_comparison_into_the_same_folder_is_refused(tmp_path: Path) -> 
         result = runner.invoke(app, ["compare", *FILES, "--replications", "2", "--set", DAYS[0], "--out", str(out)])
     assert result.exit_code == 2
     assert "is being written by process" in result.stderr and "Traceback" not in result.output
+
+
+def test_resume_refuses_a_folder_of_another_comparison(tmp_path: Path, monkeypatch) -> None:
+    """--resume without --out took the newest folder even when it compared other strategies, and replaced
+    that comparison's report with this one's."""
+    monkeypatch.chdir(tmp_path)
+    first = ["compare", FILES[0], FILES[1], "--replications", "2", "--set", DAYS[0], "--workers", "1"]
+    assert runner.invoke(app, first).exit_code == 0
+    (folder,) = (tmp_path / "results").iterdir()
+    report = (folder / "report.html").read_bytes()
+    other = ["compare", FILES[0], "--replications", "2", "--set", "simulation.days=120", "--workers", "1", "--resume"]
+    refused = runner.invoke(app, other)
+    assert refused.exit_code == 2, refused.output
+    assert "holds runs of a different plan" in refused.stderr and "nothing to resume" in refused.stderr
+    assert (folder / "report.html").read_bytes() == report, "the other comparison is untouched"
+    more = runner.invoke(app, [*first[:3], "--replications", "3", *first[5:], "--resume"])
+    assert more.exit_code == 0, more.output
+    assert len(pd.read_parquet(folder / "runs.parquet")) == 6, "the same comparison resumes with more runs"

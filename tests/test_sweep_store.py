@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sellersim.results.store import RunStore, StoreInUseError
+from sellersim.results.store import PlanChangedError, RunStore, StoreInUseError
 from sellersim.sweep.runner import run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,6 +105,14 @@ def test_resuming_after_the_levels_were_reordered_files_every_run_under_its_new_
     pd.testing.assert_frame_equal(resumed.summary, fresh.summary)
     moved = resumed.summary.set_index("run_id").loc[before.summary["run_id"], "point"].to_numpy()
     assert (moved != before.summary["point"].to_numpy()).any(), "the reorder moved runs to other points"
+
+
+def test_resume_refuses_a_folder_of_another_sweep(tmp_path: Path) -> None:
+    run_sweep(write_spec(tmp_path, replications=2), tmp_path / "out")
+    edited = write_spec(tmp_path, replications=2, parameters=(CASH,))
+    with pytest.raises(PlanChangedError, match="nothing to resume there"):
+        run_sweep(edited, tmp_path / "out", resume=True)
+    assert run_sweep(write_spec(tmp_path, replications=3), tmp_path / "out", resume=True).meta["runs"] == 24
 
 
 def test_resuming_after_a_parameter_was_added_reuses_nothing_stale(tmp_path: Path) -> None:

@@ -199,7 +199,7 @@ def compare_command(
         batch = max(replications // 2, 10)
         stopping = StoppingRule(figure, float(width), max(max_replications, replications), batch)
     from sellersim.compare.comparison import STORE
-    from sellersim.results.store import StoreInUseError
+    from sellersim.results.store import PlanChangedError, StoreInUseError
 
     if resume and out is None:
         out = _newest_comparison(err)
@@ -221,6 +221,7 @@ def compare_command(
                 overrides=overrides or [],
                 progress=progress,
                 store=out_dir / STORE,
+                resume=resume,
             )
         except ScenarioError as exc:
             err.print(str(exc), markup=False, highlight=False)
@@ -228,7 +229,7 @@ def compare_command(
         except OSError as exc:
             err.print(f"[red]bad[/] cannot read a scenario file: {escape(str(exc))}")
             raise typer.Exit(BAD_SCENARIO) from None
-        except (ValueError, StoreInUseError) as exc:
+        except (ValueError, StoreInUseError, PlanChangedError) as exc:
             err.print(f"[red]bad[/] {escape(str(exc))}")
             raise typer.Exit(BAD_SCENARIO) from None
         except KeyboardInterrupt:  # after the runs, while the tables were made: the runs are kept all the same
@@ -327,7 +328,12 @@ def sweep_command(
         str | None, typer.Option(help="Dask scheduler tcp://host:port \\[default: a local cluster].")
     ] = None,
     resume: Annotated[
-        bool, typer.Option("--resume", help="Run only what is missing in the folder (also the default).")
+        bool,
+        typer.Option(
+            "--resume",
+            help="Run only what is missing of this same sweep in the folder (re-running into it always reuses runs "
+            "that match; --resume refuses a folder of another sweep).",
+        ),
     ] = False,
     out: Annotated[
         Path | None, typer.Option(help="Output folder \\[default: results/sweep-NAME].", show_default=False)
@@ -338,13 +344,12 @@ def sweep_command(
     console, err = _console(quiet=quiet, soft_wrap=True), _console(stderr=True, soft_wrap=True)
     from sellersim.compare.engine import default_workers
     from sellersim.results.folders import OutputFolderError
-    from sellersim.results.store import StoreInUseError
+    from sellersim.results.store import PlanChangedError, StoreInUseError
     from sellersim.sweep.sweep import run_and_report
 
     if backend not in ("local", "dask"):
         err.print(f"--backend {escape(backend)}: use local or dask")
         raise typer.Exit(BAD_SCENARIO)
-    del resume  # re-running into the same folder always resumes; the flag says so explicitly
     bar, task = _runs_bar("sweeping", console, quiet)
 
     def progress(done: int, total: int, failed: int) -> None:
@@ -359,11 +364,12 @@ def sweep_command(
                 backend=backend,
                 address=address,
                 progress=progress,
+                resume=resume,
             )
     except ScenarioError as exc:
         err.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(BAD_SCENARIO) from None
-    except (OutputFolderError, StoreInUseError) as exc:
+    except (OutputFolderError, StoreInUseError, PlanChangedError) as exc:
         err.print(f"[red]bad[/] {escape(str(exc))}")
         raise typer.Exit(BAD_SCENARIO) from None
     except OSError as exc:

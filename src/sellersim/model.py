@@ -68,8 +68,9 @@ class SellerModel(mesa.Model):
         self.ledger = Ledger(scenario.company.starting_cash_usd)
         company = scenario.company
         self.credit = CreditLine(
-            limit_usd=company.credit_line_usd, apr=company.credit_line_apr, ledger=self.ledger, calendar=self.calendar
-        )
+            limit_usd=company.credit_line_usd, apr=company.credit_line_apr, ledger=self.ledger, calendar=self.calendar,
+            last_day=sim.days - 1,
+        )  # fmt: skip
         self.cash_floor_usd = self.credit.floor_usd
         self.fees = FeeSchedule(scenario.fees)
         self.lender = InventoryLender(

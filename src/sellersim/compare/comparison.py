@@ -119,6 +119,7 @@ def compare(
     progress: Callable[[Outcome, int], None] | None = None,
     store: str | Path | None = None,
     flush_every_runs: int = FLUSH_EVERY_RUNS,
+    resume: bool = False,
 ) -> CompareResult:
     """Run every strategy ``replications`` times (more in batches when ``stopping`` asks) and compare.
 
@@ -126,6 +127,8 @@ def compare(
     (``comparison["stopping"]["interrupted"]``, with the reason).
     With a ``store`` folder every finished run is kept there as it arrives, and runs the store
     already holds are not run again: a comparison killed at any moment resumes where it stopped.
+    ``resume`` insists that the store holds runs of this same comparison (more replications
+    aside): otherwise :class:`~sellersim.results.store.PlanChangedError`.
     """
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -142,7 +145,11 @@ def compare(
     outcomes: dict[tuple[str, int], Outcome] = {}
     done, reason, interrupted = 0, f"ran the {replications} replications asked for", False
     plan = comparison_plan(scenarios, master_seed)
-    kept = RunStore(store, plan, flush_every_runs=flush_every_runs) if store is not None else nullcontext(None)
+    kept = (
+        RunStore(store, plan, flush_every_runs=flush_every_runs, same_plan_only=resume)
+        if store is not None
+        else nullcontext(None)
+    )
     ran = 0
     with kept as runs_store, Runner(scenarios, workers) as runner:
         stored = _stored_records(runs_store)

@@ -52,6 +52,10 @@ class StoreInUseError(RuntimeError):
     """Another process is writing to the store."""
 
 
+class PlanChangedError(RuntimeError):
+    """A resume was asked for, but the store holds runs of a different plan."""
+
+
 def plan_hash(plan: Mapping[str, Any]) -> str:
     """SHA-256 of a plan's canonical JSON."""
     return hashlib.sha256(json.dumps(plan, sort_keys=True, default=str).encode()).hexdigest()
@@ -67,8 +71,10 @@ class RunStore:
         *,
         flush_every_runs: int = FLUSH_EVERY_RUNS,
         flush_every_seconds: float = FLUSH_EVERY_SECONDS,
+        same_plan_only: bool = False,
     ) -> None:
         self.folder = Path(folder)
+        self.same_plan_only = same_plan_only  # a resume: a different plan is an error, not a warning
         self.parts = self.folder / PARTS
         self.manifest = self.folder / MANIFEST
         self.plan = dict(plan)
@@ -141,10 +147,13 @@ class RunStore:
                 old_hash, old_plan = None, {}
             if old_hash != current["hash"]:
                 changed = sorted(k for k in self.plan.keys() | old_plan.keys() if old_plan.get(k) != self.plan.get(k))
-                self.warnings.append(
-                    f"{self.folder} holds runs of a different plan (changed: {', '.join(changed) or 'unknown'}); "
-                    "only runs that are exactly the same are reused, the rest are run now"
-                )
+                what = f"{self.folder} holds runs of a different plan (changed: {', '.join(changed) or 'unknown'})"
+                if self.same_plan_only:
+                    self._unlock()
+                    raise PlanChangedError(
+                        f"{what}: nothing to resume there; give another --out, or leave out --resume"
+                    )
+                self.warnings.append(f"{what}; only runs that are exactly the same are reused, the rest are run now")
         elif self._done:
             self.warnings.append(f"{self.folder} holds runs with no plan recorded; only runs that match are reused")
         temp = path.with_suffix(".json.tmp")

@@ -639,7 +639,7 @@ class InventoryLoans(Section):
     when: str = Field(description="when the lender will fund an order (its terms: sales history, revenue)")
     share_of_order: Share = Field(description="share of each order's factory value advanced (0: no loans)")
     fee_share: Annotated[float, Field(ge=0, le=1)] = Field(description="flat fee on an advance (factor rate - 1)")
-    repay_share_of_payout: Annotated[float, Field(gt=0, le=1)] = Field(
+    repay_share_of_payout: Annotated[float, Field(ge=0.01, le=1)] = Field(
         description="share of each Amazon disbursement withheld until the debt is repaid"
     )
     limit_usd: NonNegative = Field(description="most owed at once, fee included")

@@ -156,8 +156,10 @@ class Plan:
         ]
 
     def description(self) -> dict[str, Any]:
-        """What the plan is made of, recorded with the store so that a resume can say what changed."""
-        spec = self.spec.model_dump(mode="json")
+        """What the plan is made of, recorded with the store so that a resume can say what changed.
+
+        Replications are left out: more of them extend the same sweep (its runs so far are reused)."""
+        spec = self.spec.model_dump(mode="json", exclude={"replications"})
         documents = {
             name: hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
             for name, doc in self._docs.items()
@@ -218,12 +220,14 @@ def run_sweep(
     address: str | None = None,
     progress: Callable[[int, int, int], None] | None = None,
     flush_every_runs: int = FLUSH_EVERY_RUNS,
+    resume: bool = False,
 ) -> SweepOutcome:
     """Run what is missing of the sweep in ``spec_path`` into ``out_dir`` and return every run of it.
 
     ``progress(done, total, failed)`` is called after each finished run. Ctrl-C (and SIGTERM,
     which the command line turns into it) or a worker killed under the pool stops the sweep after
-    storing every finished run (``meta["interrupted"]``); run it again to resume.
+    storing every finished run (``meta["interrupted"]``); run it again to resume. ``resume``
+    insists that the folder holds runs of this same sweep (:class:`~sellersim.results.store.PlanChangedError`).
     """
     started = time.perf_counter()
     spec_path = Path(spec_path)
@@ -245,7 +249,7 @@ def run_sweep(
             else:
                 yield run
 
-    kept = RunStore(out_dir, plan.description(), flush_every_runs=flush_every_runs)
+    kept = RunStore(out_dir, plan.description(), flush_every_runs=flush_every_runs, same_plan_only=resume)
     with kept as store, make_backend(backend, workers, address) as pool:
         done_ids = store.done_ids()
         try:

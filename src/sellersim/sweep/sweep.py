@@ -80,6 +80,7 @@ def run_and_report(
     address: str | None = None,
     progress: Callable[[int, int, int], None] | None = None,
     report: bool = True,
+    resume: bool = False,
 ) -> SweepResult:
     """Run the sweep (resuming what a folder already holds), analyse it, and write the folder.
 
@@ -94,7 +95,9 @@ def run_and_report(
     folder = Path(out_dir) if out_dir is not None else Path("results") / f"sweep-{name}"
     if problem := output_problem(folder):
         raise OutputFolderError(f"--out {folder}: {problem}")
-    outcome = run_sweep(spec_path, folder, workers=workers, backend=backend, address=address, progress=progress)
+    outcome = run_sweep(
+        spec_path, folder, workers=workers, backend=backend, address=address, progress=progress, resume=resume
+    )
     analysis = analyse(outcome.spec, outcome.design, outcome.summary)
     meta = {
         **outcome.meta,
