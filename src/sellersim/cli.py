@@ -202,7 +202,7 @@ def compare_command(
     from sellersim.results.store import PlanChangedError, StoreInUseError
 
     if resume and out is None:
-        out = _newest_comparison(err)
+        out = _newest_comparison(err, STORE)
     out_dir = out or Path("results") / f"compare-{dt.datetime.now():%Y%m%d-%H%M%S}"
     _check_out(out_dir, err)
     if resume and not (out_dir / STORE).is_dir():
@@ -233,7 +233,7 @@ def compare_command(
             err.print(f"[red]bad[/] {escape(str(exc))}")
             raise typer.Exit(BAD_SCENARIO) from None
         except KeyboardInterrupt:  # after the runs, while the tables were made: the runs are kept all the same
-            err.print(f"interrupted: finished runs are kept; add --resume --out {escape(str(out_dir))} to go on")
+            err.print(f"interrupted: finished runs are kept{_resume_hint(out_dir)}")
             raise typer.Exit(INTERRUPTED) from None
     for warning in result.meta["warnings"]:
         err.print(f"warning: {escape(warning)}")
@@ -245,15 +245,18 @@ def compare_command(
         console.print(escape(stopping["reason"]))
     console.print(f"results in {escape(str(out_dir))}")
     if stopping["interrupted"]:
-        err.print(f"{escape(stopping['reason'])}; add --resume --out {escape(str(out_dir))} to go on")
+        err.print(f"{escape(stopping['reason'])}{_resume_hint(out_dir)}")
         raise typer.Exit(INTERRUPTED)
 
 
-def _newest_comparison(err: Console) -> Path:
-    """The newest ``results/compare-*`` folder that keeps stored runs, for ``--resume`` without ``--out``."""
-    from sellersim.compare.comparison import STORE
+def _resume_hint(out_dir: Path) -> str:
+    return f"; add --resume --out {escape(str(out_dir))} to go on"
 
-    folders = sorted((p for p in Path("results").glob("compare-*") if (p / STORE).is_dir()), key=lambda p: p.name)
+
+def _newest_comparison(err: Console, store: str) -> Path:
+    """The newest ``results/compare-*`` folder that keeps stored runs (in ``store``), for ``--resume`` without
+    ``--out``."""
+    folders = sorted((p for p in Path("results").glob("compare-*") if (p / store).is_dir()), key=lambda p: p.name)
     if not folders:
         err.print("--resume: no results/compare-* folder holds stored runs; give --out FOLDER")
         raise typer.Exit(BAD_SCENARIO)
