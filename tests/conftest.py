@@ -42,6 +42,7 @@ def make_product(name: str = "T", **changes: float) -> NewProduct:
         name=name,
         niche=niche,
         price_usd=niche["niche_price_usd"],
+        price_index=1 / 1.075,  # the niche price: below the base premium (0.15) at differentiation 0.5
         fob_usd=6.0,
         defect_rate=0.0,
         differentiation=0.5,

@@ -95,6 +95,7 @@ CORPUS = [
         "strategy.financing.equity.0.when:",
     ),
     ("an interest rate over 100%", "company: {credit_line_apr: 15}", "company.credit_line_apr: Input should be"),
+    ("a tax rate over 100%", "company: {income_tax_rate: 25}", "company.income_tax_rate: Input should be less"),
     (
         "a loan with a negative fee",
         "strategy: {financing: {inventory_loans: {fee_share: -0.1}}}",

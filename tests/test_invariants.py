@@ -122,7 +122,8 @@ def check_stock(result: RunResult) -> None:
 
 def check_pnl(result: RunResult) -> None:
     """SDE is revenue less refunds, fees, ads, COGS, payroll and overhead, plus reimbursements; profit is
-    SDE less the owner's pay and interest. Equity and loans are cash, in no line of the P&L.
+    SDE less the owner's pay and interest. Equity, loans and income tax (the owners' tax on a pass-through
+    business's profit) are cash, in no line of the P&L.
 
     Each cost column is also checked against the ledger entries of its day.
     """
@@ -141,6 +142,7 @@ def check_pnl(result: RunResult) -> None:
     _close(d["profit_usd"], d["sde_usd"] - d["owners_pay_usd"] - d["interest_usd"], "profit_usd identity")
     _close(d["owners_pay_usd"], -_ledger_by_day(result, led["category"] == "owners_pay"), "owner's pay vs ledger")
     _close(d["interest_usd"], -_ledger_by_day(result, led["category"] == "interest"), "interest vs ledger")
+    _close(d["income_tax_usd"], -_ledger_by_day(result, led["category"] == "income_tax"), "income tax vs ledger")
     _close(d["equity_usd"], _ledger_by_day(result, led["category"] == "equity"), "equity vs ledger")
     _close(d["loans_usd"], _ledger_by_day(result, led["category"] == "loan"), "loans vs ledger")
     payroll = -_ledger_by_day(result, led["category"].isin(["salaries", "agency_fees"]))

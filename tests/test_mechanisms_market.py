@@ -285,3 +285,25 @@ def test_a_products_trend_is_the_same_luck_under_every_strategy(load) -> None:
         paths.append(p[p["product_id"] < 4].sort_values(["product_id", "day"])["niche_growth_per_year"].to_numpy())
     np.testing.assert_array_equal(*paths)
     assert np.unique(paths[0]).size > 4 * 20, "the rates moved week by week"
+
+
+def test_clicks_cost_more_on_busy_days_q4_and_black_friday(base) -> None:
+    """Buying every available click, a day's spend over the clicks available is the cost per click: it follows
+    the day's demand lift to the elasticity, so December costs more than September and Black Friday most."""
+    model = SellerModel(base)
+    cat, market, cal = model.catalog, model.market, model.calendar
+    i = cat.add(make_product(), 0.1, 1e6)  # a budget that buys every click there is
+    cat.receive(i, 10**7, 0, 10.0)
+    market.launch(i, 0)
+    a = base.market.ads
+    black_friday = int(np.argmax(cal.event_lift[:365]))
+    days = {"september": int(np.argmax(cal.month == 9)) + 14, "december": int(np.argmax(cal.month == 12)) + 7}
+    days["black_friday"] = black_friday
+    per_click = {}
+    for name, day in sorted(days.items(), key=lambda kv: kv[1]):
+        spend = market.simulate(day, FULL_SERVICE).ad_spend_usd[i]
+        lift = cal.seasonality[day] * cal.event_lift[day] * cal.deal_lift[day]
+        available = cat.sessions_per_day[i] * lift * a.max_share_of_sessions
+        per_click[name] = spend / available / (1 + a.bid_escalation)
+        assert per_click[name] == pytest.approx(cat.cpc_usd[i] * lift**a.cpc_demand_elasticity)
+    assert per_click["september"] < per_click["december"] < per_click["black_friday"]

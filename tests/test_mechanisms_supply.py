@@ -35,11 +35,13 @@ class Chain:
         self.events = EventLog()
         self.launched: list[tuple[int, int]] = []
         self.service = np.full(len(DOMAINS), service)
+        self.tax_owed_usd = 0.0
         self.supply = SupplyChain(
             env=self.env, cfg=scenario.supply, catalog=self.catalog, ledger=self.ledger, calendar=self.calendar,
             streams=RandomStreams(seed), events=self.events, service=lambda: self.service, cash_floor_usd=0.0,
             payment_buffer_usd=BUFFER, placement_usd_per_unit=PLACEMENT,
             on_launch=lambda i, d: self.launched.append((i, d)), on_order=lambda day, value, i: None,
+            tax_owed_usd=lambda: self.tax_owed_usd,
         )  # fmt: skip
         self.product = self.catalog.add(make_product(), 0.03, 20.0)
 
@@ -328,3 +330,18 @@ def test_no_listing_skill_means_more_stockouts(load) -> None:
     assert stockouts["0"] > 1.5 * stockouts["1"], stockouts
     orders = {k: [int((r.events["kind"] == "purchase_order").sum()) for r in v] for k, v in results.items()}
     assert all(a < b for a, b in zip(orders["0"], orders["1"], strict=True)), orders
+
+
+def test_orders_do_not_spend_tax_owed_unless_the_books_are_neglected(base) -> None:
+    """Cash free for orders is cash less what open orders and accrued income tax will take; with no
+    finance work done, half of those commitments are overlooked."""
+    h = Chain(base, cash=50_000.0)
+    h.order(1)
+    committed = h.supply.committed_usd
+    assert committed > 0, "the premise: an open order's balance and freight are still due"
+    free = h.supply.spendable_usd()
+    assert free == pytest.approx(h.ledger.cash_usd - committed)
+    h.tax_owed_usd = 4_000.0
+    assert h.supply.spendable_usd() == pytest.approx(free - 4_000.0)
+    h.service[DOMAIN_INDEX["finance"]] = 0.0
+    assert h.supply.spendable_usd() == pytest.approx(h.ledger.cash_usd - 0.5 * (committed + 4_000.0))

@@ -72,13 +72,14 @@ def collect(model: SellerModel, source: str | Path | None = None, seconds: float
         "sellersim_version": sellersim.__version__,
         "run_seconds": round(seconds, 3),
     }
+    products = rec.products_frame(dates, model.catalog.names)
     return RunResult(
         scenario=scenario,
         daily=daily,
-        products=rec.products_frame(dates, model.catalog.names),
+        products=products,
         staff=staff,
         events=events,
         ledger=ledger,
-        summary=summarize(daily, events, staff, model.horizon_days),
+        summary=summarize(daily, events, staff, products, model.horizon_days),
         meta=meta,
     )

@@ -442,6 +442,12 @@ def check_model_command(
         style = "green" if row["result"] == "pass" else "bold red"
         table.add_row(*(escape(v) for v in row.values()), style=style)
     console.print(table)
+    spread = Table(title="How outcomes spread across the runs (read, not checked)")
+    for column in ("outcome", "median", "10-90%", "n", "what is known"):
+        spread.add_column(column, justify="left" if column in ("outcome", "what is known") else "right")
+    for s in check.spreads:
+        spread.add_row(*(escape(v) for v in s.row().values()))
+    console.print(spread)
     if json_out is not None:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(json.dumps(check.to_dict(), indent=2, allow_nan=True))

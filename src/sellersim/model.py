@@ -23,6 +23,8 @@ from sellersim.calendar import SimCalendar
 from sellersim.domains import DOMAIN_INDEX, DOMAINS
 from sellersim.market.catalog import LIVE, Catalog
 from sellersim.market.daily import Market, MarketDay
+from sellersim.market.pricing import reprice
+from sellersim.market.rivals import Rivals
 from sellersim.market.trends import NicheTrends
 from sellersim.money.bills import MonthlyBills
 from sellersim.money.credit import CreditLine
@@ -31,6 +33,7 @@ from sellersim.money.ledger import Ledger
 from sellersim.money.lending import InventoryLender
 from sellersim.money.payouts import PayoutCycle
 from sellersim.money.storage import StorageBilling
+from sellersim.money.tax import IncomeTax
 from sellersim.people.agents import Employee, Founder, Person
 from sellersim.people.hiring import Recruiter
 from sellersim.people.work import Workload, quitters
@@ -72,6 +75,9 @@ class SellerModel(mesa.Model):
             last_day=sim.days - 1,
         )  # fmt: skip
         self.cash_floor_usd = self.credit.floor_usd
+        self.tax = IncomeTax(
+            rate=company.income_tax_rate, ledger=self.ledger, calendar=self.calendar, last_day=sim.days - 1
+        )
         self.fees = FeeSchedule(scenario.fees)
         self.lender = InventoryLender(
             scenario.strategy.financing.inventory_loans, ledger=self.ledger, eligible=lambda: self.loan_terms_met()
@@ -98,7 +104,7 @@ class SellerModel(mesa.Model):
             streams=self.streams, events=self.events, service=service, cash_floor_usd=self.cash_floor_usd,
             payment_buffer_usd=scenario.strategy.reorder.cash_reserve_usd,
             placement_usd_per_unit=scenario.fees.inbound_placement_usd_per_unit, on_launch=self.market.launch,
-            on_order=self.lender.advance,
+            on_order=self.lender.advance, tax_owed_usd=lambda: self.tax.owed_usd,
         )  # fmt: skip
         self.storage = StorageBilling(self.catalog, self.fees, self.ledger, self.calendar)
         self.bills = MonthlyBills(
@@ -114,6 +120,12 @@ class SellerModel(mesa.Model):
         )  # fmt: skip
         self.trends = NicheTrends(
             cfg=scenario.market.niches.trend, catalog=self.catalog, luck=KeyedUniforms(self.streams, "trends")
+        )
+        self.rivals = Rivals(
+            cfg=scenario.market.rivals,
+            catalog=self.catalog,
+            luck=KeyedUniforms(self.streams, "copycats"),
+            events=self.events,
         )
         self.development = ProductDevelopment(
             cfg=scenario.development, policy=strategy.launch, market_cfg=scenario.market, supply_cfg=scenario.supply,
@@ -222,6 +234,7 @@ class SellerModel(mesa.Model):
         self.equity.review(day)
         self.staffing.review(day)
         self.bills.end_of_day(day, self.roster, self.owner_pay.amount_usd)
+        self.tax.end_of_day(day)
         self.credit.end_of_day(day)
         self._record(day, market_day)
         if self.ledger.cash_usd < self.cash_floor_usd:
@@ -273,6 +286,8 @@ class SellerModel(mesa.Model):
         rec.record_work_week(self.workload.service, self.workload.backlog, week.errors)
         drift_quality(self.catalog, self.workload.service, self.config.work, self.config.supply)
         self.trends.advance_week(day, watched_share=float(self.workload.service[_SELECTION]))
+        self.rivals.advance_week(day)
+        reprice(self.catalog, self.config.market.conversion, self.fees)
         rec.founder_loads.append(self.founder.load)
         rec.record_week(
             self._week,
@@ -358,6 +373,7 @@ class SellerModel(mesa.Model):
         sde = revenue - m.refunds_usd - sum(fees.values()) - ad_spend - cogs - payroll - overhead + reimbursed
         owners_pay = -t.get("owners_pay", 0.0)
         interest = -t.get("interest", 0.0)
+        self.tax.accrue(day, sde - interest)
         reviews = cat.reviews.sum()
         stock = cat.stock
         live = cat.status == LIVE
@@ -380,6 +396,7 @@ class SellerModel(mesa.Model):
             "overhead_usd": overhead,
             "owners_pay_usd": owners_pay,
             "interest_usd": interest,
+            "income_tax_usd": -t.get("income_tax", 0.0),
             "equity_usd": t.get("equity", 0.0),
             "founder_ownership": self.equity.founder_share,
             "loans_usd": t.get("loan", 0.0),
@@ -401,6 +418,7 @@ class SellerModel(mesa.Model):
             "order_defect_rate": self.market.order_defect_rate,
             "avg_rating": float(cat.star_sum.sum() / reviews) if reviews else np.nan,
             "listing_quality": float(cat.listing_quality.sum() / cat.n) if cat.n else np.nan,
+            "differentiation": float(cat.differentiation.sum() / cat.n) if cat.n else np.nan,
             "acos": ad_spend / ad_sales if ad_sales > 0 else np.nan,
             "tacos": ad_spend / revenue if revenue > 0 else np.nan,
         }

@@ -45,9 +45,10 @@ class Run:
     stockout_share: float  # share of product-days on sale with no stock
     mean_rank: float  # mean organic rank over product-days on sale
     failed: bool
-    differentiation: float  # mean over the products developed (design's outcome), nan if none
+    differentiation: float  # mean at launch over the products developed (design's outcome), nan if none
     launch_listing_quality: float  # mean over the products developed (photography's outcome), nan if none
     trend_view_error: float  # mean |growth seen - true niche growth| over product-days, a year a year
+    products: pd.DataFrame  # the product table (a row per product a day)
 
     def service_by_day(self) -> np.ndarray:
         """Mean service level of listing, ads and after-sales, day by day."""
@@ -79,12 +80,11 @@ def _run(job: tuple[str, int, Scenario, int, Quit | None]) -> tuple[str, int, Ru
     stockout = float((live["stock_units"] == 0).mean()) if len(live) else np.nan
     rank = float(live["rank"].mean()) if len(live) else np.nan
     made = slice(scenario.company.existing.products, cat.n)  # products the run developed itself
-    design = float(cat.differentiation[made].mean()) if cat.n > made.start else np.nan
+    design = float(cat.launch_differentiation[made].mean()) if cat.n > made.start else np.nan
     photos = float(cat.launch_listing_quality[made].mean()) if cat.n > made.start else np.nan
     view_error = float((p["growth_seen_per_year"] - p["niche_growth_per_year"]).abs().mean()) if len(p) else np.nan
-    run = Run(
-        result.daily, result.events, result.staff, stockout, rank, model.failure is not None, design, photos, view_error
-    )
+    failed = model.failure is not None
+    run = Run(result.daily, result.events, result.staff, stockout, rank, failed, design, photos, view_error, p)
     return name, r, run
 
 

@@ -81,9 +81,13 @@ def test_overload_erodes_quality_with_a_delay_and_it_recovers_slowly(load) -> No
     """Suspensions are off in both arms: a suspended account takes no orders and gets no reviews, which
     would hide the slow channels (listing quality, ODR, rating) this test follows. Hires are as skilled
     in both arms: an overloaded founder's neglected HR work would otherwise bring weaker hires, and a gap
-    that lasts."""
+    that lasts. Enough cash that most runs live through the year: the first restock of sixteen products
+    and the first quarter's income tax come due together in April."""
     hire_day = 120
-    no_suspension = ("market.account_health.suspension_hazard_per_day=0", "people.hr_neglect_skill_loss=0")
+    no_suspension = (
+        "market.account_health.suspension_hazard_per_day=0", "people.hr_neglect_skill_loss=0",
+        "company.starting_cash_usd=150000",
+    )  # fmt: skip
     runs = replicate(
         {
             "balanced": load("never_hire", *STAFFED, *no_suspension),
@@ -134,7 +138,7 @@ def test_a_quit_during_the_peak_hurts_more_than_in_a_lull(load) -> None:
     )
     runs = replicate(
         {"stay": company, "lull": company, "peak": company},
-        replications=56,
+        replications=64,
         quits={"lull": Quit(lull, "operator"), "peak": Quit(peak, "operator")},
     )
     triples = survivors(runs["stay"], runs["lull"], runs["peak"])

@@ -156,7 +156,7 @@ def test_neglect_of_each_backend_domain_costs_something(load) -> None:
     first (a busy founder who does them last would neglect them in both arms)."""
     hiring = "strategy.staffing.rules=[{role: operator, when: 'day >= 28', max_count: 4, cooldown_days: 28}]"
     backend_first = "strategy.founder_priorities=[hr, finance, selection, design, procurement, listing, ads]"
-    base = (*STAFFED, hiring, backend_first, "company.starting_cash_usd=80000")  # most runs last the year
+    base = (*STAFFED, hiring, backend_first, "company.starting_cash_usd=150000")  # most runs last the year
     runs = replicate(
         {
             "kept": load("never_hire", *base),
@@ -207,7 +207,7 @@ def test_neglect_of_selection_or_design_costs_products(load) -> None:
     """An established company whose selection or design is left to a role never hired: nobody can research or
     design a new product, so none is started; nobody watches the niches, so the company's view of its products'
     trends goes stale; and without design's upkeep (fresh images, variations) the listings wear."""
-    company = (*STAFFED, "company.starting_cash_usd=80000")  # so that most runs last the year in both arms
+    company = (*STAFFED, "company.starting_cash_usd=150000")  # so that most runs last the year in both arms
     runs = replicate(
         {
             "kept": load("never_hire", *company),

@@ -32,9 +32,10 @@ _FLOAT_COLUMNS = (
     "max_organic_share", "return_rate", "weight_lb", "cuft", "expected_units_per_day",
     "growth_per_year", "growth_seen_per_year",
     # product
-    "planned_units_per_day", "fob_usd", "defect_rate", "differentiation", "listing_quality", "launch_listing_quality",
+    "planned_units_per_day", "fob_usd", "defect_rate", "differentiation", "launch_differentiation", "listing_quality",
+    "launch_listing_quality",
     # state
-    "rank", "star_sum", "ad_budget_usd",
+    "price_index", "rank", "star_sum", "ad_budget_usd",
     "ad_spend_period_usd", "ad_sales_period_usd", "storage_cuft_days", "search_terms_learned",
 )  # fmt: skip
 # float columns kept side by side (a group is an n x k block), so the market sums or updates them in one step
@@ -45,7 +46,7 @@ _FLOAT_GROUPS = {
 _INT_COLUMNS = (
     "status", "small_standard", "launch_day", "reviews", "stock", "inbound",
     "received", "sold", "restocked", "warehouse_lost", "written_off", "given_away", "removed", "ordered",
-    "stockout_since",
+    "stockout_since", "copycats",
 )  # fmt: skip
 
 
@@ -56,6 +57,7 @@ class NewProduct:
     name: str
     niche: dict[str, float]
     price_usd: float
+    price_index: float  # price over the niche's reference price for the product (market.pricing)
     fob_usd: float
     defect_rate: float
     differentiation: float
@@ -109,9 +111,11 @@ class Catalog:
         for key, value in product.niche.items():
             getattr(self, key)[i] = value
         self.price_usd[i] = product.price_usd
+        self.price_index[i] = product.price_index
         self.fob_usd[i] = product.fob_usd
         self.defect_rate[i] = product.defect_rate
         self.differentiation[i] = product.differentiation
+        self.launch_differentiation[i] = product.differentiation
         self.listing_quality[i] = product.listing_quality
         self.launch_listing_quality[i] = product.listing_quality
         self.fba_fee_usd[i] = product.fba_fee_usd

@@ -22,6 +22,7 @@ from scipy.special import bdtrik, pdtrik
 from sellersim.calendar import SimCalendar
 from sellersim.domains import DOMAIN_INDEX
 from sellersim.market.catalog import LIVE, Catalog
+from sellersim.market.pricing import reference_price_usd
 from sellersim.money.fees import FeeSchedule
 from sellersim.money.ledger import AMAZON, BANK, Ledger
 from sellersim.money.payouts import PayoutCycle
@@ -141,8 +142,7 @@ def conversion_rate(catalog: Catalog, cfg: MarketConfig) -> np.ndarray:
     rating_factor = np.exp(-(((rating - c.rating_peak) / width) ** 2))
     listing_factor = 1 - c.listing_quality_weight * (1 - catalog.listing_quality)
     diff = catalog.differentiation
-    reference_price = catalog.niche_price_usd * (1 + c.differentiation_price_premium * diff)
-    price_factor = (catalog.price_usd / reference_price) ** -c.price_elasticity
+    price_factor = (catalog.price_usd / reference_price_usd(catalog, c)) ** -c.price_elasticity
     cvr = (
         catalog.base_conversion
         * review_factor
@@ -268,7 +268,8 @@ class Market:
         a = cfg.ads
         clicks, ad_spend = ad_clicks(
             cat.ad_budget_usd * in_stock,
-            cat.cpc_usd * (1 + a.bid_overpay_untended * (1 - s_ads)),
+            # busy days draw more advertisers into the auctions: clicks cost more as demand rises
+            cat.cpc_usd * (lift**a.cpc_demand_elasticity) * (1 + a.bid_overpay_untended * (1 - s_ads)),
             traffic * a.max_share_of_sessions,
             a.bid_escalation,
         )

@@ -41,6 +41,7 @@ CATEGORIES = (
     "penalties",
     "owners_pay",
     "interest",
+    "income_tax",
     "equity",
     "loan",
     "loan_repayment",

@@ -320,9 +320,8 @@ class ProductDevelopment:
             o.update({**niche, "planned_units_per_day": niche["expected_units_per_day"], "research_day": day})
             o["growth_seen_per_year"] = niche["growth_per_year"]
         diff = o.get("differentiation", 0.0)
-        pricing = self.streams.keyed("pricing", ordinal)
-        price = o["niche_price_usd"] * (1 + self.market_cfg.conversion.differentiation_price_premium * diff)
-        price *= float(np.exp(_PRICE_SPREAD * pricing.standard_normal()))
+        index = float(np.exp(_PRICE_SPREAD * self.streams.keyed("pricing", ordinal).standard_normal()))
+        price = index * o["niche_price_usd"] * (1 + self.market_cfg.conversion.differentiation_price_premium * diff)
         markup = o.get("fob_markup", self.supply_cfg.unit_cost_markup_untended)
         year = int(self.calendar.fee_year[max(day, 0)])
         fba = self.fees.fba_per_unit(np.array([o["weight_lb"]]), np.array([o["small_standard"]]), year)
@@ -330,6 +329,7 @@ class ProductDevelopment:
             name=f"P{ordinal + 1}",
             niche={k: o[k] for k in _NICHE_KEYS},
             price_usd=price,
+            price_index=index,
             fob_usd=o["cost_share"] * o["niche_price_usd"] * (1 + markup),
             defect_rate=o.get("defect_rate", self.supply_cfg.defect_rate_untended),
             differentiation=diff,

@@ -24,6 +24,7 @@ KINDS = (
     "suspension",
     "reinstated",
     "penalty",
+    "copycat",
     "equity_raised",
     "failure",
 )

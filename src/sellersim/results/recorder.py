@@ -32,19 +32,20 @@ FEE_COLUMNS = (
 COMPANY_COLUMNS = (
     "cash_usd", "amazon_balance_usd", "revenue_usd", "units_sold", "returned_units", "lost_sales_units", "refunds_usd",
     *FEE_COLUMNS, "seller_plan_usd", "reimbursements_usd", "ad_spend_usd", "ad_sales_usd", "cogs_usd",
-    "payroll_usd", "overhead_usd", "owners_pay_usd", "interest_usd", "equity_usd", "founder_ownership", "loans_usd",
+    "payroll_usd", "overhead_usd", "owners_pay_usd", "interest_usd", "income_tax_usd",
+    "equity_usd", "founder_ownership", "loans_usd",
     "loan_owed_usd", "sde_usd", "profit_usd", "inventory_units", "inbound_units", "stockout_products",
     "live_products", "products_in_development", "headcount", "open_positions", "founder_hours", "founder_load",
     "founder_burnout", "founder_sick_days", "founder_managing_hours", "order_defect_rate", "avg_rating",
-    "listing_quality", "acos", "tacos",
+    "listing_quality", "differentiation", "acos", "tacos",
 )  # fmt: skip
 PRODUCT_COLUMNS = (
     "revenue_usd", "units_sold", "stock_units", "rank", "reviews", "rating", "ad_spend_usd", "ad_sales_usd",
-    "niche_growth_per_year", "growth_seen_per_year",
+    "proceeds_usd", "niche_growth_per_year", "growth_seen_per_year",
 )  # fmt: skip
 _PRODUCT_SOURCES = (
     "revenue_usd", "units_sold", "stock_units", "rank", "reviews", "star_sum", "ad_spend_usd", "ad_sales_usd",
-    "niche_growth_per_year", "growth_seen_per_year",
+    "proceeds_usd", "niche_growth_per_year", "growth_seen_per_year",
 )  # fmt: skip
 
 
@@ -114,6 +115,9 @@ class Recorder:
         p["star_sum"].append(catalog.star_sum[:n].copy())
         p["ad_spend_usd"].append(market.ad_spend_usd)
         p["ad_sales_usd"].append(market.ad_sales_usd)
+        # what the day's sales bring back toward the stock that made them: sales less Amazon's fees and ads
+        fees = market.units * (catalog.referral_usd[:n] + catalog.fba_fee_usd[:n])
+        p["proceeds_usd"].append(market.revenue_usd - fees - market.ad_spend_usd)
         p["niche_growth_per_year"].append(catalog.growth_per_year[:n].copy())
         p["growth_seen_per_year"].append(catalog.growth_seen_per_year[:n].copy())
 

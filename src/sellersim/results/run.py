@@ -66,7 +66,8 @@ class RunResult:
         lines = [
             f"{m['strategy']} (seed {m['seed']}): {status}",
             f"  final cash            ${s['final_cash_usd']:>12,.0f}",
-            f"  cumulative profit     ${s['cumulative_profit_usd']:>12,.0f}",
+            f"  cumulative profit     ${s['cumulative_profit_usd']:>12,.0f}   (income tax paid "
+            f"${s['cumulative_income_tax_usd']:,.0f})",
             f"  peak monthly revenue  ${s['peak_monthly_revenue_usd']:>12,.0f}",
             f"  first profitable month {'never' if first_profit is None else f'month {first_profit}':>12}",
             f"  products launched / live  {s['products_launched']} / {s['products_live']}",

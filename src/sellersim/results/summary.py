@@ -8,10 +8,13 @@ import numpy as np
 import pandas as pd
 
 OVERLOAD_LOAD = 1.1  # founder weeks above this demanded/normal hours count as overloaded
+YEAR_DAYS = 365  # the catalogue's concentration is read over the last year; a launch is judged a year on
 
 
-def summarize(daily: pd.DataFrame, events: pd.DataFrame, staff: pd.DataFrame, horizon_days: int) -> dict[str, Any]:
-    """Survival, cash, profit, growth, hiring and strain figures of a run."""
+def summarize(
+    daily: pd.DataFrame, events: pd.DataFrame, staff: pd.DataFrame, products: pd.DataFrame, horizon_days: int
+) -> dict[str, Any]:
+    """Survival, cash, profit, growth, catalogue, hiring and strain figures of a run."""
     failure = events[events["kind"] == "failure"]
     monthly = daily.set_index("date")[["revenue_usd", "profit_usd"]].resample("MS").sum()
     profitable = np.flatnonzero(monthly["profit_usd"].to_numpy() > 0)
@@ -33,6 +36,7 @@ def summarize(daily: pd.DataFrame, events: pd.DataFrame, staff: pd.DataFrame, ho
         "cumulative_sde_usd": round(float(daily["sde_usd"].sum()), 2),
         "cumulative_owners_pay_usd": round(float(daily["owners_pay_usd"].sum()), 2),
         "cumulative_interest_usd": round(float(daily["interest_usd"].sum()), 2),
+        "cumulative_income_tax_usd": round(float(daily["income_tax_usd"].sum()), 2),
         "equity_raised_usd": round(float(daily["equity_usd"].sum()), 2),
         "founder_ownership": round(float(last["founder_ownership"]), 4),
         "inventory_loans_usd": round(float(daily["loans_usd"].sum()), 2),
@@ -54,6 +58,9 @@ def summarize(daily: pd.DataFrame, events: pd.DataFrame, staff: pd.DataFrame, ho
         "final_headcount": int(last["headcount"]),
         "products_launched": int((events["kind"] == "launch").sum()),
         "products_live": int(last["live_products"]),
+        "copycats": int((events["kind"] == "copycat").sum()),
+        "top3_revenue_share": top3_revenue_share(products),
+        "flop_share": _share(*launches_flopped(events, products)),
         "stockout_days": int(daily["stockout_products"].sum()),
         "lost_sales_units": int(daily["lost_sales_units"].sum()),
         "founder_overload_weeks": int((founder["load"] > OVERLOAD_LOAD).sum()),
@@ -71,6 +78,32 @@ def summarize(daily: pd.DataFrame, events: pd.DataFrame, staff: pd.DataFrame, ho
         "tacos": _ratio(daily["ad_spend_usd"].sum(), daily["revenue_usd"].sum()),
         "acos": _ratio(daily["ad_spend_usd"].sum(), daily["ad_sales_usd"].sum()),
     }
+
+
+def top3_revenue_share(products: pd.DataFrame) -> float | None:
+    """Share of the last year's revenue that the three best-selling products brought in (None with no sales)."""
+    if products.empty:
+        return None
+    last = products[products["day"] > products["day"].max() - YEAR_DAYS]
+    revenue = last.groupby("product_id")["revenue_usd"].sum()
+    return _ratio(revenue.nlargest(3).sum(), revenue.sum())
+
+
+def launches_flopped(events: pd.DataFrame, products: pd.DataFrame) -> tuple[int, int]:
+    """Products launched at least a year before the run's end, and how many of them flopped: their proceeds
+    (sales less Amazon's fees and ads) never reached the factory value of their first order."""
+    if products.empty:
+        return 0, 0
+    launches = events[(events["kind"] == "launch") & (events["day"] <= products["day"].max() - YEAR_DAYS)]
+    first_order = events[events["kind"] == "purchase_order"].groupby("product_id")["amount_usd"].first()
+    proceeds = products.groupby("product_id")["proceeds_usd"].sum()
+    ids = launches["product_id"].astype(int)
+    flopped = proceeds.reindex(ids).to_numpy() < first_order.reindex(ids).to_numpy()
+    return len(ids), int(flopped.sum())
+
+
+def _share(judged: int, count: int) -> float | None:
+    return round(count / judged, 4) if judged else None
 
 
 def _ratio(a: float, b: float) -> float | None:

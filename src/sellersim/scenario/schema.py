@@ -158,6 +158,10 @@ class Company(Section):
     starting_cash_usd: NonNegative
     credit_line_usd: NonNegative = Field(description="the company fails when cash < -credit_line_usd")
     credit_line_apr: Share = Field(description="yearly interest on the part of the credit line drawn, charged monthly")
+    income_tax_rate: Share = Field(
+        description="income tax (federal, self-employment and state) as a share of the year's profit before the "
+        "owner's pay, paid in quarterly estimates"
+    )
     tools_usd_per_month: NonNegative
     late_filing_penalty_usd: NonNegative = Field(
         description="penalty for a quarterly filing (sales tax, estimated tax) missed; the chance of missing "
@@ -178,6 +182,28 @@ class NicheTrend(Section):
     )
     growth_sd_per_year: float = Field(ge=0.0, le=1.0, description="spread (sd) of niches' yearly log growth rates")
     halflife_days: int = Field(ge=7, le=36500, description="days for a niche's lead over the market's growth to halve")
+
+
+class Rivals(Section):
+    """Copycats: success draws rivals, who take sales, cut the niche's price and raise its cost per click."""
+
+    entries_per_year: NonNegative = Field(
+        description="copycats a year drawn by an undifferentiated product earning the reference profit"
+    )
+    reference_profit_usd_per_day: Positive = Field(
+        description="gross profit a day before ads (units x unit margin) at which entries_per_year holds; entry "
+        "scales with it"
+    )
+    differentiation_protection: Share = Field(
+        description="share of the entry rate a fully differentiated product avoids (harder to copy)"
+    )
+    entrant_share_of_sales: NonNegative = Field(
+        description="what a copycat sells, as a share of the product's sales (before the listing's defence)"
+    )
+    listing_defence: Share = Field(description="share of a copycat's take a perfect listing keeps")
+    price_cut: Share = Field(description="the niche's price cut by the first copycat; the k-th cuts price_cut / k")
+    cpc_rise: NonNegative = Field(description="rise in the niche's cost per click with each copycat")
+    copied_share: Share = Field(description="share of the product's differentiation each copycat copies")
 
 
 class Niches(Section):
@@ -298,6 +324,9 @@ class Ads(Section):
     bid_escalation: NonNegative = Field(
         description="extra cost per click when buying every available ad click (top-of-page bids)"
     )
+    cpc_demand_elasticity: float = Field(
+        ge=0, le=2, description="how cost per click follows the day's demand lift (season, events): x lift ** this"
+    )
 
 
 class Market(Section):
@@ -312,6 +341,7 @@ class Market(Section):
     returns: Returns
     account_health: AccountHealth
     ads: Ads
+    rivals: Rivals
 
 
 # --- fees and money ----------------------------------------------------------------
@@ -508,6 +538,13 @@ class Work(Section):
     listing_quality_untended: Share = Field(
         description="share of its launch quality a listing keeps when listing and image work is not done at all"
     )
+    differentiation_drift_per_week: Share = Field(
+        description="share of the gap to its target a product's differentiation closes a week (design refreshes)"
+    )
+    differentiation_untended: Share = Field(
+        description="share of its launch differentiation a product keeps when design work is not done at all "
+        "(rivals catch up)"
+    )
     defect_drift_per_week: Share = Field(
         description="share of the gap to its target a product's defect rate closes a week (procurement follow-up)"
     )
@@ -613,7 +650,10 @@ class AdPolicy(Section):
     launch_days: Days
     launch_budget_usd_per_day: NonNegative
     target_acos: Positive
-    min_budget_usd_per_day: NonNegative
+    min_budget_usd_per_day: NonNegative = Field(
+        description="least daily budget of a product whose ads pay for themselves (ACoS at most break-even); "
+        "ads that lose money on each sale are cut toward nothing"
+    )
     max_budget_usd_per_day: NonNegative
     adjust_every_days: int = Field(ge=1, le=365)
 

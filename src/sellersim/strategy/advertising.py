@@ -34,7 +34,12 @@ class AdManager:
         step = np.clip(np.sqrt(p.target_acos / np.maximum(acos, 1e-9)), *_MAX_STEP)
         step = np.where(spend > 0, step, 1.0)
         budget = cat.ad_budget_usd
-        steered = np.clip(budget * (1 + service[_ADS] * (step - 1)), p.min_budget_usd_per_day, p.max_budget_usd_per_day)
+        # below the minimum only ads that lose money on each sale they bring (ACoS above break-even)
+        break_even = (
+            np.maximum(cat.price_usd - cat.referral_usd - cat.fba_fee_usd - cat.landed_usd, 0.0) / cat.price_usd
+        )
+        floor = np.where(acos > break_even, 0.0, p.min_budget_usd_per_day)
+        steered = np.clip(budget * (1 + service[_ADS] * (step - 1)), floor, p.max_budget_usd_per_day)
         launching = (cat.status != LIVE) | (day - cat.launch_day < p.launch_days)
         budget[:] = np.where(launching, p.launch_budget_usd_per_day, steered)
         spend[:] = 0.0

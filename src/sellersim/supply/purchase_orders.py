@@ -67,6 +67,7 @@ class SupplyChain:
         placement_usd_per_unit: float,
         on_launch: Callable[[int, int], None],
         on_order: Callable[[int, float, int], object],
+        tax_owed_usd: Callable[[], float],
     ) -> None:
         self.env = env
         self.cfg = cfg
@@ -80,6 +81,7 @@ class SupplyChain:
         self.placement_usd_per_unit = placement_usd_per_unit
         self.on_launch = on_launch
         self.on_order = on_order  # (day, factory value, product): a lender may advance part of it
+        self.tax_owed_usd = tax_owed_usd  # income tax accrued and not yet paid: kept for its due date
         self._production = streams["production"]
         self._freight = streams["freight"]
         self._receiving = streams["receiving"]
@@ -107,12 +109,13 @@ class SupplyChain:
         return self._committed_usd
 
     def spendable_usd(self) -> float:
-        """Cash free for new orders as the company sees it: cash less known commitments.
+        """Cash free for new orders as the company sees it: cash less known commitments (payments due on
+        open orders, income tax accrued).
 
         Bookkeeping is finance work: when it is not done, part of what is owed is overlooked.
         """
         seen = 0.5 + 0.5 * self.service()[_FINANCE]
-        return self.ledger.cash_usd - self.cash_floor_usd - seen * self.committed_usd
+        return self.ledger.cash_usd - self.cash_floor_usd - seen * (self.committed_usd + self.tax_owed_usd())
 
     def freight_usd_per_unit(self, weight_lb: float, cuft: float, mode: str) -> float:
         """Freight cost per unit by sea (per CBM) or air (per chargeable kg, actual or volumetric)."""

@@ -5,6 +5,10 @@ results are assembled in replication order, so the check gives the same
 numbers on any number of workers. A figure the company seldom shows (air
 freight, used only to rescue a stock-out) is measured on probe runs of the same
 company with one policy changed, a quarter as many as the replications.
+
+Beside the figures, the check reports how outcomes spread over the runs (the
+catalogue's concentration, the launches that flopped, the last year's revenue),
+with what public figures say about them; those are read, not held to a range.
 """
 
 from __future__ import annotations
@@ -20,8 +24,8 @@ from sellersim.api import run_model
 from sellersim.compare.replication import replication_seed, with_seed
 from sellersim.scenario.schema import Scenario
 from sellersim.sweep.backends import LocalBackend
-from sellersim.validation.measures import Sample, measure
-from sellersim.validation.targets import TARGETS, Target
+from sellersim.validation.measures import Outcomes, Sample, measure, outcomes
+from sellersim.validation.targets import SPREADS, TARGETS, Target
 
 _SPREAD = (5.0, 95.0)  # percentiles of single values shown as their spread
 PROBE_SHARE = 4  # probe runs are a quarter of the replications: each gives many observations
@@ -49,6 +53,50 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Spread:
+    """How one outcome spreads over the runs: its middle value and 10th-90th percentiles, beside what is known."""
+
+    measure: str
+    label: str
+    unit: str  # "share" or "USD"
+    value: float  # the median over runs; for a pooled share, the share of everything counted
+    p10: float
+    p90: float
+    n: int  # runs, or the things counted (launches)
+    reference: str
+
+    def row(self) -> dict[str, str]:
+        def fmt(x: float) -> str:
+            if not np.isfinite(x):
+                return "n/a"
+            return f"{100 * x:.0f}%" if self.unit == "share" else f"${x:,.0f}"
+
+        return {
+            "outcome": self.label,
+            "median": fmt(self.value),
+            "10-90%": "" if np.isnan(self.p10) else f"{fmt(self.p10)} - {fmt(self.p90)}",
+            "n": f"{self.n:,}",
+            "what is known": self.reference,
+        }
+
+
+def spreads(runs: Sequence[Outcomes]) -> tuple[Spread, ...]:
+    """The spread of each outcome over ``runs`` (see :data:`~sellersim.validation.targets.SPREADS`)."""
+    rows = []
+    for measure_, label, unit, reference in SPREADS:
+        if measure_ == "flop_share":  # a pooled share: each run launches only a few products
+            judged = sum(o.launches_judged for o in runs)
+            value = sum(o.launches_flopped for o in runs) / judged if judged else np.nan
+            rows.append(Spread(measure_, label, unit, value, np.nan, np.nan, judged, reference))
+            continue
+        values = np.array([getattr(o, measure_) for o in runs], dtype=float)
+        values = values[np.isfinite(values)]
+        p10, p50, p90 = np.percentile(values, (10, 50, 90)) if len(values) else (np.nan,) * 3
+        rows.append(Spread(measure_, label, unit, float(p50), float(p10), float(p90), len(values), reference))
+    return tuple(rows)
+
+
+@dataclass(frozen=True)
 class ModelCheck:
     """Every figure of one scenario, checked over ``replications`` runs."""
 
@@ -56,6 +104,7 @@ class ModelCheck:
     replications: int  # runs that finished (fewer than asked when interrupted)
     failed_runs: int  # runs in which the company ran out of cash (their days up to then still count)
     figures: tuple[Figure, ...]
+    spreads: tuple[Spread, ...] = ()
     interrupted: bool = False
 
     @property
@@ -105,6 +154,10 @@ class ModelCheck:
                 }
                 for f in self.figures
             ],
+            "spreads": [
+                {k: getattr(s, k) for k in ("measure", "label", "unit", "value", "p10", "p90", "n", "reference")}
+                for s in self.spreads
+            ],
         }
 
 
@@ -117,11 +170,12 @@ def _fmt(target: Target, x: float) -> str:
     return f"{100 * x:.1f}" if target.unit == "share" else f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.1f}"
 
 
-def _run(item: tuple[tuple, int, Scenario, int]) -> tuple[tuple, int, dict[str, Sample], bool]:
-    """Replication ``r`` of a probe (``()`` for the company as it is): its samples and whether it ran out of cash."""
+def _run(item: tuple[tuple, int, Scenario, int]) -> tuple[tuple, int, dict[str, Sample], Outcomes, bool]:
+    """Replication ``r`` of a probe (``()`` for the company as it is): its samples, its outcomes and whether it
+    ran out of cash."""
     probe, r, scenario, seed = item
     model = run_model(with_seed(scenario, seed))
-    return probe, r, measure(model), model.failure is not None
+    return probe, r, measure(model), outcomes(model), model.failure is not None
 
 
 def _changed(section: BaseModel, path: str, value: object) -> BaseModel:
@@ -171,22 +225,23 @@ def check_model(
         for path, value in probe:
             probed = _changed(probed, path, value)
         jobs += [(probe, r, probed, replication_seed(master, r)) for r in range(max(2, replications // PROBE_SHARE))]
-    results: dict[tuple, dict[int, tuple[dict[str, Sample], bool]]] = {}
+    results: dict[tuple, dict[int, tuple[dict[str, Sample], Outcomes, bool]]] = {}
     interrupted = False
     try:
         with LocalBackend(workers) as backend:
-            for probe, r, samples, failed in backend.map_unordered(_run, jobs):
-                results.setdefault(probe, {})[r] = samples, failed
+            for probe, r, samples, outcome, failed in backend.map_unordered(_run, jobs):
+                results.setdefault(probe, {})[r] = samples, outcome, failed
                 if progress is not None:
                     progress(sum(map(len, results.values())), len(jobs))
     except KeyboardInterrupt:  # check what finished
         interrupted = True
 
-    def ordered(probe: tuple) -> list[tuple[dict[str, Sample], bool]]:
+    def ordered(probe: tuple) -> list[tuple[dict[str, Sample], Outcomes, bool]]:
         runs = results.get(probe, {})
         return [runs[r] for r in sorted(runs)]
 
-    figures = tuple(pool(t, [samples[t.measure] for samples, _ in ordered(t.probe)]) for t in TARGETS)
+    figures = tuple(pool(t, [samples[t.measure] for samples, _, _ in ordered(t.probe)]) for t in TARGETS)
     company = ordered(())
-    failed_runs = sum(f for _, f in company)
-    return ModelCheck(scenario.strategy.name, len(company), failed_runs, figures, interrupted)
+    failed_runs = sum(f for _, _, f in company)
+    spread = spreads([o for _, o, _ in company])
+    return ModelCheck(scenario.strategy.name, len(company), failed_runs, figures, spread, interrupted)

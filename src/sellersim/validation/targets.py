@@ -63,3 +63,23 @@ TARGETS: tuple[Target, ...] = (
         18_000 * EMPLOYER_UPLIFT / RMB_PER_USD, "USD/month", "salary surveys (RMB 7-18k a month)",
     ),
 )  # fmt: skip
+
+# How outcomes spread over runs, read beside what public figures say (not held to a range: the figures
+# measure related things, not the same one). (measure, label, unit, what is known)
+SPREADS: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "top3_revenue_share", "Top 3 products' share of the last year's revenue", "share",
+        "a few products carry most revenue (the 80/20 pattern of retail assortments); read it only for "
+        "catalogues of more than three products",
+    ),
+    (
+        "flop_share", "Launches whose proceeds never reached their first order's factory value", "share",
+        "about 40% of new consumer products fail commercially (Castellion & Markham 2013, J. Product Innovation "
+        "Management 30(5)); a stricter test than this one",
+    ),
+    (
+        "last_year_revenue_usd", "Revenue in the last year", "USD",
+        "sellers' revenues span orders of magnitude (Jungle Scout's yearly State of the Amazon Seller "
+        "surveys), so the top tenth of runs should be several times the median",
+    ),
+)  # fmt: skip

@@ -1,0 +1,61 @@
+"""A run's catalogue outcomes: how concentrated its revenue is and which launches flopped."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sellersim.results.summary import launches_flopped, top3_revenue_share
+from sellersim.validation.check import spreads
+from sellersim.validation.measures import Outcomes
+
+
+def product_days(revenue_by_product: dict[int, list[float]], proceeds_share: float = 0.5) -> pd.DataFrame:
+    rows = [
+        {"day": day, "product_id": pid, "revenue_usd": r, "proceeds_usd": proceeds_share * r}
+        for pid, series in revenue_by_product.items()
+        for day, r in enumerate(series)
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_top3_share_counts_only_the_last_year() -> None:
+    days = 730
+    # product 3 sold most in the first year; in the last year products 0, 1 and 3 carry 565 of 600
+    series = {
+        0: [0.0] * 365 + [265 / 365] * 365,
+        1: [0.0] * 365 + [200 / 365] * 365,
+        2: [0.0] * 365 + [35 / 365] * 365,
+        3: [10.0] * 365 + [100 / 365] * 365,
+        4: [0.0] * days,
+    }
+    share = top3_revenue_share(product_days(series))
+    assert share == pytest.approx((265 + 200 + 100) / 600, abs=1e-4)
+    assert top3_revenue_share(pd.DataFrame(columns=["day", "product_id", "revenue_usd"])) is None
+
+
+def test_a_flop_is_a_launch_a_year_old_whose_proceeds_never_reached_its_first_order() -> None:
+    products = product_days({0: [100.0] * 500, 1: [2.0] * 500, 2: [100.0] * 500})
+    events = pd.DataFrame(
+        [
+            {"day": 10, "kind": "launch", "product_id": 0, "amount_usd": np.nan},
+            {"day": 20, "kind": "launch", "product_id": 1, "amount_usd": np.nan},
+            {"day": 200, "kind": "launch", "product_id": 2, "amount_usd": np.nan},  # not a year old at day 499
+            {"day": 0, "kind": "purchase_order", "product_id": 0, "amount_usd": 10_000.0},
+            {"day": 5, "kind": "purchase_order", "product_id": 1, "amount_usd": 10_000.0},
+            {"day": 30, "kind": "purchase_order", "product_id": 1, "amount_usd": 1.0},  # a later order does not count
+            {"day": 150, "kind": "purchase_order", "product_id": 2, "amount_usd": 10**9},
+        ]
+    )
+    # product 0 brought back 50 a day x 500 = 25,000 > 10,000; product 1 only 500 < 10,000
+    assert launches_flopped(events, products) == (2, 1)
+
+
+def test_the_spread_pools_flops_and_takes_percentiles_over_runs() -> None:
+    runs = [Outcomes(0.5 + 0.01 * k, 2, k % 2, 1000.0 * k) for k in range(1, 11)]
+    by = {s.measure: s for s in spreads(runs)}
+    assert by["flop_share"].value == pytest.approx(5 / 20) and by["flop_share"].n == 20
+    assert by["last_year_revenue_usd"].value == pytest.approx(5500.0)
+    assert by["last_year_revenue_usd"].p10 == pytest.approx(np.percentile(np.arange(1, 11) * 1000.0, 10))
+    assert by["top3_revenue_share"].n == 10
