@@ -75,7 +75,7 @@ SPREADS: tuple[tuple[str, str, str, str], ...] = (
     (
         "flop_share", "Launches whose proceeds never reached their first order's factory value", "share",
         "about 40% of new consumer products fail commercially (Castellion & Markham 2013, J. Product Innovation "
-        "Management 30(5)); a stricter test than this one",
+        "Management 30(5)), by a looser test than this one: missing its maker's goals",
     ),
     (
         "last_year_revenue_usd", "Revenue in the last year", "USD",
