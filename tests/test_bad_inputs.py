@@ -97,6 +97,12 @@ CORPUS = [
     ("an interest rate over 100%", "company: {credit_line_apr: 15}", "company.credit_line_apr: Input should be"),
     ("a tax rate over 100%", "company: {income_tax_rate: 25}", "company.income_tax_rate: Input should be less"),
     (
+        "a discount on an event that is not a deal",
+        "market: {events: [{name: BF, rule: black_friday, days: 1, demand_multiplier: 1.5, deal_only: false, "
+        "deal_discount: 0.2}]}",
+        "deal_discount applies to deal events only",
+    ),
+    (
         "a loan with a negative fee",
         "strategy: {financing: {inventory_loans: {fee_share: -0.1}}}",
         "strategy.financing.inventory_loans.fee_share: Input should be greater than or equal to 0",

@@ -76,7 +76,7 @@ def test_a_different_seed_gives_a_different_run(load) -> None:
 
 def test_strategies_share_their_luck_until_they_diverge(load) -> None:
     """Common random numbers: two strategies with one seed run alike until the first position opens."""
-    early = ("simulation.days=600", "simulation.seed=7", "strategy.parameters.profit_multiple=0.5")
+    early = ("simulation.days=1000", "simulation.seed=7", "strategy.parameters.profit_multiple=0.5")
     solo = run_scenario(load("solo_then_hire", *early))
     alone = run_scenario(load("never_hire", *early))
     opened = solo.events.loc[solo.events["kind"] == "position_opened", "day"]

@@ -31,6 +31,7 @@ FEE_CATEGORIES = {
     "placement_fees_usd": "placement_fee",
     "vine_fees_usd": "vine_fee",
     "removal_fees_usd": "removal_fee",
+    "deal_fees_usd": "deal_fee",
     "seller_plan_usd": "seller_plan",
     "payroll_usd": "salaries",
     "ad_spend_usd": "ads",

@@ -307,3 +307,34 @@ def test_clicks_cost_more_on_busy_days_q4_and_black_friday(base) -> None:
         per_click[name] = spend / available / (1 + a.bid_escalation)
         assert per_click[name] == pytest.approx(cat.cpc_usd[i] * lift**a.cpc_demand_elasticity)
     assert per_click["september"] < per_click["december"] < per_click["black_friday"]
+
+
+def test_a_deal_lifts_units_and_costs_a_discount_and_a_fee(load) -> None:
+    """Prime Day with the deal (listing work done, so every product is entered) against the same day with the
+    event's discount and fee at zero and against the day before: the deal sells more units than the day
+    before, each at the discount, and pays the fee once for each product in stock on the event's first day."""
+    scenario = load("base", "simulation.days=400")
+    outcomes = {}
+    for name, overrides in (("deal", ()), ("free", ("fees.deal_fee_usd=0",))):
+        model = SellerModel(load("base", "simulation.days=400", *overrides))
+        cat, market, cal = model.catalog, model.market, model.calendar
+        for k in range(3):
+            i = cat.add(make_product(f"P{k}", sessions_per_day=5000.0), 0.5, 0.0)
+            cat.receive(i, 10**6, 0, 10.0)
+            market.launch(i, 0)
+            cat.reviews[i], cat.star_sum[i] = 200, 200 * 4.5  # an established listing: sales well above noise
+        prime_day = int(np.argmax(cal.deal_lift[:365] > 1))
+        days = {}
+        for day in range(prime_day - 1, prime_day + 2):
+            m = market.simulate(day, FULL_SERVICE)
+            days[day - prime_day] = (m.total_units, m.total_revenue_usd, model.ledger.close_day().get("deal_fee", 0.0))
+        outcomes[name] = days
+    deal = outcomes["deal"]
+    before, first, second = deal[-1], deal[0], deal[1]
+    assert first[0] > 2 * before[0], "the deal lifts units"
+    price = 30.0  # make_product's price
+    discount = scenario.market.events[0].deal_discount
+    assert first[1] / first[0] == pytest.approx(price * (1 - discount), rel=1e-9), "every unit at the discount"
+    assert before[1] / before[0] == pytest.approx(price)
+    assert first[2] == pytest.approx(-3 * scenario.fees.deal_fee_usd) and second[2] == 0.0, "the fee, once"
+    assert outcomes["free"][0][2] == 0.0 and outcomes["free"][0][0] == first[0], "the fee changes no sale"

@@ -58,6 +58,7 @@ class SimCalendar:
     seasonality: np.ndarray  # demand index, 1 = average month
     event_lift: np.ndarray  # multiplier for every product
     deal_lift: np.ndarray  # multiplier for products entered in the event's deal
+    deal_discount: np.ndarray  # the price cut of products entered in the event's deal
     factory_capacity: np.ndarray  # share of a normal production day (Chinese New Year)
 
     @classmethod
@@ -73,6 +74,7 @@ class SimCalendar:
         season = np.asarray(market.seasonality)[months - 1]
         event_lift = np.ones(n)
         deal_lift = np.ones(n)
+        deal_discount = np.zeros(n)
         for year in range(int(years[0]), int(years[-1]) + 1):
             for event in market.events:
                 first = (event_start(event, year) - start).days
@@ -80,6 +82,7 @@ class SimCalendar:
                 if lo < hi:
                     target = deal_lift if event.deal_only else event_lift
                     target[lo:hi] *= event.demand_multiplier
+                    deal_discount[lo:hi] = np.maximum(deal_discount[lo:hi], event.deal_discount)
         # The monthly index already holds the month's event days (Black Friday is in November's
         # 1.25), so the other days of an event month are scaled to keep the month on its index.
         month_of = dates.astype("datetime64[M]")
@@ -104,7 +107,10 @@ class SimCalendar:
                 lo, hi = max(lo, 0), min(hi, n)
                 if lo < hi:
                     capacity[lo:hi] = np.minimum(capacity[lo:hi], share)
-        return cls(start, days, dates, months, years, fee_year, dom, weekday, season, event_lift, deal_lift, capacity)
+        return cls(
+            start, days, dates, months, years, fee_year, dom, weekday, season, event_lift, deal_lift, deal_discount,
+            capacity,
+        )  # fmt: skip
 
     def date(self, day: int) -> dt.date:
         """The calendar date of ``day``."""

@@ -363,6 +363,7 @@ class SellerModel(mesa.Model):
             "placement_fees_usd": -t.get("placement_fee", 0.0),
             "vine_fees_usd": -t.get("vine_fee", 0.0),
             "removal_fees_usd": -t.get("removal_fee", 0.0),
+            "deal_fees_usd": -t.get("deal_fee", 0.0),
         }
         revenue, ad_spend, ad_sales = m.total_revenue_usd, m.total_ad_spend_usd, m.total_ad_sales_usd
         payroll = -t.get("salaries", 0.0) - t.get("agency_fees", 0.0)

@@ -156,8 +156,8 @@ def test_a_quit_during_the_peak_hurts_more_than_in_a_lull(load) -> None:
 
 def test_neglected_inventory_control_causes_stockouts_and_lost_rank(load) -> None:
     """Stock is reviewed every 8 weeks instead of every week. Compared where both companies stay solvent (with
-    $80k to start, most do): one that runs out of cash stops reordering whatever its inventory control."""
-    company = (*STAFFED, "company.starting_cash_usd=80000")
+    $150k to start, most do): one that runs out of cash stops reordering whatever its inventory control."""
+    company = (*STAFFED, "company.starting_cash_usd=150000")
     runs = replicate(
         {
             "tended": load("never_hire", *company),

@@ -288,6 +288,11 @@ class Market:
         per_unit = cat.unit_usd * units[:, None]  # price, landed cost, referral and FBA fee of the units sold
         revenue = per_unit[:, 0].copy()  # kept by the record: not a view that holds the whole block
         gross, cogs, referral, fba = per_unit.sum(axis=0).tolist()
+        deal_fee = 0.0
+        if cal.deal_lift[day] != 1.0:
+            deal_fee, cut = self._deal(day, in_stock, s_listing)
+            revenue *= 1 - cut
+            gross, referral = gross * (1 - cut), referral * (1 - cut)
         ad_share = paid / np.maximum(sessions, _TINY)  # no sessions, no paid ones
         ad_revenue = revenue * ad_share  # sales credited to ads, by their share of sessions
 
@@ -302,7 +307,8 @@ class Market:
         led.post(day, AMAZON, "referral_fee", -referral)
         led.post(day, AMAZON, "fba_fee", -fba)
         led.post(day, AMAZON, "low_inventory_fee", -low_inv)
-        self.payouts.hold(day, gross - referral - fba - low_inv)
+        led.post(day, AMAZON, "deal_fee", -deal_fee)
+        self.payouts.hold(day, gross - referral - fba - low_inv - deal_fee)
         led.post(day, BANK, "ads", -spend)
         cat.ad_spend_period_usd += ad_spend
         cat.ad_sales_period_usd += ad_revenue
@@ -316,6 +322,21 @@ class Market:
             units, lost, revenue, ad_spend, ad_revenue, orders, int(lost.sum()), gross, spend,
             float(ad_revenue.sum()), returned, refunds, cogs - restocked_cost, low_inv,
         )  # fmt: skip
+
+    def _deal(self, day: int, in_stock: np.ndarray, s_listing: float) -> tuple[float, float]:
+        """A deal day: the fee for the products entered (charged on the event's first day) and the share by
+        which the day's sales fall short of full price.
+
+        Entering deals is listing work: a share ``p = s_listing`` of the products in stock is entered. With
+        the deal lifting their traffic by ``L``, a share ``p L / (1 + (L - 1) p)`` of the day's units sell in
+        the deal, at the event's discount.
+        """
+        cal = self.calendar
+        p, lift = s_listing, cal.deal_lift[day]
+        cut = cal.deal_discount[day] * p * lift / (1 + (lift - 1) * p)
+        first_day = day == 0 or cal.deal_lift[day - 1] == 1.0
+        fee = p * self.fees.fees.deal_fee_usd * int(in_stock.sum()) if first_day else 0.0
+        return fee, float(cut)
 
     def _conversion_rate(self) -> np.ndarray:
         """:func:`conversion_rate` of the catalogue, computed again only when its inputs changed."""

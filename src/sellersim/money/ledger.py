@@ -26,6 +26,7 @@ CATEGORIES = (
     "placement_fee",
     "seller_plan",
     "vine_fee",
+    "deal_fee",
     "removal_fee",
     "reimbursement",
     "payout",

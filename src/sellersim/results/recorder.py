@@ -28,6 +28,7 @@ FEE_COLUMNS = (
     "placement_fees_usd",
     "vine_fees_usd",
     "removal_fees_usd",
+    "deal_fees_usd",
 )
 COMPANY_COLUMNS = (
     "cash_usd", "amazon_balance_usd", "revenue_usd", "units_sold", "returned_units", "lost_sales_units", "refunds_usd",

@@ -236,6 +236,15 @@ class Event(Section):
     days: int = Field(ge=1, le=14)
     demand_multiplier: Positive
     deal_only: bool = Field(description="only products entered in the event's deal get the lift")
+    deal_discount: Share = Field(
+        default=0.0, description="price cut a product in the event's deal gives (deal events only)"
+    )
+
+    @model_validator(mode="after")
+    def _discount_needs_a_deal(self) -> Event:
+        if self.deal_discount and not self.deal_only:
+            raise ValueError("deal_discount applies to deal events only: set deal_only: true or remove it")
+        return self
 
 
 class Conversion(Section):
@@ -384,6 +393,7 @@ class Fees(Section):
     inbound_placement_usd_per_unit: NonNegative
     seller_plan_usd_per_month: NonNegative
     vine_enrollment_usd: NonNegative
+    deal_fee_usd: NonNegative = Field(description="what Amazon charges for each product entered in an event's deal")
     removal_usd_per_unit: NonNegative
 
     @field_validator("fba_small_standard", "fba_large_standard", "aged_surcharge")
