@@ -96,6 +96,7 @@ CORPUS = [
     ),
     ("an interest rate over 100%", "company: {credit_line_apr: 15}", "company.credit_line_apr: Input should be"),
     ("a tax rate over 100%", "company: {income_tax_rate: 25}", "company.income_tax_rate: Input should be less"),
+    ("a copycat that gives the product away", "market: {rivals: {price_cut: 1}}", "market.rivals.price_cut: Input"),
     (
         "a discount on an event that is not a deal",
         "market: {events: [{name: BF, rule: black_friday, days: 1, demand_multiplier: 1.5, deal_only: false, "

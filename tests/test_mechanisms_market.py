@@ -192,8 +192,8 @@ def test_kept_conversion_and_return_odds_equal_a_fresh_derivation_every_day(load
         cat = market.catalog
         if cat.n:
             np.testing.assert_array_equal(market._conversion_rate(), conversion_rate(cat, market.cfg))
-            kept, fresh = market._returns_odds(), returns_odds(cat, market.cfg, market.fees)
-            for field in ("return_chance", "resellable_share", "referral_back_usd"):
+            kept, fresh = market._returns_odds(), returns_odds(cat, market.cfg)
+            for field in ("return_chance", "resellable_share"):
                 np.testing.assert_array_equal(getattr(kept, field), getattr(fresh, field), err_msg=field)
             days_checked += 1
         return simulate(market, day, service)
@@ -327,7 +327,11 @@ def test_a_deal_lifts_units_and_costs_a_discount_and_a_fee(load) -> None:
         days = {}
         for day in range(prime_day - 1, prime_day + 2):
             m = market.simulate(day, FULL_SERVICE)
-            days[day - prime_day] = (m.total_units, m.total_revenue_usd, model.ledger.close_day().get("deal_fee", 0.0))
+            t = model.ledger.close_day()
+            days[day - prime_day] = (m.total_units, m.total_revenue_usd, t.get("deal_fee", 0.0))
+            # each product's proceeds are its share of what the day's sales brought in, fees and ads taken
+            fees = t.get("referral_fee", 0.0) + t.get("fba_fee", 0.0) + t.get("deal_fee", 0.0)
+            assert m.proceeds_usd.sum() == pytest.approx(m.total_revenue_usd + fees - m.total_ad_spend_usd)
         outcomes[name] = days
     deal = outcomes["deal"]
     before, first, second = deal[-1], deal[0], deal[1]
@@ -338,3 +342,32 @@ def test_a_deal_lifts_units_and_costs_a_discount_and_a_fee(load) -> None:
     assert before[1] / before[0] == pytest.approx(price)
     assert first[2] == pytest.approx(-3 * scenario.fees.deal_fee_usd) and second[2] == 0.0, "the fee, once"
     assert outcomes["free"][0][2] == 0.0 and outcomes["free"][0][0] == first[0], "the fee changes no sale"
+
+
+def test_a_return_refunds_what_the_buyer_paid(load) -> None:
+    """Every unit comes back (a return rate of 1): units sold in Prime Day's deal are refunded at the deal's
+    price, and the referral fee charged on that price comes back less the refund administration fee."""
+    scenario = load("base", "simulation.days=400")
+    model = SellerModel(scenario)
+    cat, market, cal = model.catalog, model.market, model.calendar
+    i = cat.add(make_product(sessions_per_day=5000.0, return_rate=1.0), 0.5, 0.0)
+    cat.receive(i, 10**6, 0, 10.0)
+    market.launch(i, 0)
+    cat.reviews[i], cat.star_sum[i] = 200, 200 * 4.5
+    prime_day = int(np.argmax(cal.deal_day[:365]))
+    lag = scenario.market.returns.lag_days
+    sold = market.simulate(prime_day, FULL_SERVICE)
+    model.ledger.close_day()
+    paid = 30.0 * (1 - scenario.market.events[0].deal_discount)
+    assert sold.total_revenue_usd == pytest.approx(sold.total_units * paid)
+    for day in range(prime_day + 1, prime_day + lag):
+        market.simulate(day, FULL_SERVICE)
+        model.ledger.close_day()
+    back = market.simulate(prime_day + lag, FULL_SERVICE)
+    t = model.ledger.close_day()
+    assert back.returned_units == sold.total_units > 0
+    assert back.refunds_usd == pytest.approx(sold.total_units * paid)
+    referral = model.fees.referral_per_unit(np.array([paid]))
+    credited = float(referral[0] - model.fees.refund_admin_per_unit(referral)[0]) * sold.total_units
+    charged_today = back.total_units * cat.referral_usd[i]
+    assert t["referral_fee"] == pytest.approx(credited - charged_today)

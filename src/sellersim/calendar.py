@@ -59,6 +59,7 @@ class SimCalendar:
     event_lift: np.ndarray  # multiplier for every product
     deal_lift: np.ndarray  # multiplier for products entered in the event's deal
     deal_discount: np.ndarray  # the price cut of products entered in the event's deal
+    deal_day: np.ndarray  # a deal event runs (bool)
     factory_capacity: np.ndarray  # share of a normal production day (Chinese New Year)
 
     @classmethod
@@ -75,6 +76,7 @@ class SimCalendar:
         event_lift = np.ones(n)
         deal_lift = np.ones(n)
         deal_discount = np.zeros(n)
+        deal_day = np.zeros(n, dtype=bool)
         for year in range(int(years[0]), int(years[-1]) + 1):
             for event in market.events:
                 first = (event_start(event, year) - start).days
@@ -83,6 +85,7 @@ class SimCalendar:
                     target = deal_lift if event.deal_only else event_lift
                     target[lo:hi] *= event.demand_multiplier
                     deal_discount[lo:hi] = np.maximum(deal_discount[lo:hi], event.deal_discount)
+                    deal_day[lo:hi] |= event.deal_only
         # The monthly index already holds the month's event days (Black Friday is in November's
         # 1.25), so the other days of an event month are scaled to keep the month on its index.
         month_of = dates.astype("datetime64[M]")
@@ -109,7 +112,7 @@ class SimCalendar:
                     capacity[lo:hi] = np.minimum(capacity[lo:hi], share)
         return cls(
             start, days, dates, months, years, fee_year, dom, weekday, season, event_lift, deal_lift, deal_discount,
-            capacity,
+            deal_day, capacity,
         )  # fmt: skip
 
     def date(self, day: int) -> dt.date:

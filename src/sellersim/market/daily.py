@@ -46,6 +46,7 @@ class MarketDay(NamedTuple):
     revenue_usd: np.ndarray
     ad_spend_usd: np.ndarray
     ad_sales_usd: np.ndarray  # sales credited to ads, by their share of sessions
+    proceeds_usd: np.ndarray  # sales less the referral, FBA and deal fees and the ad spend they took
     # the arrays' totals, summed once
     total_units: int
     total_lost_units: int
@@ -60,22 +61,20 @@ class MarketDay(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class ReturnsOdds:
-    """Per-product figures of a return, fixed until the catalogue's revision moves (defect rates drift weekly)."""
+    """Per-product odds of a return, fixed until the catalogue's revision moves (defect rates drift weekly)."""
 
     revision: int  # the catalogue's revision they were derived at
     return_chance: np.ndarray  # chance that a unit sold comes back
     resellable_share: np.ndarray  # chance that a returned unit can be sold again
-    referral_back_usd: np.ndarray  # referral fee credited back for a refunded unit, net of the admin fee
 
 
-def returns_odds(catalog: Catalog, cfg: MarketConfig, fees: FeeSchedule) -> ReturnsOdds:
-    """Each product's chance of a return, of a return being resellable, and the referral fee a refund gets back."""
-    r, defect, referral = cfg.returns, catalog.defect_rate, catalog.referral_usd
+def returns_odds(catalog: Catalog, cfg: MarketConfig) -> ReturnsOdds:
+    """Each product's chance of a return and of a return being resellable."""
+    r, defect = cfg.returns, catalog.defect_rate
     return ReturnsOdds(
         revision=catalog.revision,
         return_chance=np.minimum(catalog.return_rate + r.defect_return_multiplier * defect, 1.0),
         resellable_share=r.resellable_share * (1 - defect),
-        referral_back_usd=referral - fees.refund_admin_per_unit(referral),
     )
 
 
@@ -190,6 +189,7 @@ class Market:
         self._health = streams["account_health"]
         self._lag = cfg.returns.lag_days
         self._sold_history = np.zeros((self._lag, 16), dtype=np.int64)
+        self._paid_history = np.zeros((self._lag, 16))  # the price paid a unit, beside the units sold
         vine_days = cfg.reviews.vine_review_days
         self._vine_due = np.zeros((int(np.ceil(vine_days.high)) + 1, 16), dtype=np.int64)  # ring of days x products
         self._vine_waiting = 0  # Vine reviews scheduled and not yet given
@@ -207,7 +207,7 @@ class Market:
         self._review_days = 0  # days on which reviews arrived
         self._conversion_key = (-1, -1)
         self._conversion = np.zeros(0)
-        self._odds = ReturnsOdds(-1, np.zeros(0), np.zeros(0), np.zeros(0))
+        self._odds = ReturnsOdds(-1, np.zeros(0), np.zeros(0))
 
     @property
     def order_defect_rate(self) -> float:
@@ -288,11 +288,15 @@ class Market:
         per_unit = cat.unit_usd * units[:, None]  # price, landed cost, referral and FBA fee of the units sold
         revenue = per_unit[:, 0].copy()  # kept by the record: not a view that holds the whole block
         gross, cogs, referral, fba = per_unit.sum(axis=0).tolist()
-        deal_fee = 0.0
-        if cal.deal_lift[day] != 1.0:
-            deal_fee, cut = self._deal(day, in_stock, s_listing)
+        cut, deal_fees = 0.0, None
+        if cal.deal_day[day]:
+            deal_fees, cut = self._deal(day, in_stock, s_listing)
             revenue *= 1 - cut
             gross, referral = gross * (1 - cut), referral * (1 - cut)
+        deal_fee = 0.0 if deal_fees is None else float(deal_fees.sum())
+        proceeds = revenue - units * (cat.referral_usd * (1 - cut) + cat.fba_fee_usd) - ad_spend
+        if deal_fees is not None:
+            proceeds -= deal_fees
         ad_share = paid / np.maximum(sessions, _TINY)  # no sessions, no paid ones
         ad_revenue = revenue * ad_share  # sales credited to ads, by their share of sessions
 
@@ -313,19 +317,19 @@ class Market:
         cat.ad_spend_period_usd += ad_spend
         cat.ad_sales_period_usd += ad_revenue
 
-        returned, refunds, restocked_cost = self._returns_of(day, units)
+        returned, refunds, restocked_cost = self._returns_of(day, units, cat.price_usd * (1 - cut))
         self._review(day, units, orders, s_listing, s_after)
         self._update_rank(units, live, unavailable=live & ((stock == 0) | suspended))
         self._account_health(day, orders, s_after)
         self._track_stockouts(day, live, stock)
         return MarketDay(
-            units, lost, revenue, ad_spend, ad_revenue, orders, int(lost.sum()), gross, spend,
+            units, lost, revenue, ad_spend, ad_revenue, proceeds, orders, int(lost.sum()), gross, spend,
             float(ad_revenue.sum()), returned, refunds, cogs - restocked_cost, low_inv,
         )  # fmt: skip
 
-    def _deal(self, day: int, in_stock: np.ndarray, s_listing: float) -> tuple[float, float]:
-        """A deal day: the fee for the products entered (charged on the event's first day) and the share by
-        which the day's sales fall short of full price.
+    def _deal(self, day: int, in_stock: np.ndarray, s_listing: float) -> tuple[np.ndarray, float]:
+        """A deal day: each product's fee for being entered (charged on the event's first day) and the share
+        by which the day's sales fall short of full price.
 
         Entering deals is listing work: a share ``p = s_listing`` of the products in stock is entered. With
         the deal lifting their traffic by ``L``, a share ``p L / (1 + (L - 1) p)`` of the day's units sell in
@@ -334,9 +338,8 @@ class Market:
         cal = self.calendar
         p, lift = s_listing, cal.deal_lift[day]
         cut = cal.deal_discount[day] * p * lift / (1 + (lift - 1) * p)
-        first_day = day == 0 or cal.deal_lift[day - 1] == 1.0
-        fee = p * self.fees.fees.deal_fee_usd * int(in_stock.sum()) if first_day else 0.0
-        return fee, float(cut)
+        first_day = day == 0 or not cal.deal_day[day - 1]
+        return p * self.fees.fees.deal_fee_usd * in_stock * first_day, float(cut)
 
     def _conversion_rate(self) -> np.ndarray:
         """:func:`conversion_rate` of the catalogue, computed again only when its inputs changed."""
@@ -349,16 +352,16 @@ class Market:
     def _returns_odds(self) -> ReturnsOdds:
         """Each product's :class:`ReturnsOdds`, derived again only when the catalogue's revision moved."""
         if self._odds.revision != self.catalog.revision:
-            self._odds = returns_odds(self.catalog, self.cfg, self.fees)
+            self._odds = returns_odds(self.catalog, self.cfg)
         return self._odds
 
     def _fit_history(self, n: int) -> None:
         """Make room in the sales history and the Vine schedule for ``n`` products."""
         have = self._sold_history.shape[1]
         if have < n:
-            for name in ("_sold_history", "_vine_due"):
+            for name in ("_sold_history", "_paid_history", "_vine_due"):
                 old = getattr(self, name)
-                grown = np.zeros((len(old), max(n, 2 * have)), dtype=np.int64)
+                grown = np.zeros((len(old), max(n, 2 * have)), dtype=old.dtype)
                 grown[:, :have] = old
                 setattr(self, name, grown)
 
@@ -366,28 +369,31 @@ class Market:
     def _empty_day(n: int) -> MarketDay:
         """A day on which nothing sold, for ``n`` products."""
         none, nothing = np.zeros(n, dtype=np.int64), np.zeros(n)
-        return MarketDay(none, none, nothing, nothing, nothing, 0, 0, 0.0, 0.0, 0.0, 0, 0.0, 0.0, 0.0)
+        return MarketDay(none, none, nothing, nothing, nothing, nothing, 0, 0, 0.0, 0.0, 0.0, 0, 0.0, 0.0, 0.0)
 
-    def _returns_of(self, day: int, units: np.ndarray) -> tuple[int, float, float]:
-        """Returns arrive ``lag_days`` after the sale: refund, then restock or write off.
+    def _returns_of(self, day: int, units: np.ndarray, paid_usd: np.ndarray) -> tuple[int, float, float]:
+        """Returns arrive ``lag_days`` after the sale: refund what the buyer paid (``paid_usd`` a unit on the
+        day of the sale), then restock or write off.
 
         Returns units returned, refunds paid and the landed cost of units put back in stock.
         """
         cat = self.catalog
         n = cat.n
         slot = day % self._lag  # the slot still holds the sales of lag_days ago
-        history = self._sold_history[slot, :n]
+        history, paid = self._sold_history[slot, :n], self._paid_history[slot, :n]
         if day < self._lag or not history.any():
-            history[:] = units
+            history[:], paid[:] = units, paid_usd
             return 0, 0.0, 0.0
-        sold_then = history.copy()
-        history[:] = units
+        sold_then, paid_then = history.copy(), paid.copy()
+        history[:], paid[:] = units, paid_usd
         odds = self._returns_odds()
         returned = binomial_quantile(self._return_luck.today(day, n), sold_then, odds.return_chance)
         if not returned.any():
             return 0, 0.0, 0.0
-        refund = float((returned * cat.price_usd).sum())
-        referral_back = float((returned * odds.referral_back_usd).sum())
+        refund = float((returned * paid_then).sum())
+        # the referral fee charged on the sale comes back, less the refund administration fee
+        referral_then = self.fees.referral_per_unit(paid_then)
+        referral_back = float((returned * (referral_then - self.fees.refund_admin_per_unit(referral_then))).sum())
         self.ledger.post(day, AMAZON, "refunds", -refund)
         self.ledger.post(day, AMAZON, "referral_fee", referral_back)
         resellable = self._returns.binomial(returned, odds.resellable_share)

@@ -116,9 +116,7 @@ class Recorder:
         p["star_sum"].append(catalog.star_sum[:n].copy())
         p["ad_spend_usd"].append(market.ad_spend_usd)
         p["ad_sales_usd"].append(market.ad_sales_usd)
-        # what the day's sales bring back toward the stock that made them: sales less Amazon's fees and ads
-        fees = market.units * (catalog.referral_usd[:n] + catalog.fba_fee_usd[:n])
-        p["proceeds_usd"].append(market.revenue_usd - fees - market.ad_spend_usd)
+        p["proceeds_usd"].append(market.proceeds_usd)
         p["niche_growth_per_year"].append(catalog.growth_per_year[:n].copy())
         p["growth_seen_per_year"].append(catalog.growth_seen_per_year[:n].copy())
 

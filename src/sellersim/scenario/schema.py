@@ -201,7 +201,9 @@ class Rivals(Section):
         description="what a copycat sells, as a share of the product's sales (before the listing's defence)"
     )
     listing_defence: Share = Field(description="share of a copycat's take a perfect listing keeps")
-    price_cut: Share = Field(description="the niche's price cut by the first copycat; the k-th cuts price_cut / k")
+    price_cut: float = Field(
+        ge=0, lt=1, description="the niche's price cut by the first copycat; the k-th cuts price_cut / k"
+    )
     cpc_rise: NonNegative = Field(description="rise in the niche's cost per click with each copycat")
     copied_share: Share = Field(description="share of the product's differentiation each copycat copies")
 
