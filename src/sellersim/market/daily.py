@@ -288,15 +288,13 @@ class Market:
         per_unit = cat.unit_usd * units[:, None]  # price, landed cost, referral and FBA fee of the units sold
         revenue = per_unit[:, 0].copy()  # kept by the record: not a view that holds the whole block
         gross, cogs, referral, fba = per_unit.sum(axis=0).tolist()
-        cut, deal_fees = 0.0, None
+        cut, deal_fees = 0.0, 0.0
         if cal.deal_day[day]:
             deal_fees, cut = self._deal(day, in_stock, s_listing)
             revenue *= 1 - cut
             gross, referral = gross * (1 - cut), referral * (1 - cut)
-        deal_fee = 0.0 if deal_fees is None else float(deal_fees.sum())
-        proceeds = revenue - units * (cat.referral_usd * (1 - cut) + cat.fba_fee_usd) - ad_spend
-        if deal_fees is not None:
-            proceeds -= deal_fees
+        deal_fee = float(np.sum(deal_fees))
+        proceeds = revenue - per_unit[:, 2] * (1 - cut) - per_unit[:, 3] - ad_spend - deal_fees
         ad_share = paid / np.maximum(sessions, _TINY)  # no sessions, no paid ones
         ad_revenue = revenue * ad_share  # sales credited to ads, by their share of sessions
 

@@ -28,6 +28,11 @@ def reference_price_usd(catalog: Catalog, conversion: Conversion) -> np.ndarray:
     return catalog.niche_price_usd * (1 + conversion.differentiation_price_premium * catalog.differentiation)
 
 
+def unit_margin_usd(catalog: Catalog) -> np.ndarray:
+    """What each unit sold earns before ads: price less the referral and FBA fees and the landed cost."""
+    return catalog.price_usd - catalog.referral_usd - catalog.fba_fee_usd - catalog.landed_usd
+
+
 def reprice(catalog: Catalog, conversion: Conversion, fees: FeeSchedule) -> None:
     """Move every product's price to its pricing position against today's reference, and its referral fee."""
     if not catalog.n:

@@ -34,6 +34,7 @@ from __future__ import annotations
 import numpy as np
 
 from sellersim.market.catalog import LIVE, Catalog
+from sellersim.market.pricing import unit_margin_usd
 from sellersim.results.events import EventLog
 from sellersim.scenario.schema import Rivals as RivalsConfig
 from sellersim.streams import KeyedUniforms
@@ -43,8 +44,7 @@ _WEEK_YEARS = 7 / 365
 
 def gross_profit_usd_per_day(catalog: Catalog) -> np.ndarray:
     """Each product's gross profit a day before ads, as rivals estimate it from its rank and price."""
-    unit = catalog.price_usd - catalog.referral_usd - catalog.fba_fee_usd - catalog.landed_usd
-    return catalog.velocity_30 * np.maximum(unit, 0.0)
+    return catalog.velocity_30 * np.maximum(unit_margin_usd(catalog), 0.0)
 
 
 class Rivals:

@@ -10,6 +10,7 @@ import numpy as np
 
 from sellersim.domains import DOMAIN_INDEX
 from sellersim.market.catalog import LIVE, Catalog
+from sellersim.market.pricing import unit_margin_usd
 from sellersim.scenario.schema import AdPolicy
 
 _ADS = DOMAIN_INDEX["ads"]
@@ -35,9 +36,7 @@ class AdManager:
         step = np.where(spend > 0, step, 1.0)
         budget = cat.ad_budget_usd
         # below the minimum only ads that lose money on each sale they bring (ACoS above break-even)
-        break_even = (
-            np.maximum(cat.price_usd - cat.referral_usd - cat.fba_fee_usd - cat.landed_usd, 0.0) / cat.price_usd
-        )
+        break_even = np.maximum(unit_margin_usd(cat), 0.0) / cat.price_usd
         floor = np.where(acos > break_even, 0.0, p.min_budget_usd_per_day)
         steered = np.clip(budget * (1 + service[_ADS] * (step - 1)), floor, p.max_budget_usd_per_day)
         launching = (cat.status != LIVE) | (day - cat.launch_day < p.launch_days)
