@@ -98,6 +98,12 @@ CORPUS = [
     ("a tax rate over 100%", "company: {income_tax_rate: 25}", "company.income_tax_rate: Input should be less"),
     ("a copycat that gives the product away", "market: {rivals: {price_cut: 1}}", "market.rivals.price_cut: Input"),
     (
+        "a clearance that gives the stock away",
+        "strategy: {retire: {clearance_discount: 1}}",
+        "strategy.retire.clearance_discount: Input",
+    ),
+    ("a retirement window of no days", "strategy: {retire: {window_days: 0}}", "strategy.retire.window_days: Input"),
+    (
         "a discount on an event that is not a deal",
         "market: {events: [{name: BF, rule: black_friday, days: 1, demand_multiplier: 1.5, deal_only: false, "
         "deal_discount: 0.2}]}",

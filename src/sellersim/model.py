@@ -7,7 +7,8 @@ One :meth:`SellerModel.step` is one calendar day:
 2. the market sells for every product at once, and Amazon bills storage;
 3. on Mondays the people work the week: work is created and shared out, and
    service levels, development projects, burnout and quits follow;
-4. policies act: reorders, ad budgets, launches, staffing rules, monthly bills and the owner's pay;
+4. policies act: reorders, ad budgets, launches, retirements, staffing rules, monthly bills and the
+   owner's pay;
 5. the day is recorded once, and the company fails if cash falls below its floor.
 """
 
@@ -21,7 +22,7 @@ import simpy
 
 from sellersim.calendar import SimCalendar
 from sellersim.domains import DOMAIN_INDEX, DOMAINS
-from sellersim.market.catalog import LIVE, Catalog
+from sellersim.market.catalog import AWAITING, LIVE, Catalog
 from sellersim.market.daily import Market, MarketDay
 from sellersim.market.pricing import reprice
 from sellersim.market.rivals import Rivals
@@ -39,6 +40,7 @@ from sellersim.people.hiring import Recruiter
 from sellersim.people.work import Workload, quitters
 from sellersim.product.development import ProductDevelopment
 from sellersim.product.quality import drift_quality
+from sellersim.product.retirement import ProductReview
 from sellersim.results.events import EventLog
 from sellersim.results.recorder import Recorder
 from sellersim.scenario.schema import Scenario
@@ -127,6 +129,13 @@ class SellerModel(mesa.Model):
             luck=KeyedUniforms(self.streams, "copycats"),
             events=self.events,
         )
+        self.product_review = ProductReview(
+            policy=strategy.retire, catalog=self.catalog, ledger=self.ledger, events=self.events,
+            luck=KeyedUniforms(self.streams, "product_reviews"), trend=scenario.market.niches.trend,
+            horizon_days=int(strategy.reorder.order_up_to_days),
+            remove_older_than_days=strategy.reorder.remove_stock_older_than_days,
+            removal_usd_per_unit=scenario.fees.removal_usd_per_unit,
+        )  # fmt: skip
         self.development = ProductDevelopment(
             cfg=scenario.development, policy=strategy.launch, market_cfg=scenario.market, supply_cfg=scenario.supply,
             catalog=self.catalog, supply=self.supply, fees=self.fees, ledger=self.ledger, streams=self.streams,
@@ -212,8 +221,8 @@ class SellerModel(mesa.Model):
 
     @property
     def listed_products(self) -> int:
-        """Products listed: on sale or waiting for their first stock."""
-        return self.catalog.n
+        """Products listed: waiting for their first stock, on sale or being cleared out."""
+        return self.catalog.listed
 
     # --- the day ------------------------------------------------------------------
 
@@ -226,6 +235,7 @@ class SellerModel(mesa.Model):
             self._refresh_fba_fees(day)
         market_day = self.market.simulate(day, self.workload.service)
         self.storage.end_of_day(day)
+        self.product_review.end_of_day(day, market_day)
         if cal.weekday[day] == 0:
             self._work_week(day)
             self.development.review(day, self.listed_products, self.workload.last)
@@ -261,8 +271,8 @@ class SellerModel(mesa.Model):
         employees = self.employees
         drivers = {
             "base": 1.0,
-            "live_products": float(cat.n),
-            "launching_products": float(launching.sum() + (cat.status != LIVE).sum()),
+            "live_products": float(cat.listed),
+            "launching_products": float(launching.sum() + (cat.status == AWAITING).sum()),
             "orders": float(rec.daily["units_sold"][last7].sum()),
             "returns": float(rec.daily["returned_units"][last7].sum()),
             "open_purchase_orders": float(self.supply.open_orders),
@@ -287,6 +297,7 @@ class SellerModel(mesa.Model):
         drift_quality(self.catalog, self.workload.service, self.config.work, self.config.supply)
         self.trends.advance_week(day, watched_share=float(self.workload.service[_SELECTION]))
         self.rivals.advance_week(day)
+        self.product_review.review(day, watched_share=float(self.workload.service[_SELECTION]))
         reprice(self.catalog, self.config.market.conversion, self.fees)
         rec.founder_loads.append(self.founder.load)
         rec.record_week(

@@ -206,7 +206,8 @@ def test_neglected_admin_costs_everyone_hours(load) -> None:
 def test_neglect_of_selection_or_design_costs_products(load) -> None:
     """An established company whose selection or design is left to a role never hired: nobody can research or
     design a new product, so none is started; nobody watches the niches, so the company's view of its products'
-    trends goes stale; and without design's upkeep (fresh images, variations) the listings wear."""
+    trends goes stale and no product that has stopped paying its way is caught and retired; and without design's
+    upkeep (fresh images, variations) the listings wear."""
     company = (*STAFFED, "company.starting_cash_usd=150000")  # so that most runs last the year in both arms
     runs = replicate(
         {
@@ -221,6 +222,8 @@ def test_neglect_of_selection_or_design_costs_products(load) -> None:
     assert (starts["selection"] == 0).all() and (starts["design"] == 0).all()
     view_error = {k: np.array([r.trend_view_error for r in runs[k]]) for k in ("kept", "selection")}
     assert paired_t(view_error["selection"], view_error["kept"]) > 3, "unwatched, the view of trends goes stale"
+    retired = {k: np.array([(r.events["kind"] == "retired").sum() for r in runs[k]]) for k in ("kept", "selection")}
+    assert retired["kept"].sum() > 0 and retired["selection"].sum() == 0, "only watching catches a product to retire"
     kept, undesigned = zip(*survivors(runs["kept"], runs["design"]), strict=True)
     assert len(kept) >= 7
     quality = [np.array([r.daily["listing_quality"].iloc[180:].mean() for r in arm]) for arm in (kept, undesigned)]

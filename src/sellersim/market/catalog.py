@@ -6,7 +6,8 @@ view of exactly the :attr:`n` products listed, so the market reads whole columns
 without slicing; the storage behind the views grows by doubling, and the views
 are rebound when a product is added. Hold a column across an :meth:`Catalog.add`
 and it misses the new row: read it from the catalogue again. A product's status
-only ever moves from awaiting its first stock to live.
+only ever moves from awaiting its first stock to live, and from live to delisted
+once it has been retired and its stock cleared (:mod:`sellersim.product.retirement`).
 
 :attr:`Catalog.revision` counts changes to the columns the market derives
 figures from (a new product, listing quality, price, fees, design, defect
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-AWAITING, LIVE = 0, 1
+AWAITING, LIVE, DELISTED = 0, 1, 2
 COHORTS = 12  # FIFO stock lots kept per product for aged-inventory fees
 
 _FLOAT_COLUMNS = (
@@ -46,7 +47,7 @@ _FLOAT_GROUPS = {
 _INT_COLUMNS = (
     "status", "small_standard", "launch_day", "reviews", "stock", "inbound",
     "received", "sold", "restocked", "warehouse_lost", "written_off", "given_away", "removed", "ordered",
-    "stockout_since", "copycats",
+    "stockout_since", "copycats", "retired_day",
 )  # fmt: skip
 
 
@@ -125,7 +126,13 @@ class Catalog:
         self.status[i] = AWAITING
         self.launch_day[i] = -1
         self.stockout_since[i] = -1
+        self.retired_day[i] = -1
         return i
+
+    @property
+    def listed(self) -> int:
+        """Products on the company's books: awaiting stock, on sale or being cleared (not delisted)."""
+        return int(np.count_nonzero(self.status != DELISTED))
 
     # --- stock lots (FIFO) --------------------------------------------------------
 

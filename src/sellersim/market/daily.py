@@ -252,9 +252,9 @@ class Market:
 
         stock = cat.stock
         live = cat.status == LIVE
-        if not live.any():
-            # Nothing has been on sale yet (a status only goes from awaiting to live), so nothing
-            # can sell, come back, be reviewed or move rank: the day is empty.
+        if not live.any() and (cat.launch_day < 0).all():
+            # Nothing has been on sale yet, so nothing can sell, come back, be reviewed or move rank:
+            # the day is empty. (Once every product is delisted, days still run for late returns.)
             return self._empty_day(n)
         suspended = self.is_suspended(day)
         in_stock = np.zeros_like(live) if suspended else live & (stock > 0)
@@ -487,7 +487,7 @@ class Market:
         started, ended = changed & out, changed & ~out
         for i in started.nonzero()[0]:
             self.events.add(day, "stockout", product_id=int(i), detail=f"{cat.names[i]} out of stock")
-        for i in ended.nonzero()[0]:
+        for i in (ended & live).nonzero()[0]:  # not a listing closed while out of stock
             self.events.add(day, "restock", product_id=int(i), detail=f"{cat.names[i]} back in stock")
         since[started] = day
         since[ended] = -1

@@ -68,7 +68,8 @@ class Rivals:
         cat, c = self.catalog, self.cfg
         draw = gross_profit_usd_per_day(cat) / c.reference_profit_usd_per_day
         rate = c.entries_per_year * draw * (1 - c.differentiation_protection * cat.differentiation)
-        return np.where(cat.status == LIVE, -np.expm1(-rate * _WEEK_YEARS), 0.0)
+        carried = (cat.status == LIVE) & (cat.retired_day < 0)  # a product being cleared out is no target
+        return np.where(carried, -np.expm1(-rate * _WEEK_YEARS), 0.0)
 
     def advance_week(self, day: int) -> None:
         """Draw the week's entries and apply each to its product's niche."""

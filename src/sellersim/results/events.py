@@ -1,4 +1,5 @@
-"""The event log: hires, breakdowns, quits, launches, orders, arrivals, stock-outs, suspensions, failure."""
+"""The event log: hires, breakdowns, quits, launches, orders, arrivals, stock-outs, suspensions, retirements,
+failure."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ KINDS = (
     "reinstated",
     "penalty",
     "copycat",
+    "retired",
+    "delisted",
     "equity_raised",
     "failure",
 )

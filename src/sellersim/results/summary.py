@@ -59,6 +59,7 @@ def summarize(
         "products_launched": int((events["kind"] == "launch").sum()),
         "products_live": int(last["live_products"]),
         "copycats": int((events["kind"] == "copycat").sum()),
+        "products_retired": int((events["kind"] == "retired").sum()),
         "top3_revenue_share": top3_revenue_share(products),
         "flop_share": _share(*launches_flopped(events, products)),
         "stockout_days": int(daily["stockout_products"].sum()),

@@ -656,6 +656,21 @@ class ReorderPolicy(Section):
     )
 
 
+class RetirePolicy(Section):
+    """When a product is retired: no more orders or ads, its stock cleared at a markdown, the listing closed."""
+
+    enabled: bool
+    judge_after_days: Days = Field(description="days after launch before a product is judged")
+    window_days: int = Field(ge=7, le=365, description="span of recent sales a product is judged on")
+    below_usd_per_month: float = Field(
+        ge=-LARGEST,
+        le=LARGEST,
+        description="retire a product whose contribution (sales less Amazon's fees, ads and landed cost) a month, "
+        "projected along its niche's trend as watching sees it, falls below this",
+    )
+    clearance_discount: float = Field(ge=0.0, lt=1.0, description="markdown that clears a retired product's stock")
+
+
 class AdPolicy(Section):
     """Launch push, then steer the budget to a target ACoS."""
 
@@ -724,6 +739,7 @@ class Strategy(Section):
     staffing: Staffing
     launch: LaunchPolicy
     reorder: ReorderPolicy
+    retire: RetirePolicy
     ads: AdPolicy
     financing: Financing
 

@@ -1,4 +1,4 @@
-"""The ad policy: a launch push, then budgets steered toward a target ACoS.
+"""The ad policy: a launch push, then budgets steered toward a target ACoS; none for retired products.
 
 Steering bids and budgets is ads work: with the ads service level low, budgets
 move less toward target (and the market wastes more of each click).
@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from sellersim.domains import DOMAIN_INDEX
-from sellersim.market.catalog import LIVE, Catalog
+from sellersim.market.catalog import AWAITING, Catalog
 from sellersim.market.pricing import unit_margin_usd
 from sellersim.scenario.schema import AdPolicy
 
@@ -39,7 +39,8 @@ class AdManager:
         break_even = np.maximum(unit_margin_usd(cat), 0.0) / cat.price_usd
         floor = np.where(acos > break_even, 0.0, p.min_budget_usd_per_day)
         steered = np.clip(budget * (1 + service[_ADS] * (step - 1)), floor, p.max_budget_usd_per_day)
-        launching = (cat.status != LIVE) | (day - cat.launch_day < p.launch_days)
+        launching = (cat.status == AWAITING) | (day - cat.launch_day < p.launch_days)
         budget[:] = np.where(launching, p.launch_budget_usd_per_day, steered)
+        budget[cat.retired_day >= 0] = 0.0  # a product being cleared out gets no ads
         spend[:] = 0.0
         sales[:] = 0.0

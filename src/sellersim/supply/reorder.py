@@ -29,6 +29,14 @@ _AIR_COVER_DAYS = 45  # an air shipment bridges the gap until sea stock lands
 _FORECAST_NOISE_UNTENDED = 0.35
 
 
+def remove_units(catalog: Catalog, ledger: Ledger, day: int, i: int, units: int, fee_usd_per_unit: float) -> None:
+    """Have Amazon remove ``units`` of product ``i`` (oldest first): their landed cost is written off and the
+    removal fee charged to the seller balance."""
+    catalog.write_off_lots(i, units)
+    catalog.removed[i] += units
+    ledger.post(day, AMAZON, "removal_fee", -units * fee_usd_per_unit, i)
+
+
 class Replenisher:
     """Reviews stock and places reorders through the supply chain."""
 
@@ -116,9 +124,10 @@ class Replenisher:
             self._order(day, i, want, p.freight)
 
     def _due(self, day: int) -> list[int]:
-        """Live products whose review day is today: product ``i`` is reviewed when ``(day + i) % cycle == 0``."""
-        cycle, status = self.policy.review_every_days, self.catalog.status
-        return [i for i in range(-day % cycle, self.catalog.n, cycle) if status[i] == LIVE]
+        """Live products still carried (not retired) whose review day is today: product ``i`` is reviewed when
+        ``(day + i) % cycle == 0``."""
+        cycle, status, retired = self.policy.review_every_days, self.catalog.status, self.catalog.retired_day
+        return [i for i in range(-day % cycle, self.catalog.n, cycle) if status[i] == LIVE and retired[i] < 0]
 
     def _remove_aged(self, day: int, i: int, aged_units: int, excess: float) -> int:
         """Remove overstock that is about to reach the steep aged-inventory tiers; return units removed.
@@ -127,9 +136,7 @@ class Replenisher:
         """
         units = min(aged_units, int(excess))
         if units > 0:
-            self.catalog.write_off_lots(i, units)
-            self.catalog.removed[i] += units
-            self.ledger.post(day, AMAZON, "removal_fee", -units * self.removal_usd_per_unit, i)
+            remove_units(self.catalog, self.ledger, day, i, units, self.removal_usd_per_unit)
         return max(units, 0)
 
     def _order(self, day: int, i: int, units: int, freight: str) -> int:

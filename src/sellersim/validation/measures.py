@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sellersim.market.catalog import LIVE
+from sellersim.market.catalog import AWAITING
 from sellersim.model import SellerModel
 from sellersim.results.recorder import FEE_COLUMNS
 from sellersim.results.summary import YEAR_DAYS, launches_flopped, top3_revenue_share
@@ -58,7 +58,7 @@ class RunView:
         dates = model.calendar.dates
         products = model.recorder.products_frame(dates, model.catalog.names)
         launch_day = model.catalog.launch_day
-        launched = model.catalog.status == LIVE
+        launched = model.catalog.status != AWAITING
         pid = products["product_id"].to_numpy()
         age = np.where(launched[pid], products["day"].to_numpy() - launch_day[pid], -1)
         products["age_days"] = age

@@ -1,0 +1,144 @@
+"""Retiring products: watching catches a product that no longer pays for its place, and it is cleared out.
+
+A seller keeps a product while it earns more than the work it takes. Each day the review tallies what
+every product contributed: its proceeds (sales less the referral, FBA and deal fees and its ad spend)
+less the landed cost of the units sold. Two exponential averages over the policy's ``window_days``
+``W`` keep it::
+
+    p <- p + (contribution today - p) / W
+    s <- s + (1 if the product had stock today else 0 - s) / W
+
+so ``p / s`` is the contribution per day in stock, unbiased from the first day (both averages
+start at zero together), and days out of stock neither count against a product nor for it.
+
+Judging a product is selection's ongoing work (keyword volumes, rivals, ranks): each week a live
+product older than ``judge_after_days`` is looked at with the probability that the week's selection
+work was done (luck keyed by product and day). It is projected over the span its next order would
+cover, ``reorder.order_up_to_days`` (``D``), along its niche's trend as watching sees it
+(:func:`sellersim.market.trends.expected_log_growth`, ``g_seen``)::
+
+    monthly = 30.44 * p / s * exp(E[log growth over D / 2 | g_seen])
+
+and retired when that falls below ``below_usd_per_month``. Unwatched, a product is never judged, and
+a niche seen through research's old eyes looks better than it is.
+
+A retired product gets no more orders and no ads; its price is marked down by ``clearance_discount``
+(an Outlet deal) and its stock sells off, since each unit sold still brings in more than removing it
+would. Units that reach the reorder policy's ``remove_stock_older_than_days`` are removed at Amazon's
+removal fee and written off, as overstock of any product is, before the steep aged-inventory tiers.
+Once nothing is in transit and no stock is left, the listing is closed: its status becomes
+delisted, and it no longer takes work or a place in the launch plan.
+
+SimPy time model: none. The model calls :meth:`ProductReview.end_of_day` once a day after the market, and
+:meth:`ProductReview.review` once a week after the week's work and the niches' moves, before prices are
+set for the week. A cleared listing closes at the end of the day its last unit sells.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sellersim.market.catalog import DELISTED, LIVE, Catalog
+from sellersim.market.daily import MarketDay
+from sellersim.market.trends import expected_log_growth
+from sellersim.money.ledger import Ledger
+from sellersim.results.events import EventLog
+from sellersim.scenario.schema import NicheTrend, RetirePolicy
+from sellersim.streams import KeyedUniforms
+from sellersim.supply.reorder import remove_units
+
+DAYS_PER_MONTH = 365.25 / 12
+
+
+class ProductReview:
+    """Tallies what each product contributes and retires the ones that no longer pay for their place."""
+
+    def __init__(
+        self,
+        *,
+        policy: RetirePolicy,
+        catalog: Catalog,
+        ledger: Ledger,
+        events: EventLog,
+        luck: KeyedUniforms,
+        trend: NicheTrend,
+        horizon_days: int,
+        remove_older_than_days: int,
+        removal_usd_per_unit: float,
+    ) -> None:
+        self.policy = policy
+        self.catalog = catalog
+        self.ledger = ledger
+        self.events = events
+        self.luck = luck
+        self.trend = trend
+        self.horizon_days = horizon_days
+        self.remove_older_than_days = remove_older_than_days
+        self.removal_usd_per_unit = removal_usd_per_unit
+        self._weight = 1 / policy.window_days
+        self._contribution = np.zeros(0)  # average contribution a day (p)
+        self._stocked = np.zeros(0)  # average share of days in stock (s)
+        self._clearing = 0  # retired products not yet delisted
+
+    def contribution_usd_per_day(self) -> np.ndarray:
+        """Each product's recent contribution per day in stock (0 for a product never in stock)."""
+        s = self._stocked
+        return np.divide(self._contribution, s, out=np.zeros(len(s)), where=s > 0)
+
+    def end_of_day(self, day: int, m: MarketDay) -> None:
+        """Add the day's contribution of every product the market sold for, and close the listings of retired
+        products that are cleared out (call once a day, after the market)."""
+        if not self.policy.enabled:
+            return
+        if self._clearing:
+            self._close_cleared(day)
+        cat = self.catalog
+        n = len(m.units)
+        if n > len(self._contribution):
+            grow = n - len(self._contribution)
+            self._contribution = np.concatenate([self._contribution, np.zeros(grow)])
+            self._stocked = np.concatenate([self._stocked, np.zeros(grow)])
+        landed = cat.landed_usd[:n]
+        self._contribution += self._weight * (m.proceeds_usd - m.units * landed - self._contribution)
+        self._stocked += self._weight * ((m.units + cat.stock[:n] > 0) - self._stocked)
+
+    def review(self, day: int, watched_share: float) -> None:
+        """Judge the products whose turn came up this week (call once a week, after the week's work)."""
+        cat, p = self.catalog, self.policy
+        if not p.enabled or not cat.n:
+            return
+        n = len(self._contribution)
+        looked_at = self.luck.today(day, cat.n)[:n] < watched_share
+        if day < p.window_days:
+            return  # the tally does not cover a whole window yet (an established company's first weeks)
+        due = (cat.status[:n] == LIVE) & (cat.retired_day[:n] < 0) & (day - cat.launch_day[:n] >= p.judge_after_days)
+        judged = np.flatnonzero(due & looked_at)
+        if not len(judged):
+            return
+        trend = np.exp(expected_log_growth(cat.growth_seen_per_year[judged], self.horizon_days / 2, self.trend))
+        monthly = DAYS_PER_MONTH * self.contribution_usd_per_day()[judged] * trend
+        below = monthly < p.below_usd_per_month
+        for i, usd in zip(judged[below], monthly[below], strict=True):
+            self._retire(day, int(i), float(usd))
+
+    def _retire(self, day: int, i: int, monthly_usd: float) -> None:
+        cat = self.catalog
+        cat.retired_day[i] = day
+        self._clearing += 1
+        cat.price_index[i] *= 1 - self.policy.clearance_discount
+        cat.ad_budget_usd[i] = 0.0
+        cat.revise()
+        detail = f"{cat.names[i]} retired: ${monthly_usd:,.0f} a month after ads, below the policy's bar"
+        self.events.add(day, "retired", product_id=i, detail=detail, amount_usd=monthly_usd)
+
+    def _close_cleared(self, day: int) -> None:
+        cat, age = self.catalog, self.remove_older_than_days
+        clearing = np.flatnonzero((cat.status == LIVE) & (cat.retired_day >= 0))
+        if age:
+            for i, aged in zip(clearing, cat.units_older_than(clearing, day, age), strict=True):
+                if aged:
+                    remove_units(cat, self.ledger, day, int(i), int(aged), self.removal_usd_per_unit)
+        for i in clearing[(cat.stock[clearing] == 0) & (cat.inbound[clearing] == 0)]:
+            cat.status[i] = DELISTED
+            self._clearing -= 1
+            self.events.add(day, "delisted", product_id=int(i), detail=f"{cat.names[i]} delisted, its stock cleared")
