@@ -103,6 +103,7 @@ CORPUS = [
         "strategy.retire.clearance_discount: Input",
     ),
     ("a retirement window of no days", "strategy: {retire: {window_days: 0}}", "strategy.retire.window_days: Input"),
+    ("an ad yardstick that does not exist", "strategy: {ads: {steer_on: roas}}", "strategy.ads.steer_on: Input"),
     (
         "a discount on an event that is not a deal",
         "market: {events: [{name: BF, rule: black_friday, days: 1, demand_multiplier: 1.5, deal_only: false, "

@@ -37,7 +37,7 @@ _FLOAT_COLUMNS = (
     "launch_listing_quality",
     # state
     "price_index", "rank", "star_sum", "ad_budget_usd",
-    "ad_spend_period_usd", "ad_sales_period_usd", "storage_cuft_days", "search_terms_learned",
+    "ad_spend_period_usd", "ad_sales_period_usd", "revenue_period_usd", "storage_cuft_days", "search_terms_learned",
 )  # fmt: skip
 # float columns kept side by side (a group is an n x k block), so the market sums or updates them in one step
 _FLOAT_GROUPS = {

@@ -314,6 +314,7 @@ class Market:
         led.post(day, BANK, "ads", -spend)
         cat.ad_spend_period_usd += ad_spend
         cat.ad_sales_period_usd += ad_revenue
+        cat.revenue_period_usd += revenue
 
         returned, refunds, restocked_cost = self._returns_of(day, units, cat.price_usd * (1 - cut))
         self._review(day, units, orders, s_listing, s_after)

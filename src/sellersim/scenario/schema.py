@@ -672,14 +672,19 @@ class RetirePolicy(Section):
 
 
 class AdPolicy(Section):
-    """Launch push, then steer the budget to a target ACoS."""
+    """Launch push, then steer the budget to a target ACoS or TACoS."""
 
     launch_days: Days
     launch_budget_usd_per_day: NonNegative
+    steer_on: Literal["acos", "tacos"] = Field(
+        description="what each product's budget is steered on: its ACoS (ad spend over the sales its ads brought) "
+        "or its TACoS (ad spend over all its sales), which keeps ads whose sales lift organic rank"
+    )
     target_acos: Positive
+    target_tacos: Positive
     min_budget_usd_per_day: NonNegative = Field(
-        description="least daily budget of a product whose ads pay for themselves (ACoS at most break-even); "
-        "ads that lose money on each sale are cut toward nothing"
+        description="least daily budget of a product whose ads pay for themselves (the steered ratio at most the "
+        "product's break-even ACoS); ads that lose money on each sale they are steered on are cut toward nothing"
     )
     max_budget_usd_per_day: NonNegative
     adjust_every_days: int = Field(ge=1, le=365)
