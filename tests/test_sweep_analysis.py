@@ -11,9 +11,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sellersim.sweep.analysis import effects, failure_region, pair_grid, point_means, ranking_text, sensitivity
+from sellersim.sweep.analysis import (
+    effects,
+    failure_region,
+    pair_grid,
+    point_means,
+    ranking_text,
+    sensitivity,
+    verdict_map,
+    verdict_text,
+)
 from sellersim.sweep.designs import DesignTable, make_design
-from sellersim.sweep.spec import Levels, Span, SweepSpec
+from sellersim.sweep.spec import Levels, Span, SweepSpec, Verdict
 
 
 def spec(kind: str, parameters: list[dict[str, Any]], seed: int = 3, **design: Any) -> SweepSpec:
@@ -237,3 +246,62 @@ def test_failure_region_none_when_nothing_failed() -> None:
     design = make_design(spec("random", [{"path": "a", "low": 0, "high": 1}], samples=50))
     runs = fake_runs(design, lambda pts: np.ones(len(pts), dtype=bool), figure="survived")
     assert failure_region(runs, [Span(path="a", low=0, high=1)], "s") is None
+
+
+# --- verdicts -----------------------------------------------------------------------------------
+
+
+def verdict_runs(rng: np.random.Generator) -> pd.DataFrame:
+    """Three strategies on a 2-cell grid, 30 paired replications each.
+
+    Cell 0: ``bold`` earns most but fails in 40% of runs; ``calm`` beats ``plain`` by 1,000 a run (paired
+    noise 100) and is the clear winner. Cell 1: ``calm`` and ``plain`` tie up to paired noise.
+    """
+    rows = []
+    for point, cash in enumerate((20_000, 80_000)):
+        for r in range(30):
+            common = rng.normal(50_000, 20_000)  # luck shared by the strategies in a replication
+            lead = 1_000.0 if point == 0 else 0.0
+            for strategy, sde, survived in (
+                ("bold", common + 30_000, r % 5 >= 2),
+                ("calm", common + lead + rng.normal(0, 100), True),
+                ("plain", common + rng.normal(0, 100), r != 0),
+            ):
+                rows.append(
+                    {"strategy": strategy, "point": point, "replication": r, "status": "ok",
+                     "company.starting_cash_usd": cash, "survived": survived, "cumulative_sde_usd": sde}
+                )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_the_verdict_names_the_best_safe_strategy_per_cell_with_a_paired_margin() -> None:
+    runs = verdict_runs(np.random.default_rng(4))
+    cash = Levels(path="company.starting_cash_usd", values=[20_000, 80_000])
+    frame = verdict_map(runs, [cash], Verdict(figure="cumulative_sde_usd", max_failure_share=0.1))
+    first, second = frame.iloc[0], frame.iloc[1]
+    assert first["winner"] == "calm" and first["runner_up"] == "plain", "the richer strategy fails too often"
+    assert first["failure_shares"]["bold"] == pytest.approx(0.4)
+    assert first["clear"] and first["margin_low"] > 0 and first["margin"] == pytest.approx(1_000, abs=100)
+    assert first["pairs"] == 30
+    assert not second["clear"], "a tie up to noise is no win"
+    assert second["margin_low"] < 0 < second["margin_high"]
+    loose = verdict_map(runs, [cash], Verdict(max_failure_share=0.5))
+    assert list(loose["winner"]) == ["bold", "bold"], "a looser limit lets the risky strategy win"
+    strict = verdict_map(runs, [cash], Verdict(max_failure_share=0.0))
+    assert list(strict["winner"]) == ["calm", "calm"] and strict["clear"].all(), "the only safe strategy wins"
+    text = verdict_text(frame, [cash])
+    assert text[0].startswith("At company.starting_cash_usd = $20,000: calm leads plain")
+    assert "no clear winner" in text[1]
+
+
+def test_a_verdict_needs_a_grid_of_several_strategies() -> None:
+    grid = {"kind": "grid", "levels": 2}
+    base = {"name": "t", "parameters": [{"path": "company.starting_cash_usd", "values": [1, 2]}], "replications": 1,
+            "figures": ["survived"], "seed": 1, "verdict": {"max_failure_share": 0.1}}  # fmt: skip
+    SweepSpec(strategies=["a.yaml", "b.yaml"], design=grid, **base)
+    with pytest.raises(ValueError, match="2\\+ strategies"):
+        SweepSpec(strategies=["a.yaml"], design=grid, **base)
+    with pytest.raises(ValueError, match="design kind grid"):
+        SweepSpec(strategies=["a.yaml", "b.yaml"], design={"kind": "lhs", "samples": 4}, **base)
+    with pytest.raises(ValueError, match="unknown figure"):
+        Verdict(figure="survived")

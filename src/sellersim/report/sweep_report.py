@@ -869,6 +869,70 @@ def _failure(d: _Data) -> str:
     return f'<div class="regions">{"".join(cards)}</div>'
 
 
+UNCLEAR, NONE_SAFE = "#d1d5db", "#ffffff"  # cells with no clear winner, and cells where nobody is safe enough
+
+
+def _verdict_chart(d: _Data, frame: pd.DataFrame) -> go.Figure:
+    """The winner of each cell in its strategy's colour: the first parameter across, the others down."""
+    paths = [p.path for p in d.parameters]
+    x = frame[paths[0]].map(_number)
+    y = frame[paths[1:]].apply(lambda r: ", ".join(_number(v) for v in r), axis=1) if len(paths) > 1 else x.map(str)
+    xs, ys = list(dict.fromkeys(x)), list(dict.fromkeys(y))
+    strategies = d.strategies
+    codes = {s: k for k, s in enumerate(strategies)}
+    unclear, none = len(strategies), len(strategies) + 1
+    code = [
+        none if w is None else codes[w] if c else unclear for w, c in zip(frame["winner"], frame["clear"], strict=True)
+    ]
+    colours = [d.colors[s] for s in strategies] + [UNCLEAR, NONE_SAFE]
+    k = len(colours)
+    scale = [[pos, c] for i, c in enumerate(colours) for pos in (i / k, (i + 1) / k)]
+    f = FIGURE_BY_NAME[frame.attrs["figure"]]
+    text = [
+        "nobody safe"
+        if w is None
+        else f"{w}<br>{'+' + _short_value(f, m) if finite(m) else 'only safe'}" + ("" if c else " (unclear)")
+        for w, m, c in zip(frame["winner"], frame["margin"], frame["clear"], strict=True)
+    ]
+    cells = pd.DataFrame({"x": x, "y": y, "code": code, "text": text})
+    z = cells.pivot(index="y", columns="x", values="code").reindex(index=ys, columns=xs)
+    labels = cells.pivot(index="y", columns="x", values="text").reindex(index=ys, columns=xs)
+    fig = go.Figure(
+        go.Heatmap(
+            x=xs, y=ys, z=z.to_numpy(dtype=float), text=labels.to_numpy(), texttemplate="%{text}",
+            colorscale=scale, zmin=-0.5, zmax=k - 0.5, showscale=False, xgap=2, ygap=2,
+            hovertemplate="%{text}<extra></extra>", textfont={"size": 11, "color": INK},
+        )
+    )  # fmt: skip
+    fig.update_layout(
+        template=TEMPLATE,
+        height=120 + 70 * len(ys),
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis={"title": {"text": d.label(paths[0])}, "type": "category"},
+        yaxis={"title": {"text": ", ".join(d.label(p) for p in paths[1:])}, "type": "category"},
+    )
+    return fig
+
+
+def _verdict(d: _Data) -> str:
+    frame = d.analysis.get("verdict")
+    if not isinstance(frame, pd.DataFrame) or frame.empty:
+        return (
+            '<p class="none">This sweep names no winner per cell: add <code>verdict:</code> to a grid sweep of'
+            " two or more strategies.</p>"
+        )
+    f = FIGURE_BY_NAME[frame.attrs["figure"]]
+    limit = f"{frame.attrs['max_failure_share']:.0%}"
+    intro = (
+        f"<p>In each cell, the strategy with the best mean {esc(f.label.lower())} among those that ran out of cash"
+        f" in at most {limit} of the cell's runs, and its margin over the next one (paired runs, same seeds)."
+        f" A grey cell has a leader whose margin's 95% interval includes zero: no strategy is clearly ahead."
+        f" A white cell has no strategy safe enough.</p>"
+    )
+    sentences = "".join(f"<li>{esc(s)}</li>" for s in d.analysis.get("sentences", []) if str(s).startswith("At "))
+    return intro + plot_div(_verdict_chart(d, frame), "verdict-map") + f"<ul class=verdicts>{sentences}</ul>"
+
+
 def _survival_share(d: _Data, strategy: str) -> float:
     s = d.summary
     if "survived" not in s or s.empty:
@@ -949,6 +1013,7 @@ def _footer(d: _Data) -> str:
 
 
 SECTIONS: tuple[tuple[str, str, str, Any], ...] = (
+    ("verdict", "Which strategy wins where", "", _verdict),
     (
         "effects",
         "Effects of each parameter",

@@ -1,4 +1,4 @@
-"""What a sweep says: sensitivity indices, main effects, pair grids, failure regions, rankings.
+"""What a sweep says: sensitivity indices, main effects, pair grids, failure regions, rankings, verdicts.
 
 Everything works on a ``runs`` frame with one row per run: ``strategy``, ``point``,
 ``replication``, ``status`` (``"ok"``/``"error"``), one column per parameter path (the value set)
@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 from sellersim.compare.figures import FIGURE_BY_NAME
-from sellersim.compare.stats import mean_interval, proportion_interval
+from sellersim.compare.stats import mean_interval, paired_difference, proportion_interval
 from sellersim.sweep.designs import DesignTable
-from sellersim.sweep.spec import Levels, Span
+from sellersim.sweep.spec import Levels, Span, Verdict
 
 __all__ = [
     "effects",
@@ -31,6 +31,8 @@ __all__ = [
     "point_means",
     "ranking_text",
     "sensitivity",
+    "verdict_map",
+    "verdict_text",
 ]
 
 _QUANTILES = (0.2, 0.4, 0.6, 0.8)
@@ -394,6 +396,73 @@ def _sig(v: float, digits: int = 2) -> float:
 
 def _pct(share: float) -> str:
     return f"{share * 100:.0f}%"
+
+
+# -------------------------------------------------------------------------------------- verdicts
+
+
+def verdict_map(runs: pd.DataFrame, parameters: Sequence[Any], verdict: Verdict) -> pd.DataFrame:
+    """The winner of each cell (design point) of a grid swept over several strategies.
+
+    A strategy may win a cell only if it ran out of cash in at most ``verdict.max_failure_share``
+    of the cell's runs. Among those, the best mean ``verdict.figure`` wins; its margin over the
+    runner-up is the paired mean difference over the replications both ran (the same seed),
+    oriented so that a positive margin favours the winner, with a 95% t-interval. The win is
+    ``clear`` when that interval excludes 0, or when no other strategy was safe enough.
+
+    One row per point: the parameter values, ``winner`` (None when no strategy is safe enough),
+    ``runner_up``, ``margin``, ``margin_low``, ``margin_high``, ``pairs``, ``clear``, ``safe`` (the
+    strategies safe enough, in order of the figure) and ``failure_shares`` (each strategy's).
+    """
+    ok = runs[runs["status"] == "ok"]
+    higher = FIGURE_BY_NAME[verdict.figure].higher_is_better
+    rows = []
+    for point, cell in ok.groupby("point", sort=True):
+        by_strategy = {str(s): g.set_index("replication") for s, g in cell.groupby("strategy", sort=True)}
+        failure = {s: 1.0 - float(_numbers(g["survived"]).mean()) for s, g in by_strategy.items()}
+        mean = {s: float(np.nanmean(_numbers(g[verdict.figure]))) for s, g in by_strategy.items()}
+        safe = sorted(
+            (s for s in by_strategy if failure[s] <= verdict.max_failure_share and math.isfinite(mean[s])),
+            key=lambda s: -mean[s] if higher else mean[s],
+        )
+        row: dict[str, Any] = {p.path: cell[p.path].iloc[0] for p in parameters}
+        row.update(point=point, winner=None, runner_up=None, margin=np.nan, margin_low=np.nan, margin_high=np.nan)
+        row.update(pairs=0, clear=False, safe=safe, failure_shares=failure)
+        if safe:
+            row["winner"] = safe[0]
+            row["clear"] = len(safe) == 1
+        if len(safe) > 1:
+            first, second = by_strategy[safe[0]][verdict.figure], by_strategy[safe[1]][verdict.figure]
+            first, second = first.align(second, join="inner")
+            diff = paired_difference(_numbers(first), _numbers(second))
+            sign = 1.0 if higher else -1.0
+            low, high = sorted((sign * diff.low, sign * diff.high))
+            row.update(runner_up=safe[1], margin=sign * diff.estimate, margin_low=low, margin_high=high)
+            row.update(pairs=diff.n, clear=bool(low > 0))
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    frame.attrs.update(figure=verdict.figure, max_failure_share=verdict.max_failure_share, kind="verdict")
+    return frame
+
+
+def verdict_text(frame: pd.DataFrame, parameters: Sequence[Any]) -> list[str]:
+    """One sentence per cell: who wins there, by how much and how sure, or that nobody is safe enough."""
+    figure = FIGURE_BY_NAME[frame.attrs["figure"]]
+    limit = _pct(frame.attrs["max_failure_share"])
+    out = []
+    for row in frame.to_dict("records"):
+        where = ", ".join(f"{p.path} = {_fmt_value(p.path, row[p.path])}" for p in parameters)
+        winner, runner_up = row["winner"], row["runner_up"]
+        if winner is None:
+            out.append(f"At {where}: no strategy runs out of cash in {limit} of runs or fewer.")
+        elif runner_up is None:
+            out.append(f"At {where}: {winner}, the only strategy that runs out of cash in {limit} of runs or fewer.")
+        else:
+            low, high = (_fmt_value(figure.name, row[k]) for k in ("margin_low", "margin_high"))
+            margin = f"{_fmt_value(figure.name, row['margin'])} (95% CI {low} to {high}, {row['pairs']} paired runs)"
+            lead = f"{winner} leads {runner_up}" if row["clear"] else f"no clear winner: {winner} leads {runner_up}"
+            out.append(f"At {where}: {lead} on {figure.label[:1].lower() + figure.label[1:]} by {margin}.")
+    return out
 
 
 # ------------------------------------------------------------------------------------- rankings

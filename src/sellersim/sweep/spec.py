@@ -138,6 +138,21 @@ class Design(Section):
     levels: int = Field(default=4, ge=2, le=1000)
 
 
+class Verdict(Section):
+    """Which strategy wins each cell of a grid: the best mean ``figure`` among the strategies that ran out of
+    cash in at most ``max_failure_share`` of the cell's runs."""
+
+    figure: str = "cumulative_sde_usd"
+    max_failure_share: float = Field(default=0.1, ge=0.0, le=1.0)
+
+    @field_validator("figure")
+    @classmethod
+    def _known_figure(cls, v: str) -> str:
+        if v not in FIGURE_BY_NAME or v == "survived":
+            raise ValueError(f"unknown figure {v!r}{did_you_mean(v, FIGURE_BY_NAME)}: a money or count figure")
+        return v
+
+
 class SweepSpec(Section):
     """A whole sweep, validated at load time."""
 
@@ -150,6 +165,7 @@ class SweepSpec(Section):
     figures: list[str] = Field(min_length=1)
     seed: int = Field(ge=0)
     days: int | None = Field(default=None, ge=1, le=3650, description="horizon override for every run")
+    verdict: Verdict | None = Field(default=None, description="name a winner per cell (a grid of several strategies)")
 
     @field_validator("figures")
     @classmethod
@@ -165,6 +181,8 @@ class SweepSpec(Section):
         dup = sorted({p for p in paths if paths.count(p) > 1})
         if dup:
             raise ValueError(f"parameter {dup[0]!r} is listed twice")
+        if self.verdict is not None and (self.design.kind != "grid" or len(self.strategies) < 2):
+            raise ValueError("a verdict names a winner per cell of a grid: it needs design kind grid and 2+ strategies")
         if self.design.kind in ("sobol", "morris") and any(
             isinstance(p, Levels) and not p.numeric for p in self.parameters
         ):

@@ -20,7 +20,15 @@ from typing import Any
 import pandas as pd
 
 from sellersim.results.folders import OutputFolderError, output_problem
-from sellersim.sweep.analysis import effects, failure_region, pair_grid, ranking_text, sensitivity
+from sellersim.sweep.analysis import (
+    effects,
+    failure_region,
+    pair_grid,
+    ranking_text,
+    sensitivity,
+    verdict_map,
+    verdict_text,
+)
 from sellersim.sweep.designs import DesignTable
 from sellersim.sweep.runner import run_sweep
 from sellersim.sweep.spec import Levels, SweepSpec
@@ -41,10 +49,13 @@ class SweepResult:
 
 
 def analyse(spec: SweepSpec, design: DesignTable, summary: pd.DataFrame) -> dict[str, Any]:
-    """Effects, pair grids, sensitivity indices and the failure region, per strategy."""
+    """Effects, pair grids, sensitivity indices and the failure region, per strategy; the verdict per cell."""
     result: dict[str, Any] = {"sentences": []}
     if summary.empty:
         return result
+    if spec.verdict is not None:
+        result["verdict"] = verdict_map(summary, spec.parameters, spec.verdict)
+        result["sentences"] += verdict_text(result["verdict"], spec.parameters)
     numeric = [p for p in spec.parameters if not isinstance(p, Levels) or p.numeric]
     for strategy in sorted(summary["strategy"].unique()):
         per: dict[str, Any] = {
