@@ -38,7 +38,8 @@ def test_a_grid_of_strategies_names_a_winner_per_cell_in_the_report(tmp_path: Pa
     heat = figures(page)["verdict"][0]["data"][0]
     codes = trace_values(heat["z"]).ravel()
     strategies = sorted(summary["strategy"].unique())
-    clear = [strategies.index(w) if c else len(strategies) for w, c in zip(verdict["winner"], verdict["clear"])]
+    pairs = zip(verdict["winner"], verdict["clear"], strict=True)
+    clear = [strategies.index(w) if c else len(strategies) for w, c in pairs]
     np.testing.assert_array_equal(codes, clear)  # one row (one price), cash across
     assert sum(s.startswith("At ") for s in result.analysis["sentences"]) == len(verdict) == 2
     assert "At company.starting_cash_usd = $20,000" in body

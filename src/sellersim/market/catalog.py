@@ -157,7 +157,7 @@ class Catalog:
     def remove_fifo(self, units: np.ndarray) -> None:
         """Take ``units`` (one count per in-use product) out of the oldest lots first."""
         lots = self.lot_units
-        before = np.cumsum(lots, axis=1) - lots  # units in older lots
+        before = lots.cumsum(axis=1) - lots  # units in older lots
         take = np.minimum(np.maximum(units[:, None] - before, 0), lots)
         lots -= take
         self.stock -= units

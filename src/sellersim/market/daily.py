@@ -114,17 +114,17 @@ def binomial_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np
     Zeros (``u <= P(0)``) and ones (``u <= P(0) + P(1)``) need no root finding; only the rest go
     to ``bdtrik``. Most daily counts (reviews, returns) are 0 or 1.
     """
-    q = 1 - np.asarray(p, dtype=np.float64)
+    q = 1 - p  # a float stays a float: no 0-d array to build on the days most counts are 0
     none = q**n  # P(0)
     some = u > none
-    if not some.any():
+    if not np.count_nonzero(some):
         return np.zeros(len(u), dtype=np.int64)
     k = some.astype(np.int64)
     more = u > none + n * (1 - q) * q ** np.maximum(n - 1, 0)  # past P(0) + P(1)
-    if more.any():
+    if np.count_nonzero(more):
         at = more.nonzero()[0]
         n_at = n[at]
-        p_at = 1 - (q[at] if q.ndim else np.full(len(at), q))
+        p_at = 1 - q[at] if isinstance(q, np.ndarray) else np.full(len(at), 1 - q)
         with np.errstate(invalid="ignore"):  # bdtrik is undefined at p = 1, where every trial succeeds
             k[at] = np.where(p_at >= 1, n_at, np.minimum(np.ceil(bdtrik(u[at], n_at, p_at)), n_at))
     return k
@@ -252,7 +252,7 @@ class Market:
 
         stock = cat.stock
         live = cat.status == LIVE
-        if not live.any() and (cat.launch_day < 0).all():
+        if not np.count_nonzero(live) and (cat.launch_day < 0).all():
             # Nothing has been on sale yet, so nothing can sell, come back, be reviewed or move rank:
             # the day is empty. (Once every product is delisted, days still run for late returns.)
             return self._empty_day(n)
@@ -288,13 +288,17 @@ class Market:
         per_unit = cat.unit_usd * units[:, None]  # price, landed cost, referral and FBA fee of the units sold
         revenue = per_unit[:, 0].copy()  # kept by the record: not a view that holds the whole block
         gross, cogs, referral, fba = per_unit.sum(axis=0).tolist()
-        cut, deal_fees = 0.0, 0.0
+        paid_usd = cat.price_usd  # what a buyer paid a unit today
         if cal.deal_day[day]:
             deal_fees, cut = self._deal(day, in_stock, s_listing)
             revenue *= 1 - cut
             gross, referral = gross * (1 - cut), referral * (1 - cut)
-        deal_fee = float(np.sum(deal_fees))
-        proceeds = revenue - per_unit[:, 2] * (1 - cut) - per_unit[:, 3] - ad_spend - deal_fees
+            deal_fee = float(deal_fees.sum())
+            proceeds = revenue - per_unit[:, 2] * (1 - cut) - per_unit[:, 3] - ad_spend - deal_fees
+            paid_usd = paid_usd * (1 - cut)
+        else:  # no deal: nothing to cut from the price or to charge for entering
+            deal_fee = 0.0
+            proceeds = revenue - per_unit[:, 2] - per_unit[:, 3] - ad_spend
         ad_share = paid / np.maximum(sessions, _TINY)  # no sessions, no paid ones
         ad_revenue = revenue * ad_share  # sales credited to ads, by their share of sessions
 
@@ -316,11 +320,12 @@ class Market:
         cat.ad_sales_period_usd += ad_revenue
         cat.revenue_period_usd += revenue
 
-        returned, refunds, restocked_cost = self._returns_of(day, units, cat.price_usd * (1 - cut))
+        returned, refunds, restocked_cost = self._returns_of(day, units, paid_usd)
         self._review(day, units, orders, s_listing, s_after)
-        self._update_rank(units, live, unavailable=live & ((stock == 0) | suspended))
+        out = live & (stock == 0)  # stock no longer moves today
+        self._update_rank(units, live, unavailable=live if suspended else out)
         self._account_health(day, orders, s_after)
-        self._track_stockouts(day, live, stock)
+        self._track_stockouts(day, out)
         return MarketDay(
             units, lost, revenue, ad_spend, ad_revenue, proceeds, orders, int(lost.sum()), gross, spend,
             float(ad_revenue.sum()), returned, refunds, cogs - restocked_cost, low_inv,
@@ -380,14 +385,14 @@ class Market:
         n = cat.n
         slot = day % self._lag  # the slot still holds the sales of lag_days ago
         history, paid = self._sold_history[slot, :n], self._paid_history[slot, :n]
-        if day < self._lag or not history.any():
+        if day < self._lag or not np.count_nonzero(history):
             history[:], paid[:] = units, paid_usd
             return 0, 0.0, 0.0
         sold_then, paid_then = history.copy(), paid.copy()
         history[:], paid[:] = units, paid_usd
         odds = self._returns_odds()
         returned = binomial_quantile(self._return_luck.today(day, n), sold_then, odds.return_chance)
-        if not returned.any():
+        if not np.count_nonzero(returned):
             return 0, 0.0, 0.0
         refund = float((returned * paid_then).sum())
         # the referral fee charged on the sale comes back, less the refund administration fee
@@ -396,7 +401,7 @@ class Market:
         self.ledger.post(day, AMAZON, "refunds", -refund)
         self.ledger.post(day, AMAZON, "referral_fee", referral_back)
         resellable = self._returns.binomial(returned, odds.resellable_share)
-        if resellable.any():
+        if np.count_nonzero(resellable):
             cat.return_to_stock(resellable, day)
         cat.restocked += resellable
         cat.written_off += returned - resellable
@@ -436,7 +441,7 @@ class Market:
         r = cat.rank
         gap = target - r
         r += np.where(gap > 0, rk.climb_per_day, rk.fall_per_day) * gap * live
-        if unavailable.any():
+        if np.count_nonzero(unavailable):
             r[unavailable] *= 1 - rk.out_of_stock_decay_per_day
 
     def _low_inventory_fee(self, day: int, units: np.ndarray, orders: int) -> float:
@@ -477,18 +482,18 @@ class Market:
         defect = float((cat.defect_rate * weight).sum() / weight.sum())  # np.average, written out
         return min(h.base_defect_rate + h.neglect_defect_rate * (1 - s_after) + h.product_defect_weight * defect, 1.0)
 
-    def _track_stockouts(self, day: int, live: np.ndarray, stock: np.ndarray) -> None:
-        """Log products that ran out of stock or came back today; keep the day each stock-out began."""
+    def _track_stockouts(self, day: int, out: np.ndarray) -> None:
+        """Log products that ran out of stock (``out``: live with none left) or came back today; keep the day
+        each stock-out began."""
         cat = self.catalog
         since = cat.stockout_since  # -1 while in stock
-        out = live & (stock == 0)
         changed = out != (since >= 0)
-        if not changed.any():
+        if not np.count_nonzero(changed):
             return
         started, ended = changed & out, changed & ~out
         for i in started.nonzero()[0]:
             self.events.add(day, "stockout", product_id=int(i), detail=f"{cat.names[i]} out of stock")
-        for i in (ended & live).nonzero()[0]:  # not a listing closed while out of stock
+        for i in (ended & (cat.status == LIVE)).nonzero()[0]:  # not a listing closed while out of stock
             self.events.add(day, "restock", product_id=int(i), detail=f"{cat.names[i]} back in stock")
         since[started] = day
         since[ended] = -1

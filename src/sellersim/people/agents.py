@@ -163,18 +163,19 @@ class Person(mesa.Agent):
         done, wrong, spent = [0.0] * n, [0.0] * n, [0.0] * n  # Python floats: a few domains, one at a time
         eff, errors = self._eff.tolist(), self._errors.tolist()
         healthy, extra = self.cfg.healthy_hours_per_week, self.cfg.overtime_error_multiplier - 1
+        budget = self._output(self._budget)  # the week's budget is set: its output is the same for every domain
         for d in domains:
             left = float(open_hours[d])
             if left <= 0 or eff[d] <= 0:
                 continue
             need = left / eff[d]  # healthy-equivalent hours
             self._demanded += need
-            have = self._output(self._budget) - self._output(self.hours_worked)
-            take = min(need, have)
+            before = self.hours_worked
+            worked = self._output(before)
+            take = min(need, budget - worked)
             if take <= 0:
                 continue
-            before = self.hours_worked
-            after = self._raw(self._output(before) + take)
+            after = self._raw(worked + take)
             in_healthy = max(min(after, healthy) - min(before, healthy), 0.0)  # output of hours within the level
             output = take * eff[d]
             wrong[d] = min(errors[d] * (in_healthy + (1 + extra) * (take - in_healthy)) * eff[d], output)

@@ -128,15 +128,19 @@ class Workload:
         for person, domains in turns:
             take(person, domains)
         # specialists first, so the generalists (and last of all the founder) fill what is left
-        for person in sorted(employees, key=lambda e: (int((e.skills > 0).sum()), e.hired_day, e.unique_id)):
+        # (an employee's order holds exactly the domains they have skill in)
+        for person in sorted(employees, key=lambda e: (len(e.order), e.hired_day, e.unique_id)):
             take(person, [d for d in person.order if not owned[d]])
         take(founder, [d for d in founder.order if not owned[d]])
 
         spare = np.zeros(_N)
+        may_work: dict[str, np.ndarray] = {}  # by role: who may work a domain depends on the role alone
         for person in crew:
             person.end_week()
             free = max(person.hours_per_week - person.hours_worked, 0.0)
-            spare += free * person.skills * person.ramp_up(day) * _may_work(person, owned, assignments)
+            if person.role not in may_work:
+                may_work[person.role] = _may_work(person, owned, assignments)
+            spare += free * person.skills * person.ramp_up(day) * may_work[person.role]
         share = np.divide(done, demand, out=np.ones(_N), where=demand > 1e-9)
         self.backlog = self.cfg.backlog_carry_share * np.maximum(open_hours, 0.0)
         self.service += (share - self.service) / self.cfg.service_smoothing_weeks
@@ -153,7 +157,7 @@ class Workload:
         supervision = 0.0
         for e in employees:
             own = e.skills[e.skills > 0]
-            skill = float(own.mean()) * e.ramp_up(day) if len(own) else 0.0
+            skill = float(own.sum()) / len(own) * e.ramp_up(day) if len(own) else 0.0  # own.mean(), written out
             supervision += cfg.supervision_hours_per_report * (1 + cfg.supervision_unskilled_multiplier * (1 - skill))
         founder.reserve(supervision)
         for e in employees:

@@ -104,4 +104,4 @@ class CompanyMetrics:
         window = series[max(0, day - months * _MONTH_DAYS) : day]
         if len(window) < _MONTH_DAYS:
             return 0.0
-        return float(window.mean() * _MONTH_DAYS)
+        return float(window.sum()) / len(window) * _MONTH_DAYS  # window.mean() * 30, without mean's overhead

@@ -67,13 +67,14 @@ class Replenisher:
         self._season_day = -1
         self._season_totals: dict[int, float] = {}  # period in days -> seasonality summed over it
 
-    def base_units_per_day(self, i: int, day: int, care: float) -> float:
-        """De-seasonalised daily sales forecast (the research estimate while launching), with noise."""
-        cat = self.catalog
-        v = cat.velocity[i] / self.calendar.seasonality[day]
-        if day - cat.launch_day[i] < self.launch_period_days:
-            v = max(v, 0.6 * cat.planned_units_per_day[i])
-        noise = np.exp(_FORECAST_NOISE_UNTENDED * (1 - care) * self.rng.standard_normal())
+    def base_units_per_day(self, i: int, day: int, care: float, velocity: float, launch_day: int) -> float:
+        """De-seasonalised daily sales forecast (the research estimate while launching), with noise.
+
+        ``velocity`` and ``launch_day`` are product ``i``'s, read by the caller with those of the others due."""
+        v = velocity / float(self.calendar.seasonality[day])
+        if day - launch_day < self.launch_period_days:
+            v = max(v, 0.6 * float(self.catalog.planned_units_per_day[i]))
+        noise = float(np.exp(_FORECAST_NOISE_UNTENDED * (1 - care) * self.rng.standard_normal()))
         return max(v * noise, 0.1)
 
     def demand_over(self, base: float, day: int, days: float, growth_per_year: float) -> float:
@@ -104,20 +105,26 @@ class Replenisher:
             return
         care = float(self.service()[_LISTING])
         age = p.remove_stock_older_than_days  # 0: never remove
-        aged = cat.units_older_than(due, day, age) if age else np.zeros(len(due), dtype=np.int64)
-        for i, aged_units in zip(due, aged, strict=True):
+        aged = cat.units_older_than(due, day, age).tolist() if age else [0] * len(due)
+        # A review changes only its own product's stock and orders, so every product's figures are read up
+        # front, as Python numbers: one read per column rather than one per product.
+        columns = (cat.stock, cat.inbound, cat.velocity, cat.launch_day, cat.growth_seen_per_year)
+        stock, inbound, velocity, launch_day, growth = (column[due].tolist() for column in columns)
+        for k, i in enumerate(due):
             if self.rng.random() >= care:
                 continue  # inventory control not done this cycle
-            base, growth = self.base_units_per_day(i, day, care), float(cat.growth_seen_per_year[i])
-            position = cat.stock[i] + cat.inbound[i]
-            up_to = self.demand_over(base, day, p.order_up_to_days, growth)
-            if self._remove_aged(day, i, int(aged_units), position - up_to):
+            base = self.base_units_per_day(i, day, care, velocity[k], launch_day[k])
+            position = stock[k] + inbound[k]
+            up_to = self.demand_over(base, day, p.order_up_to_days, growth[k])
+            if aged[k] and self._remove_aged(day, i, aged[k], position - up_to):
                 continue
-            if position >= self.demand_over(base, day, p.reorder_point_days, growth):
+            if position >= self.demand_over(base, day, p.reorder_point_days, growth[k]):
                 continue
             want = int(up_to - position)
-            if cat.inbound[i] == 0 and cat.stock[i] < self.demand_over(base, day, p.expedite_by_air_below_days, growth):
-                air = self._order(day, i, min(want, int(self.demand_over(base, day, _AIR_COVER_DAYS, growth))), "air")
+            if inbound[k] == 0 and stock[k] < self.demand_over(base, day, p.expedite_by_air_below_days, growth[k]):
+                air = self._order(
+                    day, i, min(want, int(self.demand_over(base, day, _AIR_COVER_DAYS, growth[k]))), "air"
+                )
                 if air and want - air < self.supply.cfg.min_order_units:
                     continue  # the air bridge covers it; a sea order this small would be topped up to the MOQ
                 want -= air
