@@ -54,7 +54,7 @@ def product_review(base, cat: Catalog, **policy: object) -> tuple[ProductReview,
 
 def tally(review: ProductReview, days: range, units: list[int], proceeds_usd: list[float]) -> None:
     for day in days:
-        review.end_of_day(day, market_day(units, proceeds_usd))
+        review.end_of_day(day, market_day(units, proceeds_usd), suspended=False)
 
 
 def test_contribution_is_proceeds_less_landed_cost_per_day_in_stock(base) -> None:
@@ -63,7 +63,9 @@ def test_contribution_is_proceeds_less_landed_cost_per_day_in_stock(base) -> Non
     for day in range(120):
         in_stock = day % 2 == 0  # the second product sells every other day, and is out of stock between
         cat.stock[1] = 100 if in_stock else 0
-        review.end_of_day(day, market_day([2, 1 if in_stock else 0], [50.0, 18.0 if in_stock else 0.0]))
+        review.end_of_day(
+            day, market_day([2, 1 if in_stock else 0], [50.0, 18.0 if in_stock else 0.0]), suspended=False
+        )
     np.testing.assert_allclose(review.contribution_usd_per_day(), [50 - 2 * LANDED_USD, 18 - LANDED_USD])
 
 
@@ -123,12 +125,12 @@ def test_a_retired_product_sells_off_its_aged_stock_is_removed_and_the_listing_c
     assert (cat.retired_day == day).all() and cat.listed == 3
     cat.remove_fifo(np.array([0, 60, 60]))  # the second and third sell their last units
     cat.inbound[2] = 500  # the third still has an order on the way
-    review.end_of_day(day + 1, market_day([0, 0, 0], [0.0, 0.0, 0.0]))
+    review.end_of_day(day + 1, market_day([0, 0, 0], [0.0, 0.0, 0.0]), suspended=False)
     assert list(cat.status) == [LIVE, DELISTED, LIVE] and cat.listed == 2
     assert cat.removed.sum() == 0, "a listing that sold out closes with nothing to remove"
-    review.end_of_day(age, market_day([0, 0, 0], [0.0, 0.0, 0.0]))
+    review.end_of_day(age, market_day([0, 0, 0], [0.0, 0.0, 0.0]), suspended=False)
     assert cat.stock[0] == 60, "stock keeps selling off until it would reach the costly aged-inventory tiers"
-    review.end_of_day(age + 1, market_day([0, 0, 0], [0.0, 0.0, 0.0]))
+    review.end_of_day(age + 1, market_day([0, 0, 0], [0.0, 0.0, 0.0]), suspended=False)
     assert list(cat.status) == [DELISTED, DELISTED, LIVE], "what is in transit is awaited and sold too"
     assert cat.stock[0] == 0 and cat.removed[0] == 60
     assert cat.write_off_usd == pytest.approx(60 * LANDED_USD)
@@ -165,3 +167,66 @@ def test_the_ad_policy_gives_a_retired_product_nothing_even_with_ads_that_pay(ba
     cat.retired_day[0] = 0
     AdManager(base.strategy.ads, cat).review(0, np.ones(len(DOMAINS)))
     assert cat.ad_budget_usd[0] == 0.0 and cat.ad_budget_usd[1] > 0
+
+
+def test_suspended_days_count_neither_for_nor_against_a_product(base) -> None:
+    cat = live_catalog(1)
+    review = product_review(base, cat)[0]
+    tally(review, range(100), [2], [50.0])
+    before = review.contribution_usd_per_day().copy(), review._stocked.copy()
+    for day in range(100, 150):  # suspended: nothing sells, the stock sits there
+        review.end_of_day(day, market_day([0], [0.0]), suspended=True)
+    np.testing.assert_array_equal(review.contribution_usd_per_day(), before[0])
+    np.testing.assert_array_equal(review._stocked, before[1])
+
+
+def test_a_product_is_judged_only_in_stock_with_nothing_on_its_way_and_on_enough_days(base) -> None:
+    p = base.strategy.retire
+    cat = live_catalog(4)
+    cat.stock[1] = 0  # out of stock today
+    cat.inbound[2] = 300  # an order on its way: the reorder decision is taken
+    review = product_review(base, cat)[0]
+    for day in range(p.judge_after_days):
+        cat.stock[3] = 100 if day % 10 == 0 else 0  # in stock one day in ten: too little evidence
+        cat.stock[1] = 100 if day < p.judge_after_days - 1 else 0
+        sold = 1 if day % 10 == 0 else 0
+        review.end_of_day(day, market_day([1, 1, 1, sold], [5.0, 5.0, 5.0, 5.0 * sold]), suspended=False)
+    cat.stock[3] = 100
+    review.review(p.judge_after_days, watched_share=1.0)
+    assert list(cat.retired_day >= 0) == [True, False, False, False]
+
+
+def test_a_return_to_a_closed_listing_is_removed(base) -> None:
+    p, fee = base.strategy.retire, base.fees.removal_usd_per_unit
+    cat = live_catalog(1, stock=1)
+    review, ledger, _ = product_review(base, cat)
+    tally(review, range(p.judge_after_days), [1], [5.0])
+    review.review(p.judge_after_days, watched_share=1.0)
+    cat.remove_fifo(np.array([1]))
+    review.end_of_day(p.judge_after_days + 1, market_day([0], [0.0]), suspended=False)
+    assert cat.status[0] == DELISTED
+    cat.return_to_stock(np.array([2]), p.judge_after_days + 5)  # two buyers send theirs back
+    review.end_of_day(p.judge_after_days + 5, market_day([0], [0.0]), suspended=False)
+    assert cat.stock[0] == 0 and cat.removed[0] == 2
+    ledger.close_day()
+    assert ledger.amazon_balance_usd == pytest.approx(-2 * fee)
+
+
+def test_returns_of_a_closed_listing_still_come_back_when_nothing_is_on_sale(base) -> None:
+    """An established company's last product, on sale since before the run, is delisted: the buyers of its last
+    weeks still send units back and are refunded."""
+    model = SellerModel(base)
+    cat, market = model.catalog, model.market
+    i = cat.add(make_product(sessions_per_day=20_000.0, return_rate=0.1), 0.5, 20.0)
+    cat.receive(i, 100_000, 0, 8.0)
+    market.launch(i, 0)
+    cat.launch_day[i] = -400  # on sale since before the run
+    cat.reviews[i], cat.star_sum[i] = 200, 200 * 4.5
+    full = np.ones(len(DOMAINS))
+    sold = sum(int(market.simulate(day, full).total_units) for day in range(60))
+    assert sold > 1000
+    cat.status[i] = DELISTED
+    returned = sum(
+        market.simulate(day, full).returned_units for day in range(60, 60 + base.market.returns.lag_days + 1)
+    )
+    assert returned > 0

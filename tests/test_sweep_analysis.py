@@ -303,5 +303,33 @@ def test_a_verdict_needs_a_grid_of_several_strategies() -> None:
         SweepSpec(strategies=["a.yaml"], design=grid, **base)
     with pytest.raises(ValueError, match="design kind grid"):
         SweepSpec(strategies=["a.yaml", "b.yaml"], design={"kind": "lhs", "samples": 4}, **base)
-    with pytest.raises(ValueError, match="unknown figure"):
+    with pytest.raises(ValueError, match="risk limit"):
         Verdict(figure="survived")
+    with pytest.raises(ValueError, match="unknown figure"):
+        Verdict(figure="cumulative_sdr_usd")
+
+
+def test_the_verdict_says_when_nobody_or_one_is_safe_and_which_strategies_errored() -> None:
+    rows = []
+    for point, freight in enumerate(("sea", "air", "rail")):
+        for r in range(4):
+            for strategy in ("bold", "calm", "odd"):
+                survived = strategy == "calm" if point == 1 else point == 0
+                status = "error" if (strategy == "odd" and point == 0 and r == 2) else "ok"
+                rows.append(
+                    {"strategy": strategy, "point": point, "replication": r, "status": status,
+                     "strategy.reorder.freight": freight, "survived": survived, "cumulative_sde_usd": float(r)}
+                )  # fmt: skip
+    freight = Levels(path="strategy.reorder.freight", values=["sea", "air", "rail"])
+    frame = verdict_map(pd.DataFrame(rows), [freight], Verdict(max_failure_share=0.1))
+    assert frame["winner"].tolist() == ["bold", "calm", None], "None, not NaN, where nobody is safe"
+    assert frame["runner_up"].tolist() == ["calm", None, None]
+    assert frame["errored"].tolist() == [["odd"], [], []] and "odd" not in frame["safe"].iloc[0]
+    text = verdict_text(frame, [freight])
+    assert text[0].startswith("At strategy.reorder.freight = sea: no clear winner: bold leads calm")
+    assert text[0].endswith("Not judged, their runs failed with errors: odd.")
+    assert (
+        text[1]
+        == "At strategy.reorder.freight = air: calm, the only strategy that runs out of cash in 10% of runs or fewer."
+    )
+    assert text[2] == "At strategy.reorder.freight = rail: no strategy runs out of cash in 10% of runs or fewer."

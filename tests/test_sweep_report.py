@@ -21,7 +21,7 @@ from report_checks import trace_values as _values
 from sellersim.report.sweep_report import build_sweep_report, write_sweep_report
 from sellersim.report.theme import PALETTE
 
-SECTIONS = ("effects", "pairs", "sensitivity", "failure", "errors")
+SECTIONS = ("verdict", "effects", "pairs", "sensitivity", "failure", "errors")
 
 
 @cache

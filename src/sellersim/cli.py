@@ -457,3 +457,7 @@ def check_model_command(
         raise typer.Exit(INTERRUPTED)
     if not check.passed:
         raise typer.Exit(1)
+
+
+if __name__ == "__main__":  # python -m sellersim.cli
+    app()

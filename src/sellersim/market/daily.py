@@ -198,6 +198,7 @@ class Market:
         self._window_defects = np.zeros(w, dtype=np.int64)
         self._orders_in_window = self._defects_in_window = 0  # the windows' sums, kept as days roll
         self.suspended_until = -1
+        self._opened = False  # something has been on sale
         # exponential smoothing weights of the catalogue's velocities: rank's half-life, then 30 and 90 days
         self._velocity_weights = np.array([1 - 0.5 ** (1 / cfg.rank.velocity_halflife_days), 1 / 30, 1 / 90])
         rv = cfg.reviews
@@ -252,10 +253,12 @@ class Market:
 
         stock = cat.stock
         live = cat.status == LIVE
-        if not np.count_nonzero(live) and (cat.launch_day < 0).all():
-            # Nothing has been on sale yet, so nothing can sell, come back, be reviewed or move rank:
-            # the day is empty. (Once every product is delisted, days still run for late returns.)
-            return self._empty_day(n)
+        if not self._opened:
+            if not np.count_nonzero(live):
+                # Nothing has been on sale yet, so nothing can sell, come back, be reviewed or move rank:
+                # the day is empty. (Once every product is delisted, days still run for late returns.)
+                return self._empty_day(n)
+            self._opened = True
         suspended = self.is_suspended(day)
         in_stock = np.zeros_like(live) if suspended else live & (stock > 0)
         cal = self.calendar

@@ -9,13 +9,16 @@ less the landed cost of the units sold. Two exponential averages over the policy
     s <- s + (1 if the product had stock today else 0 - s) / W
 
 so ``p / s`` is the contribution per day in stock, unbiased from the first day (both averages
-start at zero together), and days out of stock neither count against a product nor for it.
+start at zero together), and days out of stock neither count against a product nor for it. Days on
+which the account is suspended are left out of both: nothing could sell.
 
 Judging a product is selection's ongoing work (keyword volumes, rivals, ranks): each week a live
 product older than ``judge_after_days`` is looked at with the probability that the week's selection
-work was done (luck keyed by product and day). It is projected over the span its next order would
-cover, ``reorder.order_up_to_days`` (``D``), along its niche's trend as watching sees it
-(:func:`sellersim.market.trends.expected_log_growth`, ``g_seen``)::
+work was done (luck keyed by product and day). The judgment is the decision whether to order again,
+so it is taken while the product is in stock with nothing on its way, and only on evidence: its
+tally must hold at least ``min_days_in_stock`` days in stock (``s * W``). It is projected over
+the span its next order would cover, ``reorder.order_up_to_days`` (``D``), along its niche's
+trend as watching sees it (:func:`sellersim.market.trends.expected_log_growth`, ``g_seen``)::
 
     monthly = 30.44 * p / s * exp(E[log growth over D / 2 | g_seen])
 
@@ -27,7 +30,8 @@ A retired product gets no more orders and no ads; its price is marked down by ``
 would. Units that reach the reorder policy's ``remove_stock_older_than_days`` are removed at Amazon's
 removal fee and written off, as overstock of any product is, before the steep aged-inventory tiers.
 Once nothing is in transit and no stock is left, the listing is closed: its status becomes
-delisted, and it no longer takes work or a place in the launch plan.
+delisted, and it no longer takes work or a place in the launch plan. A buyer's return that comes back
+to a closed listing cannot be sold, so it is removed at the removal fee.
 
 SimPy time model: none. The model calls :meth:`ProductReview.end_of_day` once a day after the market, and
 :meth:`ProductReview.review` once a week after the week's work and the niches' moves, before prices are
@@ -79,19 +83,23 @@ class ProductReview:
         self._contribution = np.zeros(0)  # average contribution a day (p)
         self._stocked = np.zeros(0)  # average share of days in stock (s)
         self._clearing = 0  # retired products not yet delisted
+        self._closed = False  # a listing has been closed: returns may come back to it
 
     def contribution_usd_per_day(self) -> np.ndarray:
         """Each product's recent contribution per day in stock (0 for a product never in stock)."""
         s = self._stocked
         return np.divide(self._contribution, s, out=np.zeros(len(s)), where=s > 0)
 
-    def end_of_day(self, day: int, m: MarketDay) -> None:
-        """Add the day's contribution of every product the market sold for, and close the listings of retired
-        products that are cleared out (call once a day, after the market)."""
+    def end_of_day(self, day: int, m: MarketDay, suspended: bool) -> None:
+        """Add the day's contribution of every product the market sold for (not on a day the account was
+        ``suspended``), and close the listings of retired products that are cleared out (call once a day,
+        after the market)."""
         if not self.policy.enabled:
             return
-        if self._clearing:
+        if self._clearing or self._closed:
             self._close_cleared(day)
+        if suspended:
+            return
         cat = self.catalog
         n = len(m.units)
         if n > len(self._contribution):
@@ -112,7 +120,9 @@ class ProductReview:
         if day < p.window_days:
             return  # the tally does not cover a whole window yet (an established company's first weeks)
         due = (cat.status[:n] == LIVE) & (cat.retired_day[:n] < 0) & (day - cat.launch_day[:n] >= p.judge_after_days)
-        judged = np.flatnonzero(due & looked_at)
+        deciding = (cat.stock[:n] > 0) & (cat.inbound[:n] == 0)  # in stock, with no order on its way
+        evidence = self._stocked * p.window_days >= p.min_days_in_stock
+        judged = np.flatnonzero(due & deciding & evidence & looked_at)
         if not len(judged):
             return
         trend = np.exp(expected_log_growth(cat.growth_seen_per_year[judged], self.horizon_days / 2, self.trend))
@@ -133,6 +143,8 @@ class ProductReview:
 
     def _close_cleared(self, day: int) -> None:
         cat, age = self.catalog, self.remove_older_than_days
+        for i in np.flatnonzero((cat.status == DELISTED) & (cat.stock > 0)):  # returns to a closed listing
+            remove_units(cat, self.ledger, day, int(i), int(cat.stock[i]), self.removal_usd_per_unit)
         clearing = np.flatnonzero((cat.status == LIVE) & (cat.retired_day >= 0))
         if age:
             for i, aged in zip(clearing, cat.units_older_than(clearing, day, age), strict=True):
@@ -141,4 +153,5 @@ class ProductReview:
         for i in clearing[(cat.stock[clearing] == 0) & (cat.inbound[clearing] == 0)]:
             cat.status[i] = DELISTED
             self._clearing -= 1
+            self._closed = True
             self.events.add(day, "delisted", product_id=int(i), detail=f"{cat.names[i]} delisted, its stock cleared")

@@ -872,41 +872,42 @@ def _failure(d: _Data) -> str:
 UNCLEAR, NONE_SAFE = "#d1d5db", "#ffffff"  # cells with no clear winner, and cells where nobody is safe enough
 
 
+def _distinct(labels: list[str], values: Sequence[Any]) -> list[str]:
+    """``labels``, or the values written out in full where rounding made two labels alike."""
+    return labels if len(set(labels)) == len(labels) else [str(v) for v in values]
+
+
 def _verdict_chart(d: _Data, frame: pd.DataFrame) -> go.Figure:
     """The winner of each cell in its strategy's colour: the first parameter across, the others down."""
     paths = [p.path for p in d.parameters]
-    x = frame[paths[0]].map(_number)
-    y = frame[paths[1:]].apply(lambda r: ", ".join(_number(v) for v in r), axis=1) if len(paths) > 1 else x.map(str)
-    xs, ys = list(dict.fromkeys(x)), list(dict.fromkeys(y))
+    # Cells are placed by the levels' own values, in the grid's order; labels only name them.
+    col, xs = pd.factorize(frame[paths[0]])
+    rest = pd.Series(list(zip(*(frame[p] for p in paths[1:]), strict=True)), dtype=object)
+    row, ys = pd.factorize(rest)
+    x_text = _distinct([_number(v) for v in xs], xs)
+    y_text = _distinct([", ".join(_number(v) for v in key) for key in ys], ys)
     strategies = d.strategies
-    codes = {s: k for k, s in enumerate(strategies)}
     unclear, none = len(strategies), len(strategies) + 1
-    code = [
-        none if w is None else codes[w] if c else unclear for w, c in zip(frame["winner"], frame["clear"], strict=True)
-    ]
     colours = [d.colors[s] for s in strategies] + [UNCLEAR, NONE_SAFE]
     k = len(colours)
     scale = [[pos, c] for i, c in enumerate(colours) for pos in (i / k, (i + 1) / k)]
     f = FIGURE_BY_NAME[frame.attrs["figure"]]
-    text = [
-        "nobody safe"
-        if w is None
-        else f"{w}<br>{'+' + _short_value(f, m) if finite(m) else 'only safe'}" + ("" if c else " (unclear)")
-        for w, m, c in zip(frame["winner"], frame["margin"], frame["clear"], strict=True)
-    ]
-    cells = pd.DataFrame({"x": x, "y": y, "code": code, "text": text})
-    z = cells.pivot(index="y", columns="x", values="code").reindex(index=ys, columns=xs)
-    labels = cells.pivot(index="y", columns="x", values="text").reindex(index=ys, columns=xs)
+    z = np.full((len(ys), len(xs)), np.nan)
+    text = np.full((len(ys), len(xs)), "", dtype=object)
+    for r, c, w, m, clear in zip(row, col, frame["winner"], frame["margin"], frame["clear"], strict=True):
+        z[r, c] = none if w is None else strategies.index(w) if clear else unclear
+        margin = "+" + _short_value(f, m) if finite(m) else "the only one safe"
+        text[r, c] = "nobody safe enough" if w is None else f"{esc(w)}<br>{margin}" + ("" if clear else " (unclear)")
     fig = go.Figure(
         go.Heatmap(
-            x=xs, y=ys, z=z.to_numpy(dtype=float), text=labels.to_numpy(), texttemplate="%{text}",
-            colorscale=scale, zmin=-0.5, zmax=k - 0.5, showscale=False, xgap=2, ygap=2,
-            hovertemplate="%{text}<extra></extra>", textfont={"size": 11, "color": INK},
+            x=x_text, y=y_text, z=z, text=text, texttemplate="%{text}", colorscale=scale, zmin=-0.5,
+            zmax=k - 0.5, showscale=False, xgap=2, ygap=2, hovertemplate="%{text}<extra></extra>",
+            textfont={"size": 11, "color": INK},
         )
     )  # fmt: skip
     fig.update_layout(
         template=TEMPLATE,
-        height=120 + 70 * len(ys),
+        height=140 + 70 * len(ys),
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis={"title": {"text": d.label(paths[0])}, "type": "category"},
         yaxis={"title": {"text": ", ".join(d.label(p) for p in paths[1:])}, "type": "category"},

@@ -395,6 +395,8 @@ def _fields_at(path: Sequence[Key], model: type[BaseModel] = Scenario) -> list[s
             tp = args[-1]
         while get_origin(tp) is Annotated:
             tp = get_args(tp)[0]
+        if not _is_model(tp):  # an optional section (X | None) is its model
+            tp = next((a for a in get_args(tp) if _is_model(a)), tp)
     return list(tp.model_fields) if _is_model(tp) else []
 
 

@@ -662,6 +662,7 @@ class RetirePolicy(Section):
     enabled: bool
     judge_after_days: Days = Field(description="days after launch before a product is judged")
     window_days: int = Field(ge=7, le=365, description="span of recent sales a product is judged on")
+    min_days_in_stock: Days = Field(description="days in stock, within the span, before a product is judged")
     below_usd_per_month: float = Field(
         ge=-LARGEST,
         le=LARGEST,
@@ -669,6 +670,15 @@ class RetirePolicy(Section):
         "projected along its niche's trend as watching sees it, falls below this",
     )
     clearance_discount: float = Field(ge=0.0, lt=1.0, description="markdown that clears a retired product's stock")
+
+    @model_validator(mode="after")
+    def _evidence_fits_the_span(self) -> RetirePolicy:
+        if self.min_days_in_stock > self.window_days:
+            raise ValueError(
+                f"min_days_in_stock ({self.min_days_in_stock}) is more than window_days ({self.window_days}): no "
+                "product could ever be judged; ask for at most the span's days"
+            )
+        return self
 
 
 class AdPolicy(Section):

@@ -404,21 +404,25 @@ def _pct(share: float) -> str:
 def verdict_map(runs: pd.DataFrame, parameters: Sequence[Any], verdict: Verdict) -> pd.DataFrame:
     """The winner of each cell (design point) of a grid swept over several strategies.
 
-    A strategy may win a cell only if it ran out of cash in at most ``verdict.max_failure_share``
-    of the cell's runs. Among those, the best mean ``verdict.figure`` wins; its margin over the
-    runner-up is the paired mean difference over the replications both ran (the same seed),
-    oriented so that a positive margin favours the winner, with a 95% t-interval. The win is
-    ``clear`` when that interval excludes 0, or when no other strategy was safe enough.
+    A strategy may win a cell only if all its runs there finished without an error and it ran out of
+    cash in at most ``verdict.max_failure_share`` of them. Among those, the best mean
+    ``verdict.figure`` wins; its margin over the runner-up is the paired mean difference over the
+    replications both ran (the same seed), oriented so that a positive margin favours the winner,
+    with a 95% t-interval. The win is ``clear`` when that interval excludes 0, or when no other
+    strategy was safe enough.
 
     One row per point: the parameter values, ``winner`` (None when no strategy is safe enough),
-    ``runner_up``, ``margin``, ``margin_low``, ``margin_high``, ``pairs``, ``clear``, ``safe`` (the
-    strategies safe enough, in order of the figure) and ``failure_shares`` (each strategy's).
+    ``runner_up`` (None when the winner was the only one), ``margin``, ``margin_low``,
+    ``margin_high``, ``pairs``, ``clear``, ``safe`` (the strategies safe enough, in order of the
+    figure), ``failure_shares`` (each judged strategy's) and ``errored`` (strategies with runs that
+    failed with an error in the cell, not judged).
     """
-    ok = runs[runs["status"] == "ok"]
     higher = FIGURE_BY_NAME[verdict.figure].higher_is_better
     rows = []
-    for point, cell in ok.groupby("point", sort=True):
-        by_strategy = {str(s): g.set_index("replication") for s, g in cell.groupby("strategy", sort=True)}
+    for point, cell in runs.groupby("point", sort=True):
+        errored = sorted(str(s) for s in cell.loc[cell["status"] != "ok", "strategy"].unique())
+        judged = cell[(cell["status"] == "ok") & ~cell["strategy"].isin(errored)]
+        by_strategy = {str(s): g.set_index("replication") for s, g in judged.groupby("strategy", sort=True)}
         failure = {s: 1.0 - float(_numbers(g["survived"]).mean()) for s, g in by_strategy.items()}
         mean = {s: float(np.nanmean(_numbers(g[verdict.figure]))) for s, g in by_strategy.items()}
         safe = sorted(
@@ -427,7 +431,7 @@ def verdict_map(runs: pd.DataFrame, parameters: Sequence[Any], verdict: Verdict)
         )
         row: dict[str, Any] = {p.path: cell[p.path].iloc[0] for p in parameters}
         row.update(point=point, winner=None, runner_up=None, margin=np.nan, margin_low=np.nan, margin_high=np.nan)
-        row.update(pairs=0, clear=False, safe=safe, failure_shares=failure)
+        row.update(pairs=0, clear=False, safe=safe, failure_shares=failure, errored=errored)
         if safe:
             row["winner"] = safe[0]
             row["clear"] = len(safe) == 1
@@ -441,27 +445,40 @@ def verdict_map(runs: pd.DataFrame, parameters: Sequence[Any], verdict: Verdict)
             row.update(pairs=diff.n, clear=bool(low > 0))
         rows.append(row)
     frame = pd.DataFrame(rows)
+    for column in ("winner", "runner_up"):  # names or None: never a string column that would turn None into NaN
+        frame[column] = pd.Series([r[column] for r in rows], index=frame.index, dtype=object)
     frame.attrs.update(figure=verdict.figure, max_failure_share=verdict.max_failure_share, kind="verdict")
     return frame
+
+
+def _fmt_level(path: str, value: Any) -> str:
+    """A parameter's level as text: numbers as :func:`_fmt_value` writes them, anything else as it is."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return str(value)
+    return _fmt_value(path, float(value))
 
 
 def verdict_text(frame: pd.DataFrame, parameters: Sequence[Any]) -> list[str]:
     """One sentence per cell: who wins there, by how much and how sure, or that nobody is safe enough."""
     figure = FIGURE_BY_NAME[frame.attrs["figure"]]
     limit = _pct(frame.attrs["max_failure_share"])
+    what = figure.label[:1].lower() + figure.label[1:]
     out = []
     for row in frame.to_dict("records"):
-        where = ", ".join(f"{p.path} = {_fmt_value(p.path, row[p.path])}" for p in parameters)
+        where = ", ".join(f"{p.path} = {_fmt_level(p.path, row[p.path])}" for p in parameters)
         winner, runner_up = row["winner"], row["runner_up"]
         if winner is None:
-            out.append(f"At {where}: no strategy runs out of cash in {limit} of runs or fewer.")
+            text = f"At {where}: no strategy runs out of cash in {limit} of runs or fewer."
         elif runner_up is None:
-            out.append(f"At {where}: {winner}, the only strategy that runs out of cash in {limit} of runs or fewer.")
+            text = f"At {where}: {winner}, the only strategy that runs out of cash in {limit} of runs or fewer."
         else:
             low, high = (_fmt_value(figure.name, row[k]) for k in ("margin_low", "margin_high"))
             margin = f"{_fmt_value(figure.name, row['margin'])} (95% CI {low} to {high}, {row['pairs']} paired runs)"
             lead = f"{winner} leads {runner_up}" if row["clear"] else f"no clear winner: {winner} leads {runner_up}"
-            out.append(f"At {where}: {lead} on {figure.label[:1].lower() + figure.label[1:]} by {margin}.")
+            text = f"At {where}: {lead} on {what} by {margin}."
+        if row["errored"]:
+            text += f" Not judged, their runs failed with errors: {', '.join(row['errored'])}."
+        out.append(text)
     return out
 
 

@@ -158,8 +158,9 @@ class Plan:
     def description(self) -> dict[str, Any]:
         """What the plan is made of, recorded with the store so that a resume can say what changed.
 
-        Replications are left out: more of them extend the same sweep (its runs so far are reused)."""
-        spec = self.spec.model_dump(mode="json", exclude={"replications"})
+        Replications are left out: more of them extend the same sweep (its runs so far are reused); so is
+        the verdict, which only reads the runs."""
+        spec = self.spec.model_dump(mode="json", exclude={"replications", "verdict"})
         documents = {
             name: hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
             for name, doc in self._docs.items()

@@ -20,7 +20,7 @@ import math
 from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
-from pydantic import Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 from scipy import stats
 
 from sellersim.compare.figures import FIGURE_BY_NAME
@@ -148,8 +148,10 @@ class Verdict(Section):
     @field_validator("figure")
     @classmethod
     def _known_figure(cls, v: str) -> str:
-        if v not in FIGURE_BY_NAME or v == "survived":
-            raise ValueError(f"unknown figure {v!r}{did_you_mean(v, FIGURE_BY_NAME)}: a money or count figure")
+        if v == "survived":
+            raise ValueError("survival is the verdict's risk limit (max_failure_share): name a money or count figure")
+        if v not in FIGURE_BY_NAME:
+            raise ValueError(f"unknown figure {v!r}{did_you_mean(v, FIGURE_BY_NAME)}")
         return v
 
 
@@ -175,14 +177,20 @@ class SweepSpec(Section):
                 raise ValueError(f"unknown figure {name!r}{did_you_mean(name, FIGURE_BY_NAME)}")
         return v
 
+    @field_validator("verdict")
+    @classmethod
+    def _verdict_needs_a_grid_of_strategies(cls, v: Verdict | None, info: ValidationInfo) -> Verdict | None:
+        design, strategies = info.data.get("design"), info.data.get("strategies") or []
+        if v is not None and (design is None or design.kind != "grid" or len(strategies) < 2):
+            raise ValueError("a verdict names a winner per cell of a grid: it needs design kind grid and 2+ strategies")
+        return v
+
     @model_validator(mode="after")
     def _unique_paths(self) -> SweepSpec:
         paths = [p.path for p in self.parameters]
         dup = sorted({p for p in paths if paths.count(p) > 1})
         if dup:
             raise ValueError(f"parameter {dup[0]!r} is listed twice")
-        if self.verdict is not None and (self.design.kind != "grid" or len(self.strategies) < 2):
-            raise ValueError("a verdict names a winner per cell of a grid: it needs design kind grid and 2+ strategies")
         if self.design.kind in ("sobol", "morris") and any(
             isinstance(p, Levels) and not p.numeric for p in self.parameters
         ):
