@@ -128,8 +128,9 @@ def test_a_retired_product_sells_off_its_aged_stock_is_removed_and_the_listing_c
     review.end_of_day(day + 1, market_day([0, 0, 0], [0.0, 0.0, 0.0]), suspended=False)
     assert list(cat.status) == [LIVE, DELISTED, LIVE] and cat.listed == 2
     assert cat.removed.sum() == 0, "a listing that sold out closes with nothing to remove"
-    review.end_of_day(age, market_day([0, 0, 0], [0.0, 0.0, 0.0]), suspended=False)
+    review.review(age, watched_share=1.0)
     assert cat.stock[0] == 60, "stock keeps selling off until it would reach the costly aged-inventory tiers"
+    review.review(age + 1, watched_share=1.0)  # the weekly review removes what has grown too old
     review.end_of_day(age + 1, market_day([0, 0, 0], [0.0, 0.0, 0.0]), suspended=False)
     assert list(cat.status) == [DELISTED, DELISTED, LIVE], "what is in transit is awaited and sold too"
     assert cat.stock[0] == 0 and cat.removed[0] == 60

@@ -35,7 +35,8 @@ to a closed listing cannot be sold, so it is removed at the removal fee.
 
 SimPy time model: none. The model calls :meth:`ProductReview.end_of_day` once a day after the market, and
 :meth:`ProductReview.review` once a week after the week's work and the niches' moves, before prices are
-set for the week. A cleared listing closes at the end of the day its last unit sells.
+set for the week; the aged units of products being cleared are removed at that weekly review. A
+cleared listing closes at the end of the day its last unit sells.
 """
 
 from __future__ import annotations
@@ -82,8 +83,8 @@ class ProductReview:
         self._weight = 1 / policy.window_days
         self._contribution = np.zeros(0)  # average contribution a day (p)
         self._stocked = np.zeros(0)  # average share of days in stock (s)
-        self._clearing = 0  # retired products not yet delisted
-        self._closed = False  # a listing has been closed: returns may come back to it
+        self._clearing: list[int] = []  # retired products not yet delisted
+        self._closed: list[int] = []  # delisted products: returns may still come back to them
 
     def contribution_usd_per_day(self) -> np.ndarray:
         """Each product's recent contribution per day in stock (0 for a product never in stock)."""
@@ -96,7 +97,9 @@ class ProductReview:
         after the market)."""
         if not self.policy.enabled:
             return
-        if self._clearing or self._closed:
+        if self._closed:
+            self._remove_returns(day)
+        if self._clearing:
             self._close_cleared(day)
         if suspended:
             return
@@ -115,6 +118,7 @@ class ProductReview:
         cat, p = self.catalog, self.policy
         if not p.enabled or not cat.n:
             return
+        self._remove_aged(day)
         n = len(self._contribution)
         looked_at = self.luck.today(day, cat.n)[:n] < watched_share
         if day < p.window_days:
@@ -134,24 +138,34 @@ class ProductReview:
     def _retire(self, day: int, i: int, monthly_usd: float) -> None:
         cat = self.catalog
         cat.retired_day[i] = day
-        self._clearing += 1
+        self._clearing.append(i)
         cat.price_index[i] *= 1 - self.policy.clearance_discount
         cat.ad_budget_usd[i] = 0.0
         cat.revise()
         detail = f"{cat.names[i]} retired: ${monthly_usd:,.0f} a month after ads, below the policy's bar"
         self.events.add(day, "retired", product_id=i, detail=detail, amount_usd=monthly_usd)
 
+    def _remove_returns(self, day: int) -> None:
+        """A return to a closed listing cannot be sold: it is removed."""
+        stock = self.catalog.stock
+        for i in self._closed:
+            if stock[i]:
+                remove_units(self.catalog, self.ledger, day, i, int(stock[i]), self.removal_usd_per_unit)
+
+    def _remove_aged(self, day: int) -> None:
+        """Remove the units of products being cleared that reach the age limit (weekly, as any overstock)."""
+        age = self.remove_older_than_days
+        if not (age and self._clearing):
+            return
+        for i, aged in zip(self._clearing, self.catalog.units_older_than(self._clearing, day, age), strict=True):
+            if aged:
+                remove_units(self.catalog, self.ledger, day, i, int(aged), self.removal_usd_per_unit)
+
     def _close_cleared(self, day: int) -> None:
-        cat, age = self.catalog, self.remove_older_than_days
-        for i in np.flatnonzero((cat.status == DELISTED) & (cat.stock > 0)):  # returns to a closed listing
-            remove_units(cat, self.ledger, day, int(i), int(cat.stock[i]), self.removal_usd_per_unit)
-        clearing = np.flatnonzero((cat.status == LIVE) & (cat.retired_day >= 0))
-        if age:
-            for i, aged in zip(clearing, cat.units_older_than(clearing, day, age), strict=True):
-                if aged:
-                    remove_units(cat, self.ledger, day, int(i), int(aged), self.removal_usd_per_unit)
-        for i in clearing[(cat.stock[clearing] == 0) & (cat.inbound[clearing] == 0)]:
+        """Close the listing of each product being cleared that has no stock and nothing on its way."""
+        cat = self.catalog
+        for i in [i for i in self._clearing if cat.stock[i] == 0 and cat.inbound[i] == 0]:
             cat.status[i] = DELISTED
-            self._clearing -= 1
-            self._closed = True
-            self.events.add(day, "delisted", product_id=int(i), detail=f"{cat.names[i]} delisted, its stock cleared")
+            self._clearing.remove(i)
+            self._closed.append(i)
+            self.events.add(day, "delisted", product_id=i, detail=f"{cat.names[i]} delisted, its stock cleared")
