@@ -872,6 +872,11 @@ def _failure(d: _Data) -> str:
 UNCLEAR, NONE_SAFE = "#d1d5db", "#ffffff"  # cells with no clear winner, and cells where nobody is safe enough
 
 
+def _level(path: str, value: Any) -> str:
+    """A level as a map's axis shows it: ``$40,000`` for money, ``27`` or ``sea`` otherwise."""
+    return f"${_number(value)}" if path.endswith("_usd") and _is_number(value) else _number(value)
+
+
 def _distinct(labels: list[str], values: Sequence[Any]) -> list[str]:
     """``labels``, or the values written out in full where rounding made two labels alike."""
     return labels if len(set(labels)) == len(labels) else [str(v) for v in values]
@@ -884,8 +889,8 @@ def _verdict_chart(d: _Data, frame: pd.DataFrame) -> go.Figure:
     col, xs = pd.factorize(frame[paths[0]])
     rest = pd.Series(list(zip(*(frame[p] for p in paths[1:]), strict=True)), dtype=object)
     row, ys = pd.factorize(rest)
-    x_text = _distinct([_number(v) for v in xs], xs)
-    y_text = _distinct([", ".join(_number(v) for v in key) for key in ys], ys)
+    x_text = _distinct([_level(paths[0], v) for v in xs], xs)
+    y_text = _distinct([", ".join(_level(p, v) for p, v in zip(paths[1:], key, strict=True)) for key in ys], ys)
     strategies = d.strategies
     unclear, none = len(strategies), len(strategies) + 1
     colours = [d.colors[s] for s in strategies] + [UNCLEAR, NONE_SAFE]
@@ -908,7 +913,7 @@ def _verdict_chart(d: _Data, frame: pd.DataFrame) -> go.Figure:
     fig.update_layout(
         template=TEMPLATE,
         height=140 + 70 * len(ys),
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        margin={"l": 10, "r": 10, "t": 10, "b": 60},
         xaxis={"title": {"text": d.label(paths[0])}, "type": "category"},
         yaxis={"title": {"text": ", ".join(d.label(p) for p in paths[1:])}, "type": "category"},
     )
@@ -925,7 +930,8 @@ def _verdict(d: _Data) -> str:
     f = FIGURE_BY_NAME[frame.attrs["figure"]]
     limit = f"{frame.attrs['max_failure_share']:.0%}"
     intro = (
-        f"<p>In each cell, the strategy with the best mean {esc(f.label.lower())} among those that ran out of cash"
+        f"<p>In each cell, the strategy with the best mean {esc(f.label[:1].lower() + f.label[1:])} among those that"
+        " ran out of cash"
         f" in at most {limit} of the cell's runs, and its margin over the next one (paired runs, same seeds)."
         f" A grey cell has a leader whose margin's 95% interval includes zero: no strategy is clearly ahead."
         f" A white cell has no strategy safe enough.</p>"
