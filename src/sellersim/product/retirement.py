@@ -119,10 +119,10 @@ class ProductReview:
         if not p.enabled or not cat.n:
             return
         self._remove_aged(day)
-        n = len(self._contribution)
-        looked_at = self.luck.today(day, cat.n)[:n] < watched_share
         if day < p.window_days:
             return  # the tally does not cover a whole window yet (an established company's first weeks)
+        n = len(self._contribution)
+        looked_at = self.luck.today(day, cat.n)[:n] < watched_share
         due = (cat.status[:n] == LIVE) & (cat.retired_day[:n] < 0) & (day - cat.launch_day[:n] >= p.judge_after_days)
         deciding = (cat.stock[:n] > 0) & (cat.inbound[:n] == 0)  # in stock, with no order on its way
         evidence = self._stocked * p.window_days >= p.min_days_in_stock
@@ -142,7 +142,8 @@ class ProductReview:
         cat.price_index[i] *= 1 - self.policy.clearance_discount
         cat.ad_budget_usd[i] = 0.0
         cat.revise()
-        detail = f"{cat.names[i]} retired: ${monthly_usd:,.0f} a month after ads, below the policy's bar"
+        usd = f"{'-' if monthly_usd < 0 else ''}${abs(monthly_usd):,.0f}"
+        detail = f"{cat.names[i]} retired: {usd} a month after ads and landed cost, below the policy's bar"
         self.events.add(day, "retired", product_id=i, detail=detail, amount_usd=monthly_usd)
 
     def _remove_returns(self, day: int) -> None:
