@@ -103,6 +103,26 @@ CORPUS = [
         "strategy.retire.clearance_discount: Input",
     ),
     ("a retirement window of no days", "strategy: {retire: {window_days: 0}}", "strategy.retire.window_days: Input"),
+    (
+        "a listing closed for returns at its category's own rate",
+        "market: {listing_health: {flag_ratio: 1}}",
+        "market.listing_health.flag_ratio: Input",
+    ),
+    (
+        "an inspection that accepts every unit it checks",
+        "supply: {supplier_events: {inspection_sample_units: 80, inspection_accept_defects: 80}}",
+        "inspection_accept_defects must be fewer than inspection_sample_units",
+    ),
+    (
+        "a price increase above the whole price",
+        "supply: {supplier_events: {price_increase: {low: 0.05, high: 1.5}}}",
+        "price_increase.high must be a share",
+    ),
+    (
+        "a listing closed on certainty that cannot be had",
+        "market: {listing_health: {confidence: 1}}",
+        "market.listing_health.confidence: Input",
+    ),
     ("an ad yardstick that does not exist", "strategy: {ads: {steer_on: roas}}", "strategy.ads.steer_on: Input"),
     (
         "a discount on an event that is not a deal",

@@ -231,3 +231,16 @@ def test_returns_of_a_closed_listing_still_come_back_when_nothing_is_on_sale(bas
         market.simulate(day, full).returned_units for day in range(60, 60 + base.market.returns.lag_days + 1)
     )
     assert returned > 0
+
+
+def test_days_a_listing_is_closed_count_neither_for_nor_against_it(base) -> None:
+    cat = live_catalog(2)
+    review = product_review(base, cat)[0]
+    tally(review, range(100), [2, 2], [50.0, 50.0])
+    before = review.contribution_usd_per_day().copy(), review._stocked.copy()
+    cat.reopen_day[0] = 150  # Amazon closed the first listing: nothing sells, the stock sits there
+    for day in range(100, 150):
+        review.end_of_day(day, market_day([0, 0], [0.0, 0.0]), suspended=False)
+    after = review.contribution_usd_per_day(), review._stocked
+    assert after[0][0] == before[0][0] and after[1][0] == before[1][0]
+    assert after[0][1] < before[0][1], "the open listing that sold nothing is judged on it"

@@ -18,6 +18,7 @@ from sellersim.results.events import EventLog
 from sellersim.streams import RandomStreams
 from sellersim.supply.purchase_orders import PurchaseOrder, SupplyChain
 from sellersim.supply.reorder import Replenisher
+from sellersim.supply.supplier_events import SupplierEvents
 
 STAGES = ["production", "awaiting_balance", "in_transit", "receiving", "arrived"]
 BUFFER = 3000.0
@@ -41,9 +42,21 @@ class Chain:
             streams=RandomStreams(seed), events=self.events, service=lambda: self.service, cash_floor_usd=0.0,
             payment_buffer_usd=BUFFER, placement_usd_per_unit=PLACEMENT,
             on_launch=lambda i, d: self.launched.append((i, d)), on_order=lambda day, value, i: None,
-            tax_owed_usd=lambda: self.tax_owed_usd,
+            tax_owed_usd=lambda: self.tax_owed_usd, supplier_events=self.supplier_events(scenario, seed),
         )  # fmt: skip
         self.product = self.catalog.add(make_product(), 0.03, 20.0)
+
+    def supplier_events(self, scenario, seed: int) -> SupplierEvents:
+        """Factories that never go wrong: the chain's own timing and money, alone."""
+        cfg = scenario.supply.supplier_events.model_copy(update={"enabled": False})
+        return SupplierEvents(
+            cfg=cfg,
+            catalog=self.catalog,
+            ledger=self.ledger,
+            streams=RandomStreams(seed),
+            events=self.events,
+            removal_fee_usd_per_unit=scenario.fees.removal_usd_per_unit,
+        )
 
     def order(self, day: int, units: int = 500, freight: str = "sea") -> PurchaseOrder:
         self.env.run(until=day)

@@ -52,10 +52,11 @@ from sellersim.strategy.staffing import StaffingPlanner
 from sellersim.streams import KeyedUniforms, RandomStreams
 from sellersim.supply.purchase_orders import SupplyChain
 from sellersim.supply.reorder import Replenisher
+from sellersim.supply.supplier_events import SupplierEvents
 
 _EVENT_WORK_LOOKAHEAD_DAYS = 14
 _DAYS_PER_WEEK = 7
-_HR, _FINANCE, _SELECTION = DOMAIN_INDEX["hr"], DOMAIN_INDEX["finance"], DOMAIN_INDEX["selection"]
+_HR, _FINANCE, _SELECTION, _PROCUREMENT = (DOMAIN_INDEX[d] for d in ("hr", "finance", "selection", "procurement"))
 
 
 class SellerModel(mesa.Model):
@@ -96,10 +97,14 @@ class SellerModel(mesa.Model):
         def service() -> np.ndarray:
             return self.workload.service
 
+        self.supplier_events = SupplierEvents(
+            cfg=scenario.supply.supplier_events, catalog=self.catalog, ledger=self.ledger, streams=self.streams,
+            events=self.events, removal_fee_usd_per_unit=scenario.fees.removal_usd_per_unit,
+        )  # fmt: skip
         self.market = Market(
             cfg=scenario.market, catalog=self.catalog, fees=self.fees, ledger=self.ledger, payouts=self.payouts,
             calendar=self.calendar, streams=self.streams, events=self.events, launch_period_days=launch_period,
-            vine_units=scenario.strategy.launch.vine_units,
+            vine_units=scenario.strategy.launch.vine_units, on_listing_closed=self.supplier_events.listing_closed,
         )  # fmt: skip
         self.supply = SupplyChain(
             env=self.env, cfg=scenario.supply, catalog=self.catalog, ledger=self.ledger, calendar=self.calendar,
@@ -107,6 +112,7 @@ class SellerModel(mesa.Model):
             payment_buffer_usd=scenario.strategy.reorder.cash_reserve_usd,
             placement_usd_per_unit=scenario.fees.inbound_placement_usd_per_unit, on_launch=self.market.launch,
             on_order=self.lender.advance, tax_owed_usd=lambda: self.tax.owed_usd,
+            supplier_events=self.supplier_events,
         )  # fmt: skip
         self.storage = StorageBilling(self.catalog, self.fees, self.ledger, self.calendar)
         self.bills = MonthlyBills(
@@ -235,6 +241,7 @@ class SellerModel(mesa.Model):
             self._refresh_fba_fees(day)
         market_day = self.market.simulate(day, self.workload.service)
         self.storage.end_of_day(day)
+        self.supplier_events.end_of_day(day)
         self.product_review.end_of_day(day, market_day, suspended=self.market.is_suspended(day))
         if cal.weekday[day] == 0:
             self._work_week(day)
@@ -297,6 +304,7 @@ class SellerModel(mesa.Model):
         drift_quality(self.catalog, self.workload.service, self.config.work, self.config.supply)
         self.trends.advance_week(day, watched_share=float(self.workload.service[_SELECTION]))
         self.rivals.advance_week(day)
+        self.supplier_events.review_prices(day, s_procurement=float(self.workload.service[_PROCUREMENT]))
         self.product_review.review(day, watched_share=float(self.workload.service[_SELECTION]))
         reprice(self.catalog, self.config.market.conversion, self.fees)
         rec.founder_loads.append(self.founder.load)

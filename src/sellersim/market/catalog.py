@@ -33,8 +33,8 @@ _FLOAT_COLUMNS = (
     "max_organic_share", "return_rate", "weight_lb", "cuft", "expected_units_per_day",
     "growth_per_year", "growth_seen_per_year",
     # product
-    "planned_units_per_day", "fob_usd", "defect_rate", "differentiation", "launch_differentiation", "listing_quality",
-    "launch_listing_quality",
+    "planned_units_per_day", "fob_usd", "defect_rate", "batch_defect_rate", "differentiation", "launch_differentiation",
+    "listing_quality", "launch_listing_quality",
     # state
     "price_index", "rank", "star_sum", "ad_budget_usd",
     "ad_spend_period_usd", "ad_sales_period_usd", "revenue_period_usd", "storage_cuft_days", "search_terms_learned",
@@ -47,7 +47,7 @@ _FLOAT_GROUPS = {
 _INT_COLUMNS = (
     "status", "small_standard", "launch_day", "reviews", "stock", "inbound",
     "received", "sold", "restocked", "warehouse_lost", "written_off", "given_away", "removed", "ordered",
-    "stockout_since", "copycats", "retired_day",
+    "stockout_since", "copycats", "retired_day", "reopen_day",
 )  # fmt: skip
 
 

@@ -13,6 +13,7 @@ meets the same luck under every strategy that sells it on that day.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -22,6 +23,7 @@ from scipy.special import bdtrik, pdtrik
 from sellersim.calendar import SimCalendar
 from sellersim.domains import DOMAIN_INDEX
 from sellersim.market.catalog import LIVE, Catalog
+from sellersim.market.listing_health import ListingHealth
 from sellersim.market.pricing import reference_price_usd
 from sellersim.money.fees import FeeSchedule
 from sellersim.money.ledger import AMAZON, BANK, Ledger
@@ -64,15 +66,18 @@ class ReturnsOdds:
     """Per-product odds of a return, fixed until the catalogue's revision moves (defect rates drift weekly)."""
 
     revision: int  # the catalogue's revision they were derived at
+    defect_rate: np.ndarray  # share of the units sold that are defective: the product's, plus a bad batch's
     return_chance: np.ndarray  # chance that a unit sold comes back
     resellable_share: np.ndarray  # chance that a returned unit can be sold again
 
 
 def returns_odds(catalog: Catalog, cfg: MarketConfig) -> ReturnsOdds:
-    """Each product's chance of a return and of a return being resellable."""
-    r, defect = cfg.returns, catalog.defect_rate
+    """Each product's defect rate of the units it sells, chance of a return and of a return being
+    resellable."""
+    r, defect = cfg.returns, np.minimum(catalog.defect_rate + catalog.batch_defect_rate, 1.0)
     return ReturnsOdds(
         revision=catalog.revision,
+        defect_rate=defect,
         return_chance=np.minimum(catalog.return_rate + r.defect_return_multiplier * defect, 1.0),
         resellable_share=r.resellable_share * (1 - defect),
     )
@@ -169,6 +174,7 @@ class Market:
         events: EventLog,
         launch_period_days: int,
         vine_units: int,
+        on_listing_closed: Callable[..., None] | None = None,
     ) -> None:
         self.cfg = cfg
         self.catalog = catalog
@@ -179,6 +185,9 @@ class Market:
         self.events = events
         self.launch_period_days = launch_period_days
         self.vine_units = vine_units
+        self.listing_health = ListingHealth(
+            cfg=cfg.listing_health, catalog=catalog, streams=streams, events=events, on_close=on_listing_closed
+        )
         # the counts that drive sales (units wanted, reviews) come from per-(product, day) luck
         self._demand = KeyedUniforms(streams, "demand")
         self._review_luck = KeyedUniforms(streams, "review_counts")
@@ -208,7 +217,7 @@ class Market:
         self._review_days = 0  # days on which reviews arrived
         self._conversion_key = (-1, -1)
         self._conversion = np.zeros(0)
-        self._odds = ReturnsOdds(-1, np.zeros(0), np.zeros(0))
+        self._odds = ReturnsOdds(-1, np.zeros(0), np.zeros(0), np.zeros(0))
 
     @property
     def order_defect_rate(self) -> float:
@@ -260,13 +269,16 @@ class Market:
                 return self._empty_day(n)
             self._opened = True
         suspended = self.is_suspended(day)
+        open_listing = self.listing_health.open_mask(day)  # None: no listing is closed
         in_stock = np.zeros_like(live) if suspended else live & (stock > 0)
+        if open_listing is not None:
+            in_stock &= open_listing
         cal = self.calendar
         lift = cal.seasonality[day] * cal.event_lift[day] * (1 + (cal.deal_lift[day] - 1) * s_listing)
         traffic = cat.sessions_per_day * lift
 
         # sessions: organic from rank, paid from the ad budget (ads pause out of stock);
-        # shoppers still come to a suspended listing, and what they want counts as lost
+        # shoppers still come to a suspended account's or a closed listing, and what they want counts as lost
         organic = traffic * cat.max_organic_share * cat.rank * live
         a = cfg.ads
         clicks, ad_spend = ad_clicks(
@@ -285,7 +297,10 @@ class Market:
         sessions = organic + paid
 
         wanted = poisson_quantile(self._demand.today(day, n), sessions * self._conversion_rate())
-        units = np.zeros_like(wanted) if suspended else np.minimum(wanted, stock)
+        if suspended:
+            units = np.zeros_like(wanted)
+        else:
+            units = np.minimum(wanted, stock if open_listing is None else stock * open_listing)
         lost = wanted - units
         orders = int(units.sum())
         per_unit = cat.unit_usd * units[:, None]  # price, landed cost, referral and FBA fee of the units sold
@@ -323,15 +338,18 @@ class Market:
         cat.ad_sales_period_usd += ad_revenue
         cat.revenue_period_usd += revenue
 
-        returned, refunds, restocked_cost = self._returns_of(day, units, paid_usd)
+        sold_then, returned, refunds, restocked_cost = self._returns_of(day, units, paid_usd)
+        self.listing_health.end_of_day(day, sold_then, returned, s_after)
         self._review(day, units, orders, s_listing, s_after)
         out = live & (stock == 0)  # stock no longer moves today
-        self._update_rank(units, live, unavailable=live if suspended else out)
+        unavailable = out if open_listing is None else out | (live & ~open_listing)
+        self._update_rank(units, live, unavailable=live if suspended else unavailable)
         self._account_health(day, orders, s_after)
         self._track_stockouts(day, out)
         return MarketDay(
             units, lost, revenue, ad_spend, ad_revenue, proceeds, orders, int(lost.sum()), gross, spend,
-            float(ad_revenue.sum()), returned, refunds, cogs - restocked_cost, low_inv,
+            float(ad_revenue.sum()), 0 if returned is None else int(returned.sum()), refunds, cogs - restocked_cost,
+            low_inv,
         )  # fmt: skip
 
     def _deal(self, day: int, in_stock: np.ndarray, s_listing: float) -> tuple[np.ndarray, float]:
@@ -378,11 +396,15 @@ class Market:
         none, nothing = np.zeros(n, dtype=np.int64), np.zeros(n)
         return MarketDay(none, none, nothing, nothing, nothing, nothing, 0, 0, 0.0, 0.0, 0.0, 0, 0.0, 0.0, 0.0)
 
-    def _returns_of(self, day: int, units: np.ndarray, paid_usd: np.ndarray) -> tuple[int, float, float]:
+    def _returns_of(
+        self, day: int, units: np.ndarray, paid_usd: np.ndarray
+    ) -> tuple[np.ndarray | None, np.ndarray | None, float, float]:
         """Returns arrive ``lag_days`` after the sale: refund what the buyer paid (``paid_usd`` a unit on the
         day of the sale), then restock or write off.
 
-        Returns units returned, refunds paid and the landed cost of units put back in stock.
+        Returns the units sold ``lag_days`` ago whose returns come back today, the units returned (each by
+        product; None when nothing was sold then, or nothing came back), refunds paid and the landed cost
+        of units put back in stock.
         """
         cat = self.catalog
         n = cat.n
@@ -390,13 +412,13 @@ class Market:
         history, paid = self._sold_history[slot, :n], self._paid_history[slot, :n]
         if day < self._lag or not np.count_nonzero(history):
             history[:], paid[:] = units, paid_usd
-            return 0, 0.0, 0.0
+            return None, None, 0.0, 0.0
         sold_then, paid_then = history.copy(), paid.copy()
         history[:], paid[:] = units, paid_usd
         odds = self._returns_odds()
         returned = binomial_quantile(self._return_luck.today(day, n), sold_then, odds.return_chance)
         if not np.count_nonzero(returned):
-            return 0, 0.0, 0.0
+            return sold_then, None, 0.0, 0.0
         refund = float((returned * paid_then).sum())
         # the referral fee charged on the sale comes back, less the refund administration fee
         referral_then = self.fees.referral_per_unit(paid_then)
@@ -408,7 +430,7 @@ class Market:
             cat.return_to_stock(resellable, day)
         cat.restocked += resellable
         cat.written_off += returned - resellable
-        return int(returned.sum()), refund, float((resellable * cat.landed_usd).sum())
+        return sold_then, returned, refund, float((resellable * cat.landed_usd).sum())
 
     def _review(self, day: int, units: np.ndarray, orders: int, s_listing: float, s_after: float) -> None:
         """New reviews from a share of today's ``orders`` (``units`` by product) and from Vine reviewers due
@@ -426,7 +448,8 @@ class Market:
         idx = new.nonzero()[0]
         if not len(idx):
             return
-        bad = cat.defect_rate[idx] * rv.defect_review_weight + (1 - s_after) * rv.neglect_bad_review_share
+        defect = self._returns_odds().defect_rate[idx]
+        bad = defect * rv.defect_review_weight + (1 - s_after) * rv.neglect_bad_review_share
         bad = np.minimum(np.maximum(bad, 0.0), 1.0)
         probs = (1 - bad)[:, None] * self._star_shares + bad[:, None] * self._sour_star_shares
         counts = self._reviews.multinomial(new[idx], probs)
@@ -459,7 +482,12 @@ class Market:
         return float((units * short).sum() * f.low_inventory_usd_per_unit)
 
     def _account_health(self, day: int, orders: int, s_after: float) -> None:
-        """Order defects from service neglect and product defects; over the limit risks suspension."""
+        """Order defects from service neglect and product defects; over the limit risks suspension.
+
+        Each day over the limit Amazon's warning is answered (negative feedback contested, a plan of action
+        sent) with the probability ``s_after`` that after-sales work gets done; a day it goes unanswered
+        ends in a suspension with ``suspension_hazard_per_day``. Small sellers cross the limit by luck
+        alone (three defects in 250 orders), and answering the warning is what keeps the account."""
         h = self.cfg.account_health
         slot = day % h.window_days
         defects = int(self._health.binomial(orders, self._defect_chance(s_after))) if orders else 0
@@ -469,7 +497,7 @@ class Market:
         self._window_defects[slot] = defects
         if self.is_suspended(day) or self._orders_in_window < h.min_window_orders or self.order_defect_rate <= h.limit:
             return
-        if self._health.random() < h.suspension_hazard_per_day:
+        if self._health.random() < h.suspension_hazard_per_day * (1 - s_after):
             t = h.suspension_days
             days = self._health.triangular(t.low, t.mode, t.high) / (0.5 + 0.5 * s_after)
             self.suspended_until = day + max(1, round(days))
@@ -482,7 +510,7 @@ class Market:
         """Chance that an order has a defect: neglected after-sales plus product defects, weighted by sales."""
         cat, h = self.catalog, self.cfg.account_health
         weight = cat.velocity + 1e-9
-        defect = float((cat.defect_rate * weight).sum() / weight.sum())  # np.average, written out
+        defect = float((self._returns_odds().defect_rate * weight).sum() / weight.sum())  # np.average, written out
         return min(h.base_defect_rate + h.neglect_defect_rate * (1 - s_after) + h.product_defect_weight * defect, 1.0)
 
     def _track_stockouts(self, day: int, out: np.ndarray) -> None:

@@ -10,7 +10,8 @@ less the landed cost of the units sold. Two exponential averages over the policy
 
 so ``p / s`` is the contribution per day in stock, unbiased from the first day (both averages
 start at zero together), and days out of stock neither count against a product nor for it. Days on
-which the account is suspended are left out of both: nothing could sell.
+which the account is suspended, or the product's listing closed (:mod:`sellersim.market.listing_health`),
+are left out of both: nothing could sell.
 
 Judging a product is selection's ongoing work (keyword volumes, rivals, ranks): each week a live
 product older than ``judge_after_days`` is looked at with the probability that the week's selection
@@ -93,8 +94,8 @@ class ProductReview:
 
     def end_of_day(self, day: int, m: MarketDay, suspended: bool) -> None:
         """Add the day's contribution of every product the market sold for (not on a day the account was
-        ``suspended``), and close the listings of retired products that are cleared out (call once a day,
-        after the market)."""
+        ``suspended``, nor for a listing Amazon closed that day), and close the listings of retired products
+        that are cleared out (call once a day, after the market)."""
         if not self.policy.enabled:
             return
         if self._closed:
@@ -110,8 +111,9 @@ class ProductReview:
             self._contribution = np.concatenate([self._contribution, np.zeros(grow)])
             self._stocked = np.concatenate([self._stocked, np.zeros(grow)])
         landed = cat.landed_usd[:n]
-        self._contribution += self._weight * (m.proceeds_usd - m.units * landed - self._contribution)
-        self._stocked += self._weight * ((m.units + cat.stock[:n] > 0) - self._stocked)
+        weight = self._weight * (cat.reopen_day[:n] <= day)  # a listing Amazon has closed could not sell
+        self._contribution += weight * (m.proceeds_usd - m.units * landed - self._contribution)
+        self._stocked += weight * ((m.units + cat.stock[:n] > 0) - self._stocked)
 
     def review(self, day: int, watched_share: float) -> None:
         """Judge the products whose turn came up this week (call once a week, after the week's work)."""

@@ -69,6 +69,8 @@ EVENT_STYLES: Final[dict[str, EventStyle]] = {
     "quit": EventStyle("Quit", "#dc2626", "x"),
     "suspension": EventStyle("Suspension", "#d97706", "diamond"),
     "reinstated": EventStyle("Reinstated", "#0d9488", "diamond-open"),
+    "listing_closed": EventStyle("Listing closed", "#b45309", "square"),
+    "listing_reopened": EventStyle("Listing reopened", "#0d9488", "square-open"),
     "failure": EventStyle("Failure", "#111827", "star"),
 }
 """Event kinds marked on every chart's time axis, top to bottom."""

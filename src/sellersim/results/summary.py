@@ -75,6 +75,7 @@ def summarize(
         "stages_rushed": int((events["kind"] == "stage_rushed").sum()),
         "failed_searches": int((events["kind"] == "search_failed").sum()),
         "suspensions": int((events["kind"] == "suspension").sum()),
+        "listings_closed": int((events["kind"] == "listing_closed").sum()),
         "total_ad_spend_usd": round(float(daily["ad_spend_usd"].sum()), 2),
         "tacos": _ratio(daily["ad_spend_usd"].sum(), daily["revenue_usd"].sum()),
         "acos": _ratio(daily["ad_spend_usd"].sum(), daily["ad_sales_usd"].sum()),

@@ -319,6 +319,19 @@ class AccountHealth(Section):
     )
 
 
+class ListingHealth(Section):
+    """Listings Amazon closes for returns far above their category's (:mod:`sellersim.market.listing_health`)."""
+
+    enabled: bool = Field(description="whether Amazon closes listings for their buyers' dissatisfaction")
+    window_days: int = Field(ge=7, le=365, description="days of orders and returns a listing is judged on")
+    flag_ratio: float = Field(gt=1, le=100, description="returns over the category's usual rate that close a listing")
+    min_window_orders: int = Field(ge=1, le=10**9, description="orders in the window below which nothing is judged")
+    confidence: float = Field(
+        ge=0.5, lt=1, description="how sure Amazon must be that returns exceed flag_ratio times the category's"
+    )
+    reinstatement_days: Triangular = Field(description="days to find the cause and win the listing back")
+
+
 class Ads(Section):
     """Sponsored Products mechanics; ACoS and TACoS are outputs."""
 
@@ -351,6 +364,7 @@ class Market(Section):
     reviews: Reviews
     returns: Returns
     account_health: AccountHealth
+    listing_health: ListingHealth
     ads: Ads
     rivals: Rivals
 
@@ -416,6 +430,33 @@ class Payouts(Section):
     transfer_days: Days
 
 
+class SupplierEvents(Section):
+    """Defective batches and price increases (:mod:`sellersim.supply.supplier_events`)."""
+
+    enabled: bool = Field(description="whether factories ever ship a bad batch or raise their prices")
+    bad_batch_chance: Share = Field(description="share of production runs that go wrong")
+    bad_batch_defect_rate: Range = Field(description="extra defective share of a run that went wrong")
+    inspection_sample_units: int = Field(ge=1, le=10**6, description="units a pre-shipment inspection checks")
+    inspection_accept_defects: int = Field(
+        ge=0, le=10**6, description="defective units in the sample up to which the run is accepted"
+    )
+    rework_days: Triangular = Field(description="days a caught run is held at the factory for rework")
+    price_increase_chance_per_year: NonNegative = Field(
+        le=52, description="expected price increases a year from one product's factory"
+    )
+    price_increase: Range = Field(description="share by which the factory asks to raise its price")
+    negotiated_share: Share = Field(description="share of an increase that negotiation keeps off, at best")
+
+    @model_validator(mode="after")
+    def _rates_are_shares(self) -> SupplierEvents:
+        for name in ("bad_batch_defect_rate", "price_increase"):
+            if getattr(self, name).high > 1:
+                raise ValueError(f"{name}.high must be a share, at most 1")
+        if self.inspection_accept_defects >= self.inspection_sample_units:
+            raise ValueError("inspection_accept_defects must be fewer than inspection_sample_units")
+        return self
+
+
 class Supply(Section):
     """Factories, freight and FBA receiving."""
 
@@ -450,6 +491,7 @@ class Supply(Section):
     cny_ramp_days_after: Days
     cny_slowdown_capacity: Share
     cny_ramp_capacity: Share
+    supplier_events: SupplierEvents
 
 
 # --- people and work ---------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Purchase orders from a Chinese factory to sellable stock at FBA, as SimPy processes.
 
 A purchase order runs: deposit paid at order -> production (random length,
-stopped by the Chinese New Year shutdown) -> balance paid before shipment (the
+stopped by the Chinese New Year shutdown; a run that went wrong and was caught by inspection is
+reworked, :mod:`sellersim.supply.supplier_events`) -> balance paid before shipment (the
 factory waits for it) -> sea or air freight -> customs duty -> FBA receiving
 (slower in Q4) -> sellable. Procurement work shortens and steadies production;
 logistics work avoids freight and receiving problems; finance work pays the
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import simpy
@@ -24,6 +26,9 @@ from sellersim.money.ledger import AMAZON, BANK, Ledger
 from sellersim.results.events import EventLog
 from sellersim.scenario.schema import Supply, Triangular
 from sellersim.streams import RandomStreams
+
+if TYPE_CHECKING:  # supplier_events removes stock through reorder, which imports this module
+    from sellersim.supply.supplier_events import SupplierEvents
 
 _CBM_PER_CUFT = 0.0283168
 _KG_PER_LB = 0.453592
@@ -68,6 +73,7 @@ class SupplyChain:
         on_launch: Callable[[int, int], None],
         on_order: Callable[[int, float, int], object],
         tax_owed_usd: Callable[[], float],
+        supplier_events: SupplierEvents,
     ) -> None:
         self.env = env
         self.cfg = cfg
@@ -82,6 +88,7 @@ class SupplyChain:
         self.on_launch = on_launch
         self.on_order = on_order  # (day, factory value, product): a lender may advance part of it
         self.tax_owed_usd = tax_owed_usd  # income tax accrued and not yet paid: kept for its due date
+        self.supplier_events = supplier_events  # a run that goes wrong: reworked or shipped
         self._production = streams["production"]
         self._freight = streams["freight"]
         self._receiving = streams["receiving"]
@@ -177,6 +184,11 @@ class SupplyChain:
             cfg.production_extra_days_untended * (1 - service[_PROCUREMENT]) * self._production.random()
         )
         yield env.timeout(self.calendar.production_end(int(env.now), work_days) - env.now)
+        rework_days = self.supplier_events.inspect(
+            order_id=po.id, product=po.product, day=int(env.now), s_procurement=float(self.service()[_PROCUREMENT])
+        )
+        if rework_days:
+            yield env.timeout(rework_days)
 
         po.stage = "awaiting_balance"
         po.days["awaiting_balance"] = int(env.now)
@@ -223,6 +235,7 @@ class SupplyChain:
         cat.warehouse_lost[po.product] += lost
         cat.write_off_usd += lost * landed
         cat.receive(po.product, po.units - lost, day, landed)
+        self.supplier_events.arrived(order_id=po.id, product=po.product, day=day)
         self.ledger.post(day, AMAZON, "placement_fee", -self.placement_usd_per_unit * po.units, po.product)
         if lost and self._warehouse.random() < self.service()[_FINANCE]:
             self.ledger.post(day, AMAZON, "reimbursement", lost * landed, po.product)
