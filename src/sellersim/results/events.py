@@ -1,5 +1,5 @@
-"""The event log: hires, breakdowns, quits, launches, orders, arrivals, stock-outs, suspensions, retirements,
-failure."""
+"""The event log: hires, breakdowns, quits, launches, orders, arrivals, capacity limits binding, stock-outs,
+suspensions, retirements, failure."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ KINDS = (
     "purchase_order",
     "shipped",
     "arrived",
+    "capacity_bound",
     "stockout",
     "restock",
     "suspension",
