@@ -242,7 +242,7 @@ class SellerModel(mesa.Model):
             self._refresh_fba_fees(day)
         market_day = self.market.simulate(day, self.workload.service)
         self.storage.end_of_day(day)
-        self.capacity.end_of_day(day)
+        self.capacity.end_of_day(day, market_day.units, market_day.lost_units)
         self.product_review.end_of_day(day, market_day, suspended=self.market.is_suspended(day))
         if cal.weekday[day] == 0:
             self._work_week(day)

@@ -5,16 +5,20 @@ Since March 2023 Amazon gives each professional account one limit a month, in cu
 account's projected sales and how well it turns its stock (its IPI score). The model sets it on the first day
 of each month from the catalogue's own figures and keeps it all month::
 
-    P = sum_i velocity_30_i * cuft_i                 projected cubic feet sold a day: the last month's pace
-    S = sum_i velocity_90_i * cuft_i                 cubic feet sold a day over about 90 days
-    H = average cubic feet on hand over about 90 days  (an exponential average, weight 1/90 a day)
+    D_i <- D_i + (units_i + lost_units_i - D_i) / 30   each product's demand a day, in stock or not
+    P = sum_i D_i * cuft_i                            projected cubic feet sold a day
+    S = sum_i velocity_90_i * cuft_i                  cubic feet sold a day over about 90 days
+    H <- H + (on-hand cubic feet - H) / 90            average cubic feet on hand
     T = 90 * S / H                                    90-day sell-through, volume-weighted
-    f = clip(T / healthy_sell_through, min_factor, 1) the IPI-like cut (1 when nothing is on hand)
+    f = clip(T / healthy_sell_through, min_factor, 1) the IPI-like cut (1 before anything was on hand)
     L = max(min_cuft, months_of_sales * 30.44 * P * f)
 
-An account younger than ``limit_free_weeks`` has no limit (``L`` infinite). Its age is the day plus, for an
-established business, the age of its products at the start. What counts against the limit is the volume on hand
-plus the open shipments to FBA (on their way from the factory or from AWD, or being received)::
+The projection counts sales lost while a product was out of stock: a forecast does not fall to nothing while
+a product waits for stock. A product's ``D`` starts from its pace when listed (an established business's
+products from their expected sales, a new product from nothing). An account younger than
+``limit_free_weeks`` has no limit (``L`` infinite); its age is the day, plus, for an established business,
+the age of its products at the start. What counts against the limit is the volume on hand plus the open
+shipments to FBA (from the factory or from AWD, until received)::
 
     U = sum_i stock_i * cuft_i + open shipments' cubic feet,     room = L - U
 
@@ -37,6 +41,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from sellersim.calendar import SimCalendar
 from sellersim.market.catalog import Catalog
 from sellersim.money.ledger import AMAZON, Ledger
@@ -44,6 +50,7 @@ from sellersim.scenario.schema import FbaCapacity as FbaCapacityConfig
 
 DAYS_PER_MONTH = 365.25 / 12
 SELL_THROUGH_DAYS = 90  # IPI's sell-through reads the last 90 days
+DEMAND_DAYS = 30  # the projection's pace: about the last month's
 _DAYS_PER_WEEK = 7
 
 
@@ -71,6 +78,7 @@ class FbaCapacity:
         self.bound_day = -1  # last day a shipment went to AWD or an order was cut for room
         self._today = -1
         self._on_hand_avg_cuft = -1.0  # H; negative until the first day sets it
+        self._demand = np.zeros(0)  # D: units a day each product sells or would have sold in stock
         self._buffer_cuft_days = 0.0
         self._over_cuft_days = 0.0
 
@@ -94,12 +102,19 @@ class FbaCapacity:
         cfg, cat = self.cfg, self.catalog
         if day + self.account_age_days < _DAYS_PER_WEEK * cfg.limit_free_weeks:
             return math.inf
-        projected_cuft_per_day = float(cat.velocity_30 @ cat.cuft)
+        self._list_new(cat.n)
+        projected_cuft_per_day = float(self._demand @ cat.cuft[: cat.n])
         factor = 1.0
         if self._on_hand_avg_cuft > 0:
             sell_through = SELL_THROUGH_DAYS * float(cat.velocity_90 @ cat.cuft) / self._on_hand_avg_cuft
             factor = min(1.0, max(cfg.min_factor, sell_through / cfg.healthy_sell_through))
         return max(cfg.min_cuft, cfg.months_of_sales * DAYS_PER_MONTH * projected_cuft_per_day * factor)
+
+    def _list_new(self, n: int) -> None:
+        """Start the demand of products listed since last seen (up to ``n``) from their pace when listed."""
+        known = len(self._demand)
+        if n > known:
+            self._demand = np.concatenate([self._demand, self.catalog.velocity_30[known:n]])
 
     def expected_room_cuft(self, lead_days: float) -> float:
         """Room the reorder rule expects when an order placed today lands ``lead_days`` from now: the limit, less
@@ -147,9 +162,13 @@ class FbaCapacity:
         if day == 0 or self.calendar.day_of_month[day] == 1:
             self.limit_cuft = self.limit_for(day)
 
-    def end_of_day(self, day: int) -> None:
-        """Average the stock on hand; accrue AWD storage and any overage; bill both on the month's last day."""
+    def end_of_day(self, day: int, units: np.ndarray, lost_units: np.ndarray) -> None:
+        """Average the day's demand (``units`` sold and ``lost_units`` for want of stock, per product in the
+        market today) and the stock on hand; accrue AWD storage and any overage; bill both on the month's last
+        day."""
         cfg, cal = self.cfg, self.calendar
+        self._list_new(len(units))
+        self._demand += (units + lost_units - self._demand) / DEMAND_DAYS
         on_hand = self.on_hand_cuft()
         if self._on_hand_avg_cuft < 0:
             self._on_hand_avg_cuft = on_hand
