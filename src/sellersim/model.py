@@ -2,9 +2,9 @@
 
 One :meth:`SellerModel.step` is one calendar day:
 
-1. the SimPy clock runs through the day (purchase orders, freight, receiving,
-   payouts, recruiting);
-2. the market sells for every product at once, and Amazon bills storage;
+1. the month's FBA capacity limit is set on its first day; the SimPy clock runs through the day
+   (purchase orders, freight, AWD, receiving, payouts, recruiting);
+2. the market sells for every product at once, and Amazon bills storage (FBA's and AWD's);
 3. on Mondays the people work the week: work is created and shared out, and
    service levels, development projects, burnout and quits follow;
 4. policies act: reorders, ad budgets, launches, retirements, staffing rules, monthly bills and the

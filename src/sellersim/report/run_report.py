@@ -520,6 +520,12 @@ def _header(t: RunTables) -> str:
         "Products live": str(s["products_live"]),
         "Stock-out days": f"{s['stockout_days']:,}",
         "Lost sales": f"{s['lost_sales_units']:,.0f} units",
+        # runs stored before the capacity limit have no such figure
+        **(
+            {"FBA capacity limit bound": f"{s['capacity_bound_days']:,} of {s['capacity_limited_days']:,} days"}
+            if "capacity_bound_days" in s
+            else {}
+        ),
         "Founder overload weeks": str(s["founder_overload_weeks"]),
     }
     tiles = "".join(f"<div><dt>{k}</dt><dd>{v}</dd></div>" for k, v in figures.items())
