@@ -5,7 +5,7 @@ Since March 2023 Amazon gives each professional account one limit a month, in cu
 account's projected sales and how well it turns its stock (its IPI score). The model sets it on the first day
 of each month from the catalogue's own figures and keeps it all month::
 
-    D_i <- D_i + (units_i + lost_units_i - D_i) / 30   each product's demand a day, in stock or not
+    D_i <- D_i + (units_i + lost_units_i - D_i) / 30   each launched product's demand a day, in stock or not
     P = sum_i D_i * cuft_i                            projected cubic feet sold a day
     S = sum_i velocity_90_i * cuft_i                  cubic feet sold a day over about 90 days
     H <- H + (on-hand cubic feet - H) / 90            average cubic feet on hand
@@ -15,7 +15,8 @@ of each month from the catalogue's own figures and keeps it all month::
 
 The projection counts sales lost while a product was out of stock: a forecast does not fall to nothing while
 a product waits for stock. A product's ``D`` starts from its pace when listed (an established business's
-products from their expected sales, a new product from nothing). An account younger than
+products from their expected sales) and a new product's from the sales its research planned, kept until it
+launches: Amazon's forecast counts the new selection a seller carries. An account younger than
 ``limit_free_weeks`` has no limit (``L`` infinite); its age is the day, plus, for an established business,
 the age of its products at the start. What counts against the limit is the volume on hand plus the open
 shipments to FBA (from the factory or from AWD, until received)::
@@ -44,7 +45,7 @@ import math
 import numpy as np
 
 from sellersim.calendar import SimCalendar
-from sellersim.market.catalog import Catalog
+from sellersim.market.catalog import AWAITING, Catalog
 from sellersim.money.ledger import AMAZON, Ledger
 from sellersim.scenario.schema import FbaCapacity as FbaCapacityConfig
 
@@ -111,10 +112,13 @@ class FbaCapacity:
         return max(cfg.min_cuft, cfg.months_of_sales * DAYS_PER_MONTH * projected_cuft_per_day * factor)
 
     def _list_new(self, n: int) -> None:
-        """Start the demand of products listed since last seen (up to ``n``) from their pace when listed."""
+        """Start the demand of products listed since last seen (up to ``n``) from their pace when listed, or for
+        a new product from the sales its research planned."""
         known = len(self._demand)
         if n > known:
-            self._demand = np.concatenate([self._demand, self.catalog.velocity_30[known:n]])
+            cat = self.catalog
+            start = np.maximum(cat.velocity_30[known:n], cat.planned_units_per_day[known:n])
+            self._demand = np.concatenate([self._demand, start])
 
     def expected_room_cuft(self, lead_days: float) -> float:
         """Room the reorder rule expects when an order placed today lands ``lead_days`` from now: the limit, less
@@ -168,7 +172,8 @@ class FbaCapacity:
         day."""
         cfg, cal = self.cfg, self.calendar
         self._list_new(len(units))
-        self._demand += (units + lost_units - self._demand) / DEMAND_DAYS
+        launched = self.catalog.status[: len(units)] != AWAITING  # new selection keeps its planned pace until then
+        self._demand += launched * ((units + lost_units - self._demand) / DEMAND_DAYS)
         on_hand = self.on_hand_cuft()
         if self._on_hand_avg_cuft < 0:
             self._on_hand_avg_cuft = on_hand
