@@ -72,7 +72,7 @@ def make_run_tables(
     daily["live_products"] = (launch_days[None, :] <= day[:, None]).sum(axis=1)
     rev = daily["revenue_usd"]
     daily["refunds_usd"] = 0.03 * rev
-    for col, share in zip(FEE_COLUMNS, (0.15, 0.18, 0.015, 0.002, 0.003, 0.01, 0.001, 0.001, 0.001), strict=True):
+    for col, share in zip(FEE_COLUMNS, (0.15, 0.18, 0.015, 0.002, 0.003, 0.01, 0.001, 0.001, 0.001, 0.0), strict=True):
         daily[col] = share * rev
     daily["cogs_usd"] = 0.25 * rev
     daily["ad_sales_usd"] = daily["ad_spend_usd"] / rng.uniform(0.25, 0.45, days)

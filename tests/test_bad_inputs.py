@@ -141,6 +141,16 @@ CORPUS = [
         "strategy.financing.equity.0.amount_usd",
     ),
     (
+        "a capacity limit that does not parse",
+        "supply: {fba_capacity: {months_of_sales: five}}",
+        "supply.fba_capacity.months_of_sales: must be a number, such as 2.5",
+    ),
+    (
+        "a negative capacity floor",
+        "supply: {fba_capacity: {min_cuft: -25}}",
+        "supply.fba_capacity.min_cuft: Input should be greater than or equal to 0",
+    ),
+    (
         "lender's terms that do not parse",
         "strategy: {financing: {inventory_loans: {when: 'revenue >'}}}",
         "strategy.financing.inventory_loans.when:",

@@ -55,7 +55,7 @@ def test_a_bad_lot_sells_its_defects_only_once_its_units_are_the_oldest_and_unti
     cat.receive(0, 100, 0, 10.0)  # a good lot
     assert supplier.inspect(order_id=7, product=0, day=5, s_procurement=0.0) == 0  # shipped unseen
     cat.receive(0, 50, 10, 10.0)
-    supplier.arrived(order_id=7, product=0, day=10)
+    supplier.arrived(order_id=7, product=0, day=10, units=50, last=True)
     supplier.end_of_day(10)
     assert cat.batch_defect_rate[0] == 0.0, "buyers still get the older, good units"
     cat.remove_fifo(np.array([100]))
@@ -76,7 +76,7 @@ def test_a_closed_listings_bad_lot_is_removed_when_after_sales_looks_for_the_cau
         supplier, cat, ledger, events = factory(base, bad_batch_chance=1.0)
         supplier.inspect(order_id=1, product=0, day=0, s_procurement=0.0)
         cat.receive(0, 60, 10, 10.0)
-        supplier.arrived(order_id=1, product=0, day=10)
+        supplier.arrived(order_id=1, product=0, day=10, units=60, last=True)
         cat.receive(0, 40, 20, 10.0)  # good stock behind it
         supplier.end_of_day(20)
         supplier.listing_closed(day=30, product=0, s_after=s_after)

@@ -16,6 +16,7 @@ from sellersim.market.trends import expected_log_growth
 from sellersim.money.ledger import BANK, Ledger
 from sellersim.results.events import EventLog
 from sellersim.streams import RandomStreams
+from sellersim.supply.capacity import FbaCapacity
 from sellersim.supply.purchase_orders import PurchaseOrder, SupplyChain
 from sellersim.supply.reorder import Replenisher
 from sellersim.supply.supplier_events import SupplierEvents
@@ -37,9 +38,18 @@ class Chain:
         self.launched: list[tuple[int, int]] = []
         self.service = np.full(len(DOMAINS), service)
         self.tax_owed_usd = 0.0
+        # no limit until a test sets one (the model sets the month's limit each day: FbaCapacity.start_of_day)
+        self.capacity = FbaCapacity(
+            cfg=scenario.supply.fba_capacity,
+            catalog=self.catalog,
+            ledger=self.ledger,
+            calendar=self.calendar,
+            account_age_days=0,
+        )
         self.supply = SupplyChain(
             env=self.env, cfg=scenario.supply, catalog=self.catalog, ledger=self.ledger, calendar=self.calendar,
-            streams=RandomStreams(seed), events=self.events, service=lambda: self.service, cash_floor_usd=0.0,
+            streams=RandomStreams(seed), events=self.events, capacity=self.capacity, service=lambda: self.service,
+            cash_floor_usd=0.0,
             payment_buffer_usd=BUFFER, placement_usd_per_unit=PLACEMENT,
             on_launch=lambda i, d: self.launched.append((i, d)), on_order=lambda day, value, i: None,
             tax_owed_usd=lambda: self.tax_owed_usd, supplier_events=self.supplier_events(scenario, seed),

@@ -2,9 +2,9 @@
 
 One :meth:`SellerModel.step` is one calendar day:
 
-1. the SimPy clock runs through the day (purchase orders, freight, receiving,
-   payouts, recruiting);
-2. the market sells for every product at once, and Amazon bills storage;
+1. the month's FBA capacity limit is set on its first day; the SimPy clock runs through the day
+   (purchase orders, freight, AWD, receiving, payouts, recruiting);
+2. the market sells for every product at once, and Amazon bills storage (FBA's and AWD's);
 3. on Mondays the people work the week: work is created and shared out, and
    service levels, development projects, burnout and quits follow;
 4. policies act: reorders, ad budgets, launches, retirements, staffing rules, monthly bills and the
@@ -50,6 +50,7 @@ from sellersim.strategy.metrics import CompanyMetrics
 from sellersim.strategy.owner_pay import OwnerPayPolicy
 from sellersim.strategy.staffing import StaffingPlanner
 from sellersim.streams import KeyedUniforms, RandomStreams
+from sellersim.supply.capacity import FbaCapacity
 from sellersim.supply.purchase_orders import SupplyChain
 from sellersim.supply.reorder import Replenisher
 from sellersim.supply.supplier_events import SupplierEvents
@@ -106,9 +107,15 @@ class SellerModel(mesa.Model):
             calendar=self.calendar, streams=self.streams, events=self.events, launch_period_days=launch_period,
             vine_units=scenario.strategy.launch.vine_units, on_listing_closed=self.supplier_events.listing_closed,
         )  # fmt: skip
+        existing = scenario.company.existing
+        self.capacity = FbaCapacity(
+            cfg=scenario.supply.fba_capacity, catalog=self.catalog, ledger=self.ledger, calendar=self.calendar,
+            account_age_days=existing.age_days if existing.products else 0,
+        )  # fmt: skip
         self.supply = SupplyChain(
             env=self.env, cfg=scenario.supply, catalog=self.catalog, ledger=self.ledger, calendar=self.calendar,
-            streams=self.streams, events=self.events, service=service, cash_floor_usd=self.cash_floor_usd,
+            streams=self.streams, events=self.events, capacity=self.capacity, service=service,
+            cash_floor_usd=self.cash_floor_usd,
             payment_buffer_usd=scenario.strategy.reorder.cash_reserve_usd,
             placement_usd_per_unit=scenario.fees.inbound_placement_usd_per_unit, on_launch=self.market.launch,
             on_order=self.lender.advance, tax_owed_usd=lambda: self.tax.owed_usd,
@@ -175,7 +182,6 @@ class SellerModel(mesa.Model):
         self.roster: list[Person] = [self.founder]
         self._employees: list[Employee] = []  # kept on hire and leave: read every day
         self._headcount: Counter[str] = Counter()  # employees by role
-        existing = scenario.company.existing
         self.development.add_existing(existing, self.streams["niches"])
         for role, count in existing.staff.items():
             for _ in range(count):
@@ -236,12 +242,14 @@ class SellerModel(mesa.Model):
         """Simulate one day."""
         day = self.day
         cal = self.calendar
+        self.capacity.start_of_day(day)
         self.env.run(until=day + 1)
         if day and cal.fee_year[day] != cal.fee_year[day - 1] and self.catalog.n:
             self._refresh_fba_fees(day)
         market_day = self.market.simulate(day, self.workload.service)
         self.storage.end_of_day(day)
         self.supplier_events.end_of_day(day)
+        self.capacity.end_of_day(day, market_day.units, market_day.lost_units)
         self.product_review.end_of_day(day, market_day, suspended=self.market.is_suspended(day))
         if cal.weekday[day] == 0:
             self._work_week(day)
@@ -383,6 +391,7 @@ class SellerModel(mesa.Model):
             "vine_fees_usd": -t.get("vine_fee", 0.0),
             "removal_fees_usd": -t.get("removal_fee", 0.0),
             "deal_fees_usd": -t.get("deal_fee", 0.0),
+            "capacity_fees_usd": -t.get("capacity_fee", 0.0),
         }
         revenue, ad_spend, ad_sales = m.total_revenue_usd, m.total_ad_spend_usd, m.total_ad_sales_usd
         payroll = -t.get("salaries", 0.0) - t.get("agency_fees", 0.0)
@@ -398,6 +407,8 @@ class SellerModel(mesa.Model):
         stock = cat.stock
         live = cat.status == LIVE
         employees = self._employees
+        capacity = self.capacity
+        limit_cuft = capacity.limit_cuft
         values = {
             "cash_usd": led.cash_usd,
             "amazon_balance_usd": led.amazon_balance_usd,
@@ -425,6 +436,10 @@ class SellerModel(mesa.Model):
             "profit_usd": sde - owners_pay - interest,
             "inventory_units": float(stock.sum()),
             "inbound_units": float(cat.inbound.sum()),
+            "fba_limit_cuft": limit_cuft if limit_cuft < np.inf else np.nan,  # no limit yet: blank
+            "fba_used_cuft": capacity.used_cuft(),
+            "awd_units": float(capacity.buffered_units),
+            "capacity_bound": float(capacity.bound),
             "stockout_products": float(np.count_nonzero(live & (stock == 0))),
             "live_products": float(np.count_nonzero(live)),
             "products_in_development": float(self.development.in_development),

@@ -26,6 +26,7 @@ SOURCES = (
     "quits",
     "forecasts",
     "warehouse",
+    "awd",
     "selection",
     "filings",
 )

@@ -28,6 +28,7 @@ CATEGORIES = (
     "vine_fee",
     "deal_fee",
     "removal_fee",
+    "capacity_fee",
     "reimbursement",
     "payout",
     "card_charge",

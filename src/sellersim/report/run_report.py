@@ -372,7 +372,8 @@ def _service_chart(t: RunTables) -> go.Figure:
 
 
 def _inventory_chart(t: RunTables) -> go.Figure:
-    """Sellable and inbound units; products out of stock and lost sales per day."""
+    """Sellable and inbound units (and the inbound units held at AWD by the FBA capacity limit); products out of
+    stock and lost sales per day."""
     d = t.daily
     x = _x(d["date"])
     fig = _figure(rows=2, secondary_row=2, row_heights=[0.6, 0.4], height=600)
@@ -380,6 +381,11 @@ def _inventory_chart(t: RunTables) -> go.Figure:
         x=x, y=d["inventory_units"], name="Sellable units", fill="tozeroy", line={"width": 1.5}, row=1, col=1
     )
     fig.add_scatter(x=x, y=d["inbound_units"], name="Inbound units", line={"width": 1.5}, row=1, col=1)
+    if "awd_units" in d:  # runs stored before the capacity limit have no AWD
+        fig.add_scatter(
+            x=x, y=d["awd_units"], name="Inbound units waiting at AWD for room under the FBA limit",
+            line={"width": 1.2, "dash": "dot", "color": BAD}, row=1, col=1,
+        )  # fmt: skip
     fig.add_bar(
         x=x,
         y=d["stockout_products"],
@@ -520,6 +526,12 @@ def _header(t: RunTables) -> str:
         "Products live": str(s["products_live"]),
         "Stock-out days": f"{s['stockout_days']:,}",
         "Lost sales": f"{s['lost_sales_units']:,.0f} units",
+        # runs stored before the capacity limit have no such figure
+        **(
+            {"FBA capacity limit bound": f"{s['capacity_bound_days']:,} of {s['capacity_limited_days']:,} days"}
+            if "capacity_bound_days" in s
+            else {}
+        ),
         "Founder overload weeks": str(s["founder_overload_weeks"]),
     }
     tiles = "".join(f"<div><dt>{k}</dt><dd>{v}</dd></div>" for k, v in figures.items())

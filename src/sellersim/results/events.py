@@ -1,5 +1,5 @@
-"""The event log: hires, breakdowns, quits, launches, orders, arrivals, stock-outs, suspensions, retirements,
-failure."""
+"""The event log: hires, breakdowns, quits, launches, orders, arrivals, capacity limits binding, stock-outs,
+suspensions, retirements, failure."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ KINDS = (
     "defective_batch",
     "batch_removed",
     "price_increase",
+    "capacity_bound",
     "stockout",
     "restock",
     "suspension",

@@ -29,13 +29,15 @@ FEE_COLUMNS = (
     "vine_fees_usd",
     "removal_fees_usd",
     "deal_fees_usd",
+    "capacity_fees_usd",
 )
 COMPANY_COLUMNS = (
     "cash_usd", "amazon_balance_usd", "revenue_usd", "units_sold", "returned_units", "lost_sales_units", "refunds_usd",
     *FEE_COLUMNS, "seller_plan_usd", "reimbursements_usd", "ad_spend_usd", "ad_sales_usd", "cogs_usd",
     "payroll_usd", "overhead_usd", "owners_pay_usd", "interest_usd", "income_tax_usd",
     "equity_usd", "founder_ownership", "loans_usd",
-    "loan_owed_usd", "sde_usd", "profit_usd", "inventory_units", "inbound_units", "stockout_products",
+    "loan_owed_usd", "sde_usd", "profit_usd", "inventory_units", "inbound_units",
+    "fba_limit_cuft", "fba_used_cuft", "awd_units", "capacity_bound", "stockout_products",
     "live_products", "products_in_development", "headcount", "open_positions", "founder_hours", "founder_load",
     "founder_burnout", "founder_sick_days", "founder_managing_hours", "order_defect_rate", "avg_rating",
     "listing_quality", "differentiation", "acos", "tacos",

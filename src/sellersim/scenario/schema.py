@@ -457,6 +457,32 @@ class SupplierEvents(Section):
         return self
 
 
+class FbaCapacity(Section):
+    """Amazon's monthly FBA capacity limit and the Amazon Warehousing and Distribution (AWD) buffer that holds
+    what does not fit."""
+
+    limit_free_weeks: int = Field(
+        ge=0, le=520, description="weeks an account new to FBA sells with no capacity limit (its first stock's week 0)"
+    )
+    months_of_sales: float = Field(
+        gt=0.0, le=24.0, description="months of projected sales volume (cubic feet) the monthly limit holds"
+    )
+    min_cuft: NonNegative = Field(description="the least limit an account gets, in cubic feet")
+    healthy_sell_through: Positive = Field(
+        description="90-day sell-through (units sold over 90 days / average units on hand) at and above which the "
+        "limit is not cut; below it the limit shrinks in proportion (an IPI-like score)"
+    )
+    min_factor: Share = Field(description="the most a poor sell-through cuts the limit to, as a share of it")
+    overage_usd_per_cuft_month: NonNegative = Field(
+        description="fee on the daily average volume on hand above the limit, billed monthly (0: none)"
+    )
+    buffer_usd_per_cuft_month: NonNegative = Field(description="AWD storage of units waiting for room at FBA")
+    buffer_handling_usd_per_cuft: NonNegative = Field(
+        description="AWD processing in and out and transport to FBA, per cubic foot sent on"
+    )
+    buffer_to_fba_days: Triangular = Field(description="days from AWD to FBA, before FBA receiving")
+
+
 class Supply(Section):
     """Factories, freight and FBA receiving."""
 
@@ -492,6 +518,7 @@ class Supply(Section):
     cny_slowdown_capacity: Share
     cny_ramp_capacity: Share
     supplier_events: SupplierEvents
+    fba_capacity: FbaCapacity
 
 
 # --- people and work ---------------------------------------------------------------

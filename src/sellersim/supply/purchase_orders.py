@@ -4,10 +4,16 @@ A purchase order runs: deposit paid at order -> production (random length,
 stopped by the Chinese New Year shutdown; a run that went wrong and was caught by inspection is
 reworked, :mod:`sellersim.supply.supplier_events`) -> balance paid before shipment (the
 factory waits for it) -> sea or air freight -> customs duty -> FBA receiving
-(slower in Q4) -> sellable. Procurement work shortens and steadies production;
+(slower in Q4) -> sellable. Amazon's capacity limit gates the shipment: an order whose volume does not fit
+when it is ready to ship sails to AWD instead and goes on to FBA in parts as room opens
+(:mod:`sellersim.supply.capacity`). Procurement work shortens and steadies production;
 logistics work avoids freight and receiving problems; finance work pays the
 balance on time (up to ``balance_late_days_untended`` late when undone) and
 claims reimbursement for units Amazon loses.
+
+SimPy time model: one process per order, waiting out each stage with timeouts (the balance and AWD's wait for
+room are checked once a day); an order held at AWD starts one process per part sent on, and is done when its
+last part is received.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from sellersim.money.ledger import AMAZON, BANK, Ledger
 from sellersim.results.events import EventLog
 from sellersim.scenario.schema import Supply, Triangular
 from sellersim.streams import RandomStreams
+from sellersim.supply.capacity import FbaCapacity
 
 if TYPE_CHECKING:  # supplier_events removes stock through reorder, which imports this module
     from sellersim.supply.supplier_events import SupplierEvents
@@ -50,6 +57,7 @@ class PurchaseOrder:
     fob_usd: float
     placed_day: int
     stage: str = "production"
+    delivered: int = 0  # units received at FBA so far (in parts when the order waited at AWD)
     days: dict[str, int] = field(default_factory=dict)  # day each stage began
 
 
@@ -66,6 +74,7 @@ class SupplyChain:
         calendar: SimCalendar,
         streams: RandomStreams,
         events: EventLog,
+        capacity: FbaCapacity,
         service: Callable[[], np.ndarray],
         cash_floor_usd: float,
         payment_buffer_usd: float,
@@ -81,6 +90,7 @@ class SupplyChain:
         self.ledger = ledger
         self.calendar = calendar
         self.events = events
+        self.capacity = capacity
         self.service = service
         self.cash_floor_usd = cash_floor_usd
         self.payment_buffer_usd = payment_buffer_usd
@@ -93,6 +103,7 @@ class SupplyChain:
         self._freight = streams["freight"]
         self._receiving = streams["receiving"]
         self._warehouse = streams["warehouse"]
+        self._awd = streams["awd"]
         self.placed = 0
         self._committed_usd = 0.0
         self.open: list[PurchaseOrder] = []  # not yet arrived
@@ -107,8 +118,8 @@ class SupplyChain:
 
     @property
     def shipments(self) -> int:
-        """Orders on the water, in the air or being received (logistics follows them)."""
-        return sum(po.stage in ("in_transit", "receiving") for po in self.open)
+        """Orders on the water, in the air, waiting at AWD or being received (logistics follows them)."""
+        return sum(po.stage in ("in_transit", "buffered", "receiving") for po in self.open)
 
     @property
     def committed_usd(self) -> float:
@@ -203,6 +214,18 @@ class SupplyChain:
         self.ledger.post(day, BANK, "product_cost", -balance, po.product)
         self.ledger.post(day, BANK, "freight", -freight, po.product)
         self._committed_usd -= balance + freight
+        unit_cuft = float(cat.cuft[po.product])
+        direct = self.capacity.admit(po.units * unit_cuft)
+        if not direct:
+            self.capacity.bound_day = day
+            room = max(self.capacity.room_cuft(), 0.0)
+            self.events.add(
+                day,
+                "capacity_bound",
+                product_id=po.product,
+                detail=f"PO {po.id}: {po.units * unit_cuft:,.0f} cu ft do not fit the {room:,.0f} cu ft of room "
+                "under the FBA capacity limit; shipped to AWD",
+            )
         po.stage = "in_transit"
         po.days["in_transit"] = day
         self.events.add(day, "shipped", product_id=po.product, detail=f"PO {po.id} shipped by {po.freight}")
@@ -215,30 +238,68 @@ class SupplyChain:
         duty = cfg.duty_rate * po.units * po.fob_usd
         self.ledger.post(int(env.now), BANK, "duty", -duty, po.product)
         self._committed_usd -= duty
+        landed = po.fob_usd * (1 + cfg.duty_rate) + freight / po.units
 
-        po.stage = "receiving"
-        po.days["receiving"] = int(env.now)
+        if direct:
+            po.stage = "receiving"
+            po.days["receiving"] = int(env.now)
+            yield from self._receive(po, po.units, landed, "")
+            self.capacity.received(po.units * unit_cuft)
+        else:
+            po.stage = "buffered"
+            po.days["buffered"] = int(env.now)
+            self.capacity.hold(po.units, po.units * unit_cuft)
+            yield from self._send_on(po, unit_cuft, landed)
+        po.stage = "arrived"
+        po.days["arrived"] = int(env.now)
+        self.open.remove(po)
+        self.arrived.append(po)
+
+    def _send_on(self, po: PurchaseOrder, unit_cuft: float, landed_usd: float) -> Generator[simpy.Event, None, None]:
+        """Send an order waiting at AWD on to FBA, each day as many units as the room under the limit allows."""
+        env, parts, left = self.env, [], po.units
+        while left:
+            fit = left if unit_cuft <= 0 else min(left, int(max(self.capacity.room_cuft(), 0.0) // unit_cuft))
+            if fit:
+                self.capacity.admit(fit * unit_cuft)
+                self.capacity.send_on(int(env.now), po.product, fit, fit * unit_cuft)
+                parts.append(env.process(self._from_awd(po, fit, unit_cuft, landed_usd)))
+                left -= fit
+            if left:
+                yield env.timeout(1)
+        yield env.all_of(parts)
+
+    def _from_awd(
+        self, po: PurchaseOrder, units: int, unit_cuft: float, landed_usd: float
+    ) -> Generator[simpy.Event, None, None]:
+        yield self.env.timeout(max(1, round(_triangular(self._awd, self.capacity.cfg.buffer_to_fba_days))))
+        yield from self._receive(po, units, landed_usd, " from AWD")
+        self.capacity.received(units * unit_cuft)
+
+    def _receive(
+        self, po: PurchaseOrder, units: int, landed_usd: float, via: str
+    ) -> Generator[simpy.Event, None, None]:
+        """FBA receives ``units`` of ``po`` (slower in Q4) and makes them sellable, less what it loses."""
+        cfg, env, cat = self.cfg, self.env, self.catalog
         receiving = _triangular(self._receiving, cfg.receiving_days)
         if self.calendar.is_q4(int(env.now)):
             receiving += _triangular(self._receiving, cfg.receiving_q4_extra_days)
         yield env.timeout(max(1, round(receiving)))
 
         day = int(env.now)
-        po.stage = "arrived"
-        po.days["arrived"] = day
-        self.open.remove(po)
-        self.arrived.append(po)
-        lost = int(self._warehouse.binomial(po.units, cfg.warehouse_loss_share))
-        landed = po.fob_usd * (1 + cfg.duty_rate) + freight / po.units
-        cat.inbound[po.product] -= po.units
-        cat.received[po.product] += po.units
+        lost = int(self._warehouse.binomial(units, cfg.warehouse_loss_share))
+        po.delivered += units
+        cat.inbound[po.product] -= units
+        cat.received[po.product] += units
         cat.warehouse_lost[po.product] += lost
-        cat.write_off_usd += lost * landed
-        cat.receive(po.product, po.units - lost, day, landed)
-        self.supplier_events.arrived(order_id=po.id, product=po.product, day=day)
-        self.ledger.post(day, AMAZON, "placement_fee", -self.placement_usd_per_unit * po.units, po.product)
+        cat.write_off_usd += lost * landed_usd
+        cat.receive(po.product, units - lost, day, landed_usd)
+        self.supplier_events.arrived(
+            order_id=po.id, product=po.product, day=day, units=units - lost, last=po.delivered == po.units
+        )
+        self.ledger.post(day, AMAZON, "placement_fee", -self.placement_usd_per_unit * units, po.product)
         if lost and self._warehouse.random() < self.service()[_FINANCE]:
-            self.ledger.post(day, AMAZON, "reimbursement", lost * landed, po.product)
-        self.events.add(day, "arrived", product_id=po.product, detail=f"PO {po.id}: {po.units - lost} units sellable")
+            self.ledger.post(day, AMAZON, "reimbursement", lost * landed_usd, po.product)
+        self.events.add(day, "arrived", product_id=po.product, detail=f"PO {po.id}: {units - lost} units sellable{via}")
         if cat.status[po.product] == AWAITING:
             self.on_launch(po.product, day)

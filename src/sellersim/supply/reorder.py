@@ -6,7 +6,10 @@ control) is done; missed reviews are late reorders. The forecast takes recent
 velocity, removes the season it was sold in and projects it over the coming
 season and along the niche's trend as the company sees it (watching keeps that
 view current, :mod:`sellersim.market.trends`); a neglected forecast is noisier.
-Cash caps the order: no cash, no order.
+Cash caps the order: no cash, no order. So does Amazon's capacity limit: an order is cut to the room the
+company expects under the limit when it lands, one lead time (production, freight and receiving at their
+modes) away (:meth:`sellersim.supply.capacity.FbaCapacity.expected_room_cuft`); an order cut below the
+factory's minimum is not placed, and the cut is recorded as the limit binding.
 """
 
 from __future__ import annotations
@@ -108,8 +111,9 @@ class Replenisher:
         aged = cat.units_older_than(due, day, age).tolist() if age else [0] * len(due)
         # A review changes only its own product's stock and orders, so every product's figures are read up
         # front, as Python numbers: one read per column rather than one per product.
-        columns = (cat.stock, cat.inbound, cat.velocity, cat.launch_day, cat.growth_seen_per_year)
-        stock, inbound, velocity, launch_day, growth = (column[due].tolist() for column in columns)
+        columns = (cat.stock, cat.inbound, cat.velocity, cat.launch_day, cat.growth_seen_per_year, cat.cuft)
+        stock, inbound, velocity, launch_day, growth, unit_cuft = (column[due].tolist() for column in columns)
+        room_cuft = {mode: self.supply.capacity.expected_room_cuft(self._lead_days(mode)) for mode in ("sea", "air")}
         for k, i in enumerate(due):
             if self.rng.random() >= care:
                 continue  # inventory control not done this cycle
@@ -123,12 +127,25 @@ class Replenisher:
             want = int(up_to - position)
             if inbound[k] == 0 and stock[k] < self.demand_over(base, day, p.expedite_by_air_below_days, growth[k]):
                 air = self._order(
-                    day, i, min(want, int(self.demand_over(base, day, _AIR_COVER_DAYS, growth[k]))), "air"
-                )
+                    day, i, min(want, int(self.demand_over(base, day, _AIR_COVER_DAYS, growth[k]))), "air",
+                    room_cuft["air"] / unit_cuft[k] if unit_cuft[k] > 0 else math.inf,
+                )  # fmt: skip
+                for mode in room_cuft:
+                    room_cuft[mode] -= air * unit_cuft[k]
                 if air and want - air < self.supply.cfg.min_order_units:
                     continue  # the air bridge covers it; a sea order this small would be topped up to the MOQ
                 want -= air
-            self._order(day, i, want, p.freight)
+            sea = self._order(
+                day, i, want, p.freight, room_cuft[p.freight] / unit_cuft[k] if unit_cuft[k] > 0 else math.inf
+            )
+            for mode in room_cuft:
+                room_cuft[mode] -= sea * unit_cuft[k]
+
+    def _lead_days(self, freight: str) -> float:
+        """Days from order to sellable stock at the usual (modal) production, freight and receiving times."""
+        cfg = self.supply.cfg
+        transit = cfg.sea_transit_days if freight == "sea" else cfg.air_transit_days
+        return cfg.production_days.mode + transit.mode + cfg.receiving_days.mode
 
     def _due(self, day: int) -> list[int]:
         """Live products still carried (not retired) whose review day is today: product ``i`` is reviewed when
@@ -146,15 +163,25 @@ class Replenisher:
             remove_units(self.catalog, self.ledger, day, i, units, self.removal_usd_per_unit)
         return max(units, 0)
 
-    def _order(self, day: int, i: int, units: int, freight: str) -> int:
-        """Order ``units`` (at least the factory's minimum), cut to what cash allows; return units ordered."""
+    def _order(self, day: int, i: int, units: int, freight: str, room_units: float) -> int:
+        """Order ``units`` (at least the factory's minimum), cut to what cash allows and to the ``room_units``
+        expected under the capacity limit; return units ordered."""
         if units <= 0:
             return 0
         floor = self.supply.cfg.min_order_units
         spendable = self.supply.spendable_usd() - self.policy.cash_reserve_usd
         affordable = int(spendable / self.supply.landed_usd_per_unit(i, freight))
-        units = min(max(units, floor), affordable)
+        wanted = min(max(units, floor), affordable)
+        units = min(wanted, max(int(min(room_units, wanted)), 0))
+        if units < wanted and wanted >= floor:
+            self._cut_for_room(day, i, wanted, units if units >= floor else 0)
         if units < floor:
             return 0
         self.supply.place(day, i, units, freight)
         return units
+
+    def _cut_for_room(self, day: int, i: int, wanted: int, placed: int) -> None:
+        self.supply.capacity.bound_day = day
+        what = f"cut to {placed} units" if placed else "not placed (room below the factory's minimum)"
+        detail = f"reorder of {wanted} units of {self.catalog.names[i]} {what}: the room expected under the FBA limit"
+        self.supply.events.add(day, "capacity_bound", product_id=i, detail=detail)

@@ -22,7 +22,7 @@ negotiated_share * s_procurement)`` for every order from then on.
 
 Time model: :meth:`SupplierEvents.inspect` runs inside the purchase order's SimPy process when production
 ends, and returns the days of rework the process then waits; :meth:`SupplierEvents.arrived` runs when an
-order's units become sellable; :meth:`SupplierEvents.end_of_day` runs once a day after the market,
+order's units (or a part of them) become sellable; :meth:`SupplierEvents.end_of_day` runs once a day after the market,
 :meth:`SupplierEvents.review_prices` once a week. Every draw comes from luck keyed by order or by (product,
 day), so the same order or product meets the same luck under every strategy.
 """
@@ -92,16 +92,17 @@ class SupplierEvents:
         self._bad_orders[order_id] = extra
         return 0
 
-    def arrived(self, *, order_id: int, product: int, day: int) -> None:
-        """Units of order ``order_id`` became sellable today: a bad run's become the product's bad lot."""
-        extra = self._bad_orders.pop(order_id, None)
+    def arrived(self, *, order_id: int, product: int, day: int, units: int, last: bool) -> None:
+        """``units`` of order ``order_id`` became sellable today (the ``last`` of them, if so: an order held
+        at AWD arrives in parts): a bad run's units become a bad lot of the product."""
+        extra = self._bad_orders.pop(order_id, None) if last else self._bad_orders.get(order_id)
         if extra is None:
             return
         lots = self._bad_lots.setdefault(product, {})
         lots[day] = max(extra, lots.get(day, 0.0))  # two bad lots on one day: the worse one counts
         self.events.add(
             day, "defective_batch", product_id=product,
-            detail=f"PO {order_id}: {extra:.0%} of the units of {self.catalog.names[product]} defective, unseen",
+            detail=f"PO {order_id}: {units} units of {self.catalog.names[product]}, {extra:.0%} of them defective",
         )  # fmt: skip
 
     def end_of_day(self, day: int) -> None:
