@@ -19,7 +19,7 @@ import pandas as pd
 from sellersim.market.catalog import AWAITING
 from sellersim.model import SellerModel
 from sellersim.results.recorder import FEE_COLUMNS
-from sellersim.results.summary import YEAR_DAYS, launches_flopped, top3_revenue_share
+from sellersim.results.summary import YEAR_DAYS, launches_flopped, launches_retired, top3_revenue_share
 
 _LAUNCH_DAYS = 60  # "the first 2 months" after launch
 _MATURE_DAYS = 90  # launch, then a month for ad budgets to settle from the launch push to the target ACoS
@@ -207,16 +207,19 @@ class Outcomes:
     top3_revenue_share: float  # the three best sellers' share of the last year's revenue (nan with no sales)
     launches_judged: int  # products launched at least a year before the run's end
     launches_flopped: int  # of those, the ones whose proceeds never reached their first order's factory value
+    launches_retired: int  # of those, the ones retired within a year of their launch
     last_year_revenue_usd: float  # revenue over the horizon's last 365 days (0 after a failure)
 
 
 def outcomes(model: SellerModel) -> Outcomes:
-    """The catalogue's concentration, its flops and the last year's revenue of one finished run."""
+    """The catalogue's concentration, its flops and early retirements and the last year's revenue of one finished
+    run."""
     dates = model.calendar.dates
     products = model.recorder.products_frame(dates, model.catalog.names)
     events = model.events.to_frame()
     top3 = top3_revenue_share(products)
     judged, flopped = launches_flopped(events, products)
+    _, retired = launches_retired(events, products)
     daily = model.recorder.daily_frame(dates)
     last_year = daily["revenue_usd"][daily["day"] >= model.horizon_days - YEAR_DAYS].sum()
-    return Outcomes(np.nan if top3 is None else top3, judged, flopped, float(last_year))
+    return Outcomes(np.nan if top3 is None else top3, judged, flopped, retired, float(last_year))
