@@ -89,23 +89,26 @@ def select_niche(
     noise_sigma: float,
     unit_margin: UnitMargin,
     horizon_days: int,
+    *,
+    reception_luck: np.random.Generator,
 ) -> dict[str, float]:
     """Draw ``candidates`` niches and keep the one with the best *estimated* daily contribution.
 
     The yardstick is the organic volume at the reception research foresees (``log_reception_seen``)
     times ``unit_margin``, grown by the niche's trend to the middle of the next ``horizon_days`` (the
     average level over them, near enough). Estimates carry log-normal error ``noise_sigma``, so careless
-    research often picks a dud. The niche kept holds its true ``log_reception``, the one foreseen, and the
-    organic sales research estimated for it (``estimated_units_per_day``, the plan).
+    research often picks a dud. Receptions and research's reading of them come from ``reception_luck``, so the
+    niches and their estimates are the same luck whatever the reception's spread. The niche kept holds its true
+    ``log_reception``, the one foreseen, and the organic sales research estimated for it
+    (``estimated_units_per_day``, the plan).
     """
     niches = [draw_niche(rng, cfg) for _ in range(candidates)]
     noise = np.exp(noise_sigma * rng.standard_normal(candidates))
     for n in niches:  # drawn last, so the niches and estimates are the same luck with or without trends
         n["growth_per_year"] = draw_growth(rng, cfg.trend)
-    # drawn after the trends, so the niches, estimates and trends are the same luck with or without reception
     sigma = cfg.reception.sigma
-    log_reception = sigma * rng.standard_normal(candidates)
-    signal = log_reception + noise_sigma * rng.standard_normal(candidates)
+    log_reception = sigma * reception_luck.standard_normal(candidates)
+    signal = log_reception + noise_sigma * reception_luck.standard_normal(candidates)
     weight = sigma**2 / (sigma**2 + noise_sigma**2) if sigma > 0 else 0.0
     for n, r, seen in zip(niches, log_reception, weight * signal, strict=True):
         n["log_reception"], n["log_reception_seen"] = float(r), float(seen)

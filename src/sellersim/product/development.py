@@ -37,10 +37,17 @@ founder's own skill, by the share of the review asked that was done::
                         / raw hours
 
 Quality sets the outcome: better research compares more niches with smaller
-errors (their trends included), design sets differentiation, sampling sets unit
-cost and defects, photography sets listing quality. A product goes on the
-catalogue with its niche as it is at the first order (moved along its trend since
-research) and the company's view of the trend as research saw it.
+errors (their trends and how buyers will take to the product included), design
+sets differentiation and fixes a share of a poor reception, sampling sets unit
+cost and defects, photography sets listing quality. The plan (units a day) is the
+estimate that won research's comparison. A product goes on the catalogue with its
+niche as it is at the first order (moved along its trend since research), the
+conversion its reception gives it (:mod:`sellersim.market.niches`)::
+
+    r = log reception; if r < 0: r *= 1 - fixed_by_design_share * design quality
+    conversion = niche's conversion * e^r
+
+and the company's view of the trend as research saw it.
 """
 
 from __future__ import annotations
@@ -289,7 +296,13 @@ class ProductDevelopment:
                 noise = c.estimate_noise_untended - (c.estimate_noise_untended - c.estimate_noise_best) * quality
                 niches, margin = self.market_cfg.niches, self._unit_margin(day)
                 niche = select_niche(
-                    self.streams.keyed("niches", ordinal), niches, candidates, noise, margin, c.research_horizon_days
+                    self.streams.keyed("niches", ordinal),
+                    niches,
+                    candidates,
+                    noise,
+                    margin,
+                    c.research_horizon_days,
+                    reception_luck=self.streams.keyed("reception", ordinal),
                 )
                 o.update(niche)
                 o["growth_seen_per_year"] = niche["growth_per_year"]  # what research saw
@@ -316,6 +329,7 @@ class ProductDevelopment:
                 0.0,
                 self._unit_margin(day),
                 self.cfg.research_horizon_days,
+                reception_luck=self.streams.keyed("reception", ordinal),
             )
             o.update({**niche, "planned_units_per_day": niche["expected_units_per_day"], "research_day": day})
             o["growth_seen_per_year"] = niche["growth_per_year"]
