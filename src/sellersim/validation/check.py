@@ -28,7 +28,8 @@ from sellersim.validation.measures import Outcomes, Sample, measure, outcomes
 from sellersim.validation.targets import SPREADS, TARGETS, Target
 
 _SPREAD = (5.0, 95.0)  # percentiles of single values shown as their spread
-_POOLED = {"flop_share": "launches_flopped", "retired_share": "launches_retired"}  # shares of launches, pooled
+# shares of launches, pooled over runs
+_POOLED = {"flop_share": "launches_flopped", "retired_share": "launches_retired", "short_share": "launches_short"}
 PROBE_SHARE = 4  # probe runs are a quarter of the replications: each gives many observations
 
 

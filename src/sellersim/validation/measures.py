@@ -208,6 +208,7 @@ class Outcomes:
     launches_judged: int  # products launched at least a year before the run's end
     launches_flopped: int  # of those, the ones whose proceeds never reached their first order's factory value
     launches_retired: int  # of those, the ones retired within a year of their launch
+    launches_short: int  # of those, the ones whose first year sold less than half of what research planned
     last_year_revenue_usd: float  # revenue over the horizon's last 365 days (0 after a failure)
 
 
@@ -220,6 +221,20 @@ def outcomes(model: SellerModel) -> Outcomes:
     top3 = top3_revenue_share(products)
     judged, flopped = launches_flopped(events, products)
     _, retired = launches_retired(events, products)
+    short = launches_short_of_plan(events, products, model.catalog.planned_units_per_day)
     daily = model.recorder.daily_frame(dates)
     last_year = daily["revenue_usd"][daily["day"] >= model.horizon_days - YEAR_DAYS].sum()
-    return Outcomes(np.nan if top3 is None else top3, judged, flopped, retired, float(last_year))
+    return Outcomes(np.nan if top3 is None else top3, judged, flopped, retired, short, float(last_year))
+
+
+def launches_short_of_plan(events: pd.DataFrame, products: pd.DataFrame, planned_units_per_day: np.ndarray) -> int:
+    """Launches at least a year old whose first year on sale sold less than half of the year research planned
+    (``planned_units_per_day``, by product id): the plan missed by more than half."""
+    if products.empty:
+        return 0
+    launches = events[(events["kind"] == "launch") & (events["day"] <= products["day"].max() - YEAR_DAYS)]
+    launch_day = products["product_id"].map(launches.set_index("product_id")["day"])
+    first_year = products[(products["day"] >= launch_day) & (products["day"] < launch_day + YEAR_DAYS)]
+    sold = first_year.groupby("product_id")["units_sold"].sum()
+    ids = launches["product_id"].astype(int).to_numpy()
+    return int((sold.reindex(ids, fill_value=0).to_numpy() < 0.5 * YEAR_DAYS * planned_units_per_day[ids]).sum())
