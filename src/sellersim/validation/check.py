@@ -7,8 +7,9 @@ freight, used only to rescue a stock-out) is measured on probe runs of the same
 company with one policy changed, a quarter as many as the replications.
 
 Beside the figures, the check reports how outcomes spread over the runs (the
-catalogue's concentration, the launches that flopped or were soon retired, the last year's revenue),
-with what public figures say about them; those are read, not held to a range.
+catalogue's concentration, the launches that flopped, were soon retired or sold
+far below their plan, the last year's revenue), with what public figures say
+about them; those are read, not held to a range.
 """
 
 from __future__ import annotations

@@ -19,7 +19,13 @@ import pandas as pd
 from sellersim.market.catalog import AWAITING
 from sellersim.model import SellerModel
 from sellersim.results.recorder import FEE_COLUMNS
-from sellersim.results.summary import YEAR_DAYS, launches_flopped, launches_retired, top3_revenue_share
+from sellersim.results.summary import (
+    YEAR_DAYS,
+    launches_a_year_old,
+    launches_flopped,
+    launches_retired,
+    top3_revenue_share,
+)
 
 _LAUNCH_DAYS = 60  # "the first 2 months" after launch
 _MATURE_DAYS = 90  # launch, then a month for ad budgets to settle from the launch push to the target ACoS
@@ -232,7 +238,7 @@ def launches_short_of_plan(events: pd.DataFrame, products: pd.DataFrame, planned
     (``planned_units_per_day``, by product id): the plan missed by more than half."""
     if products.empty:
         return 0
-    launches = events[(events["kind"] == "launch") & (events["day"] <= products["day"].max() - YEAR_DAYS)]
+    launches = launches_a_year_old(events, products)
     launch_day = products["product_id"].map(launches.set_index("product_id")["day"])
     first_year = products[(products["day"] >= launch_day) & (products["day"] < launch_day + YEAR_DAYS)]
     sold = first_year.groupby("product_id")["units_sold"].sum()
