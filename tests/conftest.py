@@ -32,6 +32,7 @@ TEST_NICHE = {
     "planned_units_per_day": 10.0,
     "growth_per_year": 0.08,  # the base market's growth, seen as it is
     "growth_seen_per_year": 0.08,
+    "reception": 1.0,  # buyers take to it as the niche's figures promise
 }
 
 

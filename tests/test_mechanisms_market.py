@@ -263,7 +263,8 @@ def test_research_that_compares_more_niches_finds_better_trends(base) -> None:
         return 0.3 * n["niche_price_usd"]
 
     def growth(candidates: int, noise: float, seed: int) -> float:
-        niche = select_niche(np.random.default_rng(seed), cfg, candidates, noise, margin, 365)
+        rng = np.random.default_rng(seed)
+        niche = select_niche(rng, cfg, candidates, noise, margin, 365, reception_luck=rng)
         return niche["growth_per_year"]
 
     thorough = np.array([growth(6, 0.2, s) for s in range(3000)])

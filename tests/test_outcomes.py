@@ -1,4 +1,5 @@
-"""A run's catalogue outcomes: how concentrated its revenue is and which launches flopped."""
+"""A run's catalogue outcomes: how concentrated its revenue is, which launches flopped and which were soon
+retired."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sellersim.results.summary import launches_flopped, top3_revenue_share
+from sellersim.results.summary import launches_flopped, launches_retired, top3_revenue_share
 from sellersim.validation.check import spreads
-from sellersim.validation.measures import Outcomes
+from sellersim.validation.measures import Outcomes, launches_short_of_plan
 
 
 def product_days(revenue_by_product: dict[int, list[float]], proceeds_share: float = 0.5) -> pd.DataFrame:
@@ -52,10 +53,39 @@ def test_a_flop_is_a_launch_a_year_old_whose_proceeds_never_reached_its_first_or
     assert launches_flopped(events, products) == (2, 1)
 
 
+def test_a_launch_retired_within_a_year_of_its_launch_counts_once_it_is_a_year_old() -> None:
+    products = product_days({k: [1.0] * 800 for k in range(4)})
+    events = pd.DataFrame(
+        [
+            {"day": 10, "kind": "launch", "product_id": 0},
+            {"day": 300, "kind": "retired", "product_id": 0},  # within a year
+            {"day": 20, "kind": "launch", "product_id": 1},
+            {"day": 400, "kind": "retired", "product_id": 1},  # later
+            {"day": 30, "kind": "launch", "product_id": 2},  # never retired
+            {"day": 600, "kind": "launch", "product_id": 3},  # not a year old at day 799
+            {"day": 700, "kind": "retired", "product_id": 3},
+        ]
+    )
+    assert launches_retired(events, products) == (3, 1)
+
+
+def test_a_launch_is_short_of_plan_when_its_first_year_sold_less_than_half_the_planned_year() -> None:
+    products = product_days({k: [0.0] * 800 for k in range(3)})
+    products["units_sold"] = 0
+    sold = {0: (10, 4), 1: (20, 6), 2: (600, 100)}  # product: (launch day, units a day from then)
+    for k, (day, units) in sold.items():
+        products.loc[(products["product_id"] == k) & (products["day"] >= day), "units_sold"] = units
+    events = pd.DataFrame([{"day": day, "kind": "launch", "product_id": k} for k, (day, _) in sold.items()])
+    planned = np.array([10.0, 10.0, 1.0])  # 4 a day is under half of 10; 6 is not; product 2 is not a year old
+    assert launches_short_of_plan(events, products, planned) == 1
+
+
 def test_the_spread_pools_flops_and_takes_percentiles_over_runs() -> None:
-    runs = [Outcomes(0.5 + 0.01 * k, 2, k % 2, 1000.0 * k) for k in range(1, 11)]
+    runs = [Outcomes(0.5 + 0.01 * k, 2, k % 2, int(k > 7), 1, 1000.0 * k) for k in range(1, 11)]
     by = {s.measure: s for s in spreads(runs)}
     assert by["flop_share"].value == pytest.approx(5 / 20) and by["flop_share"].n == 20
+    assert by["retired_share"].value == pytest.approx(3 / 20) and by["retired_share"].n == 20
+    assert by["short_share"].value == pytest.approx(10 / 20)
     assert by["last_year_revenue_usd"].value == pytest.approx(5500.0)
     assert by["last_year_revenue_usd"].p10 == pytest.approx(np.percentile(np.arange(1, 11) * 1000.0, 10))
     assert by["top3_revenue_share"].n == 10

@@ -15,6 +15,7 @@ COMPANY = (
     "simulation.days=730", "roles.operator.annual_quit_rate=0",
 )  # fmt: skip
 NO_RIVALS = "market.rivals.entries_per_year=0"
+NO_LAUNCHES = "strategy.launch.max_live_products=0"
 LAST_QUARTER = 90
 
 
@@ -48,11 +49,14 @@ def test_copycats_follow_success_and_take_price_and_sales(load) -> None:
 
 def test_a_products_sales_fade_without_refresh_work_and_hold_with_it(load) -> None:
     """Design left to a role never hired: nobody refreshes the products, they lose their edge as rivals
-    catch up and copy them, and sell less in the second year."""
+    catch up and copy them, and sell less in the second year. Neither company launches, so both sell the same
+    sixteen products (unrefreshed, design could not develop new ones either, and how buyers take to those
+    would drown the fade)."""
+    same_products = (*COMPANY, NO_LAUNCHES)
     runs = replicate(
         {
-            "kept": load("never_hire", *COMPANY),
-            "unrefreshed": load("never_hire", *COMPANY, "strategy.assignments={design: [designer]}"),
+            "kept": load("never_hire", *same_products),
+            "unrefreshed": load("never_hire", *same_products, "strategy.assignments={design: [designer]}"),
         },
         24,
     )

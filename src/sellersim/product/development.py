@@ -37,10 +37,17 @@ founder's own skill, by the share of the review asked that was done::
                         / raw hours
 
 Quality sets the outcome: better research compares more niches with smaller
-errors (their trends included), design sets differentiation, sampling sets unit
-cost and defects, photography sets listing quality. A product goes on the
-catalogue with its niche as it is at the first order (moved along its trend since
-research) and the company's view of the trend as research saw it.
+errors (their trends and how buyers will take to the product included), design
+sets differentiation and fixes a share of a poor reception, sampling sets unit
+cost and defects, photography sets listing quality. The plan (units a day) is the
+estimate that won research's comparison. A product goes on the catalogue with its
+niche as it is at the first order (moved along its trend since research), the
+conversion its reception gives it (:mod:`sellersim.market.niches`)::
+
+    r = log reception; if r < 0: r *= 1 - fixed_by_design_share * design quality
+    conversion = niche's conversion * e^r
+
+and the company's view of the trend as research saw it.
 """
 
 from __future__ import annotations
@@ -53,7 +60,7 @@ import numpy as np
 from sellersim.calendar import SimCalendar
 from sellersim.domains import DOMAIN_INDEX, DOMAINS
 from sellersim.market.catalog import LIVE, Catalog, NewProduct
-from sellersim.market.niches import UnitMargin, select_niche
+from sellersim.market.niches import UnitMargin, expected_units_per_day, select_niche
 from sellersim.market.trends import age_niche
 from sellersim.money.fees import FeeSchedule
 from sellersim.money.ledger import Ledger
@@ -289,16 +296,22 @@ class ProductDevelopment:
                 noise = c.estimate_noise_untended - (c.estimate_noise_untended - c.estimate_noise_best) * quality
                 niches, margin = self.market_cfg.niches, self._unit_margin(day)
                 niche = select_niche(
-                    self.streams.keyed("niches", ordinal), niches, candidates, noise, margin, c.research_horizon_days
+                    self.streams.keyed("niches", ordinal),
+                    niches,
+                    candidates,
+                    noise,
+                    margin,
+                    c.research_horizon_days,
+                    reception_luck=self.streams.keyed("reception", ordinal),
                 )
                 o.update(niche)
                 o["growth_seen_per_year"] = niche["growth_per_year"]  # what research saw
                 o["research_day"] = day
-                o["planned_units_per_day"] = niche["expected_units_per_day"] * float(
-                    np.exp(noise * rng.standard_normal())
-                )
+                o["planned_units_per_day"] = niche["estimated_units_per_day"]  # what research expects it to sell
             case "design":
                 o["differentiation"] = quality * float(rng.uniform(0.6, 1.0))
+                # testing samples against rivals' complaints finds what buyers would dislike, and fixes it
+                o["flaws_fixed_share"] = self.market_cfg.niches.reception.fixed_by_design_share * quality
             case "procurement":
                 s = self.supply_cfg
                 o["fob_markup"] = s.unit_cost_markup_untended * (1 - quality)
@@ -316,9 +329,11 @@ class ProductDevelopment:
                 0.0,
                 self._unit_margin(day),
                 self.cfg.research_horizon_days,
+                reception_luck=self.streams.keyed("reception", ordinal),
             )
             o.update({**niche, "planned_units_per_day": niche["expected_units_per_day"], "research_day": day})
             o["growth_seen_per_year"] = niche["growth_per_year"]
+        niche = {k: o[k] for k in _NICHE_KEYS} | self._received(o)
         diff = o.get("differentiation", 0.0)
         index = float(np.exp(_PRICE_SPREAD * self.streams.keyed("pricing", ordinal).standard_normal()))
         price = index * o["niche_price_usd"] * (1 + self.market_cfg.conversion.differentiation_price_premium * diff)
@@ -327,7 +342,7 @@ class ProductDevelopment:
         fba = self.fees.fba_per_unit(np.array([o["weight_lb"]]), np.array([o["small_standard"]]), year)
         return NewProduct(
             name=f"P{ordinal + 1}",
-            niche={k: o[k] for k in _NICHE_KEYS},
+            niche=niche,
             price_usd=price,
             price_index=index,
             fob_usd=o["cost_share"] * o["niche_price_usd"] * (1 + markup),
@@ -337,6 +352,19 @@ class ProductDevelopment:
             fba_fee_usd=float(fba[0]),
             referral_usd=float(self.fees.referral_per_unit(np.array([price]))[0]),
         )
+
+    @staticmethod
+    def _received(o: dict[str, float]) -> dict[str, float]:
+        """The product's conversion and organic steady state as buyers take to it (design fixed a share of what
+        they would have disliked), and its reception ``exp(r)``."""
+        r = o["log_reception"]
+        if r < 0:
+            r *= 1 - o.get("flaws_fixed_share", 0.0)
+        return {
+            "base_conversion": o["base_conversion"] * float(np.exp(r)),
+            "expected_units_per_day": expected_units_per_day(o, r),
+            "reception": float(np.exp(r)),
+        }
 
     def _try_first_order(self, p: Project, day: int) -> None:
         """Place the first order once cash allows; the listing goes live when stock lands."""

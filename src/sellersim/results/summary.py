@@ -100,12 +100,29 @@ def launches_flopped(events: pd.DataFrame, products: pd.DataFrame) -> tuple[int,
     (sales less Amazon's fees and ads) never reached the factory value of their first order."""
     if products.empty:
         return 0, 0
-    launches = events[(events["kind"] == "launch") & (events["day"] <= products["day"].max() - YEAR_DAYS)]
+    launches = launches_a_year_old(events, products)
     first_order = events[events["kind"] == "purchase_order"].groupby("product_id")["amount_usd"].first()
     proceeds = products.groupby("product_id")["proceeds_usd"].sum()
     ids = launches["product_id"].astype(int)
     flopped = proceeds.reindex(ids).to_numpy() < first_order.reindex(ids).to_numpy()
     return len(ids), int(flopped.sum())
+
+
+def launches_retired(events: pd.DataFrame, products: pd.DataFrame) -> tuple[int, int]:
+    """Products launched at least a year before the run's end, and how many of them were retired within a year of
+    their launch: the seller stopped ordering them, and they sold off and closed."""
+    if products.empty:
+        return 0, 0
+    launches = launches_a_year_old(events, products)
+    retired_day = events[events["kind"] == "retired"].groupby("product_id")["day"].first()
+    ids = launches["product_id"].astype(int)
+    days_on_sale = retired_day.reindex(ids).to_numpy() - launches["day"].to_numpy()
+    return len(ids), int((days_on_sale <= YEAR_DAYS).sum())  # never retired: NaN, not counted
+
+
+def launches_a_year_old(events: pd.DataFrame, products: pd.DataFrame) -> pd.DataFrame:
+    """The launch events of products launched at least a year before the run's end (the last day of ``products``)."""
+    return events[(events["kind"] == "launch") & (events["day"] <= products["day"].max() - YEAR_DAYS)]
 
 
 def _share(judged: int, count: int) -> float | None:

@@ -208,6 +208,18 @@ class Rivals(Section):
     copied_share: Share = Field(description="share of the product's differentiation each copycat copies")
 
 
+class Reception(Section):
+    """How buyers take to a new product, beside what its niche's figures promise: known only once it sells."""
+
+    sigma: float = Field(
+        ge=0.0, le=3.0, description="sd of the logarithm of a product's conversion over its niche's (1 = as promised)"
+    )
+    fixed_by_design_share: Share = Field(
+        description="share of a poorly received product's shortfall (in log conversion) that fully done design work "
+        "finds and fixes before launch"
+    )
+
+
 class Niches(Section):
     """The distribution niches are drawn from when a product is selected."""
 
@@ -228,6 +240,7 @@ class Niches(Section):
     cuft_per_lb: Range = Field(description="packed volume per pound of shipping weight")
     small_standard_share: Share = Field(description="share of products under 1 lb that fit small standard")
     trend: NicheTrend
+    reception: Reception
 
 
 class Event(Section):

@@ -7,8 +7,9 @@ freight, used only to rescue a stock-out) is measured on probe runs of the same
 company with one policy changed, a quarter as many as the replications.
 
 Beside the figures, the check reports how outcomes spread over the runs (the
-catalogue's concentration, the launches that flopped, the last year's revenue),
-with what public figures say about them; those are read, not held to a range.
+catalogue's concentration, the launches that flopped, were soon retired or sold
+far below their plan, the last year's revenue), with what public figures say
+about them; those are read, not held to a range.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from sellersim.validation.measures import Outcomes, Sample, measure, outcomes
 from sellersim.validation.targets import SPREADS, TARGETS, Target
 
 _SPREAD = (5.0, 95.0)  # percentiles of single values shown as their spread
+# shares of launches, pooled over runs
+_POOLED = {"flop_share": "launches_flopped", "retired_share": "launches_retired", "short_share": "launches_short"}
 PROBE_SHARE = 4  # probe runs are a quarter of the replications: each gives many observations
 
 
@@ -84,9 +87,9 @@ def spreads(runs: Sequence[Outcomes]) -> tuple[Spread, ...]:
     """The spread of each outcome over ``runs`` (see :data:`~sellersim.validation.targets.SPREADS`)."""
     rows = []
     for measure_, label, unit, reference in SPREADS:
-        if measure_ == "flop_share":  # a pooled share: each run launches only a few products
+        if measure_ in _POOLED:  # a pooled share: each run launches only a few products
             judged = sum(o.launches_judged for o in runs)
-            value = sum(o.launches_flopped for o in runs) / judged if judged else np.nan
+            value = sum(getattr(o, _POOLED[measure_]) for o in runs) / judged if judged else np.nan
             rows.append(Spread(measure_, label, unit, value, np.nan, np.nan, judged, reference))
             continue
         values = np.array([getattr(o, measure_) for o in runs], dtype=float)

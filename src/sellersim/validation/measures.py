@@ -19,7 +19,13 @@ import pandas as pd
 from sellersim.market.catalog import AWAITING
 from sellersim.model import SellerModel
 from sellersim.results.recorder import FEE_COLUMNS
-from sellersim.results.summary import YEAR_DAYS, launches_flopped, top3_revenue_share
+from sellersim.results.summary import (
+    YEAR_DAYS,
+    launches_a_year_old,
+    launches_flopped,
+    launches_retired,
+    top3_revenue_share,
+)
 
 _LAUNCH_DAYS = 60  # "the first 2 months" after launch
 _MATURE_DAYS = 90  # launch, then a month for ad budgets to settle from the launch push to the target ACoS
@@ -207,16 +213,34 @@ class Outcomes:
     top3_revenue_share: float  # the three best sellers' share of the last year's revenue (nan with no sales)
     launches_judged: int  # products launched at least a year before the run's end
     launches_flopped: int  # of those, the ones whose proceeds never reached their first order's factory value
+    launches_retired: int  # of those, the ones retired within a year of their launch
+    launches_short: int  # of those, the ones whose first year sold less than half of what research planned
     last_year_revenue_usd: float  # revenue over the horizon's last 365 days (0 after a failure)
 
 
 def outcomes(model: SellerModel) -> Outcomes:
-    """The catalogue's concentration, its flops and the last year's revenue of one finished run."""
+    """The catalogue's concentration, its flops and early retirements and the last year's revenue of one finished
+    run."""
     dates = model.calendar.dates
     products = model.recorder.products_frame(dates, model.catalog.names)
     events = model.events.to_frame()
     top3 = top3_revenue_share(products)
     judged, flopped = launches_flopped(events, products)
+    _, retired = launches_retired(events, products)
+    short = launches_short_of_plan(events, products, model.catalog.planned_units_per_day)
     daily = model.recorder.daily_frame(dates)
     last_year = daily["revenue_usd"][daily["day"] >= model.horizon_days - YEAR_DAYS].sum()
-    return Outcomes(np.nan if top3 is None else top3, judged, flopped, float(last_year))
+    return Outcomes(np.nan if top3 is None else top3, judged, flopped, retired, short, float(last_year))
+
+
+def launches_short_of_plan(events: pd.DataFrame, products: pd.DataFrame, planned_units_per_day: np.ndarray) -> int:
+    """Launches at least a year old whose first year on sale sold less than half of the year research planned
+    (``planned_units_per_day``, by product id): the plan missed by more than half."""
+    if products.empty:
+        return 0
+    launches = launches_a_year_old(events, products)
+    launch_day = products["product_id"].map(launches.set_index("product_id")["day"])
+    first_year = products[(products["day"] >= launch_day) & (products["day"] < launch_day + YEAR_DAYS)]
+    sold = first_year.groupby("product_id")["units_sold"].sum()
+    ids = launches["product_id"].astype(int).to_numpy()
+    return int((sold.reindex(ids, fill_value=0).to_numpy() < 0.5 * YEAR_DAYS * planned_units_per_day[ids]).sum())
