@@ -89,6 +89,21 @@ def test_a_closed_listings_bad_lot_is_removed_when_after_sales_looks_for_the_cau
     assert removed == {1.0: 60, 0.0: 0}
 
 
+def test_a_bad_lot_sold_out_before_the_closure_leaves_the_good_stock_alone(base) -> None:
+    supplier, cat, *_ = factory(base, bad_batch_chance=1.0)
+    supplier.inspect(order_id=1, product=0, day=0, s_procurement=0.0)
+    cat.receive(0, 60, 10, 10.0)
+    supplier.arrived(order_id=1, product=0, day=10, units=60, last=True)
+    cat.receive(0, 40, 20, 10.0)
+    supplier.end_of_day(20)
+    assert cat.batch_defect_rate[0] > 0
+    cat.remove_fifo(np.array([60]))  # the day's sales take the last of the bad lot, then Amazon closes the listing
+    supplier.listing_closed(day=30, product=0, s_after=1.0)
+    assert cat.removed[0] == 0 and cat.stock[0] == 40
+    supplier.end_of_day(30)
+    assert cat.batch_defect_rate[0] == 0.0 and not supplier._bad_lots
+
+
 def test_factories_raise_prices_about_as_often_as_set_and_negotiation_keeps_half_off(base) -> None:
     years = 40
     rises = {}

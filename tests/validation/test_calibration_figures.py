@@ -14,6 +14,7 @@ from sellersim.validation.measures import MEASURES, Sample
 from sellersim.validation.targets import TARGETS
 
 REPLICATIONS = 60  # the narrowest interval (launch ACoS) is then about +-3 points
+MIN_RUNS = 15  # runs that show a figure (an operator hired in some runs only): fewer leave too wide an interval
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,7 @@ def default_check(load) -> ModelCheck:
 def test_default_company_meets_the_published_figure(default_check: ModelCheck, target) -> None:
     figure = next(f for f in default_check.figures if f.target is target)
     made = max(2, REPLICATIONS // PROBE_SHARE) if target.probe else REPLICATIONS
-    assert figure.runs >= made // 3, "the figure must be seen in enough runs to be checked"
+    assert figure.runs >= min(MIN_RUNS, made // 3), "the figure must be seen in enough runs to be checked"
     assert figure.passed, (
         f"{target.label}: {figure.value:.4g} (95% CI {figure.ci_low:.4g}-{figure.ci_high:.4g}, "
         f"middle 90% {figure.spread_low:.4g}-{figure.spread_high:.4g}) outside {target.low:.4g}-{target.high:.4g}"

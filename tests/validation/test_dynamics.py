@@ -55,8 +55,12 @@ def test_a_founder_alone_sees_service_fall_as_the_business_grows(alone_and_staff
     alone_y1 = np.array([a.operations_service(year(0)) for a, _ in pairs])
     alone_y3 = np.array([a.operations_service(year(2)) for a, _ in pairs])
     assert paired_t(alone_y1, alone_y3) > 3, "service levels fall as the founder's business grows"
-    staffed_y3 = np.array([s.operations_service(year(2)) for _, s in pairs])
-    assert paired_t(staffed_y3, alone_y3) > 2.5, "hiring holds them up"
+    # hiring holds them up, where the seed's order has hired by the third year (elsewhere the arms are one company)
+    hired = [(a, s) for a, s in pairs if (s.events.loc[s.events["kind"] == "hire", "day"] < 3 * YEAR).any()]
+    assert len(hired) >= 12, "enough of the seed's companies hire to compare"
+    alone_hired_y3 = np.array([a.operations_service(year(2)) for a, _ in hired])
+    staffed_y3 = np.array([s.operations_service(year(2)) for _, s in hired])
+    assert paired_t(staffed_y3, alone_hired_y3) > 2.5, "hiring holds them up"
 
 
 def test_a_new_hire_gets_more_done_week_by_week_over_ramp_up(alone_and_staffed, load) -> None:

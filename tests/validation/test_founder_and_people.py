@@ -189,7 +189,7 @@ def test_neglected_admin_costs_everyone_hours(load) -> None:
     """Admin first among the founder's priorities, unless nobody may do it: then papers go missing and tools
     break, and every hour at work yields less."""
     admin_first = "strategy.founder_priorities=[admin, selection, design, procurement, listing, ads, after_sales]"
-    company = (*STAFFED, admin_first, "company.starting_cash_usd=80000")  # most runs last the year
+    company = (*STAFFED, admin_first, "company.starting_cash_usd=150000")  # most runs last the year in both arms
     runs = replicate(
         {"kept": load("never_hire", *company), "admin": load("never_hire", *company, nobody_does("admin"))},
         replications=8,

@@ -22,9 +22,9 @@ negotiated_share * s_procurement)`` for every order from then on.
 
 Time model: :meth:`SupplierEvents.inspect` runs inside the purchase order's SimPy process when production
 ends, and returns the days of rework the process then waits; :meth:`SupplierEvents.arrived` runs when an
-order's units (or a part of them) become sellable; :meth:`SupplierEvents.end_of_day` runs once a day after the market,
-:meth:`SupplierEvents.review_prices` once a week. Every draw comes from luck keyed by order or by (product,
-day), so the same order or product meets the same luck under every strategy.
+order's units (or a part of them) become sellable; :meth:`SupplierEvents.end_of_day` runs once a day after the
+market, :meth:`SupplierEvents.review_prices` once a week. Every draw comes from luck keyed by (product, its
+k-th production run) or by (product, day), so the same product meets the same luck under every strategy.
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ class SupplierEvents:
         self.removal_fee_usd_per_unit = removal_fee_usd_per_unit
         self._bad_orders: dict[int, float] = {}  # order id -> extra defect rate of a run that shipped bad
         self._bad_lots: dict[int, dict[int, float]] = {}  # product -> {day a bad lot arrived: its extra rate}
+        self._runs: dict[int, int] = {}  # product -> production runs finished
 
     def inspect(self, *, order_id: int, product: int, day: int, s_procurement: float) -> int:
         """Whether the run of order ``order_id`` went wrong and, if so, whether an inspection caught it:
@@ -74,7 +75,10 @@ class SupplierEvents:
         cfg = self.cfg
         if not cfg.enabled:
             return 0
-        luck = self.streams.keyed("supplier_batches", order_id)
+        # keyed by the product's k-th run, so the same product's runs meet the same luck under every strategy
+        run = self._runs.get(product, 0)
+        self._runs[product] = run + 1
+        luck = self.streams.keyed("supplier_batches", product, run)
         went_wrong, booked, caught = luck.random(3)
         if went_wrong >= cfg.bad_batch_chance:
             return 0
@@ -124,12 +128,14 @@ class SupplierEvents:
         """Amazon closed ``product``'s listing for its returns: after-sales work looks for the cause, and a
         bad lot being sold is found and removed."""
         cat = self.catalog
-        if not cat.batch_defect_rate[product]:
-            return  # no bad lot being sold: not the cause
+        lots, days = cat.lot_units[product], cat.lot_day[product]
+        held = days[lots > 0]
+        bad_lots = self._bad_lots.get(product, {})
+        arrived = int(held.min()) if len(held) else -1  # the lot being sold is the oldest
+        if arrived not in bad_lots:
+            return  # no bad lot being sold (or it sold out today): not the cause
         if self.streams.keyed("supplier_batches", product, day).random() >= s_after:
             return
-        lots, days = cat.lot_units[product], cat.lot_day[product]
-        arrived = int(days[lots > 0].min())  # the bad lot being sold is the oldest
         bad = int(lots[days == arrived].sum())
         remove_units(cat, self.ledger, day, product, bad, self.removal_fee_usd_per_unit)
         del self._bad_lots[product][arrived]
