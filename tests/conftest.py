@@ -9,6 +9,7 @@ import pytest
 
 from sellersim.api import load_scenario
 from sellersim.market.catalog import NewProduct
+from sellersim.model import SellerModel
 from sellersim.scenario.schema import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,6 +52,15 @@ def make_product(name: str = "T", **changes: float) -> NewProduct:
         fba_fee_usd=4.0,
         referral_usd=4.5,
     )
+
+
+def one_product_on_sale(scenario: Scenario) -> tuple[SellerModel, int]:
+    """A model whose catalogue holds one product, launched on day 0 with ample stock; and its id."""
+    model = SellerModel(scenario)
+    i = model.catalog.add(make_product(), 0.4, 20.0)
+    model.catalog.receive(i, 10_000, 0, 10.0)
+    model.market.launch(i, 0)
+    return model, i
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import make_product
+from conftest import make_product, one_product_on_sale
 from sellersim.domains import DOMAIN_INDEX
 from sellersim.market.catalog import Catalog
 from sellersim.market.listing_health import ListingHealth
@@ -61,11 +61,8 @@ def test_a_closed_listing_sells_nothing_runs_no_ads_and_sells_again_when_reopene
     an unavailable one does."""
     rank_after = {}
     for arm in ("closed", "out of stock"):
-        model = SellerModel(base)
+        model, i = one_product_on_sale(base)
         cat, market = model.catalog, model.market
-        i = cat.add(make_product(), 0.4, 20.0)
-        cat.receive(i, 10_000, 0, 10.0)
-        market.launch(i, 0)
         for day in range(20):
             market.simulate(day, FULL_SERVICE)
         sold = int(cat.sold[i])
@@ -130,11 +127,8 @@ def test_an_order_defect_rate_over_the_limit_suspends_only_when_warnings_go_unan
 def test_a_listing_is_judged_on_the_orders_whose_returns_have_come_in(base) -> None:
     """Returns come back ``lag_days`` after the sale: the window holds the orders of those days, so a sudden
     stop in sales (a stock-out) does not make the same returns look like a higher rate."""
-    model = SellerModel(base)
+    model, i = one_product_on_sale(base)
     cat, market = model.catalog, model.market
-    i = cat.add(make_product(), 0.4, 20.0)
-    cat.receive(i, 10_000, 0, 10.0)
-    market.launch(i, 0)
     units = [int(market.simulate(day, FULL_SERVICE).units[i]) for day in range(40)]
     lag = base.market.returns.lag_days
     assert sum(units[: 40 - lag]) > 0

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy.stats import binom, poisson
 
-from conftest import make_product
+from conftest import make_product, one_product_on_sale
 from sellersim.api import run_model, run_scenario
 from sellersim.market.catalog import Catalog
 from sellersim.market.daily import (
@@ -147,11 +147,8 @@ def test_sales_never_exceed_stock(base) -> None:
 
 
 def test_suspended_account_sells_nothing_and_loses_rank(base) -> None:
-    model = SellerModel(base)
+    model, i = one_product_on_sale(base)
     cat, market = model.catalog, model.market
-    i = cat.add(make_product(), 0.4, 20.0)
-    cat.receive(i, 10_000, 0, 10.0)
-    market.launch(i, 0)
     for day in range(20):
         market.simulate(day, FULL_SERVICE)
     assert cat.sold[i] > 0
