@@ -25,7 +25,8 @@ sells nothing and runs no ads (its shoppers count as lost sales); its stock wait
 its window starts empty, as Amazon judges the listing again from the orders after the fix.
 
 Time model: :meth:`ListingHealth.end_of_day` runs once a simulated day, after the market has sold and
-taken returns; a listing closed on day ``d`` is closed from day ``d + 1``. The closure's length comes from
+taken returns, and judges the listings on days some units came back; a listing closed on day ``d`` is
+closed from day ``d + 1``. The closure's length comes from
 luck keyed by (product, day), so the same listing meets the same luck under every strategy.
 """
 
@@ -92,6 +93,8 @@ class ListingHealth:
         window = self._window[:, :n]
         window += today - leaving
         leaving[:] = today
+        if returned is None:
+            return  # no return today: a listing is judged again on its next day with one
         orders, rets = window
         if self._limit_revision != cat.revision:
             self._limit_rate = np.minimum(cfg.flag_ratio * cat.return_rate, 1.0)

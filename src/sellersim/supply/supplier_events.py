@@ -36,7 +36,7 @@ from sellersim.market.catalog import LIVE, Catalog
 from sellersim.money.ledger import Ledger
 from sellersim.results.events import EventLog
 from sellersim.scenario.schema import SupplierEvents as SupplierEventsConfig
-from sellersim.streams import RandomStreams
+from sellersim.streams import KeyedUniforms, RandomStreams
 from sellersim.supply.reorder import remove_units
 
 _WEEKS_PER_YEAR = 52
@@ -68,6 +68,7 @@ class SupplierEvents:
         self._bad_orders: dict[int, float] = {}  # order id -> extra defect rate of a run that shipped bad
         self._bad_lots: dict[int, dict[int, float]] = {}  # product -> {day a bad lot arrived: its extra rate}
         self._runs: dict[int, int] = {}  # product -> production runs finished
+        self._price_luck = KeyedUniforms(streams, "supplier_prices")  # one uniform per (product, day)
 
     def inspect(self, *, order_id: int, product: int, day: int, s_procurement: float) -> int:
         """Whether the run of order ``order_id`` went wrong and, if so, whether an inspection caught it:
@@ -153,11 +154,11 @@ class SupplierEvents:
         if not cfg.enabled or not cat.n:
             return
         chance = cfg.price_increase_chance_per_year / _WEEKS_PER_YEAR
-        for i in np.flatnonzero((cat.status == LIVE) & (cat.retired_day < 0)):
-            luck = self.streams.keyed("supplier_prices", int(i), day)
-            if luck.random() >= chance:
-                continue
-            asked = float(luck.uniform(cfg.price_increase.low, cfg.price_increase.high))
+        u = self._price_luck.today(day, cat.n)
+        for i in np.flatnonzero((u < chance) & (cat.status == LIVE) & (cat.retired_day < 0)):
+            # given u < chance, u / chance is uniform on [0, 1): it sets the size of the ask
+            p = cfg.price_increase
+            asked = float(p.low + (p.high - p.low) * u[i] / chance)
             rise = asked * (1 - cfg.negotiated_share * s_procurement)
             cat.fob_usd[i] *= 1 + rise
             self.events.add(
