@@ -118,13 +118,13 @@ class ListingHealth:
             self._ring[:, :, i] = 0
             self._window[:, i] = 0
             self._closed += 1
-            if self.on_close is not None:
-                self.on_close(day=day, product=int(i), s_after=s_after)
             self.events.add(
                 day, "listing_closed", product_id=int(i),
                 detail=f"{cat.names[i]} closed: {rate:.0%} of orders returned, against {cat.return_rate[i]:.0%} "
                 f"usual for the category; {days} days",
             )  # fmt: skip
+            if self.on_close is not None:
+                self.on_close(day=day, product=int(i), s_after=s_after)
 
     def _reopen(self, day: int) -> None:
         cat = self.catalog

@@ -135,7 +135,7 @@ class SupplierEvents:
         arrived = int(held.min()) if len(held) else -1  # the lot being sold is the oldest
         if arrived not in bad_lots:
             return  # no bad lot being sold (or it sold out today): not the cause
-        if self.streams.keyed("supplier_batches", product, day).random() >= s_after:
+        if self.streams.keyed("supplier_removals", product, day).random() >= s_after:
             return
         bad = int(lots[days == arrived].sum())
         remove_units(cat, self.ledger, day, product, bad, self.removal_fee_usd_per_unit)
