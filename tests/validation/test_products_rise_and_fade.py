@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from replicate import paired_t, replicate
+from scipy.stats import wilcoxon
 
 # An established company with a team: sixteen products on sale from day 0 and three operators for them
 COMPANY = (
@@ -25,7 +26,7 @@ def by_product(products, column: str, days: slice | None = None) -> np.ndarray:
 
 
 def test_copycats_follow_success_and_take_price_and_sales(load) -> None:
-    runs = replicate({"rivals": load("never_hire", *COMPANY), "none": load("never_hire", *COMPANY, NO_RIVALS)}, 12)
+    runs = replicate({"rivals": load("never_hire", *COMPANY), "none": load("never_hire", *COMPANY, NO_RIVALS)}, 20)
     copied_success, spared_success, price_drop, sales_drop = [], [], [], []
     for with_rivals, without in zip(runs["rivals"], runs["none"], strict=True):
         entries = with_rivals.events[with_rivals.events["kind"] == "copycat"]["product_id"].value_counts()
@@ -58,7 +59,7 @@ def test_a_products_sales_fade_without_refresh_work_and_hold_with_it(load) -> No
             "kept": load("never_hire", *same_products),
             "unrefreshed": load("never_hire", *same_products, "strategy.assignments={design: [designer]}"),
         },
-        24,
+        36,
     )
     pairs = [pair for pair in zip(runs["kept"], runs["unrefreshed"], strict=True) if not any(r.failed for r in pair)]
     assert len(pairs) >= 20, "the premise: the company lasts the two years"
@@ -81,4 +82,5 @@ def test_a_products_sales_fade_without_refresh_work_and_hold_with_it(load) -> No
     # the fade builds up: the gap is wider in the second year than in the first quarter
     gap_early = 1 - each(unrefreshed, first_quarter) / each(kept, first_quarter)
     gap_late = 1 - each(unrefreshed, second_year) / each(kept, second_year)
-    assert paired_t(gap_late, gap_early) > 3
+    # signed ranks, not a t: a bad run or a closed listing in one arm makes a year's gap heavy-tailed
+    assert wilcoxon(gap_late - gap_early, alternative="greater").pvalue < 0.001
