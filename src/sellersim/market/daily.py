@@ -278,7 +278,7 @@ class Market:
         traffic = cat.sessions_per_day * lift
 
         # sessions: organic from rank, paid from the ad budget (ads pause out of stock);
-        # shoppers still come to a suspended account's or a closed listing, and what they want counts as lost
+        # shoppers still come to a suspended account's listings or a closed one, and what they want counts as lost
         organic = traffic * cat.max_organic_share * cat.rank * live
         a = cfg.ads
         clicks, ad_spend = ad_clicks(
