@@ -42,7 +42,8 @@ _KG_PER_LB = 0.453592
 _PROCUREMENT, _LOGISTICS, _FINANCE = (DOMAIN_INDEX[d] for d in ("procurement", "logistics", "finance"))
 
 
-def _triangular(rng: np.random.Generator, t: Triangular) -> float:
+def draw_triangular(rng: np.random.Generator, t: Triangular) -> float:
+    """A triangular draw of ``t`` (its mode when the range is empty)."""
     return float(rng.triangular(t.low, t.mode, t.high)) if t.high > t.low else float(t.mode)
 
 
@@ -191,7 +192,7 @@ class SupplyChain:
         cfg, env, cat = self.cfg, self.env, self.catalog
         service = self.service()
         po.days["production"] = int(env.now)
-        work_days = _triangular(self._production, cfg.production_days) + (
+        work_days = draw_triangular(self._production, cfg.production_days) + (
             cfg.production_extra_days_untended * (1 - service[_PROCUREMENT]) * self._production.random()
         )
         yield env.timeout(self.calendar.production_end(int(env.now), work_days) - env.now)
@@ -231,9 +232,9 @@ class SupplyChain:
         self.events.add(day, "shipped", product_id=po.product, detail=f"PO {po.id} shipped by {po.freight}")
 
         service = self.service()
-        transit = _triangular(self._freight, cfg.sea_transit_days if po.freight == "sea" else cfg.air_transit_days)
+        transit = draw_triangular(self._freight, cfg.sea_transit_days if po.freight == "sea" else cfg.air_transit_days)
         if self._freight.random() < cfg.logistics_problem_chance_untended * (1 - service[_LOGISTICS]):
-            transit += _triangular(self._freight, cfg.logistics_problem_delay_days)
+            transit += draw_triangular(self._freight, cfg.logistics_problem_delay_days)
         yield env.timeout(round(transit))
         duty = cfg.duty_rate * po.units * po.fob_usd
         self.ledger.post(int(env.now), BANK, "duty", -duty, po.product)
@@ -272,7 +273,7 @@ class SupplyChain:
     def _from_awd(
         self, po: PurchaseOrder, units: int, unit_cuft: float, landed_usd: float
     ) -> Generator[simpy.Event, None, None]:
-        yield self.env.timeout(max(1, round(_triangular(self._awd, self.capacity.cfg.buffer_to_fba_days))))
+        yield self.env.timeout(max(1, round(draw_triangular(self._awd, self.capacity.cfg.buffer_to_fba_days))))
         yield from self._receive(po, units, landed_usd, " from AWD")
         self.capacity.received(units * unit_cuft)
 
@@ -281,9 +282,9 @@ class SupplyChain:
     ) -> Generator[simpy.Event, None, None]:
         """FBA receives ``units`` of ``po`` (slower in Q4) and makes them sellable, less what it loses."""
         cfg, env, cat = self.cfg, self.env, self.catalog
-        receiving = _triangular(self._receiving, cfg.receiving_days)
+        receiving = draw_triangular(self._receiving, cfg.receiving_days)
         if self.calendar.is_q4(int(env.now)):
-            receiving += _triangular(self._receiving, cfg.receiving_q4_extra_days)
+            receiving += draw_triangular(self._receiving, cfg.receiving_q4_extra_days)
         yield env.timeout(max(1, round(receiving)))
 
         day = int(env.now)

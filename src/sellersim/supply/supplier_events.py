@@ -37,13 +37,10 @@ from sellersim.money.ledger import Ledger
 from sellersim.results.events import EventLog
 from sellersim.scenario.schema import SupplierEvents as SupplierEventsConfig
 from sellersim.streams import KeyedUniforms, RandomStreams
+from sellersim.supply.purchase_orders import draw_triangular
 from sellersim.supply.reorder import remove_units
 
 _WEEKS_PER_YEAR = 52
-
-
-def _triangular(rng: np.random.Generator, low: float, mode: float, high: float) -> float:
-    return float(rng.triangular(low, mode, high)) if high > low else float(mode)
 
 
 class SupplierEvents:
@@ -87,8 +84,7 @@ class SupplierEvents:
         name = self.catalog.names[product]
         rejected = binom.sf(cfg.inspection_accept_defects, cfg.inspection_sample_units, extra)
         if booked < s_procurement and caught < rejected:
-            t = cfg.rework_days
-            days = max(1, round(_triangular(luck, t.low, t.mode, t.high)))
+            days = max(1, round(draw_triangular(luck, cfg.rework_days)))
             self.events.add(
                 day, "batch_reworked", product_id=product,
                 detail=f"PO {order_id}: inspection caught a defective run of {name}; {days} days of rework",
