@@ -98,6 +98,11 @@ CORPUS = [
     ("a tax rate over 100%", "company: {income_tax_rate: 25}", "company.income_tax_rate: Input should be less"),
     ("a copycat that gives the product away", "market: {rivals: {price_cut: 1}}", "market.rivals.price_cut: Input"),
     (
+        "copycats that leave at a margin above the whole price",
+        "market: {rivals: {exit_margin_share: 1.5}}",
+        "market.rivals.exit_margin_share: Input should be less than or equal to 1",
+    ),
+    (
         "a clearance that gives the stock away",
         "strategy: {retire: {clearance_discount: 1}}",
         "strategy.retire.clearance_discount: Input",

@@ -218,3 +218,21 @@ def test_checks_catch_a_broken_ledger() -> None:
     broken = dataclasses.replace(result, daily=daily)
     with pytest.raises(AssertionError, match="cash_usd vs bank ledger"):
         check_ledger_balances(broken)
+
+
+def test_the_checks_hold_on_deal_days_with_products_entered() -> None:
+    """The shipped runs enter few deals (at Amazon's $500 peak-event fee few products' lift pays): at a $5 fee
+    an established company enters some on Prime Day (unless its account is suspended then), and its money,
+    units and P&L still add up."""
+    entered_any = False
+    for seed in SEEDS:
+        overrides = [
+            f"simulation.seed={seed}", f"simulation.days={DAYS}", "fees.deal_fee_usd=5",
+            "company.existing.products=16", "company.starting_cash_usd=150000",
+        ]  # fmt: skip
+        model, result = run(load_scenario(STRATEGY_FILES["never_hire"], overrides))
+        check_all(model, result)
+        (entered,) = model.market.deal_entries.values()
+        assert result.daily["deal_fees_usd"].sum() == pytest.approx(5 * entered.sum())
+        entered_any |= bool(entered.any())
+    assert entered_any

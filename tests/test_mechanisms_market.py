@@ -10,6 +10,7 @@ from scipy.stats import binom, poisson
 
 from conftest import make_product, one_product_on_sale
 from sellersim.api import run_model, run_scenario
+from sellersim.domains import DOMAIN_INDEX
 from sellersim.market.catalog import Catalog
 from sellersim.market.daily import (
     Market,
@@ -308,9 +309,10 @@ def test_clicks_cost_more_on_busy_days_q4_and_black_friday(base) -> None:
 
 
 def test_a_deal_lifts_units_and_costs_a_discount_and_a_fee(load) -> None:
-    """Prime Day with the deal (listing work done, so every product is entered) against the same day with the
-    event's discount and fee at zero and against the day before: the deal sells more units than the day
-    before, each at the discount, and pays the fee once for each product in stock on the event's first day."""
+    """Prime Day with the deal (listing work done, and products selling well enough that the deal pays, so every
+    product is entered) against the same day with the event's discount and fee at zero and against the day
+    before: the deal sells more units than the day before, each at the discount, and pays the fee once for each
+    product in stock on the event's first day."""
     scenario = load("base", "simulation.days=400")
     outcomes = {}
     for name, overrides in (("deal", ()), ("free", ("fees.deal_fee_usd=0",))):
@@ -321,6 +323,7 @@ def test_a_deal_lifts_units_and_costs_a_discount_and_a_fee(load) -> None:
             cat.receive(i, 10**6, 0, 10.0)
             market.launch(i, 0)
             cat.reviews[i], cat.star_sum[i] = 200, 200 * 4.5  # an established listing: sales well above noise
+            cat.velocities[i] = 60.0  # a steady seller: the deal's lift pays its discount and fee
         prime_day = int(np.argmax(cal.deal_lift[:365] > 1))
         days = {}
         for day in range(prime_day - 1, prime_day + 2):
@@ -342,6 +345,71 @@ def test_a_deal_lifts_units_and_costs_a_discount_and_a_fee(load) -> None:
     assert outcomes["free"][0][2] == 0.0 and outcomes["free"][0][0] == first[0], "the fee changes no sale"
 
 
+def prime_day_of(load, products: list[tuple[float, float]], s_listing: float, seed: int = 1, *overrides: str):
+    """Prime Day's two days for products given as (30-day velocity, landed cost a unit), in the test niche at $30
+    with plenty of stock, at listing service ``s_listing``: the model, each product's units, revenue and landed
+    cost over the event, and the deal fees paid."""
+    model = SellerModel(load("base", "simulation.days=400", f"simulation.seed={seed}", *overrides))
+    cat, market, cal = model.catalog, model.market, model.calendar
+    for k, (velocity, landed) in enumerate(products):
+        i = cat.add(make_product(f"P{k}", sessions_per_day=3000.0), 0.5, 0.0)
+        cat.receive(i, 10**6, 0, landed)
+        market.launch(i, 0)
+        cat.reviews[i], cat.star_sum[i] = 200, 200 * 4.5
+        cat.velocities[i] = velocity
+    service = FULL_SERVICE.copy()
+    service[DOMAIN_INDEX["listing"]] = s_listing
+    first = int(np.argmax(cal.deal_day[:365]))
+    units, revenue, fees = np.zeros(cat.n), np.zeros(cat.n), 0.0
+    for day in range(first, first + int(np.argmin(cal.deal_day[first:]))):
+        m = market.simulate(day, service)
+        fees -= model.ledger.close_day().get("deal_fee", 0.0)
+        units += m.units
+        revenue += m.revenue_usd
+    return model, units, revenue, fees
+
+
+def test_a_deal_is_entered_where_it_pays_and_not_where_the_discount_or_the_fee_eats_the_margin(load) -> None:
+    """Three steady sellers with full listing work: one whose margin the deal's discount wipes out ($18 a unit to
+    land), one with a fat margin ($6), and one with the same fat margin selling too little for the deal's lift to
+    pay its fee. Only the second is entered: it alone pays the fee and sells at the discount."""
+    scenario = load("base", "simulation.days=400")
+    model, units, revenue, fees = prime_day_of(load, [(60.0, 18.0), (60.0, 6.0), (2.0, 6.0)], s_listing=1.0)
+    (entered,) = model.market.deal_entries.values()
+    assert list(entered) == [False, True, False]
+    assert fees == pytest.approx(scenario.fees.deal_fee_usd)
+    discount = scenario.market.events[0].deal_discount
+    np.testing.assert_allclose(revenue / units, [30.0, 30.0 * (1 - discount), 30.0])
+
+
+def test_entering_a_deal_lifts_units_and_costs_margin_a_unit_and_without_listing_work_nothing_is_entered(
+    load,
+) -> None:
+    """Paired on each seed: the same fat-margin product on Prime Day with listing work done (entered) and
+    undone (s_listing = 0: nothing entered, no fee). Entered, it sells more units, each earning less."""
+    for seed in range(1, 6):
+        runs = {s: prime_day_of(load, [(60.0, 6.0)], s_listing=s, seed=seed) for s in (1.0, 0.0)}
+        (entered,) = runs[1.0][0].market.deal_entries.values()
+        (left_out,) = runs[0.0][0].market.deal_entries.values()
+        assert entered.all() and not left_out.any()
+        assert runs[0.0][3] == 0.0 < runs[1.0][3], "the fee is paid only by a product entered"
+        margin = {}
+        for s, (model, units, revenue, _) in runs.items():
+            cat = model.catalog
+            referral = model.fees.referral_per_unit(revenue / units)
+            margin[s] = (revenue / units - referral - cat.fba_fee_usd - cat.landed_usd)[0]
+            assert units[0] > 0
+        assert runs[1.0][1][0] > 2 * runs[0.0][1][0], "the deal lifts units"
+        assert margin[1.0] < margin[0.0], "and each unit earns less"
+
+
+def test_listing_work_enters_its_share_of_the_products_worth_entering(load) -> None:
+    """At half the listing work, about half of 200 products worth entering are entered, by luck of their own."""
+    model, *_ = prime_day_of(load, [(60.0, 6.0)] * 200, s_listing=0.5)
+    (entered,) = model.market.deal_entries.values()
+    assert 0.4 < entered.mean() < 0.6
+
+
 def test_a_return_refunds_what_the_buyer_paid(load) -> None:
     """Every unit comes back (a return rate of 1): units sold in Prime Day's deal are refunded at the deal's
     price, and the referral fee charged on that price comes back less the refund administration fee."""
@@ -352,6 +420,7 @@ def test_a_return_refunds_what_the_buyer_paid(load) -> None:
     cat.receive(i, 10**6, 0, 10.0)
     market.launch(i, 0)
     cat.reviews[i], cat.star_sum[i] = 200, 200 * 4.5
+    cat.velocities[i] = 60.0  # a steady seller, entered in the deal
     prime_day = int(np.argmax(cal.deal_day[:365]))
     lag = scenario.market.returns.lag_days
     sold = market.simulate(prime_day, FULL_SERVICE)

@@ -29,7 +29,11 @@ def live_catalog(velocities: list[float], differentiation: float = 0.5) -> Catal
 
 def rivals(base, cat: Catalog, seed: int = 1) -> tuple[Rivals, EventLog]:
     events = EventLog()
-    r = Rivals(cfg=base.market.rivals, catalog=cat, luck=KeyedUniforms(RandomStreams(seed), "copycats"), events=events)
+    streams = RandomStreams(seed)
+    r = Rivals(
+        cfg=base.market.rivals, catalog=cat, fees=FeeSchedule(base.fees), luck=KeyedUniforms(streams, "copycats"),
+        exit_luck=KeyedUniforms(streams, "copycat_exits"), events=events,
+    )  # fmt: skip
     return r, events
 
 
@@ -108,3 +112,66 @@ def test_a_product_ages_without_refresh_work_and_wins_back_what_was_copied_with_
         assert cat.differentiation[0] == pytest.approx(target, rel=0.05)
         cvr = conversion_rate(cat, base.market)[0]
         assert cvr < cvr0 if design == 0 else cvr > cvr0
+
+
+def copied_three_times(base, landed_usd: list[float], seed: int = 1) -> tuple[Catalog, Rivals, EventLog, dict]:
+    """Products at 30 units a day whose niches each draw three copycats in three weeks, then no more."""
+    cat = live_catalog([30.0] * len(landed_usd))
+    cat.landed_usd[:] = landed_usd
+    r, events = rivals(base, cat, seed)
+    before = {col: getattr(cat, col).copy() for col in ("competitor_units_per_day", "niche_price_usd", "cpc_usd")}
+    r.entry_chance = lambda: np.ones(cat.n)
+    for week in range(3):
+        r.advance_week(7 * week)
+    r.entry_chance = lambda: np.zeros(cat.n)
+    return cat, r, events, before
+
+
+def test_copycats_leave_a_niche_whose_price_no_longer_pays_and_stay_in_one_that_does(base) -> None:
+    """Paired on each seed: the same three copycats cut the price of a product that costs $16 a unit to land
+    (its rivals' margin falls below the exit threshold) and of one that costs $8 (theirs does not). Over two
+    years the first niche's rivals leave, and the product wins back sales and price; the second keeps them."""
+    c = base.market.rivals
+    for seed in range(1, 11):
+        cat, r, events, before = copied_three_times(base, [16.0, 8.0], seed)
+        share = r.rival_margin_share()
+        assert share[0] < c.exit_margin_share < share[1], "the premise: one niche no longer pays its copycats"
+        crowded = cat.competitor_units_per_day.copy()
+        cut = cat.niche_price_usd.copy()
+        for week in range(3, 107):
+            r.advance_week(7 * week)
+        assert cat.copycats[0] < 3 and cat.copycats[1] == 3
+        assert cat.competitor_units_per_day[0] < crowded[0] and cat.competitor_units_per_day[1] == crowded[1]
+        assert cat.niche_price_usd[0] > cut[0] and cat.niche_price_usd[1] == cut[1]
+        assert cat.niche_price_usd[0] <= before["niche_price_usd"][0] * (1 + 1e-12), "no higher than before the war"
+        assert len(events.of_kind("copycat_left")) > 0
+        assert all(e[2] == 0 for e in events.of_kind("copycat_left")), "only the unprofitable niche loses rivals"
+
+
+def test_a_copycat_leaving_undoes_what_an_average_one_did(base) -> None:
+    """Every copycat of the first product leaves at once (an exit chance of 1): their units leave the niche, the
+    price recovers each rival's cut, the cost per click each one's rise; what they copied stays copied."""
+    cat, r, events, before = copied_three_times(base, [16.0, 8.0])
+    copied = cat.differentiation.copy()
+    r.exit_chance = lambda: np.array([1.0, 0.0])
+    r.advance_week(21)
+    assert list(cat.copycats) == [0, 3]
+    for col in ("competitor_units_per_day", "niche_price_usd", "cpc_usd"):
+        assert getattr(cat, col)[0] == pytest.approx(before[col][0]), col
+    assert cat.copycat_share[0] == 0.0 and cat.copycat_share[1] > 0
+    np.testing.assert_array_equal(cat.differentiation, copied)
+    assert len(events.of_kind("copycat_left")) == 1
+
+
+def test_an_exit_removes_an_average_rivals_part_and_the_last_rivals_cut(base, monkeypatch) -> None:
+    """Two of three copycats leave (the week's binomial draw forced to two): the niche keeps a third of what they
+    sold, and the price keeps the first rival's cut alone: price_cut / 3 and price_cut / 2 are undone."""
+    c = base.market.rivals
+    cat, r, _, before = copied_three_times(base, [16.0])
+    taken = cat.competitor_units_per_day[0] - before["competitor_units_per_day"][0]
+    monkeypatch.setattr("sellersim.market.rivals.binomial_quantile", lambda u, n, p: np.minimum(n, 2))
+    r.advance_week(21)
+    assert cat.copycats[0] == 1
+    assert cat.competitor_units_per_day[0] == pytest.approx(before["competitor_units_per_day"][0] + taken / 3)
+    assert cat.niche_price_usd[0] == pytest.approx(before["niche_price_usd"][0] * (1 - c.price_cut))
+    assert cat.cpc_usd[0] == pytest.approx(before["cpc_usd"][0] * (1 + c.cpc_rise))

@@ -139,7 +139,9 @@ class SellerModel(mesa.Model):
         self.rivals = Rivals(
             cfg=scenario.market.rivals,
             catalog=self.catalog,
+            fees=self.fees,
             luck=KeyedUniforms(self.streams, "copycats"),
+            exit_luck=KeyedUniforms(self.streams, "copycat_exits"),
             events=self.events,
         )
         self.product_review = ProductReview(

@@ -32,6 +32,7 @@ _FLOAT_COLUMNS = (
     "sessions_per_day", "niche_price_usd", "cpc_usd", "base_conversion", "competitor_units_per_day",
     "max_organic_share", "return_rate", "weight_lb", "cuft", "expected_units_per_day",
     "growth_per_year", "growth_seen_per_year",
+    "copycat_share",  # share of the niche rivals' units a day that its copycats sell (market.rivals)
     "reception",  # how buyers take to the product: its conversion over its niche's listings
     # product
     "planned_units_per_day", "fob_usd", "defect_rate", "batch_defect_rate", "differentiation", "launch_differentiation",

@@ -24,7 +24,7 @@ from sellersim.calendar import SimCalendar
 from sellersim.domains import DOMAIN_INDEX
 from sellersim.market.catalog import LIVE, Catalog
 from sellersim.market.listing_health import ListingHealth
-from sellersim.market.pricing import reference_price_usd
+from sellersim.market.pricing import reference_price_usd, unit_margin_usd
 from sellersim.money.fees import FeeSchedule
 from sellersim.money.ledger import AMAZON, BANK, Ledger
 from sellersim.money.payouts import PayoutCycle
@@ -192,6 +192,9 @@ class Market:
         self._demand = KeyedUniforms(streams, "demand")
         self._review_luck = KeyedUniforms(streams, "review_counts")
         self._return_luck = KeyedUniforms(streams, "return_counts")
+        self._deal_luck = KeyedUniforms(streams, "deal_entries")
+        self.deal_entries: dict[int, np.ndarray] = {}  # products entered in each deal event, by its first day
+        self._deal_start = -1  # first day of the deal event running or last run
 
         self._reviews = streams["reviews"]
         self._returns = streams["returns"]
@@ -274,7 +277,11 @@ class Market:
         if open_listing is not None:
             in_stock &= open_listing
         cal = self.calendar
-        lift = cal.seasonality[day] * cal.event_lift[day] * (1 + (cal.deal_lift[day] - 1) * s_listing)
+        lift = cal.seasonality[day] * cal.event_lift[day]
+        deal_day = cal.deal_day[day]
+        if deal_day:  # only the products entered in the event's deal get its lift
+            entered = self._deal_entries(day, in_stock, s_listing)
+            lift = lift * np.where(entered, cal.deal_lift[day], 1.0)
         traffic = cat.sessions_per_day * lift
 
         # sessions: organic from rank, paid from the ad budget (ads pause out of stock);
@@ -307,13 +314,15 @@ class Market:
         revenue = per_unit[:, 0].copy()  # kept by the record: not a view that holds the whole block
         gross, cogs, referral, fba = per_unit.sum(axis=0).tolist()
         paid_usd = cat.price_usd  # what a buyer paid a unit today
-        if cal.deal_day[day]:
-            deal_fees, cut = self._deal(day, in_stock, s_listing)
-            revenue *= 1 - cut
-            gross, referral = gross * (1 - cut), referral * (1 - cut)
+        if deal_day:  # an entered product's units sell at the deal's price; its fee is due on the first day
+            kept = 1 - cal.deal_discount[day] * entered
+            revenue *= kept
+            referral_usd = per_unit[:, 2] * kept
+            gross, referral = float(revenue.sum()), float(referral_usd.sum())
+            deal_fees = self.fees.fees.deal_fee_usd * entered * (day == self._deal_start)
             deal_fee = float(deal_fees.sum())
-            proceeds = revenue - per_unit[:, 2] * (1 - cut) - per_unit[:, 3] - ad_spend - deal_fees
-            paid_usd = paid_usd * (1 - cut)
+            proceeds = revenue - referral_usd - per_unit[:, 3] - ad_spend - deal_fees
+            paid_usd = paid_usd * kept
         else:  # no deal: nothing to cut from the price or to charge for entering
             deal_fee = 0.0
             proceeds = revenue - per_unit[:, 2] - per_unit[:, 3] - ad_spend
@@ -352,19 +361,36 @@ class Market:
             low_inv,
         )  # fmt: skip
 
-    def _deal(self, day: int, in_stock: np.ndarray, s_listing: float) -> tuple[np.ndarray, float]:
-        """A deal day: each product's fee for being entered (charged on the event's first day) and the share
-        by which the day's sales fall short of full price.
-
-        Entering deals is listing work: a share ``p = s_listing`` of the products in stock is entered. With
-        the deal lifting their traffic by ``L``, a share ``p L / (1 + (L - 1) p)`` of the day's units sell in
-        the deal, at the event's discount.
-        """
+    def _deal_entries(self, day: int, in_stock: np.ndarray, s_listing: float) -> np.ndarray:
+        """The products entered in the deal running on ``day``: chosen on the event's first day, kept to its end."""
         cal = self.calendar
-        p, lift = s_listing, cal.deal_lift[day]
-        cut = cal.deal_discount[day] * p * lift / (1 + (lift - 1) * p)
-        first_day = day == 0 or not cal.deal_day[day - 1]
-        return p * self.fees.fees.deal_fee_usd * in_stock * first_day, float(cut)
+        if day == 0 or not cal.deal_day[day - 1]:
+            self._deal_start = day
+            self.deal_entries[day] = self._choose_deals(day, in_stock, s_listing)
+        entered = self.deal_entries[self._deal_start]
+        n = self.catalog.n
+        return entered if len(entered) == n else np.pad(entered, (0, n - len(entered)))  # listed during the event
+
+    def _choose_deals(self, day: int, in_stock: np.ndarray, s_listing: float) -> np.ndarray:
+        """Enter a product in the deal starting on ``day`` when the deal pays, if listing work gets to it.
+
+        The seller reckons the event's ``D`` days from what it knows: its 30-day velocity ``v``, its
+        price, fees and landed cost, and its stock. Out of the deal it sells ``min(v D, stock)`` units at
+        its margin ``m``; in it, ``min(L v D, stock)`` at the deal's margin ``m - discount * (price -
+        referral)`` (the referral fee falls with the price, the FBA fee and landed cost do not), less the
+        fee. A product is entered when that is more, which needs a positive margin in the deal. Entering is
+        listing work: each product worth entering is entered with probability ``s_listing``, by luck keyed
+        by (product, day).
+        """
+        cal, cat = self.calendar, self.catalog
+        days = int(np.argmin(cal.deal_day[day:]))  # the event's length (the calendar runs past its last deal)
+        margin = unit_margin_usd(cat)
+        deal_margin = margin - cal.deal_discount[day] * (cat.price_usd - cat.referral_usd)
+        normal_units = np.minimum(cat.velocity_30 * days, cat.stock)
+        deal_units = np.minimum(cat.velocity_30 * cal.deal_lift[day] * days, cat.stock)
+        gain_usd = deal_units * deal_margin - self.fees.fees.deal_fee_usd - normal_units * margin
+        worth = in_stock & (deal_margin > 0) & (gain_usd > 0)
+        return worth & (self._deal_luck.today(day, cat.n) < s_listing)
 
     def _conversion_rate(self) -> np.ndarray:
         """:func:`conversion_rate` of the catalogue, computed again only when its inputs changed."""

@@ -33,6 +33,7 @@ KINDS = (
     "listing_reopened",
     "penalty",
     "copycat",
+    "copycat_left",
     "retired",
     "delisted",
     "equity_raised",

@@ -206,6 +206,14 @@ class Rivals(Section):
     )
     cpc_rise: NonNegative = Field(description="rise in the niche's cost per click with each copycat")
     copied_share: Share = Field(description="share of the product's differentiation each copycat copies")
+    exit_margin_share: Share = Field(
+        description="a copycat's margin a unit before ads (the niche's price less referral, FBA fee and the "
+        "product's landed cost), as a share of the price, below which its copycats leave"
+    )
+    exits_per_year_when_unprofitable: NonNegative = Field(
+        description="rate at which each copycat of a niche whose price no longer pays (see exit_margin_share) "
+        "stops restocking and leaves"
+    )
 
 
 class Reception(Section):
