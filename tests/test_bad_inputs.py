@@ -124,6 +124,21 @@ CORPUS = [
         "price_increase.high must be a share",
     ),
     (
+        "a sample that passes more often than always",
+        "development: {sample_rounds: {pass_best: 1.5}}",
+        "development.sample_rounds.pass_best: Input should be less than or equal to 1",
+    ),
+    (
+        "sample rounds where procurement work makes samples worse",
+        "development: {sample_rounds: {pass_untended: 0.7, pass_best: 0.5}}",
+        "pass_best (0.5) must be at least pass_untended (0.7)",
+    ),
+    (
+        "no sample round at all",
+        "development: {sample_rounds: {max_rounds: 0}}",
+        "development.sample_rounds.max_rounds: Input should be greater than or equal to 1",
+    ),
+    (
         "a listing closed on certainty that cannot be had",
         "market: {listing_health: {confidence: 1}}",
         "market.listing_health.confidence: Input",

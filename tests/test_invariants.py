@@ -153,8 +153,8 @@ def check_pnl(result: RunResult) -> None:
         _close(d[column], -_ledger_by_day(result, led["category"] == category), f"{column} vs ledger {category}")
     _close(d["revenue_usd"], _ledger_by_day(result, led["category"] == "sales"), "revenue vs ledger sales")
     _close(d["reimbursements_usd"], _ledger_by_day(result, led["category"] == "reimbursement"), "reimbursements")
-    overhead = -_ledger_by_day(result, led["category"].isin(["tools", "seller_plan", "hiring", "penalties"]))
-    _close(d["overhead_usd"], overhead, "overhead vs ledger tools + seller plan + hiring + penalties")
+    overhead = -_ledger_by_day(result, led["category"].isin(["tools", "seller_plan", "hiring", "samples", "penalties"]))
+    _close(d["overhead_usd"], overhead, "overhead vs ledger tools + seller plan + hiring + samples + penalties")
     # costs are never negative; COGS and referral fees may be, being net of returns
     gross = [c for c in FEE_COLUMNS if c != "referral_fees_usd"]
     for column in (

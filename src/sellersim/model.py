@@ -30,7 +30,7 @@ from sellersim.market.trends import NicheTrends
 from sellersim.money.bills import MonthlyBills
 from sellersim.money.credit import CreditLine
 from sellersim.money.fees import FeeSchedule
-from sellersim.money.ledger import Ledger
+from sellersim.money.ledger import OVERHEAD_CATEGORIES, Ledger
 from sellersim.money.lending import InventoryLender
 from sellersim.money.payouts import PayoutCycle
 from sellersim.money.storage import StorageBilling
@@ -397,7 +397,7 @@ class SellerModel(mesa.Model):
         }
         revenue, ad_spend, ad_sales = m.total_revenue_usd, m.total_ad_spend_usd, m.total_ad_sales_usd
         payroll = -t.get("salaries", 0.0) - t.get("agency_fees", 0.0)
-        overhead = -t.get("tools", 0.0) - t.get("seller_plan", 0.0) - t.get("hiring", 0.0) - t.get("penalties", 0.0)
+        overhead = -sum(t.get(c, 0.0) for c in OVERHEAD_CATEGORIES)
         reimbursed = t.get("reimbursement", 0.0)
         cogs = m.cogs_usd + cat.write_off_usd  # units sold, plus units given away, removed or lost
         cat.write_off_usd = 0.0

@@ -40,6 +40,7 @@ CATEGORIES = (
     "agency_fees",
     "hiring",
     "tools",
+    "samples",
     "penalties",
     "owners_pay",
     "interest",
@@ -49,6 +50,8 @@ CATEGORIES = (
     "loan_repayment",
 )
 _KNOWN_CATEGORIES = frozenset(CATEGORIES)  # checked on every post
+OVERHEAD_CATEGORIES = ("tools", "seller_plan", "hiring", "samples", "penalties")
+"""The P&L's overhead line: tools, the seller plan, hiring, product samples and penalties."""
 
 
 class Ledger:

@@ -36,6 +36,19 @@ founder's own skill, by the share of the review asked that was done::
                          + reviewed share x sum of others' raw hours x max(founder's skill - theirs, 0))
                         / raw hours
 
+Sample rounds: the stage whose domain is procurement (by default sampling) ends with a sample. Each round's
+sample is paid when it is judged (fee and express courier, ``U(cost_usd)``, ledger category ``samples``), and
+passes with chance::
+
+    pass = pass_untended + (pass_best - pass_untended) * quality of the round
+
+A rejected sample starts another round of the same stage: ``hours_share`` of its hours, at least ``Tri(days)``
+days for the new sample to be made and couriered, closed rushed after those days plus the stage's slack
+(``max_days - min_days``). After ``max_rounds`` rounds the project goes on with a sample never approved, and the
+product gets the untended defect rate (the factory makes it its own way). The supplier and its price are the
+first round's. The pass draw and the cost are keyed by (product, round), a new round's days too, so a better
+buyer never fails a sample a poorer one passes.
+
 Quality sets the outcome: better research compares more niches with smaller
 errors (their trends and how buyers will take to the product included), design
 sets differentiation and fixes a share of a poor reception, sampling sets unit
@@ -63,13 +76,13 @@ from sellersim.market.catalog import LIVE, Catalog, NewProduct
 from sellersim.market.niches import UnitMargin, expected_units_per_day, select_niche
 from sellersim.market.trends import age_niche
 from sellersim.money.fees import FeeSchedule
-from sellersim.money.ledger import Ledger
+from sellersim.money.ledger import BANK, Ledger
 from sellersim.people.work import WeekOfWork
 from sellersim.results.events import EventLog
-from sellersim.scenario.schema import Development, ExistingBusiness, LaunchPolicy, Supply
+from sellersim.scenario.schema import Development, ExistingBusiness, LaunchPolicy, Stage, Supply
 from sellersim.scenario.schema import Market as MarketConfig
 from sellersim.streams import RandomStreams
-from sellersim.supply.purchase_orders import SupplyChain
+from sellersim.supply.purchase_orders import SupplyChain, draw_triangular
 
 _PRICE_SPREAD = 0.08  # log sd of a seller's price around the niche's price for its design
 _LAST_HOUR = 1.0  # effective hours short of a stage's hours that still count as done
@@ -98,6 +111,10 @@ class Project:
     review_due: float = 0.0  # founder's review hours asked this week, of last week's work by others
     review_asked: float = 0.0
     review_done: float = 0.0
+    sample_round: int = 0  # sample rounds of the sampling stage before the current one (0: its first sample)
+    round_hours: float = 0.0  # effective hours a later round needs
+    round_days: int = 0  # days a later round's new sample takes to be made and couriered
+    sampled_quality: float = 0.0  # the quality of the sampling stage's first round: the supplier and the spec
 
     @property
     def name(self) -> str:
@@ -160,7 +177,7 @@ class ProductDevelopment:
         for p in self.projects:
             if p.stage < len(self.cfg.stages):
                 stage = self.cfg.stages[p.stage]
-                left = stage.hours - p.hours
+                left = _need_hours(p, stage) - p.hours
                 p.wanted = min(left, stage.max_hours_per_week) if left > _LAST_HOUR else 0.0
                 hours[DOMAIN_INDEX[stage.domain]] += max(p.wanted, 0.0)
         return hours
@@ -196,9 +213,10 @@ class ProductDevelopment:
                     p.skill_hours += got
                     p.gap_hours += raw * others * max(self.founder_skills[d] - week.others_skill[d], 0.0)
                 age = day - p.stage_started_day
+                min_days, max_days = _window_days(p, stage)
                 # the last hour counts as done: rework of mistakes would otherwise shrink it forever
-                done = p.hours >= stage.hours - _LAST_HOUR and p.review_due <= 0  # and its review, if any, is in
-                if (done and age >= stage.min_days) or age >= stage.max_days:
+                done = p.hours >= _need_hours(p, stage) - _LAST_HOUR and p.review_due <= 0  # and its review is in
+                if (done and age >= min_days) or age >= max_days:
                     self._finish_stage(p, day)
             if p.stage >= len(self.cfg.stages):
                 self._try_first_order(p, day)
@@ -262,13 +280,56 @@ class ProductDevelopment:
         asked = p.review_asked + p.review_due  # work still awaiting review when a stage is closed by its deadline
         reviewed = p.review_done / asked if asked > 0 else 0.0
         skill = (p.skill_hours + reviewed * p.gap_hours) / p.raw_hours if p.raw_hours > 0 else 0.0
-        done = min(1.0, (p.hours + _LAST_HOUR) / stage.hours)
+        need = _need_hours(p, stage)
+        done = min(1.0, (p.hours + _LAST_HOUR) / need) if need > 0 else 1.0
         if done < 1.0:
-            self.events.add(day, "stage_rushed", detail=f"{p.name} {stage.name} closed with {done:.0%} of its hours")
-        self._apply_outcome(stage.domain, skill * done, p.ordinal, p.stage, p.outcome, day)
+            what = f"{stage.name} round {p.sample_round + 1}" if p.sample_round else stage.name
+            self.events.add(day, "stage_rushed", detail=f"{p.name} {what} closed with {done:.0%} of its hours")
+        quality = skill * done
+        approved = True
+        if stage.domain == "procurement":
+            if not p.sample_round:
+                p.sampled_quality = quality
+            approved = self._judge_sample(p, quality, day)
+            if not approved and p.sample_round + 1 < self.cfg.sample_rounds.max_rounds:
+                self._next_sample_round(p, stage, day)
+                return
+            quality = p.sampled_quality  # later rounds fix the sample; the supplier and its price stay
+        self._apply_outcome(stage.domain, quality, p.ordinal, p.stage, p.outcome, day)
+        if not approved:  # ordered on a sample never approved: the factory makes it its own way
+            p.outcome["defect_rate"] = self.supply_cfg.defect_rate_untended
         p.stage += 1
+        p.sample_round = 0
         p.stage_started_day = day
-        p.hours = p.skill_hours = p.raw_hours = p.gap_hours = p.review_due = p.review_asked = p.review_done = 0.0
+        _clear_work(p)
+
+    def _judge_sample(self, p: Project, quality: float, day: int) -> bool:
+        """Pay for the current round's sample and judge it: whether it passes, with a chance that rises with the
+        quality of the round's procurement work."""
+        r = self.cfg.sample_rounds
+        luck = self.streams.keyed("sample_rounds", p.ordinal, p.sample_round)
+        passes, price = luck.random(2)
+        cost = r.cost_usd.low + (r.cost_usd.high - r.cost_usd.low) * float(price)
+        self.ledger.post(day, BANK, "samples", -cost)
+        if passes < r.pass_untended + (r.pass_best - r.pass_untended) * quality:
+            return True
+        last = p.sample_round + 1 >= r.max_rounds
+        detail = f"{p.name} sample round {p.sample_round + 1} rejected"
+        if last:
+            detail += "; the last round: the order goes ahead on it"
+        self.events.add(day, "sample_rejected", detail=detail, amount_usd=cost)
+        return False
+
+    def _next_sample_round(self, p: Project, stage: Stage, day: int) -> None:
+        """Send the factory feedback: another round of the sampling stage, with a share of its hours and the days a
+        new sample takes to be made and couriered."""
+        r = self.cfg.sample_rounds
+        p.sample_round += 1
+        p.round_hours = r.hours_share * stage.hours
+        luck = self.streams.keyed("sample_round_days", p.ordinal, p.sample_round)
+        p.round_days = max(1, round(draw_triangular(luck, r.days)))
+        p.stage_started_day = day
+        _clear_work(p)
 
     def _unit_margin(self, day: int) -> UnitMargin:
         """A researcher's margin per unit of a niche: price less referral, FBA fee and sea-landed cost."""
@@ -411,6 +472,22 @@ class ProductDevelopment:
             cat.ordered[i] += units
             cat.received[i] += units
             cat.receive(i, units, -existing.stock_age_days, landed_cost(i, "sea"))
+
+
+def _need_hours(p: Project, stage: Stage) -> float:
+    """Effective hours the project's current stage (or its later sample round) needs."""
+    return p.round_hours if p.sample_round else stage.hours
+
+
+def _window_days(p: Project, stage: Stage) -> tuple[int, int]:
+    """Least and most days of the current stage; a later sample round waits for its sample, with the stage's slack."""
+    if p.sample_round:
+        return p.round_days, p.round_days + stage.max_days - stage.min_days
+    return stage.min_days, stage.max_days
+
+
+def _clear_work(p: Project) -> None:
+    p.hours = p.skill_hours = p.raw_hours = p.gap_hours = p.review_due = p.review_asked = p.review_done = 0.0
 
 
 def _bounds(policy: LaunchPolicy) -> tuple[int, int]:

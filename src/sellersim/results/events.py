@@ -16,6 +16,7 @@ KINDS = (
     "let_go",
     "development_started",
     "stage_rushed",
+    "sample_rejected",
     "launch",
     "purchase_order",
     "shipped",

@@ -77,6 +77,7 @@ def summarize(
         "founder_managing_hours": round(float(founder["managing_hours"].sum()), 1),
         "error_hours": round(float(daily[error_columns].to_numpy().sum()), 1),
         "stages_rushed": int((events["kind"] == "stage_rushed").sum()),
+        "samples_rejected": int((events["kind"] == "sample_rejected").sum()),
         "failed_searches": int((events["kind"] == "search_failed").sum()),
         "suspensions": int((events["kind"] == "suspension").sum()),
         "listings_closed": int((events["kind"] == "listing_closed").sum()),

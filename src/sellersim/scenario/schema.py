@@ -679,6 +679,29 @@ class Stage(Section):
         return self
 
 
+class SampleRounds(Section):
+    """Samples that fail and are made again (:mod:`sellersim.product.development`)."""
+
+    pass_untended: Share = Field(description="chance a sample passes when its round had no procurement work")
+    pass_best: Share = Field(description="chance a sample passes when its round was fully done at full skill")
+    max_rounds: int = Field(
+        ge=1,
+        le=20,
+        description="sample rounds at most; after the last the project goes on with a sample never approved",
+    )
+    hours_share: Share = Field(description="share of the sampling stage's hours that another round takes")
+    days: Triangular = Field(description="days a new sample takes to be made and couriered after feedback")
+    cost_usd: Range = Field(description="sample fee and express courier of one round")
+
+    @model_validator(mode="after")
+    def _better_with_work(self) -> SampleRounds:
+        if self.pass_best < self.pass_untended:
+            raise ValueError(f"pass_best ({self.pass_best}) must be at least pass_untended ({self.pass_untended})")
+        if self.days.high > MAX_DAYS:
+            raise ValueError(f"days.high must be at most {MAX_DAYS}")
+        return self
+
+
 class Development(Section):
     """From idea to first order."""
 
@@ -691,6 +714,7 @@ class Development(Section):
     research_horizon_days: int = Field(
         ge=1, le=MAX_DAYS, description="how far ahead research values a niche's demand, with its trend"
     )
+    sample_rounds: SampleRounds
 
 
 # --- strategy ----------------------------------------------------------------------
