@@ -236,3 +236,23 @@ def test_the_checks_hold_on_deal_days_with_products_entered() -> None:
         assert result.daily["deal_fees_usd"].sum() == pytest.approx(5 * entered.sum())
         entered_any |= bool(entered.any())
     assert entered_any
+
+
+def test_the_recorder_refuses_company_figures_that_are_not_its_columns_in_order() -> None:
+    from sellersim.domains import DOMAINS
+    from sellersim.results.recorder import COMPANY_COLUMNS, Recorder
+
+    def recorder() -> Recorder:
+        r = Recorder(days=3, roles=())
+        r.record_work_week(*(np.zeros(len(DOMAINS)) for _ in range(3)))
+        return r
+
+    figures = {c: float(k) for k, c in enumerate(COMPANY_COLUMNS)}
+    right = recorder()
+    right.record_day(0, figures, {})
+    assert [right.daily[c][0] for c in COMPANY_COLUMNS] == list(figures.values())
+    swapped = dict(reversed(list(figures.items())))
+    with pytest.raises(KeyError, match="their order"):
+        recorder().record_day(0, swapped, {})
+    with pytest.raises(KeyError, match="extra_usd"):
+        recorder().record_day(0, figures | {"extra_usd": 1.0}, {})

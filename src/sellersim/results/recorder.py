@@ -79,13 +79,14 @@ class Recorder:
     def record_day(self, day: int, values: Mapping[str, float], headcount: Mapping[str, int]) -> None:
         """Store one day's company figures.
 
-        ``values`` holds every column of :data:`COMPANY_COLUMNS`; ``headcount`` counts employees
-        by role. The domain columns repeat what :meth:`record_work_week` last stored.
+        ``values`` holds the columns of :data:`COMPANY_COLUMNS` in that order (checked on the first
+        day: the model builds the same keys every day); ``headcount`` counts employees by role. The
+        domain columns repeat what :meth:`record_work_week` last stored.
         """
-        if len(values) != len(COMPANY_COLUMNS):
-            unknown = sorted(set(values) - set(COMPANY_COLUMNS))
-            raise KeyError(f"company figures must be exactly COMPANY_COLUMNS; unknown: {unknown}")
-        row = [values[c] for c in COMPANY_COLUMNS]
+        if self.last_day < 0 and tuple(values) != COMPANY_COLUMNS:  # the same keys every day: checked once
+            wrong = sorted(set(values) ^ set(COMPANY_COLUMNS)) or "their order"
+            raise KeyError(f"company figures must be COMPANY_COLUMNS, in order; they differ in {wrong}")
+        row = list(values.values())
         row += [headcount.get(r, 0) for r in self.roles]
         row += self._domain_row
         self._table[:, day] = row
