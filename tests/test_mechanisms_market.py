@@ -403,6 +403,28 @@ def test_entering_a_deal_lifts_units_and_costs_margin_a_unit_and_without_listing
         assert margin[1.0] < margin[0.0], "and each unit earns less"
 
 
+def test_a_deal_first_seen_on_its_second_day_is_chosen_then_and_charged_once(load) -> None:
+    """The company's first product goes on sale on Prime Day's second day: the market sees the event for the first
+    time then, so it chooses the products to enter on that day, and charges the fee on it (once)."""
+    scenario = load("base", "simulation.days=400")
+    model = SellerModel(scenario)
+    cat, market, cal = model.catalog, model.market, model.calendar
+    first = int(np.argmax(cal.deal_day[:365]))
+    i = cat.add(make_product(sessions_per_day=3000.0), 0.5, 0.0)
+    cat.reviews[i], cat.star_sum[i] = 200, 200 * 4.5
+    cat.velocities[i] = 60.0
+    fees = []
+    for day in range(first, first + int(np.argmin(cal.deal_day[first:])) + 1):
+        if day == first + 1:
+            cat.receive(i, 10**6, day, 6.0)
+            market.launch(i, day)
+        market.simulate(day, FULL_SERVICE)
+        fees.append(-model.ledger.close_day().get("deal_fee", 0.0))
+    assert list(market.deal_entries) == [first + 1]
+    assert market.deal_entries[first + 1].all()
+    assert fees == [0.0, scenario.fees.deal_fee_usd] + [0.0] * (len(fees) - 2)
+
+
 def test_listing_work_enters_its_share_of_the_products_worth_entering(load) -> None:
     """At half the listing work, about half of 200 products worth entering are entered, by luck of their own."""
     model, *_ = prime_day_of(load, [(60.0, 6.0)] * 200, s_listing=0.5)

@@ -193,8 +193,9 @@ class Market:
         self._review_luck = KeyedUniforms(streams, "review_counts")
         self._return_luck = KeyedUniforms(streams, "return_counts")
         self._deal_luck = KeyedUniforms(streams, "deal_entries")
-        self.deal_entries: dict[int, np.ndarray] = {}  # products entered in each deal event, by its first day
-        self._deal_start = -1  # first day of the deal event running or last run
+        self.deal_entries: dict[int, np.ndarray] = {}  # products entered in each deal event, by the day chosen
+        self._deal_start = -1  # the day the products in the running (or last) deal event were chosen
+        self._last_deal_day = -2  # the last deal day the market ran
 
         self._reviews = streams["reviews"]
         self._returns = streams["returns"]
@@ -362,11 +363,12 @@ class Market:
         )  # fmt: skip
 
     def _deal_entries(self, day: int, in_stock: np.ndarray, s_listing: float) -> np.ndarray:
-        """The products entered in the deal running on ``day``: chosen on the event's first day, kept to its end."""
-        cal = self.calendar
-        if day == 0 or not cal.deal_day[day - 1]:
+        """The products entered in the deal running on ``day``: chosen on the first day of the event the market
+        runs (its first day, unless nothing was on sale yet), kept to its end; their fees are due that day."""
+        if self._last_deal_day != day - 1:  # a new event
             self._deal_start = day
             self.deal_entries[day] = self._choose_deals(day, in_stock, s_listing)
+        self._last_deal_day = day
         entered = self.deal_entries[self._deal_start]
         n = self.catalog.n
         return entered if len(entered) == n else np.pad(entered, (0, n - len(entered)))  # listed during the event
