@@ -38,9 +38,9 @@ class Hire(NamedTuple):
 
 
 DEFAULT_HIRES = (
-    Hire("operator", "Li Wei", 150),
-    Hire("ads_specialist", "Maria Santos", 330),
-    Hire("customer_service", "Chen Jing", 420, quit_day=700),
+    Hire("operator", "Operator 1", 150),
+    Hire("ads_specialist", "Ads specialist 2", 330),
+    Hire("customer_service", "Customer service 3", 420, quit_day=700),
 )
 SALARY = {"operator": 2170, "ads_specialist": 2170, "customer_service": 1265}
 

@@ -74,18 +74,20 @@ SPREADS: tuple[tuple[str, str, str, str], ...] = (
     ),
     (
         "flop_share", "Launches whose proceeds never reached their first order's factory value", "share",
-        "about 40% of new consumer products fail commercially (Castellion & Markham 2013, J. Product Innovation "
-        "Management 30(5)), by a looser test than this one: missing its maker's goals",
+        "about 40% of new consumer products fail commercially (a 2013 review of new-product failure rates, "
+        "J. Product Innovation Management 30(5)), by a looser test than this one: missing its maker's goals",
     ),
     (
         "retired_share", "Launches retired within a year of their launch", "share",
         "25% of new consumer packaged goods are no longer bought a year after launch, about 40% two years after, "
-        "more often for small brands (Victory et al. 2021, Marketing Letters 32: 83,719 new SKUs)",
+        "more often for small brands (a 2021 study of new consumer goods' survival, Marketing Letters 32: "
+        "83,719 new SKUs)",
     ),
     (
         "short_share", "Launches whose first year sold less than half their plan", "share",
-        "firms' launch forecasts are too high for 65% of new products and miss by a median 26% (Tull 1967); "
-        "about 40% of new products miss their makers' goals (Castellion & Markham 2013)",
+        "firms' launch forecasts are too high for 65% of new products and miss by a median 26% (a 1967 study "
+        "of firms' launch forecasts, Journal of Business 40(3)); about 40% of new products miss their makers' "
+        "goals (a 2013 review of new-product failure rates, J. Product Innovation Management 30(5))",
     ),
     (
         "last_year_revenue_usd", "Revenue in the last year", "USD",
