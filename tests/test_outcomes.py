@@ -3,13 +3,17 @@ retired."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
+from sellersim.api import load_scenario, run_model
+from sellersim.compare.replication import with_seed
 from sellersim.results.summary import launches_flopped, launches_retired, top3_revenue_share
 from sellersim.validation.check import spreads
-from sellersim.validation.measures import Outcomes, launches_short_of_plan
+from sellersim.validation.measures import Outcomes, launches_short_of_plan, outcomes
 
 
 def product_days(revenue_by_product: dict[int, list[float]], proceeds_share: float = 0.5) -> pd.DataFrame:
@@ -81,7 +85,7 @@ def test_a_launch_is_short_of_plan_when_its_first_year_sold_less_than_half_the_p
 
 
 def test_the_spread_pools_flops_and_takes_percentiles_over_runs() -> None:
-    runs = [Outcomes(0.5 + 0.01 * k, 2, k % 2, int(k > 7), 1, 1000.0 * k) for k in range(1, 11)]
+    runs = [Outcomes(0.5 + 0.01 * k, 2, k % 2, int(k > 7), 1, 1000.0 * k, 100.0 * (k % 3)) for k in range(1, 11)]
     by = {s.measure: s for s in spreads(runs)}
     assert by["flop_share"].value == pytest.approx(5 / 20) and by["flop_share"].n == 20
     assert by["retired_share"].value == pytest.approx(3 / 20) and by["retired_share"].n == 20
@@ -89,3 +93,14 @@ def test_the_spread_pools_flops_and_takes_percentiles_over_runs() -> None:
     assert by["last_year_revenue_usd"].value == pytest.approx(5500.0)
     assert by["last_year_revenue_usd"].p10 == pytest.approx(np.percentile(np.arange(1, 11) * 1000.0, 10))
     assert by["top3_revenue_share"].n == 10
+    assert by["last_year_owners_pay_usd"].value == pytest.approx(100.0)  # the median of 0-200 a run
+    assert by["last_year_owners_pay_usd"].p90 == pytest.approx(200.0)
+
+
+def test_a_runs_outcomes_count_the_owners_pay_of_its_last_year_only() -> None:
+    scenario = load_scenario(Path(__file__).parent.parent / "scenarios" / "strategies" / "never_hire.yaml")
+    model = run_model(with_seed(scenario, 6))
+    pay = model.recorder.daily["owners_pay_usd"]
+    last_year = float(pay[model.horizon_days - 365 : model.horizon_days].sum())
+    assert 0 < last_year < float(pay.sum()), "this run pays its owner in the last year and before it"
+    assert outcomes(model).last_year_owners_pay_usd == pytest.approx(last_year)

@@ -216,11 +216,12 @@ class Outcomes:
     launches_retired: int  # of those, the ones retired within a year of their launch
     launches_short: int  # of those, the ones whose first year sold less than half of what research planned
     last_year_revenue_usd: float  # revenue over the horizon's last 365 days (0 after a failure)
+    last_year_owners_pay_usd: float  # owner's pay over the horizon's last 365 days (0 after a failure)
 
 
 def outcomes(model: SellerModel) -> Outcomes:
-    """The catalogue's concentration, its flops and early retirements and the last year's revenue of one finished
-    run."""
+    """The catalogue's concentration, its flops and early retirements, and the last year's revenue and owner's pay
+    of one finished run."""
     dates = model.calendar.dates
     products = model.recorder.products_frame(dates, model.catalog.names)
     events = model.events.to_frame()
@@ -229,8 +230,9 @@ def outcomes(model: SellerModel) -> Outcomes:
     _, retired = launches_retired(events, products)
     short = launches_short_of_plan(events, products, model.catalog.planned_units_per_day)
     daily = model.recorder.daily_frame(dates)
-    last_year = daily["revenue_usd"][daily["day"] >= model.horizon_days - YEAR_DAYS].sum()
-    return Outcomes(np.nan if top3 is None else top3, judged, flopped, retired, short, float(last_year))
+    last_year = daily[daily["day"] >= model.horizon_days - YEAR_DAYS]
+    revenue, owners_pay = float(last_year["revenue_usd"].sum()), float(last_year["owners_pay_usd"].sum())
+    return Outcomes(np.nan if top3 is None else top3, judged, flopped, retired, short, revenue, owners_pay)
 
 
 def launches_short_of_plan(events: pd.DataFrame, products: pd.DataFrame, planned_units_per_day: np.ndarray) -> int:

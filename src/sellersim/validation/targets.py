@@ -94,4 +94,10 @@ SPREADS: tuple[tuple[str, str, str, str], ...] = (
         "sellers' revenues span orders of magnitude (Jungle Scout's yearly State of the Amazon Seller "
         "surveys), so the top tenth of runs should be several times the median",
     ),
+    (
+        "last_year_owners_pay_usd", "Owner's pay in the last year (the strategy's draw rule)", "USD",
+        "about half of US small business owners pay themselves a regular salary, averaging about $68,000 a "
+        "year (American Express OPEN Small Business Monitor, fall 2013); a founder's draw is a strategy's "
+        "choice here, so this row shows what the rule and the profit it waits for let out",
+    ),
 )  # fmt: skip
