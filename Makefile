@@ -19,8 +19,8 @@ test: $(STAMP)  ## run the test suite
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/ruff format --check sim tests benchmarks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_run.py

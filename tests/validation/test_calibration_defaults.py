@@ -46,7 +46,7 @@ def test_the_fee_schedule_is_data_in_the_base_scenario() -> None:
         weights = [t["max_weight_lb"] for t in fees[tier]]
         assert weights == sorted(weights) and len(weights) >= 4, f"{tier} is a table by weight"
     assert fees["fba_increase_by_year_usd"], "yearly changes are data too"
-    fee_code = (ROOT / "src" / "sellersim" / "money" / "fees.py").read_text()
+    fee_code = (ROOT / "sim" / "sellersim" / "money" / "fees.py").read_text()
     numbers = set(re.findall(r"(?<![\w.])\d+\.\d+", fee_code))
     assert numbers <= {"0.0", "0.25"}, f"fee amounts belong in base.yaml, not in money/fees.py: {sorted(numbers)}"
 
