@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from sellersim.domains import DOMAINS
+from sellersim.recorder import FEE_COLUMNS
 from sellersim.report.run_report import RunTables
-from sellersim.results.recorder import FEE_COLUMNS
 
 ROLES = (
     "operator",

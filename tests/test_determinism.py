@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sellersim.api import run_scenario
+from sellersim.api import collect, run_scenario
+from sellersim.model import SellerModel
 from sellersim.results.run import TABLES
 
 DAYS = "simulation.days=300"
@@ -33,6 +34,25 @@ def test_same_seed_gives_identical_tables(load, strategy: str) -> None:
     frames_equal(a, b)
     assert a.summary == b.summary
     assert len(a.ledger) > 0 and len(a.events) > 0
+
+
+def test_a_run_in_pieces_is_the_run_in_one(load) -> None:
+    """Days stepped one at a time, run for a while or run until a time, then run to the end: the same run, and
+    the clock (``steps``, ``time``, the day) never skips or repeats a day."""
+    scenario = load("solo_then_hire", DAYS, "simulation.seed=3")
+    whole = SellerModel(scenario)
+    whole.run()
+    pieces = SellerModel(scenario)
+    for _ in range(10):
+        pieces.step()
+    assert (pieces.steps, pieces.time, pieces.day) == (10, 10.0, 9)
+    pieces.run_for(90)
+    assert (pieces.steps, pieces.time) == (100, 100.0)
+    pieces.run_until(200)
+    assert (pieces.steps, pieces.time) == (200, 200.0)
+    pieces.run_for(10_000)  # no further than the horizon
+    assert (pieces.steps, pieces.time) == (whole.steps, whole.time) == (300, 300.0)
+    frames_equal(collect(pieces), collect(whole))
 
 
 def test_reloading_the_scenario_gives_the_same_run(load) -> None:

@@ -15,7 +15,7 @@ import pytest
 from conftest import STRATEGY_FILES
 from sellersim.api import collect, load_scenario
 from sellersim.model import SellerModel
-from sellersim.results.recorder import FEE_COLUMNS
+from sellersim.recorder import FEE_COLUMNS
 from sellersim.results.run import RunResult
 
 SEEDS = (1, 2, 3)
@@ -240,7 +240,7 @@ def test_the_checks_hold_on_deal_days_with_products_entered() -> None:
 
 def test_the_recorder_refuses_company_figures_that_are_not_its_columns_in_order() -> None:
     from sellersim.domains import DOMAINS
-    from sellersim.results.recorder import COMPANY_COLUMNS, Recorder
+    from sellersim.recorder import COMPANY_COLUMNS, Recorder
 
     def recorder() -> Recorder:
         r = Recorder(days=3, roles=())

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from sellersim.strategy.conditions import METRICS, ConditionError, parse_condition
+from sellersim.scenario.conditions import METRICS, ConditionError, parse_condition
 
 ROLES = ("operator", "designer")
 

@@ -8,10 +8,10 @@ import pytest
 
 from conftest import make_product, one_product_on_sale
 from sellersim.domains import DOMAIN_INDEX
+from sellersim.events import EventLog
 from sellersim.market.catalog import Catalog
 from sellersim.market.listing_health import ListingHealth
 from sellersim.model import SellerModel
-from sellersim.results.events import EventLog
 from sellersim.streams import RandomStreams
 
 FULL_SERVICE = np.ones(10)
@@ -98,7 +98,7 @@ def test_a_defective_product_gets_its_listing_closed_in_a_full_run(load) -> None
             "market.reviews.defect_review_weight=0", "simulation.days=540",
         )  # fmt: skip
         model = SellerModel(scenario)
-        model.run_for(scenario.simulation.days)
+        model.run()
         closures[best] = len(model.events.of_kind("listing_closed"))
     assert closures[0.01] == 0
     assert closures[0.15] > 0

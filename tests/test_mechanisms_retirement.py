@@ -7,13 +7,13 @@ import pytest
 
 from conftest import make_product
 from sellersim.domains import DOMAINS
+from sellersim.events import EventLog
 from sellersim.market.catalog import DELISTED, LIVE, Catalog
 from sellersim.market.daily import MarketDay
 from sellersim.market.trends import expected_log_growth
 from sellersim.model import SellerModel
 from sellersim.money.ledger import Ledger
 from sellersim.product.retirement import DAYS_PER_MONTH, ProductReview
-from sellersim.results.events import EventLog
 from sellersim.strategy.advertising import AdManager
 from sellersim.streams import KeyedUniforms, RandomStreams
 

@@ -7,13 +7,13 @@ import pytest
 
 from conftest import make_product
 from sellersim.domains import DOMAIN_INDEX, DOMAINS
+from sellersim.events import EventLog
 from sellersim.market.catalog import LIVE, Catalog
 from sellersim.market.daily import conversion_rate
 from sellersim.market.pricing import reference_price_usd, reprice
 from sellersim.market.rivals import Rivals, gross_profit_usd_per_day
 from sellersim.money.fees import FeeSchedule
 from sellersim.product.quality import drift_quality
-from sellersim.results.events import EventLog
 from sellersim.streams import KeyedUniforms, RandomStreams
 
 

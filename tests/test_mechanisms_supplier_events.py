@@ -8,10 +8,10 @@ import numpy as np
 from scipy.stats import binom
 
 from conftest import make_product
+from sellersim.events import EventLog
 from sellersim.market.catalog import LIVE, Catalog
 from sellersim.model import SellerModel
 from sellersim.money.ledger import Ledger
-from sellersim.results.events import EventLog
 from sellersim.streams import RandomStreams
 from sellersim.supply.supplier_events import SupplierEvents
 
@@ -142,7 +142,7 @@ def test_bad_runs_that_ship_raise_returns_and_sour_reviews_in_a_full_run(load) -
     def run(*sets: str) -> Catalog:
         scenario = load("solo_then_hire", *sets)
         model = SellerModel(scenario)
-        model.run_for(scenario.simulation.days)
+        model.run()
         return model.catalog
 
     def rating(cat: Catalog) -> float:

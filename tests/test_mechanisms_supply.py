@@ -11,10 +11,10 @@ import simpy
 from conftest import make_product
 from sellersim.calendar import SimCalendar
 from sellersim.domains import DOMAIN_INDEX, DOMAINS
+from sellersim.events import EventLog
 from sellersim.market.catalog import LIVE, Catalog
 from sellersim.market.trends import expected_log_growth
 from sellersim.money.ledger import BANK, Ledger
-from sellersim.results.events import EventLog
 from sellersim.streams import RandomStreams
 from sellersim.supply.capacity import FbaCapacity
 from sellersim.supply.purchase_orders import PurchaseOrder, SupplyChain

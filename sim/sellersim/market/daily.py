@@ -22,13 +22,13 @@ from scipy.special import bdtrik, pdtrik
 
 from sellersim.calendar import SimCalendar
 from sellersim.domains import DOMAIN_INDEX
+from sellersim.events import EventLog
 from sellersim.market.catalog import LIVE, Catalog
 from sellersim.market.listing_health import ListingHealth
 from sellersim.market.pricing import reference_price_usd, unit_margin_usd
 from sellersim.money.fees import FeeSchedule
 from sellersim.money.ledger import AMAZON, BANK, Ledger
 from sellersim.money.payouts import PayoutCycle
-from sellersim.results.events import EventLog
 from sellersim.scenario.schema import Market as MarketConfig
 from sellersim.streams import KeyedUniforms, RandomStreams
 

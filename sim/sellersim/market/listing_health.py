@@ -37,8 +37,8 @@ from collections.abc import Callable
 import numpy as np
 from scipy.stats import binom
 
+from sellersim.events import EventLog
 from sellersim.market.catalog import Catalog
-from sellersim.results.events import EventLog
 from sellersim.scenario.schema import ListingHealth as ListingHealthConfig
 from sellersim.streams import RandomStreams
 

@@ -59,11 +59,11 @@ import math
 
 import numpy as np
 
+from sellersim.events import EventLog
 from sellersim.market.catalog import LIVE, Catalog
 from sellersim.market.daily import binomial_quantile
 from sellersim.market.pricing import unit_margin_usd
 from sellersim.money.fees import FeeSchedule
-from sellersim.results.events import EventLog
 from sellersim.scenario.schema import Rivals as RivalsConfig
 from sellersim.streams import KeyedUniforms
 

@@ -14,8 +14,8 @@ from typing import Protocol
 import numpy as np
 
 from sellersim.calendar import SimCalendar
+from sellersim.events import EventLog
 from sellersim.money.ledger import AMAZON, BANK, Ledger
-from sellersim.results.events import EventLog
 from sellersim.scenario.schema import Company, Fees
 
 

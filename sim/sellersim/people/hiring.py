@@ -25,9 +25,9 @@ import mesa
 import numpy as np
 import simpy
 
+from sellersim.events import EventLog
 from sellersim.money.ledger import BANK, Ledger
 from sellersim.people.agents import Employee
-from sellersim.results.events import EventLog
 from sellersim.scenario.schema import People, Role
 
 

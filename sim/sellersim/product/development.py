@@ -72,13 +72,13 @@ import numpy as np
 
 from sellersim.calendar import SimCalendar
 from sellersim.domains import DOMAIN_INDEX, DOMAINS
+from sellersim.events import EventLog
 from sellersim.market.catalog import LIVE, Catalog, NewProduct
 from sellersim.market.niches import UnitMargin, expected_units_per_day, select_niche
 from sellersim.market.trends import age_niche
 from sellersim.money.fees import FeeSchedule
 from sellersim.money.ledger import BANK, Ledger
 from sellersim.people.work import WeekOfWork
-from sellersim.results.events import EventLog
 from sellersim.scenario.schema import Development, ExistingBusiness, LaunchPolicy, Stage, Supply
 from sellersim.scenario.schema import Market as MarketConfig
 from sellersim.streams import RandomStreams

@@ -44,11 +44,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from sellersim.events import EventLog
 from sellersim.market.catalog import DELISTED, LIVE, Catalog
 from sellersim.market.daily import MarketDay
 from sellersim.market.trends import expected_log_growth
 from sellersim.money.ledger import Ledger
-from sellersim.results.events import EventLog
 from sellersim.scenario.schema import NicheTrend, RetirePolicy
 from sellersim.streams import KeyedUniforms
 from sellersim.supply.reorder import remove_units

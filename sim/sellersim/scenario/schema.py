@@ -903,7 +903,7 @@ def reference_errors(scenario: Scenario) -> list[tuple[tuple[str | int, ...], st
 
     Returns ``(path, message)`` pairs so the loader can point at the line in the file.
     """
-    from sellersim.strategy.conditions import ConditionError, parse_condition
+    from sellersim.scenario.conditions import ConditionError, parse_condition
     from sellersim.util import did_you_mean
 
     errors: list[tuple[tuple[str | int, ...], str]] = []

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sellersim.events import EventLog
 from sellersim.money.ledger import BANK, Ledger
-from sellersim.results.events import EventLog
+from sellersim.scenario.conditions import MetricSource, parse_condition
 from sellersim.scenario.schema import FOUNDER, Financing, InventoryLoans
-from sellersim.strategy.conditions import MetricSource, parse_condition
 
 
 class EquityRaises:

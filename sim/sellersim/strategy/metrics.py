@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -11,7 +11,6 @@ from sellersim.domains import DOMAIN_INDEX
 from sellersim.money.ledger import Ledger
 from sellersim.people.agents import Person
 from sellersim.people.work import Workload
-from sellersim.results.recorder import Recorder
 from sellersim.scenario.schema import FOUNDER
 
 _MONTH_DAYS = 30
@@ -25,14 +24,15 @@ _DEFAULTS = {
 
 
 class CompanyMetrics:
-    """Implements :class:`sellersim.strategy.conditions.MetricSource` over the running company."""
+    """Implements :class:`sellersim.scenario.conditions.MetricSource` over the running company."""
 
     def __init__(
         self,
         *,
         today: Callable[[], int],
         ledger: Ledger,
-        recorder: Recorder,
+        daily: Mapping[str, np.ndarray],
+        founder_loads: Sequence[float],
         founder: Person,
         workload: Workload,
         headcount: Callable[[str | None], int],
@@ -41,14 +41,16 @@ class CompanyMetrics:
         params: Mapping[str, float],
         listed_products: Callable[[], int],
     ) -> None:
-        """``today``: the current day (0 on the first day); ``ledger``: the company's cash; ``recorder``: the daily
-        record and the founder's weekly loads; ``founder``: whose burnout is read; ``workload``: service levels and
-        backlogs by domain; ``headcount``: employees in a role (all when None); ``salary_usd_per_month``: each
-        role's salary; ``owner_pay_usd_per_month``: the founder's pay when granted; ``params``: the strategy's
-        named numbers; ``listed_products``: products on sale or waiting for their first stock."""
+        """``today``: the current day (0 on the first day); ``ledger``: the company's cash; ``daily``: the daily
+        record's series by column (filled up to yesterday); ``founder_loads``: the founder's weekly loads so far;
+        ``founder``: whose burnout is read; ``workload``: service levels and backlogs by domain; ``headcount``:
+        employees in a role (all when None); ``salary_usd_per_month``: each role's salary;
+        ``owner_pay_usd_per_month``: the founder's pay when granted; ``params``: the strategy's named numbers;
+        ``listed_products``: products on sale or waiting for their first stock."""
         self.today = today
         self.ledger = ledger
-        self.recorder = recorder
+        self.daily = daily
+        self.founder_loads = founder_loads
         self.founder = founder
         self.workload = workload
         self.headcount = headcount
@@ -60,7 +62,7 @@ class CompanyMetrics:
     def metric(self, name: str, args: tuple[Any, ...], role: str) -> float:
         """Value of metric ``name`` today; names and arguments were checked at load time."""
         day = self.today()
-        daily = self.recorder.daily
+        daily = self.daily
         arg = args[0] if args else _DEFAULTS.get(name)
         match name:
             case "day":
@@ -80,7 +82,7 @@ class CompanyMetrics:
                 months = [profit[k * _MONTH_DAYS : (k + 1) * _MONTH_DAYS].sum() for k in range(arg)]
                 return float(sum(1 for k, p in enumerate(months) if p > 0 and (k + 1) * _MONTH_DAYS <= day))
             case "founder_load":
-                loads = self.recorder.founder_loads[-arg:]
+                loads = self.founder_loads[-arg:]
                 return float(np.mean(loads)) if loads else 0.0
             case "service_level":
                 return float(self.workload.service[DOMAIN_INDEX[arg]])

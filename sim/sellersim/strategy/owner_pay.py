@@ -9,8 +9,8 @@ earnings, what buyers of such businesses value) is profit before it.
 
 from __future__ import annotations
 
+from sellersim.scenario.conditions import MetricSource, parse_condition
 from sellersim.scenario.schema import FOUNDER, OwnerPay
-from sellersim.strategy.conditions import MetricSource, parse_condition
 
 
 class OwnerPayPolicy:

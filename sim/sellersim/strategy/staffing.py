@@ -14,8 +14,8 @@ import numpy as np
 from sellersim.domains import DOMAIN_INDEX
 from sellersim.people.agents import Employee
 from sellersim.people.hiring import Recruiter
+from sellersim.scenario.conditions import MetricSource, parse_condition
 from sellersim.scenario.schema import Role, Staffing
-from sellersim.strategy.conditions import MetricSource, parse_condition
 
 
 class StaffingPlanner:

@@ -27,9 +27,9 @@ import simpy
 
 from sellersim.calendar import SimCalendar
 from sellersim.domains import DOMAIN_INDEX
+from sellersim.events import EventLog
 from sellersim.market.catalog import AWAITING, Catalog
 from sellersim.money.ledger import AMAZON, BANK, Ledger
-from sellersim.results.events import EventLog
 from sellersim.scenario.schema import Supply, Triangular
 from sellersim.streams import RandomStreams
 from sellersim.supply.capacity import FbaCapacity

@@ -32,9 +32,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import binom
 
+from sellersim.events import EventLog
 from sellersim.market.catalog import LIVE, Catalog
 from sellersim.money.ledger import Ledger
-from sellersim.results.events import EventLog
 from sellersim.scenario.schema import SupplierEvents as SupplierEventsConfig
 from sellersim.streams import KeyedUniforms, RandomStreams
 from sellersim.supply.purchase_orders import draw_triangular
