@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from sellersim.domains import DOMAINS
-from sellersim.recorder import FEE_COLUMNS
+from sellersim.money.income import FEE_COLUMNS
 from sellersim.report.run_report import RunTables
 
 ROLES = (

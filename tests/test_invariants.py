@@ -15,7 +15,7 @@ import pytest
 from conftest import STRATEGY_FILES
 from sellersim.api import collect, load_scenario
 from sellersim.model import SellerModel
-from sellersim.recorder import FEE_COLUMNS
+from sellersim.money.income import FEE_COLUMNS
 from sellersim.results.run import RunResult
 
 SEEDS = (1, 2, 3)

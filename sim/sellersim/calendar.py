@@ -123,6 +123,10 @@ class SimCalendar:
         """Whether ``day`` falls in October to December (peak storage rate, slow receiving)."""
         return bool(self.month[min(day, len(self.month) - 1)] >= 10)
 
+    def deal_event_within(self, day: int, days: int) -> bool:
+        """Whether a deal event runs on any of the ``days`` days from ``day`` on."""
+        return bool((self.deal_lift[day : day + days] > 1).any())
+
     def production_end(self, start_day: int, work_days: float) -> int:
         """First day on which ``work_days`` of normal production are done, starting ``start_day``.
 

@@ -23,7 +23,7 @@ import simpy
 from sellersim.calendar import SimCalendar
 from sellersim.domains import DOMAIN_INDEX, DOMAINS
 from sellersim.events import EventLog
-from sellersim.market.catalog import AWAITING, LIVE, Catalog
+from sellersim.market.catalog import LIVE, Catalog
 from sellersim.market.daily import Market, MarketDay
 from sellersim.market.pricing import reprice
 from sellersim.market.rivals import Rivals
@@ -31,14 +31,15 @@ from sellersim.market.trends import NicheTrends
 from sellersim.money.bills import MonthlyBills
 from sellersim.money.credit import CreditLine
 from sellersim.money.fees import FeeSchedule
-from sellersim.money.ledger import OVERHEAD_CATEGORIES, Ledger
+from sellersim.money.income import income_statement
+from sellersim.money.ledger import Ledger
 from sellersim.money.lending import InventoryLender
 from sellersim.money.payouts import PayoutCycle
 from sellersim.money.storage import StorageBilling
 from sellersim.money.tax import IncomeTax
 from sellersim.people.agents import Employee, Founder, Person
 from sellersim.people.hiring import Recruiter
-from sellersim.people.work import Workload, quitters
+from sellersim.people.work import WeekAhead, Workload, quitters, work_drivers
 from sellersim.product.development import ProductDevelopment
 from sellersim.product.quality import drift_quality
 from sellersim.product.retirement import ProductReview
@@ -55,7 +56,6 @@ from sellersim.supply.purchase_orders import SupplyChain
 from sellersim.supply.reorder import Replenisher
 from sellersim.supply.supplier_events import SupplierEvents
 
-_EVENT_WORK_LOOKAHEAD_DAYS = 14
 _DAYS_PER_WEEK = 7
 _HR, _FINANCE, _SELECTION, _PROCUREMENT = (DOMAIN_INDEX[d] for d in ("hr", "finance", "selection", "procurement"))
 
@@ -298,24 +298,24 @@ class SellerModel(mesa.Model):
         """Create the week's work, let people take it, and apply what it did."""
         cat, rec = self.catalog, self.recorder
         last7 = slice(max(0, day - _DAYS_PER_WEEK), day)  # days already recorded: no gaps (NaN) in them
-        live = cat.status == LIVE
-        launching = live & (day - cat.launch_day < self.config.work.launch_period_days)
-        upcoming = self.calendar.deal_lift[day : day + _EVENT_WORK_LOOKAHEAD_DAYS] > 1
         employees = self.employees
-        drivers = {
-            "base": 1.0,
-            "live_products": float(cat.listed),
-            "launching_products": float(launching.sum() + (cat.status == AWAITING).sum()),
-            "orders": float(rec.daily["units_sold"][last7].sum()),
-            "returns": float(rec.daily["returned_units"][last7].sum()),
-            "open_purchase_orders": float(self.supply.open_orders),
-            "shipments_in_transit": float(self.supply.shipments),
-            "open_positions": float(sum(self.recruiter.open_positions.values())),
-            "new_hires": float(sum(day - e.hired_day < e.ramp_up_days for e in employees)),
-            "employees": float(len(employees)),
-            "revenue_10k_usd": float(rec.daily["revenue_usd"][last7].sum()) / 1e4,
-            "events": float(live.sum()) if upcoming.any() else 0.0,
-        }
+        work = self.config.work
+        drivers = work_drivers(
+            WeekAhead(
+                listed_products=cat.listed,
+                launching_products=cat.launching(day, work.launch_period_days),
+                live_products=int(np.count_nonzero(cat.status == LIVE)),
+                deal_event_ahead=self.calendar.deal_event_within(day, work.event_prep_days),
+                units_sold=float(rec.daily["units_sold"][last7].sum()),
+                returned_units=float(rec.daily["returned_units"][last7].sum()),
+                revenue_usd=float(rec.daily["revenue_usd"][last7].sum()),
+                open_purchase_orders=self.supply.open_orders,
+                shipments_in_transit=self.supply.shipments,
+                open_positions=sum(self.recruiter.open_positions.values()),
+            ),
+            employees=employees,
+            day=day,
+        )
         week = self.workload.run_week(
             drivers=drivers,
             extra=self.development.weekly_hours(day),
@@ -398,29 +398,13 @@ class SellerModel(mesa.Model):
 
     def _record(self, day: int, m: MarketDay) -> None:
         cat, led = self.catalog, self.ledger
-        t = led.close_day()
-        fees = {
-            "referral_fees_usd": -t.get("referral_fee", 0.0),
-            "fba_fees_usd": -t.get("fba_fee", 0.0),
-            "storage_fees_usd": -t.get("storage_fee", 0.0),
-            "aged_inventory_fees_usd": -t.get("aged_inventory_fee", 0.0),
-            "low_inventory_fees_usd": -t.get("low_inventory_fee", 0.0),
-            "placement_fees_usd": -t.get("placement_fee", 0.0),
-            "vine_fees_usd": -t.get("vine_fee", 0.0),
-            "removal_fees_usd": -t.get("removal_fee", 0.0),
-            "deal_fees_usd": -t.get("deal_fee", 0.0),
-            "capacity_fees_usd": -t.get("capacity_fee", 0.0),
-        }
-        revenue, ad_spend, ad_sales = m.total_revenue_usd, m.total_ad_spend_usd, m.total_ad_sales_usd
-        payroll = -t.get("salaries", 0.0) - t.get("agency_fees", 0.0)
-        overhead = -sum(t.get(c, 0.0) for c in OVERHEAD_CATEGORIES)
-        reimbursed = t.get("reimbursement", 0.0)
-        cogs = m.cogs_usd + cat.write_off_usd  # units sold, plus units given away, removed or lost
+        cogs_usd = m.cogs_usd + cat.write_off_usd  # units sold, plus units given away, removed or lost
         cat.write_off_usd = 0.0
-        sde = revenue - m.refunds_usd - sum(fees.values()) - ad_spend - cogs - payroll - overhead + reimbursed
-        owners_pay = -t.get("owners_pay", 0.0)
-        interest = -t.get("interest", 0.0)
-        self.tax.accrue(day, sde - interest)
+        income = income_statement(
+            led.close_day(), revenue_usd=m.total_revenue_usd, refunds_usd=m.refunds_usd,
+            ad_spend_usd=m.total_ad_spend_usd, ad_sales_usd=m.total_ad_sales_usd, cogs_usd=cogs_usd,
+        )  # fmt: skip
+        self.tax.accrue(day, income["sde_usd"] - income["interest_usd"])
         reviews = cat.reviews.sum()
         stock = cat.stock
         live = cat.status == LIVE
@@ -430,28 +414,12 @@ class SellerModel(mesa.Model):
         values = {
             "cash_usd": led.cash_usd,
             "amazon_balance_usd": led.amazon_balance_usd,
-            "revenue_usd": revenue,
             "units_sold": float(m.total_units),
             "returned_units": float(m.returned_units),
             "lost_sales_units": float(m.total_lost_units),
-            "refunds_usd": m.refunds_usd,
-            **fees,
-            "seller_plan_usd": -t.get("seller_plan", 0.0),
-            "reimbursements_usd": reimbursed,
-            "ad_spend_usd": ad_spend,
-            "ad_sales_usd": ad_sales,
-            "cogs_usd": cogs,
-            "payroll_usd": payroll,
-            "overhead_usd": overhead,
-            "owners_pay_usd": owners_pay,
-            "interest_usd": interest,
-            "income_tax_usd": -t.get("income_tax", 0.0),
-            "equity_usd": t.get("equity", 0.0),
+            **income,
             "founder_ownership": self.equity.founder_share,
-            "loans_usd": t.get("loan", 0.0),
             "loan_owed_usd": self.lender.owed_usd,
-            "sde_usd": sde,
-            "profit_usd": sde - owners_pay - interest,
             "inventory_units": float(stock.sum()),
             "inbound_units": float(cat.inbound.sum()),
             "fba_limit_cuft": limit_cuft if limit_cuft < np.inf else np.nan,  # no limit yet: blank
@@ -472,8 +440,6 @@ class SellerModel(mesa.Model):
             "avg_rating": float(cat.star_sum.sum() / reviews) if reviews else np.nan,
             "listing_quality": float(cat.listing_quality.sum() / cat.n) if cat.n else np.nan,
             "differentiation": float(cat.differentiation.sum() / cat.n) if cat.n else np.nan,
-            "acos": ad_spend / ad_sales if ad_sales > 0 else np.nan,
-            "tacos": ad_spend / revenue if revenue > 0 else np.nan,
         }
         self.recorder.record_day(day, values, self._headcount)
         self.recorder.suspended[day] = self.market.is_suspended(day)

@@ -18,29 +18,15 @@ import pandas as pd
 from sellersim.domains import DOMAINS
 from sellersim.market.catalog import Catalog
 from sellersim.market.daily import MarketDay
+from sellersim.money.income import LINES
 
-FEE_COLUMNS = (
-    "referral_fees_usd",
-    "fba_fees_usd",
-    "storage_fees_usd",
-    "aged_inventory_fees_usd",
-    "low_inventory_fees_usd",
-    "placement_fees_usd",
-    "vine_fees_usd",
-    "removal_fees_usd",
-    "deal_fees_usd",
-    "capacity_fees_usd",
-)
 COMPANY_COLUMNS = (
-    "cash_usd", "amazon_balance_usd", "revenue_usd", "units_sold", "returned_units", "lost_sales_units", "refunds_usd",
-    *FEE_COLUMNS, "seller_plan_usd", "reimbursements_usd", "ad_spend_usd", "ad_sales_usd", "cogs_usd",
-    "payroll_usd", "overhead_usd", "owners_pay_usd", "interest_usd", "income_tax_usd",
-    "equity_usd", "founder_ownership", "loans_usd",
-    "loan_owed_usd", "sde_usd", "profit_usd", "inventory_units", "inbound_units",
+    "cash_usd", "amazon_balance_usd", "units_sold", "returned_units", "lost_sales_units", *LINES,
+    "founder_ownership", "loan_owed_usd", "inventory_units", "inbound_units",
     "fba_limit_cuft", "fba_used_cuft", "awd_units", "capacity_bound", "stockout_products",
     "live_products", "products_in_development", "headcount", "open_positions", "founder_hours", "founder_load",
     "founder_burnout", "founder_sick_days", "founder_managing_hours", "order_defect_rate", "avg_rating",
-    "listing_quality", "differentiation", "acos", "tacos",
+    "listing_quality", "differentiation",
 )  # fmt: skip
 PRODUCT_COLUMNS = (
     "revenue_usd", "units_sold", "stock_units", "rank", "reviews", "rating", "ad_spend_usd", "ad_sales_usd",

@@ -136,6 +136,11 @@ class Catalog:
         """Products on the company's books: awaiting stock, on sale or being cleared (not delisted)."""
         return int(np.count_nonzero(self.status != DELISTED))
 
+    def launching(self, day: int, launch_period_days: int) -> int:
+        """Products waiting for their first stock, or on sale for less than ``launch_period_days``."""
+        on_sale = (self.status == LIVE) & (day - self.launch_day < launch_period_days)
+        return int(np.count_nonzero(on_sale) + np.count_nonzero(self.status == AWAITING))
+
     # --- stock lots (FIFO) --------------------------------------------------------
 
     def receive(self, i: int, units: int, day: int, landed_usd: float) -> None:

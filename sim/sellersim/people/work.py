@@ -52,6 +52,40 @@ class WeekOfWork:
     spare_hours: np.ndarray  # effective hours those able to work each domain had left in their normal week
 
 
+@dataclass(frozen=True, slots=True)
+class WeekAhead:
+    """What the business is, and did over the last seven days, when a week's work is created."""
+
+    listed_products: int  # on sale, waiting for their first stock, or being cleared out
+    launching_products: int  # waiting for their first stock, or on sale for less than the launch period
+    live_products: int  # on sale
+    deal_event_ahead: bool  # a deal event starts within ``event_prep_days``
+    units_sold: float  # over the last seven days
+    returned_units: float  # over the last seven days
+    revenue_usd: float  # over the last seven days
+    open_purchase_orders: int
+    shipments_in_transit: int
+    open_positions: int
+
+
+def work_drivers(week: WeekAhead, *, employees: Sequence[Employee], day: int) -> dict[str, float]:
+    """The count of each of :data:`DRIVERS` this week; ``employees`` in ramp-up on ``day`` count as new hires."""
+    return {
+        "base": 1.0,
+        "live_products": float(week.listed_products),
+        "launching_products": float(week.launching_products),
+        "orders": week.units_sold,
+        "returns": week.returned_units,
+        "open_purchase_orders": float(week.open_purchase_orders),
+        "shipments_in_transit": float(week.shipments_in_transit),
+        "open_positions": float(week.open_positions),
+        "new_hires": float(sum(day - e.hired_day < e.ramp_up_days for e in employees)),
+        "employees": float(len(employees)),
+        "revenue_10k_usd": week.revenue_usd / 1e4,
+        "events": float(week.live_products) if week.deal_event_ahead else 0.0,  # deal submissions and their prep
+    }
+
+
 class Workload:
     """Turns drivers into hours, shares the week's work out and keeps service levels."""
 

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from sellersim.recorder import FEE_COLUMNS
+from sellersim.money.income import FEE_COLUMNS
 from sellersim.report.page import html_page, label, plot_div
 from sellersim.report.theme import BAD, EVENT_STYLES, INK, MONEY_AXIS, PAGE_CSS, PALETTE, TEMPLATE
 

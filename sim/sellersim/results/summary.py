@@ -7,6 +7,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sellersim.money.income import acos, tacos
+
 OVERLOAD_LOAD = 1.1  # founder weeks above this demanded/normal hours count as overloaded
 YEAR_DAYS = 365  # the catalogue's concentration is read over the last year; a launch is judged a year on
 
@@ -82,8 +84,8 @@ def summarize(
         "suspensions": int((events["kind"] == "suspension").sum()),
         "listings_closed": int((events["kind"] == "listing_closed").sum()),
         "total_ad_spend_usd": round(float(daily["ad_spend_usd"].sum()), 2),
-        "tacos": _ratio(daily["ad_spend_usd"].sum(), daily["revenue_usd"].sum()),
-        "acos": _ratio(daily["ad_spend_usd"].sum(), daily["ad_sales_usd"].sum()),
+        "tacos": _rounded(tacos(daily["ad_spend_usd"].sum(), daily["revenue_usd"].sum())),
+        "acos": _rounded(acos(daily["ad_spend_usd"].sum(), daily["ad_sales_usd"].sum())),
     }
 
 
@@ -128,6 +130,10 @@ def launches_a_year_old(events: pd.DataFrame, products: pd.DataFrame) -> pd.Data
 
 def _share(judged: int, count: int) -> float | None:
     return round(count / judged, 4) if judged else None
+
+
+def _rounded(x: float) -> float | None:
+    return None if np.isnan(x) else round(float(x), 4)
 
 
 def _ratio(a: float, b: float) -> float | None:

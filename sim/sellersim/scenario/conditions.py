@@ -6,7 +6,7 @@ A condition is one Python-like expression over named metrics, for example::
 
 Only numbers, metric names, metric calls with literal arguments, arithmetic,
 comparisons and ``and``/``or``/``not`` are allowed. The text is parsed with
-:mod:`ast` and walked by :class:`Condition`; nothing is ever executed by Python.
+:mod:`ast`, checked, and compiled into nested closures; the text never reaches Python's ``eval``.
 A condition is at most ``MAX_LENGTH`` characters, and a window of months or
 weeks at most ``MAX_WINDOW``.
 
@@ -101,44 +101,61 @@ def _truth(value: Any) -> bool:
     return bool(value) and value == value  # NaN is the one value unequal to itself
 
 
+Evaluator = Callable[[MetricSource, str], Any]  # (metrics, the rule's role) -> a number or a truth value
+
+
 @dataclass(frozen=True)
 class Condition:
     """A parsed condition, evaluated against a :class:`MetricSource`."""
 
     text: str
-    tree: ast.expr
+    evaluator: Evaluator  # the tree compiled once (see _compile): conditions are read every day
 
     def evaluate(self, source: MetricSource, role: str) -> bool:
         """Return whether the condition holds now for a rule hiring ``role``."""
-        return _truth(self._eval(self.tree, source, role))
+        return _truth(self.evaluator(source, role))
 
-    def _eval(self, node: ast.expr, source: MetricSource, role: str) -> Any:
-        match node:
-            case ast.Constant(value=v):
-                return v
-            case ast.Name(id=name):
-                return source.metric(name, (), role)
-            case ast.Call(func=ast.Name(id=name), args=args):
-                return source.metric(name, tuple(a.value for a in args), role)  # type: ignore[attr-defined]
-            case ast.BoolOp(op=ast.And(), values=values):
-                return all(_truth(self._eval(v, source, role)) for v in values)
-            case ast.BoolOp(op=ast.Or(), values=values):
-                return any(_truth(self._eval(v, source, role)) for v in values)
-            case ast.UnaryOp(op=ast.Not(), operand=x):
-                return not _truth(self._eval(x, source, role))
-            case ast.UnaryOp(op=ast.USub(), operand=x):
-                return -self._eval(x, source, role)
-            case ast.BinOp(left=a, op=op, right=b):
-                return _ARITH[type(op)](self._eval(a, source, role), self._eval(b, source, role))
-            case ast.Compare(left=left, ops=ops, comparators=rights):
-                a = self._eval(left, source, role)
-                for op, right in zip(ops, rights, strict=True):
-                    b = self._eval(right, source, role)
-                    if not _COMPARE[type(op)](a, b):
+
+def _compile(node: ast.expr) -> Evaluator:
+    """Turn a checked tree into nested closures, so the tree is walked here once rather than at every reading."""
+    match node:
+        case ast.Constant(value=v):
+            return lambda source, role: v
+        case ast.Name(id=name):
+            return lambda source, role: source.metric(name, (), role)
+        case ast.Call(func=ast.Name(id=name), args=args):
+            values = tuple(a.value for a in args)  # type: ignore[attr-defined]
+            return lambda source, role: source.metric(name, values, role)
+        case ast.BoolOp(op=ast.And(), values=values):
+            parts = [_compile(v) for v in values]
+            return lambda source, role: all(_truth(part(source, role)) for part in parts)
+        case ast.BoolOp(op=ast.Or(), values=values):
+            parts = [_compile(v) for v in values]
+            return lambda source, role: any(_truth(part(source, role)) for part in parts)
+        case ast.UnaryOp(op=ast.Not(), operand=x):
+            inner = _compile(x)
+            return lambda source, role: not _truth(inner(source, role))
+        case ast.UnaryOp(op=ast.USub(), operand=x):
+            inner = _compile(x)
+            return lambda source, role: -inner(source, role)
+        case ast.BinOp(left=a, op=op, right=b):
+            left, right, arith = _compile(a), _compile(b), _ARITH[type(op)]
+            return lambda source, role: arith(left(source, role), right(source, role))
+        case ast.Compare(left=first, ops=ops, comparators=rights):
+            start = _compile(first)
+            links = [(_COMPARE[type(op)], _compile(r)) for op, r in zip(ops, rights, strict=True)]
+
+            def chain(source: MetricSource, role: str) -> bool:
+                a = start(source, role)
+                for holds, next_ in links:
+                    b = next_(source, role)
+                    if not holds(a, b):
                         return False
                     a = b
                 return True
-        raise ConditionError(f"cannot evaluate {ast.dump(node)}")  # parse_condition rules this out
+
+            return chain
+    raise ConditionError(f"cannot evaluate {ast.dump(node)}")  # _check rules this out
 
 
 def parse_condition(text: str, roles: Sequence[str], params: Sequence[str] = ()) -> Condition:
@@ -155,7 +172,7 @@ def parse_condition(text: str, roles: Sequence[str], params: Sequence[str] = ())
     except (RecursionError, MemoryError):
         raise ConditionError("condition is nested too deeply; split it into simpler parts") from None
     _check(tree, {"domain": DOMAINS, "role": tuple(roles), "param": tuple(params)})
-    return Condition(text, tree)
+    return Condition(text, _compile(tree))
 
 
 def _check(node: ast.AST, known: Mapping[str, tuple[str, ...]]) -> None:

@@ -634,6 +634,7 @@ class Work(Section):
     backlog_carry_share: Share = Field(description="share of undone work that is still there next week")
     service_smoothing_weeks: Positive
     launch_period_days: Days
+    event_prep_days: Days = Field(description="days before a deal event in which its submissions and prep add work")
     listing_drift_per_week: Share = Field(
         description="share of the gap to its target a listing's quality closes a week"
     )

@@ -18,7 +18,7 @@ import pandas as pd
 
 from sellersim.market.catalog import AWAITING
 from sellersim.model import SellerModel
-from sellersim.recorder import FEE_COLUMNS
+from sellersim.money.income import FEE_COLUMNS
 from sellersim.results.summary import (
     YEAR_DAYS,
     launches_a_year_old,
