@@ -134,7 +134,7 @@ def test_storage_billing_charges_the_q4_rate_from_october(base, fees: FeeSchedul
     i = catalog.add(make_product(cuft=0.1), 0.03, 0.0)
     catalog.receive(i, 1000, 0, 5.0)
     ledger = Ledger(0.0)
-    billing = StorageBilling(catalog, fees, ledger, calendar)
+    billing = StorageBilling(catalog=catalog, fees=fees, ledger=ledger, calendar=calendar)
     for day in range(120):
         billing.end_of_day(day)
     led = ledger.to_frame()
@@ -155,7 +155,7 @@ def test_aged_surcharge_is_assessed_mid_month_on_old_lots_only(base, fees: FeeSc
     i = catalog.add(make_product(cuft=0.2), 0.03, 0.0)
     catalog.receive(i, 500, 0, 5.0)
     ledger = Ledger(0.0)
-    billing = StorageBilling(catalog, fees, ledger, calendar)
+    billing = StorageBilling(catalog=catalog, fees=fees, ledger=ledger, calendar=calendar)
     for day in range(400):
         if day == 100:
             catalog.receive(i, 300, day, 5.0)

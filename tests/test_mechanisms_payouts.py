@@ -14,7 +14,11 @@ HORIZON = 120
 def cycle(base) -> tuple[simpy.Environment, Ledger, PayoutCycle]:
     env = simpy.Environment()
     ledger = Ledger(1000.0)
-    return env, ledger, PayoutCycle(env, ledger, base.payouts, HORIZON, on_payout=lambda day, amount: None)
+    return (
+        env,
+        ledger,
+        PayoutCycle(env=env, ledger=ledger, cfg=base.payouts, horizon_days=HORIZON, on_payout=lambda day, amount: None),
+    )
 
 
 def sell(env: simpy.Environment, ledger: Ledger, payouts: PayoutCycle, day: int, amount: float) -> None:

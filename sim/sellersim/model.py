@@ -90,7 +90,11 @@ class SellerModel(mesa.Model):
             scenario.strategy.financing.inventory_loans, ledger=self.ledger, eligible=lambda: self.loan_terms_met()
         )
         self.payouts = PayoutCycle(
-            self.env, self.ledger, scenario.payouts, len(self.calendar.dates), on_payout=self.lender.repay
+            env=self.env,
+            ledger=self.ledger,
+            cfg=scenario.payouts,
+            horizon_days=len(self.calendar.dates),
+            on_payout=self.lender.repay,
         )
         self.catalog = Catalog()
         self.workload = Workload(scenario.work, scenario.people)
@@ -124,9 +128,9 @@ class SellerModel(mesa.Model):
             on_order=self.lender.advance, tax_owed_usd=lambda: self.tax.owed_usd,
             supplier_events=self.supplier_events,
         )  # fmt: skip
-        self.storage = StorageBilling(self.catalog, self.fees, self.ledger, self.calendar)
+        self.storage = StorageBilling(catalog=self.catalog, fees=self.fees, ledger=self.ledger, calendar=self.calendar)
         self.bills = MonthlyBills(
-            scenario.company, scenario.fees, self.ledger, self.calendar,
+            company=scenario.company, fees=scenario.fees, ledger=self.ledger, calendar=self.calendar,
             finance_service=lambda: float(self.workload.service[_FINANCE]), rng=self.streams["filings"],
             events=self.events,
         )  # fmt: skip

@@ -31,11 +31,11 @@ class MonthlyBills:
 
     def __init__(
         self,
+        *,
         company: Company,
         fees: Fees,
         ledger: Ledger,
         calendar: SimCalendar,
-        *,
         finance_service: Callable[[], float],
         rng: np.random.Generator,
         events: EventLog,

@@ -22,6 +22,7 @@ class PayoutCycle:
 
     def __init__(
         self,
+        *,
         env: simpy.Environment,
         ledger: Ledger,
         cfg: Payouts,

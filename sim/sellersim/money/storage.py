@@ -15,7 +15,7 @@ _AGED_ASSESSMENT_DAY = 15  # of each month
 class StorageBilling:
     """Accrues cubic-foot days of stock daily and bills Amazon's storage fees monthly."""
 
-    def __init__(self, catalog: Catalog, fees: FeeSchedule, ledger: Ledger, calendar: SimCalendar) -> None:
+    def __init__(self, *, catalog: Catalog, fees: FeeSchedule, ledger: Ledger, calendar: SimCalendar) -> None:
         self.catalog = catalog
         self.fees = fees
         self.ledger = ledger
