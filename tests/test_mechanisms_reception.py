@@ -42,7 +42,11 @@ def test_careful_research_launches_fewer_poorly_received_products(base) -> None:
         ]
         reception = np.exp([n["log_reception"] for n in niches])
         plan_over_truth = np.array(
-            [n["estimated_units_per_day"] / expected_units_per_day(n, n["log_reception"]) for n in niches]
+            [
+                n["estimated_units_per_day"]
+                / expected_units_per_day(n, n["log_reception"], floor_share=cfg.min_expected_share)
+                for n in niches
+            ]
         )
         return reception, plan_over_truth
 
@@ -61,7 +65,7 @@ def test_design_work_fixes_part_of_a_poor_reception_and_none_of_a_good_one() -> 
     niche["competitor_units_per_day"] = 0.5 * 1000 * 0.1 * 0.12
     for r in (-0.4, 0.3):
         received = [
-            ProductDevelopment._received({**niche, "log_reception": r, "flaws_fixed_share": fixed})
+            ProductDevelopment._received({**niche, "log_reception": r, "flaws_fixed_share": fixed}, floor_share=0.05)
             for fixed in (0.0, 0.5)
         ]
         untouched, designed = (x["reception"] for x in received)
@@ -69,7 +73,9 @@ def test_design_work_fixes_part_of_a_poor_reception_and_none_of_a_good_one() -> 
         assert designed == pytest.approx(np.exp(r * 0.5) if r < 0 else np.exp(r))
         for x in received:  # it converts as received, against rivals who keep their sales
             assert x["base_conversion"] == pytest.approx(0.12 * x["reception"])
-            assert x["expected_units_per_day"] == pytest.approx(max(12 * x["reception"] - 6, 0.6 * x["reception"]))
+            assert x["expected_units_per_day"] == pytest.approx(
+                max(12 * x["reception"] - 6, 0.05 * 12 * x["reception"])
+            )
 
 
 def test_a_product_buyers_take_to_sells_more_than_its_twin_and_one_they_dislike_sells_less(load) -> None:

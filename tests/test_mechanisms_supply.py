@@ -242,6 +242,7 @@ class Shop(Chain):
             policy=self.policy, catalog=cat, supply=self.supply, calendar=self.calendar, rng=np.random.default_rng(0),
             service=lambda: self.service, launch_period_days=scenario.work.launch_period_days, ledger=self.ledger,
             removal_usd_per_unit=scenario.fees.removal_usd_per_unit, trend=scenario.market.niches.trend,
+            forecast_noise_untended=scenario.supply.forecast_noise_untended,
         )  # fmt: skip
 
     def review(self, day: int) -> None:

@@ -139,6 +139,7 @@ class SellerModel(mesa.Model):
             policy=strategy.reorder, catalog=self.catalog, supply=self.supply, calendar=self.calendar,
             rng=self.streams["forecasts"], service=service, launch_period_days=launch_period, ledger=self.ledger,
             removal_usd_per_unit=scenario.fees.removal_usd_per_unit, trend=scenario.market.niches.trend,
+            forecast_noise_untended=scenario.supply.forecast_noise_untended,
         )  # fmt: skip
         self.trends = NicheTrends(
             cfg=scenario.market.niches.trend, catalog=self.catalog, luck=KeyedUniforms(self.streams, "trends")

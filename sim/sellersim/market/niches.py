@@ -62,20 +62,20 @@ def draw_niche(rng: np.random.Generator, cfg: Niches) -> dict[str, float]:
     }
     top_listing = niche["sessions_per_day"] * niche["max_organic_share"] * niche["base_conversion"]
     niche["competitor_units_per_day"] = niche["competition"] * top_listing
-    niche["expected_units_per_day"] = expected_units_per_day(niche)
+    niche["expected_units_per_day"] = expected_units_per_day(niche, floor_share=cfg.min_expected_share)
     return niche
 
 
-def expected_units_per_day(niche: dict[str, float], log_reception: float = 0.0) -> float:
+def expected_units_per_day(niche: dict[str, float], log_reception: float = 0.0, *, floor_share: float) -> float:
     """Organic sales a well-run, well-reviewed listing settles at in this niche, received ``exp(log_reception)``
     times as well as its niche's listings.
 
     Rank follows velocity v as v / (v + k), k being what a page-one competitor
     sells; with sessions Q, top share m and conversion c e^r the organic steady
-    state is v = Q*m*c*e^r - k.
+    state is v = Q*m*c*e^r - k, and at least ``floor_share`` * Q*m*c*e^r however crowded the niche.
     """
     qmc = niche["sessions_per_day"] * niche["max_organic_share"] * niche["base_conversion"] * np.exp(log_reception)
-    return float(max(qmc - niche["competitor_units_per_day"], 0.05 * qmc))
+    return float(max(qmc - niche["competitor_units_per_day"], floor_share * qmc))
 
 
 UnitMargin = Callable[[dict[str, float]], float]
@@ -114,7 +114,7 @@ def select_niche(
         n["log_reception"], n["log_reception_seen"] = float(r), float(seen)
     scores = np.array(
         [
-            expected_units_per_day(n, n["log_reception_seen"])
+            expected_units_per_day(n, n["log_reception_seen"], floor_share=cfg.min_expected_share)
             * unit_margin(n)
             * np.exp(expected_log_growth(n["growth_per_year"], horizon_days / 2, cfg.trend))
             for n in niches
@@ -124,7 +124,7 @@ def select_niche(
     best = int(np.argmax(estimates))
     chosen = niches[best]
     # the plan is the estimate that won: the best of several noisy estimates is more often too high than too low
-    chosen["estimated_units_per_day"] = expected_units_per_day(chosen, chosen["log_reception_seen"]) * float(
-        noise[best]
-    )
+    chosen["estimated_units_per_day"] = expected_units_per_day(
+        chosen, chosen["log_reception_seen"], floor_share=cfg.min_expected_share
+    ) * float(noise[best])
     return chosen

@@ -6,7 +6,7 @@ below ``max_live_products``), the bank holds the cash reserve plus the cash of a
 typical launch (a middling first order of a median niche, landed, and the launch
 ads) for every project under way and the new one, no other project is still in
 its first stage (research is done one product at a time), and development had
-capacity in each of the last ``_CAPACITY_WEEKS`` weeks. A week's capacity in a
+capacity in each of the last ``capacity_weeks`` weeks. A week's capacity in a
 domain is what those allowed to work it had to spare in their normal week plus
 the hours development took there that week (the work of the projects under way
 is counted in their need instead). It must cover the projects' average weekly
@@ -84,9 +84,7 @@ from sellersim.scenario.schema import Market as MarketConfig
 from sellersim.streams import RandomStreams
 from sellersim.supply.purchase_orders import SupplyChain, draw_triangular
 
-_PRICE_SPREAD = 0.08  # log sd of a seller's price around the niche's price for its design
 _LAST_HOUR = 1.0  # effective hours short of a stage's hours that still count as done
-_CAPACITY_WEEKS = 4  # a new project needs spare hours in each of this many past weeks
 _NICHE_KEYS = (
     "sessions_per_day", "niche_price_usd", "cpc_usd", "base_conversion", "competitor_units_per_day",
     "max_organic_share", "return_rate", "weight_lb", "cuft", "expected_units_per_day", "small_standard",
@@ -163,7 +161,7 @@ class ProductDevelopment:
         self.founder_skills = founder_skills
         self.founder_review_share = founder_review_share
         self.projects: list[Project] = []
-        self._capacity: deque[np.ndarray] = deque(maxlen=_CAPACITY_WEEKS)  # per week: spare + development hours
+        self._capacity: deque[np.ndarray] = deque(maxlen=self.cfg.capacity_weeks)  # per week: spare + development hours
         self._worked = np.zeros(len(DOMAINS))  # effective hours development took last week (right or wrong), by domain
         self._started = 0
 
@@ -370,7 +368,8 @@ class ProductDevelopment:
                 o["research_day"] = day
                 o["planned_units_per_day"] = niche["estimated_units_per_day"]  # what research expects it to sell
             case "design":
-                o["differentiation"] = quality * float(rng.uniform(0.6, 1.0))
+                spread = self.cfg.design_differentiation
+                o["differentiation"] = quality * float(rng.uniform(spread.low, spread.high))
                 # testing samples against rivals' complaints finds what buyers would dislike, and fixes it
                 o["flaws_fixed_share"] = self.market_cfg.niches.reception.fixed_by_design_share * quality
             case "procurement":
@@ -378,7 +377,8 @@ class ProductDevelopment:
                 o["fob_markup"] = s.unit_cost_markup_untended * (1 - quality)
                 o["defect_rate"] = s.defect_rate_best + (s.defect_rate_untended - s.defect_rate_best) * (1 - quality)
             case "vision":
-                o["listing_quality"] = 0.3 + 0.7 * quality
+                unshot = self.cfg.listing_quality_unshot
+                o["listing_quality"] = unshot + (1 - unshot) * quality
 
     def _product(self, o: dict[str, float], ordinal: int, day: int) -> NewProduct:
         """The listing a project's outcomes describe: niche, price, unit cost, quality, fees."""
@@ -394,9 +394,11 @@ class ProductDevelopment:
             )
             o.update({**niche, "planned_units_per_day": niche["expected_units_per_day"], "research_day": day})
             o["growth_seen_per_year"] = niche["growth_per_year"]
-        niche = {k: o[k] for k in _NICHE_KEYS} | self._received(o)
+        niche = {k: o[k] for k in _NICHE_KEYS} | self._received(
+            o, floor_share=self.market_cfg.niches.min_expected_share
+        )
         diff = o.get("differentiation", 0.0)
-        index = float(np.exp(_PRICE_SPREAD * self.streams.keyed("pricing", ordinal).standard_normal()))
+        index = float(np.exp(self.cfg.price_spread * self.streams.keyed("pricing", ordinal).standard_normal()))
         price = index * o["niche_price_usd"] * (1 + self.market_cfg.conversion.differentiation_price_premium * diff)
         markup = o.get("fob_markup", self.supply_cfg.unit_cost_markup_untended)
         year = int(self.calendar.fee_year[max(day, 0)])
@@ -409,21 +411,22 @@ class ProductDevelopment:
             fob_usd=o["cost_share"] * o["niche_price_usd"] * (1 + markup),
             defect_rate=o.get("defect_rate", self.supply_cfg.defect_rate_untended),
             differentiation=diff,
-            listing_quality=o.get("listing_quality", 0.3),
+            listing_quality=o.get("listing_quality", self.cfg.listing_quality_unshot),
             fba_fee_usd=float(fba[0]),
             referral_usd=float(self.fees.referral_per_unit(np.array([price]))[0]),
         )
 
     @staticmethod
-    def _received(o: dict[str, float]) -> dict[str, float]:
+    def _received(o: dict[str, float], *, floor_share: float) -> dict[str, float]:
         """The product's conversion and organic steady state as buyers take to it (design fixed a share of what
-        they would have disliked), and its reception ``exp(r)``."""
+        they would have disliked), and its reception ``exp(r)`` (``floor_share``: as in :func:`expected_units_per_day`).
+        """
         r = o["log_reception"]
         if r < 0:
             r *= 1 - o.get("flaws_fixed_share", 0.0)
         return {
             "base_conversion": o["base_conversion"] * float(np.exp(r)),
-            "expected_units_per_day": expected_units_per_day(o, r),
+            "expected_units_per_day": expected_units_per_day(o, r, floor_share=floor_share),
             "reception": float(np.exp(r)),
         }
 

@@ -249,6 +249,10 @@ class Niches(Section):
     small_standard_share: Share = Field(description="share of products under 1 lb that fit small standard")
     trend: NicheTrend
     reception: Reception
+    min_expected_share: Share = Field(
+        description="least organic sales a listing expects, as a share of a top listing's potential, however crowded "
+        "its niche (page-one competitors never take every sale)"
+    )
 
 
 class Event(Section):
@@ -540,6 +544,9 @@ class Supply(Section):
     cny_ramp_capacity: Share
     supplier_events: SupplierEvents
     fba_capacity: FbaCapacity
+    forecast_noise_untended: float = Field(
+        ge=0.0, le=5.0, description="log sd of a sales forecast made with no inventory-control work done"
+    )
 
 
 # --- people and work ---------------------------------------------------------------
@@ -716,6 +723,19 @@ class Development(Section):
         ge=1, le=MAX_DAYS, description="how far ahead research values a niche's demand, with its trend"
     )
     sample_rounds: SampleRounds
+    capacity_weeks: int = Field(
+        ge=1, le=52, description="a new project needs spare product-work hours in each of this many past weeks"
+    )
+    price_spread: float = Field(
+        ge=0.0, le=2.0, description="log sd of a new product's price around its niche's price for its design"
+    )
+    design_differentiation: ShareRange = Field(
+        description="differentiation a design stage reaches, as a share of its quality (a uniform draw)"
+    )
+    listing_quality_unshot: Share = Field(
+        description="listing quality with no photography or images done; photography at quality q lifts it to "
+        "unshot + (1 - unshot) q"
+    )
 
 
 # --- strategy ----------------------------------------------------------------------
@@ -769,6 +789,11 @@ class ReorderPolicy(Section):
     remove_stock_older_than_days: Days = Field(
         description="remove overstocked units older than this (0: never), ahead of the costly aged-inventory tiers"
     )
+    air_cover_days: Positive = Field(description="days of sales an air shipment carries, until sea stock lands")
+    launch_forecast_floor_share: Share = Field(
+        description="while launching, the forecast is at least this share of what research planned the product to sell"
+    )
+    min_forecast_units_per_day: NonNegative = Field(description="least daily sales a forecast assumes")
 
 
 class RetirePolicy(Section):
@@ -813,6 +838,7 @@ class AdPolicy(Section):
     )
     max_budget_usd_per_day: NonNegative
     adjust_every_days: int = Field(ge=1, le=365)
+    budget_change: Range = Field(description="least and most factor a budget changes by at one adjustment")
 
 
 class OwnerPay(Section):

@@ -19,7 +19,6 @@ from sellersim.market.pricing import unit_margin_usd
 from sellersim.scenario.schema import AdPolicy
 
 _ADS = DOMAIN_INDEX["ads"]
-_MAX_STEP = (0.6, 1.5)  # a week's budget change is kept within these factors
 
 
 class AdManager:
@@ -38,7 +37,7 @@ class AdManager:
         spend, sales, revenue = cat.ad_spend_period_usd, cat.ad_sales_period_usd, cat.revenue_period_usd
         steered_on, target = (sales, p.target_acos) if p.steer_on == "acos" else (revenue, p.target_tacos)
         ratio = np.divide(spend, steered_on, out=np.full(n, np.inf), where=steered_on > 0)
-        step = np.clip(np.sqrt(target / np.maximum(ratio, 1e-9)), *_MAX_STEP)
+        step = np.clip(np.sqrt(target / np.maximum(ratio, 1e-9)), p.budget_change.low, p.budget_change.high)
         step = np.where(spend > 0, step, 1.0)
         budget = cat.ad_budget_usd
         # below the minimum only ads that lose money on each sale they are steered on (the ratio above break-even)

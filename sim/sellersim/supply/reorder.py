@@ -28,8 +28,6 @@ from sellersim.scenario.schema import NicheTrend, ReorderPolicy
 from sellersim.supply.purchase_orders import SupplyChain
 
 _LISTING = DOMAIN_INDEX["listing"]
-_AIR_COVER_DAYS = 45  # an air shipment bridges the gap until sea stock lands
-_FORECAST_NOISE_UNTENDED = 0.35
 
 
 def remove_units(catalog: Catalog, ledger: Ledger, day: int, i: int, units: int, fee_usd_per_unit: float) -> None:
@@ -56,6 +54,7 @@ class Replenisher:
         ledger: Ledger,
         removal_usd_per_unit: float,
         trend: NicheTrend,
+        forecast_noise_untended: float,
     ) -> None:
         self.policy = policy
         self.catalog = catalog
@@ -67,6 +66,7 @@ class Replenisher:
         self.ledger = ledger
         self.removal_usd_per_unit = removal_usd_per_unit
         self.trend = trend
+        self.forecast_noise_untended = forecast_noise_untended
         self._season_day = -1
         self._season_totals: dict[int, float] = {}  # period in days -> seasonality summed over it
 
@@ -76,9 +76,9 @@ class Replenisher:
         ``velocity`` and ``launch_day`` are product ``i``'s, read by the caller with those of the others due."""
         v = velocity / float(self.calendar.seasonality[day])
         if day - launch_day < self.launch_period_days:
-            v = max(v, 0.6 * float(self.catalog.planned_units_per_day[i]))
-        noise = float(np.exp(_FORECAST_NOISE_UNTENDED * (1 - care) * self.rng.standard_normal()))
-        return max(v * noise, 0.1)
+            v = max(v, self.policy.launch_forecast_floor_share * float(self.catalog.planned_units_per_day[i]))
+        noise = float(np.exp(self.forecast_noise_untended * (1 - care) * self.rng.standard_normal()))
+        return max(v * noise, self.policy.min_forecast_units_per_day)
 
     def demand_over(self, base: float, day: int, days: float, growth_per_year: float) -> float:
         """Units ``base`` sells over the next ``days`` days, season by season, along a trend of
@@ -127,7 +127,7 @@ class Replenisher:
             want = int(up_to - position)
             if inbound[k] == 0 and stock[k] < self.demand_over(base, day, p.expedite_by_air_below_days, growth[k]):
                 air = self._order(
-                    day, i, min(want, int(self.demand_over(base, day, _AIR_COVER_DAYS, growth[k]))), "air",
+                    day, i, min(want, int(self.demand_over(base, day, p.air_cover_days, growth[k]))), "air",
                     room_cuft["air"] / unit_cuft[k] if unit_cuft[k] > 0 else math.inf,
                 )  # fmt: skip
                 for mode in room_cuft:
