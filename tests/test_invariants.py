@@ -155,6 +155,14 @@ def check_pnl(result: RunResult) -> None:
     _close(d["reimbursements_usd"], _ledger_by_day(result, led["category"] == "reimbursement"), "reimbursements")
     overhead = -_ledger_by_day(result, led["category"].isin(["tools", "seller_plan", "hiring", "samples", "penalties"]))
     _close(d["overhead_usd"], overhead, "overhead vs ledger tools + seller plan + hiring + samples + penalties")
+    # ACoS is ad spend over the sales credited to ads, TACoS over all revenue; blank without a divisor
+    for ratio, divisor in (("acos", "ad_sales_usd"), ("tacos", "revenue_usd")):
+        sold = d[divisor] > 0
+        _close(d[ratio][sold], (d["ad_spend_usd"] / d[divisor])[sold], f"{ratio} = ad spend / {divisor}")
+        assert d[ratio][~sold].isna().all(), f"{ratio} is blank on days without {divisor}"
+        total = d[divisor].sum()
+        expected = round(float(d["ad_spend_usd"].sum() / total), 4) if total > 0 else None
+        assert result.summary[ratio] == expected, f"the run's {ratio} is its total ad spend over its total {divisor}"
     # costs are never negative; COGS and referral fees may be, being net of returns
     gross = [c for c in FEE_COLUMNS if c != "referral_fees_usd"]
     for column in (
@@ -208,6 +216,8 @@ def test_runs_exercise_the_invariants() -> None:
     assert {"sales", "payout", "product_cost", "freight", "duty", "placement_fee", "storage_fee"} <= cats
     assert model.catalog.sold.sum() > 0
     assert model.catalog.restocked.sum() > 0
+    d = result.daily
+    assert ((d["ad_sales_usd"] > 0) & (d["ad_sales_usd"] < d["revenue_usd"])).any(), "ads sold part of the revenue"
 
 
 def test_checks_catch_a_broken_ledger() -> None:

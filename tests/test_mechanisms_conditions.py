@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
 
+from sellersim.model import SellerModel
 from sellersim.scenario.conditions import METRICS, ConditionError, parse_condition
 
 ROLES = ("operator", "designer")
@@ -111,13 +113,24 @@ def test_rejects_wrong_arguments(text: str, message: str) -> None:
     assert message in str(exc.value)
 
 
-def test_every_metric_with_its_arguments_parses() -> None:
-    samples = {"int": "3", "domain": "'ads'", "role": "'designer'", "param": "'threshold'"}
+def test_every_metric_parses_and_reads_a_number_from_a_running_company(load) -> None:
+    """Each metric the language accepts, with its arguments or without the optional ones, reads a finite
+    number from a company a year in (a metric the parser knows and the company does not would raise)."""
+    model = SellerModel(load("solo_then_hire", "simulation.days=400"))
+    model.run_for(365)
+    roles, params = tuple(model.config.roles), tuple(model.config.strategy.parameters)
+    samples = {"int": "3", "domain": "'ads'", "role": "'operator'", "param": f"'{params[0]}'"}
+    read = {}
     for name, m in METRICS.items():
         args = ", ".join(samples[k] for k in m.args)
-        parse_condition(f"{name}({args}) >= 0" if m.args else f"{name} >= 0", ROLES, ["threshold"])
-        if m.optional:
-            parse_condition(f"{name}() >= 0", ROLES)
+        texts = [f"{name}({args})" if m.args else name] + ([f"{name}()"] if m.optional else [])
+        for text in texts:
+            value = parse_condition(f"{text} + 0", roles, params).evaluator(model.metrics, "operator")
+            assert isinstance(value, float) and math.isfinite(value), f"{text} read {value!r}"
+            read[text] = value
+    assert read["day"] == 364 and read["cash_usd"] == model.ledger.cash_usd
+    assert read["monthly_revenue_usd(3)"] > 0 and read["live_products"] >= 1
+    assert read[f"param('{params[0]}')"] == model.config.strategy.parameters[params[0]]
 
 
 def test_param_reads_strategy_parameters_and_rejects_unknown_ones() -> None:

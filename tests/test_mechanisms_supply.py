@@ -279,12 +279,18 @@ def test_product_below_reorder_point_is_reordered_on_its_review_day(base, seen_g
     assert shop.supply.placed == 1, "inbound units count toward the stock position"
 
 
-def test_product_above_reorder_point_is_not_reordered(base) -> None:
-    policy = base.strategy.reorder
-    shop = Shop(base, service=1.0, stock=int(5 * 1.5 * policy.reorder_point_days) + 100)
-    for day in range(150, 200):
+def placed_over(shop: Shop, days: range) -> int:
+    for day in days:
         shop.review(day)
-    assert shop.supply.placed == 0
+    return shop.supply.placed
+
+
+def test_product_above_reorder_point_is_not_reordered(base) -> None:
+    """Paired with the same product below its reorder point, which is reordered on the same days."""
+    policy = base.strategy.reorder
+    above = int(5 * 1.5 * policy.reorder_point_days) + 100
+    assert placed_over(Shop(base, service=1.0, stock=above), range(150, 200)) == 0
+    assert placed_over(Shop(base, service=1.0, stock=200), range(150, 200)) == 1
 
 
 def test_nearly_empty_product_is_expedited_by_air(base) -> None:
@@ -296,23 +302,22 @@ def test_nearly_empty_product_is_expedited_by_air(base) -> None:
     if shop.policy.freight != "air":
         assert freights == ["air", shop.policy.freight]
     air = shop.supply.open[0].units
-    trend = np.exp(expected_log_growth(shop.catalog.growth_seen_per_year[0], 45 / 2, base.market.niches.trend))
-    bridge = 5.0 / shop.calendar.seasonality[day] * shop.calendar.seasonality[day : day + 45].sum() * trend
+    cover = int(shop.policy.air_cover_days)
+    trend = np.exp(expected_log_growth(shop.catalog.growth_seen_per_year[0], cover / 2, base.market.niches.trend))
+    bridge = 5.0 / shop.calendar.seasonality[day] * shop.calendar.seasonality[day : day + cover].sum() * trend
     assert air <= max(bridge, base.supply.min_order_units)
 
 
 def test_no_inventory_control_means_no_reorders(base) -> None:
-    shop = Shop(base, service=0.0, stock=50)
-    for day in range(150, 300):
-        shop.review(day)
-    assert shop.supply.placed == 0
+    """Paired with the same shop when inventory control is done, which reorders."""
+    assert placed_over(Shop(base, service=0.0, stock=50), range(150, 300)) == 0
+    assert placed_over(Shop(base, service=1.0, stock=50), range(150, 300)) >= 1
 
 
 def test_no_cash_means_no_reorder(base) -> None:
-    shop = Shop(base, service=1.0, stock=200, cash=1000.0)
-    for day in range(150, 200):
-        shop.review(day)
-    assert shop.supply.placed == 0
+    """Paired with the same shop holding the cash the order needs, which reorders."""
+    assert placed_over(Shop(base, service=1.0, stock=200, cash=1000.0), range(150, 200)) == 0
+    assert placed_over(Shop(base, service=1.0, stock=200), range(150, 200)) == 1
 
 
 def test_reorders_per_review_follow_the_listing_service_level(base) -> None:
