@@ -152,7 +152,8 @@ def check_pnl(result: RunResult) -> None:
     for column, category in FEE_CATEGORIES.items():
         _close(d[column], -_ledger_by_day(result, led["category"] == category), f"{column} vs ledger {category}")
     _close(d["revenue_usd"], _ledger_by_day(result, led["category"] == "sales"), "revenue vs ledger sales")
-    _close(d["reimbursements_usd"], _ledger_by_day(result, led["category"] == "reimbursement"), "reimbursements")
+    money_back = _ledger_by_day(result, led["category"].isin(["reimbursement", "supplier_credit"]))
+    _close(d["reimbursements_usd"], money_back, "reimbursements vs ledger: Amazon's and factories' credits")
     overhead = -_ledger_by_day(result, led["category"].isin(["tools", "seller_plan", "hiring", "samples", "penalties"]))
     _close(d["overhead_usd"], overhead, "overhead vs ledger tools + seller plan + hiring + samples + penalties")
     # ACoS is ad spend over the sales credited to ads, TACoS over all revenue; blank without a divisor

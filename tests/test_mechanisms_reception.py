@@ -7,8 +7,11 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
+from conftest import make_product
 from sellersim.api import run_model
+from sellersim.domains import DOMAINS
 from sellersim.market.niches import expected_units_per_day, select_niche
+from sellersim.model import SellerModel
 from sellersim.product.development import ProductDevelopment
 
 POOR = 0.8  # a product that converts at most 80% of what its niche's listings do is poorly received
@@ -110,3 +113,30 @@ def test_a_product_buyers_take_to_sells_more_than_its_twin_and_one_they_dislike_
     assert clear.sum() >= 15, "the premise: some products are clearly received better or worse"
     assert (np.sign(log_sales[clear]) == np.sign(log_reception[clear])).mean() >= 0.8
     assert np.corrcoef(log_reception, log_sales)[0, 1] > 0.6
+
+
+@pytest.mark.parametrize("weight", [0.0, 0.7])
+def test_buyers_who_take_badly_to_a_product_review_it_worse_and_the_rating_costs_it_conversion(load, weight) -> None:
+    """Two twins on one shelf, one that buyers take to as well as its niche's listings, one a third worse
+    (reception 0.67: it converts 0.67 times as well), selling hundreds a day for a hundred days: the disliked
+    twin collects about 3.23 * 0.7 * 0.33 = 0.75 fewer stars, and the rating cuts its conversion below what its
+    reception alone gives. Without the disappointed buyers' reviews (weight 0) the twins' ratings are alike."""
+    model = SellerModel(load("base", f"market.reviews.disliked_bad_review_share={weight}", "simulation.days=120"))
+    cat, market = model.catalog, model.market
+    twins = [
+        cat.add(make_product(f"T{k}", sessions_per_day=20_000.0, reception=r, base_conversion=0.12 * r), 0.5, 0.0)
+        for k, r in enumerate((1.0, 0.67))
+    ]
+    for i in twins:
+        cat.receive(i, 100_000, 0, 10.0)
+        market.launch(i, 0)
+    for day in range(100):
+        market.simulate(day, np.ones(len(DOMAINS)))
+    assert (cat.reviews[twins] > 250).all(), "the premise: enough reviews to read a rating"
+    liked, disliked = cat.star_sum[twins] / cat.reviews[twins]
+    cvr = market._conversion_rate()[twins]
+    if weight == 0:
+        assert abs(liked - disliked) < 0.15
+    else:
+        assert liked - disliked == pytest.approx(3.23 * weight * 0.33, abs=0.2)
+        assert cvr[1] / cvr[0] < 0.67 * 0.85, "the rating costs conversion on top of the reception"

@@ -5,6 +5,7 @@ and negotiation keeps part of it off."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from scipy.stats import binom
 
 from conftest import make_product
@@ -16,7 +17,9 @@ from sellersim.streams import RandomStreams
 from sellersim.supply.supplier_events import SupplierEvents
 
 
-def factory(base, products: int = 1, **changes) -> tuple[SupplierEvents, Catalog, Ledger, EventLog]:
+def factory(
+    base, products: int = 1, s_procurement: float = 1.0, **changes
+) -> tuple[SupplierEvents, Catalog, Ledger, EventLog]:
     cfg = base.supply.supplier_events
     cfg = type(cfg).model_validate({**cfg.model_dump(), **changes})
     cat, ledger, events = Catalog(), Ledger(1e6), EventLog()
@@ -26,7 +29,7 @@ def factory(base, products: int = 1, **changes) -> tuple[SupplierEvents, Catalog
         cat.retired_day[i] = -1
     supplier = SupplierEvents(
         cfg=cfg, catalog=cat, ledger=ledger, streams=RandomStreams(3), events=events,
-        removal_fee_usd_per_unit=base.fees.removal_usd_per_unit,
+        removal_fee_usd_per_unit=base.fees.removal_usd_per_unit, procurement_service=lambda: s_procurement,
     )  # fmt: skip
     return supplier, cat, ledger, events
 
@@ -102,6 +105,40 @@ def test_a_bad_lot_sold_out_before_the_closure_leaves_the_good_stock_alone(base)
     assert cat.removed[0] == 0 and cat.stock[0] == 40
     supplier.end_of_day(30)
     assert cat.batch_defect_rate[0] == 0.0 and not supplier._bad_lots
+
+
+def test_a_gone_bad_lot_is_claimed_from_its_factory_and_credited_off_the_next_order(base) -> None:
+    """A bad lot of 60 units, 20% defective, sold out: procurement claims half the defective units' factory value,
+    and the credit comes back as money the day the product's next order is placed; without procurement work no
+    claim is made. Claims are luck keyed by (product, lot): of 400 lots at half the work, about half are claimed."""
+    credited = {}
+    for s_proc in (1.0, 0.0):
+        supplier, cat, ledger, events = factory(
+            base, s_procurement=s_proc, bad_batch_chance=1.0, bad_batch_defect_rate={"low": 0.2, "high": 0.2}
+        )
+        supplier.inspect(order_id=1, product=0, day=0, s_procurement=0.0)
+        cat.receive(0, 60, 10, 10.0)
+        supplier.arrived(order_id=1, product=0, day=10, units=60, last=True)
+        supplier.end_of_day(10)
+        cat.remove_fifo(np.array([60]))
+        supplier.end_of_day(40)
+        owed = supplier.credits_usd.get(0, 0.0)
+        supplier.take_credit(50, 0)
+        entries = ledger.to_frame().query("category == 'supplier_credit'")
+        credited[s_proc] = float(entries["amount_usd"].sum())
+        assert owed == credited[s_proc] and not supplier.credits_usd
+        assert (entries["day"] == 50).all() and len(events.of_kind("batch_claimed")) == (s_proc > 0)
+    claim = base.supply.supplier_events.claim_share
+    assert credited == {1.0: pytest.approx(claim * 0.2 * 60 * float(cat.fob_usd[0])), 0.0: 0.0}
+
+    supplier, cat, *_ = factory(base, products=400, s_procurement=0.5, bad_batch_chance=1.0)
+    for i in range(400):
+        supplier.inspect(order_id=i, product=i, day=0, s_procurement=0.0)
+        cat.receive(i, 10, 5, 10.0)
+        supplier.arrived(order_id=i, product=i, day=5, units=10, last=True)
+    cat.remove_fifo(np.full(400, 10))
+    supplier.end_of_day(6)
+    assert 0.4 < len(supplier.credits_usd) / 400 < 0.6
 
 
 def test_factories_raise_prices_about_as_often_as_set_and_negotiation_keeps_half_off(base) -> None:

@@ -24,6 +24,7 @@ KINDS = (
     "batch_reworked",
     "defective_batch",
     "batch_removed",
+    "batch_claimed",
     "price_increase",
     "capacity_bound",
     "stockout",

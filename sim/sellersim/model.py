@@ -108,6 +108,7 @@ class SellerModel(mesa.Model):
         self.supplier_events = SupplierEvents(
             cfg=scenario.supply.supplier_events, catalog=self.catalog, ledger=self.ledger, streams=self.streams,
             events=self.events, removal_fee_usd_per_unit=scenario.fees.removal_usd_per_unit,
+            procurement_service=lambda: float(self.workload.service[_PROCUREMENT]),
         )  # fmt: skip
         self.market = Market(
             cfg=scenario.market, catalog=self.catalog, fees=self.fees, ledger=self.ledger, payouts=self.payouts,

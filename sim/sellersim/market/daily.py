@@ -477,7 +477,12 @@ class Market:
         if not len(idx):
             return
         defect = self._returns_odds().defect_rate[idx]
-        bad = defect * rv.defect_review_weight + (1 - s_after) * rv.neglect_bad_review_share
+        disliked = np.maximum(1 - cat.reception[idx], 0.0)  # the shortfall of a product buyers take badly to
+        bad = (
+            defect * rv.defect_review_weight
+            + (1 - s_after) * rv.neglect_bad_review_share
+            + disliked * rv.disliked_bad_review_share
+        )
         bad = np.minimum(np.maximum(bad, 0.0), 1.0)
         probs = (1 - bad)[:, None] * self._star_shares + bad[:, None] * self._sour_star_shares
         counts = self._reviews.multinomial(new[idx], probs)

@@ -9,6 +9,7 @@ day. Every cost is a positive number on its line:
 - Amazon's fees are one line each (:data:`FEE_LINES`); the seller plan is overhead's, kept on its own
   line too.
 - COGS is the landed cost of the units sold, plus units given away (Vine), removed or lost.
+- Reimbursements are Amazon's (for units it lost) and factories' credits for defective batches.
 - Payroll is salaries and agency fees; overhead is tools, the seller plan, hiring, samples and
   penalties (:data:`~sellersim.money.ledger.OVERHEAD_CATEGORIES`).
 - SDE (seller's discretionary earnings: profit before the owner's pay and interest) is the figure
@@ -71,7 +72,7 @@ def income_statement(
     fees = {line: -out(category, 0.0) for line, category in FEE_LINES.items()}
     payroll = -out("salaries", 0.0) - out("agency_fees", 0.0)
     overhead = -sum(out(c, 0.0) for c in OVERHEAD_CATEGORIES)
-    reimbursed = out("reimbursement", 0.0)
+    reimbursed = out("reimbursement", 0.0) + out("supplier_credit", 0.0)
     sde = revenue_usd - refunds_usd - sum(fees.values()) - ad_spend_usd - cogs_usd - payroll - overhead + reimbursed
     owners_pay, interest = -out("owners_pay", 0.0), -out("interest", 0.0)
     return {

@@ -30,6 +30,7 @@ CATEGORIES = (
     "removal_fee",
     "capacity_fee",
     "reimbursement",
+    "supplier_credit",
     "payout",
     "card_charge",
     "ads",

@@ -309,6 +309,10 @@ class Reviews(Section):
     star_shares: dict[IntKey, Share] = Field(description="shares of 1..5 stars for a flawless product")
     defect_review_weight: NonNegative = Field(description="how much likelier a buyer of a defective unit reviews")
     neglect_bad_review_share: Share = Field(description="reviews soured when after-sales work is not done at all")
+    disliked_bad_review_share: NonNegative = Field(
+        description="reviews soured per unit of a product's conversion shortfall against its niche's listings "
+        "(1 - reception): buyers who take badly to a product review it worse"
+    )
     bad_experience_to_one_star: Share = Field(description="share of bad-experience reviews that are 1 star (rest 2)")
 
     @field_validator("star_shares")
@@ -471,6 +475,10 @@ class SupplierEvents(Section):
     )
     price_increase: Range = Field(description="share by which the factory asks to raise its price")
     negotiated_share: Share = Field(description="share of an increase that negotiation keeps off, at best")
+    claim_share: Share = Field(
+        description="share of a shipped defective batch's factory value (its defective units) that a claim wins "
+        "back, as a discount on the product's next order"
+    )
 
     @model_validator(mode="after")
     def _rates_are_shares(self) -> SupplierEvents:

@@ -178,6 +178,7 @@ class SupplyChain:
         self._committed_usd += self._freight_total(po)
         self.on_order(day, po.units * po.fob_usd, product)
         self.ledger.post(day, BANK, "product_cost", -deposit, product)
+        self.supplier_events.take_credit(day, product)
         self.events.add(
             day,
             "purchase_order",

@@ -29,12 +29,14 @@ k-th production run) or by (product, day), so the same product meets the same lu
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from scipy.stats import binom
 
 from sellersim.events import EventLog
 from sellersim.market.catalog import LIVE, Catalog
-from sellersim.money.ledger import Ledger
+from sellersim.money.ledger import BANK, Ledger
 from sellersim.scenario.schema import SupplierEvents as SupplierEventsConfig
 from sellersim.streams import KeyedUniforms, RandomStreams
 from sellersim.supply.purchase_orders import draw_triangular
@@ -55,8 +57,10 @@ class SupplierEvents:
         streams: RandomStreams,
         events: EventLog,
         removal_fee_usd_per_unit: float,
+        procurement_service: Callable[[], float],
     ) -> None:
         self.cfg = cfg
+        self.procurement_service = procurement_service
         self.catalog = catalog
         self.ledger = ledger
         self.streams = streams
@@ -64,6 +68,8 @@ class SupplierEvents:
         self.removal_fee_usd_per_unit = removal_fee_usd_per_unit
         self._bad_orders: dict[int, float] = {}  # order id -> extra defect rate of a run that shipped bad
         self._bad_lots: dict[int, dict[int, float]] = {}  # product -> {day a bad lot arrived: its extra rate}
+        self._bad_units: dict[tuple[int, int], int] = {}  # (product, day a bad lot arrived) -> its units
+        self.credits_usd: dict[int, float] = {}  # product -> what its factory owes off the next order
         self._runs: dict[int, int] = {}  # product -> production runs finished
         self._price_luck = KeyedUniforms(streams, "supplier_prices")  # one uniform per (product, day)
 
@@ -101,6 +107,7 @@ class SupplierEvents:
             return
         lots = self._bad_lots.setdefault(product, {})
         lots[day] = max(extra, lots.get(day, 0.0))  # two bad lots on one day: the worse one counts
+        self._bad_units[product, day] = self._bad_units.get((product, day), 0) + units
         self.events.add(
             day, "defective_batch", product_id=product,
             detail=f"PO {order_id}: {units} units of {self.catalog.names[product]}, {extra:.0%} of them defective",
@@ -115,7 +122,7 @@ class SupplierEvents:
         for i, bad in list(self._bad_lots.items()):
             days = cat.lot_day[i][cat.lot_units[i] > 0]
             for arrived in [d for d in bad if d not in days]:  # sold, removed or written off
-                del bad[arrived]
+                self._claim(day, i, arrived, bad.pop(arrived))
             if not bad:
                 del self._bad_lots[i]
             oldest = int(days.min()) if len(days) else -1
@@ -135,7 +142,7 @@ class SupplierEvents:
             return
         bad = int(lots[days == arrived].sum())
         remove_units(cat, self.ledger, day, product, bad, self.removal_fee_usd_per_unit)
-        del self._bad_lots[product][arrived]
+        self._claim(day, product, arrived, self._bad_lots[product].pop(arrived))
         if not self._bad_lots[product]:
             del self._bad_lots[product]
         self._set_batch_defect(product, 0.0)  # the next lot's rate is set at the end of the day
@@ -143,6 +150,25 @@ class SupplierEvents:
             day, "batch_removed", product_id=product,
             detail=f"{bad} units of a defective batch of {cat.names[product]} removed",
         )  # fmt: skip
+
+    def _claim(self, day: int, product: int, arrived: int, extra: float) -> None:
+        """The bad lot of ``product`` that arrived on ``arrived`` is gone (sold, removed or written off): its returns
+        and reviews are the evidence, and procurement claims from the factory with probability ``s_procurement``,
+        winning back ``claim_share`` of its defective units' factory value off the product's next order."""
+        units = self._bad_units.pop((product, arrived))
+        if self.streams.keyed("supplier_claims", product, arrived).random() >= self.procurement_service():
+            return
+        usd = self.cfg.claim_share * extra * units * float(self.catalog.fob_usd[product])
+        self.credits_usd[product] = self.credits_usd.get(product, 0.0) + usd
+        self.events.add(
+            day, "batch_claimed", product_id=product, amount_usd=usd,
+            detail=f"the factory of {self.catalog.names[product]} credits ${usd:,.0f} for a defective batch",
+        )  # fmt: skip
+
+    def take_credit(self, day: int, product: int) -> None:
+        """A new order of ``product`` is placed: the factory's credit comes off it (booked as money back)."""
+        usd = self.credits_usd.pop(product, 0.0)
+        self.ledger.post(day, BANK, "supplier_credit", usd, product)
 
     def review_prices(self, day: int, s_procurement: float) -> None:
         """This week's price increases on the products still ordered (call once a week)."""
