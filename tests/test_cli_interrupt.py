@@ -21,12 +21,12 @@ def test_stopped_run_writes_the_days_done(
 ) -> None:
     step = SellerModel.step
 
-    def step_until_120(model: SellerModel) -> None:
-        if model.steps == 120:  # mesa counts the step before calling it: day 119 is underway
+    def step_until_day_119(model: SellerModel) -> None:
+        if model.steps == 119:  # days 0-118 are done: day 119 does not finish
             raise error
         step(model)
 
-    monkeypatch.setattr(SellerModel, "step", step_until_120)
+    monkeypatch.setattr(SellerModel, "step", step_until_day_119)
     out = tmp_path / "run"
     result = CliRunner().invoke(app, ["run", STRATEGY, "--days", "300", "--out", str(out)])
     assert result.exit_code == exit_code
