@@ -1,4 +1,4 @@
-"""Compare strategies: replications in batches, paired statistics, and the comparison folder.
+"""Compare strategies: replications in batches on common random numbers, kept in a run store, and paired statistics.
 
 >>> from sellersim.experiments.compare import compare
 >>> result = compare(["scenarios/strategies/solo_then_hire.yaml",

@@ -120,8 +120,7 @@ def wilson_interval(successes: ArrayLike, n: int, confidence: float = 0.95) -> t
     k = np.asarray(successes, dtype=float)
     if n <= 0:
         return np.full_like(k, np.nan), np.full_like(k, np.nan)
-    with np.errstate(invalid="ignore", divide="ignore"):  # NaN shares (no run that day) stay NaN
-        low, high = proportion_confint(k, n, alpha=1.0 - confidence, method="wilson")
+    low, high = proportion_confint(k, n, alpha=1.0 - confidence, method="wilson")  # NaN counts stay NaN
     p = k / n
     # Wilson's interval always contains p; clamping keeps rounding (e.g. 10 of 10 -> high 0.9999999999999999)
     # from putting p outside it.
