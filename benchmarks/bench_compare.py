@@ -5,8 +5,8 @@
 Compares the shipped strategies (``scenarios/strategies/*.yaml``, full horizon) with
 ``--replications`` replications each, once with 1 worker and once with 2. Only ``compare()`` is
 timed: loading the files, the runs, and the statistics; a short warm-up comparison runs first so
-first calls into numpy, pandas and pyarrow are not counted. The folder is then written with
-``report=False`` (untimed) to show its size.
+first calls into numpy, pandas and pyarrow are not counted. The folder is then written without its
+report (untimed) to show its size.
 
 Printed: throughput (runs per second) for each worker count, the parallel efficiency
 (throughput with 2 workers / (2 x throughput with 1)), and the projected time of every shipped
@@ -54,8 +54,8 @@ def main(argv: list[str] | None = None) -> None:
     from pandas.testing import assert_frame_equal
     from yardstick import yardstick_seconds
 
-    from sellersim.compare.comparison import compare
-    from sellersim.compare.engine import default_workers
+    from sellersim.experiments.compare import compare
+    from sellersim.experiments.engine import default_workers
 
     n = args.replications
     runs = len(STRATEGIES) * n
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> None:
         f"target < {TARGET_SECONDS / 60:.0f} min: {verdict}"
     )
     with tempfile.TemporaryDirectory() as tmp:
-        out = first.write(Path(tmp) / "cmp", report=False)
+        out = first.write(Path(tmp) / "cmp")
         size = folder_mb(out)
     print(f"  comparison folder without report.html: {size:.1f} MB")
     # workers are children of the forkserver, not of this process, so only the driver is measured here

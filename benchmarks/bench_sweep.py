@@ -49,7 +49,7 @@ days: {days}
 def timed(spec: Path, out: Path, workers: int, backend: str) -> dict:
     """Run a sweep in a fresh process and return its meta (runs/s, efficiency, peak memory)."""
     code = (
-        "import json, sys; from sellersim.sweep.runner import run_sweep; "
+        "import json, sys; from sellersim.experiments.sweep.runner import run_sweep; "
         f"o = run_sweep({str(spec)!r}, {str(out)!r}, workers={workers}, backend={backend!r}); "
         "print(json.dumps(o.meta))"
     )

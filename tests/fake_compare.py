@@ -16,8 +16,9 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from sellersim.compare.comparison import CompareResult
-from sellersim.compare.figures import DAILY_METRICS, FIGURES, QUANTILES
+from sellersim.experiments.stats import proportion_interval
+from sellersim.results.comparison import ComparisonResult
+from sellersim.results.figures import DAILY_METRICS, FIGURES, QUANTILES
 
 START = pd.Timestamp("2027-01-04")
 STARTING_CASH = 40_000.0
@@ -213,20 +214,12 @@ def _quantiles(name: str, p: _Paths, days: int) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _wilson(successes: float, n: int) -> tuple[float, float, float]:
-    if n == 0:
-        return (math.nan, math.nan, math.nan)
-    p = successes / n
-    centre = (p + Z**2 / (2 * n)) / (1 + Z**2 / n)
-    half = Z * math.sqrt(p * (1 - p) / n + Z**2 / (4 * n**2)) / (1 + Z**2 / n)
-    return (p, max(0.0, centre - half), min(1.0, centre + half))
-
-
 def _interval(values: np.ndarray, share: bool = False) -> dict[str, float]:
     values = values[~np.isnan(values)]
     n = len(values)
     if share:
-        estimate, low, high = _wilson(float(values.sum()), n)
+        wilson = proportion_interval(float(values.sum()), n)
+        estimate, low, high = wilson.estimate, wilson.low, wilson.high
     elif n == 0:
         estimate = low = high = math.nan
     else:
@@ -247,10 +240,10 @@ def _paired(runs: pd.DataFrame, baseline: str, name: str) -> dict[str, dict[str,
         diff = a[keep] - b[keep]
         better = (diff > 0) if f.higher_is_better else (diff < 0)
         wins = better.sum() + 0.5 * (diff == 0).sum()
-        p, low, high = _wilson(float(wins), int(keep.sum()))
+        beats = proportion_interval(float(wins), int(keep.sum()))
         out[f.name] = {
             "difference": _interval(diff) if f.name != "survived" else {**_interval(diff), "n": int(keep.sum())},
-            "p_beats_baseline": {"estimate": p, "low": low, "high": high, "n": int(keep.sum())},
+            "p_beats_baseline": {"estimate": beats.estimate, "low": beats.low, "high": beats.high, "n": beats.n},
         }
     return out
 
@@ -283,7 +276,7 @@ def make_comparison(
     error_runs: int = 0,
     doomed: str | None = None,
     seed: int = 11,
-) -> CompareResult:
+) -> ComparisonResult:
     """A comparison of ``strategies`` (baseline: the first), ``replications`` runs each over ``days`` days.
 
     ``error_runs`` runs of the last strategy crash with an error; ``doomed`` names a strategy (added
@@ -362,7 +355,7 @@ def make_comparison(
     hires_frame = pd.DataFrame(
         hires, columns=["strategy", "replication", "hire_number", "role", "day", "monthly_revenue_usd"]
     )
-    return CompareResult(
+    return ComparisonResult(
         runs=runs_frame,
         hires=hires_frame,
         daily_quantiles=pd.concat(quantiles, ignore_index=True),

@@ -1,16 +1,20 @@
-"""Fabricated but plausible run tables, in the recorder's column contract, for report tests."""
+"""A fabricated but plausible run result, its tables in the recorder's column contract, for report tests."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from conftest import STRATEGY_FILES
 from sellersim.domains import DOMAINS
 from sellersim.money.income import FEE_COLUMNS
-from sellersim.report.run_report import RunTables
+from sellersim.results.run import RunResult
+from sellersim.scenario.loader import load_scenario
+from sellersim.scenario.schema import Scenario
 
 ROLES = (
     "operator",
@@ -45,14 +49,14 @@ DEFAULT_HIRES = (
 SALARY = {"operator": 2170, "ads_specialist": 2170, "customer_service": 1265}
 
 
-def make_run_tables(
+def make_run(
     *,
     days: int = 1095,
     n_products: int = 30,
     hires: Sequence[Hire] = DEFAULT_HIRES,
     failure_day: int | None = None,
     seed: int = 7,
-) -> RunTables:
+) -> RunResult:
     """A run of ``days`` days with ``n_products`` launches and ``hires``; failed on ``failure_day``."""
     rng = np.random.default_rng(seed)
     day = np.arange(days)
@@ -127,11 +131,13 @@ def make_run_tables(
     products = products[products["day"] <= last].drop(columns="lost_units").reset_index(drop=True)
     staff = staff[staff["week"] * 7 <= last].reset_index(drop=True)
     events = events[events["day"] <= last].reset_index(drop=True)
-    return RunTables(
+    return RunResult(
+        scenario=_scenario(),
         daily=daily,
         products=products,
         staff=staff,
         events=events,
+        ledger=pd.DataFrame(columns=["day", "date"]),  # the report draws nothing from the ledger
         summary=_summary(daily, staff, hires, failure_day),
         meta={
             "scenario": "base",
@@ -321,3 +327,9 @@ def _summary(
         "founder_overload_weeks": int((founder["load"] > 1).sum()),
         "quits": sum(1 for h in hires if h.quit_day is not None and h.quit_day <= last),
     }
+
+
+@cache
+def _scenario() -> Scenario:
+    """A real scenario for the result to carry (the report does not read it)."""
+    return load_scenario(STRATEGY_FILES["solo_then_hire"])

@@ -15,13 +15,14 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sellersim.sweep.spec import Levels, SweepSpec
+from sellersim.experiments.sweep.spec import Levels, SweepSpec
+from sellersim.results.sweep import SweepResult
 
 Z = 1.959963984540054
 PM = "strategy.parameters.profit_multiple"
@@ -41,16 +42,6 @@ PROFILES = {
 }
 CUSHION = 6_000.0
 AIR_COST = 9_000.0
-
-
-@dataclass
-class FakeSweep:
-    """A sweep result: the spec, one summary row per run, the analysis and the meta."""
-
-    spec: SweepSpec
-    summary: pd.DataFrame
-    analysis: dict[str, Any]
-    meta: dict[str, Any] = field(default_factory=dict)
 
 
 def make_spec(design: str = "sobol", *, strategies: Sequence[str] = STRATEGIES, samples: int = 8) -> SweepSpec:
@@ -228,7 +219,7 @@ def make_sweep(
     error_runs: int = 0,
     failure_regions: bool = True,
     seed: int = 3,
-) -> FakeSweep:
+) -> SweepResult:
     """A sweep of ``strategies`` over a ``design`` (40 points by default for sobol/morris/lhs/random), 5 replications.
 
     ``error_runs`` runs of the last strategy crash; ``failure_regions=False`` makes the market so
@@ -310,4 +301,4 @@ def make_sweep(
         "software": {"sellersim": "0.3.0", "python": "3.12.3", "numpy": np.__version__, "pandas": pd.__version__},
         "started": "2027-01-04T09:30:00+00:00",
     }
-    return FakeSweep(spec, summary, analysis, meta)
+    return SweepResult(spec, summary, analysis, meta, folder=Path("results") / f"sweep-{spec.name}")

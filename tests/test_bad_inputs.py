@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from sellersim.api import run_model
 from sellersim.cli import WORKERS_PER_CORE, _workers, app
-from sellersim.compare.engine import default_workers
+from sellersim.experiments.engine import default_workers
 from sellersim.scenario.loader import load_document, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -340,7 +340,7 @@ def test_an_unusable_out_is_refused_before_any_work(tmp_path: Path, command: str
 def test_a_run_folder_is_replaced_whole_or_not_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Re-running into a folder with another seed and dying during the write left the new daily.parquet
     beside the old summary.json."""
-    import sellersim.results.run as run_module
+    import sellersim.report.run_report as run_report
 
     out = tmp_path / "run"
     first = runner.invoke(app, ["run", str(NEVER_HIRE), "--days", "30", "--seed", "1", "--out", str(out)])
@@ -350,7 +350,7 @@ def test_a_run_folder_is_replaced_whole_or_not_at_all(tmp_path: Path, monkeypatc
     def dies(*args: object) -> None:
         raise MemoryError("killed while writing the report")
 
-    monkeypatch.setattr(run_module, "write_run_report", dies)
+    monkeypatch.setattr(run_report, "build_run_report", dies)
     second = runner.invoke(app, ["run", str(NEVER_HIRE), "--days", "30", "--seed", "2", "--out", str(out)])
     assert isinstance(second.exception, MemoryError)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before, "the old folder is whole"
@@ -366,7 +366,7 @@ def test_a_run_folder_is_replaced_whole_or_not_at_all(tmp_path: Path, monkeypatc
 
 def test_the_next_write_clears_what_a_killed_writer_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """kill -9 during a write left hidden .tmp folders beside the results for good."""
-    import sellersim.results.run as run_module
+    import sellersim.report.run_report as run_report
 
     out = tmp_path / "run"
     args = ["run", str(NEVER_HIRE), "--days", "30", "--out", str(out)]
@@ -379,7 +379,7 @@ def test_the_next_write_clears_what_a_killed_writer_left(tmp_path: Path, monkeyp
     def dies(*args: object) -> None:
         raise MemoryError("killed while writing the report")
 
-    monkeypatch.setattr(run_module, "write_run_report", dies)
+    monkeypatch.setattr(run_report, "build_run_report", dies)
     failed = runner.invoke(app, args)
     assert isinstance(failed.exception, MemoryError)
     assert [p.name for p in tmp_path.iterdir()] == ["run"], "the unfinished folder is gone"

@@ -67,7 +67,7 @@ class FakeResult:
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
 
-    def write(self, out_dir: Path) -> None:
+    def write(self, out_dir: Path, *, report: Any = None) -> None:
         Path(out_dir).mkdir(parents=True)
 
     def summary_text(self) -> str:

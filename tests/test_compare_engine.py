@@ -16,16 +16,17 @@ from pandas.testing import assert_frame_equal
 
 from conftest import STRATEGY_FILES
 from sellersim.api import load_scenario
-from sellersim.compare import comparison as comparison_module
-from sellersim.compare import engine
-from sellersim.compare import replication as replication_module
-from sellersim.compare.comparison import CompareResult, compare
-from sellersim.compare.engine import Runner, scenario_hash
-from sellersim.compare.figures import FIGURES
-from sellersim.compare.narrative import _outside_money, money
-from sellersim.compare.replication import Outcome, Task, replication_seed
-from sellersim.compare.stats import StoppingRule
+from sellersim.experiments import compare as comparison_module
+from sellersim.experiments import engine
+from sellersim.experiments import replication as replication_module
+from sellersim.experiments.compare import compare
+from sellersim.experiments.engine import Runner, scenario_hash
+from sellersim.experiments.narrative import _outside_money, money
+from sellersim.experiments.replication import Outcome, Task, replication_seed
+from sellersim.experiments.stats import StoppingRule
 from sellersim.model import SellerModel
+from sellersim.results.comparison import ComparisonResult
+from sellersim.results.figures import FIGURES
 from sellersim.scenario.errors import ScenarioError
 
 SHORT = ["simulation.days=240"]
@@ -58,7 +59,7 @@ def without_timing(comparison: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def serial() -> CompareResult:
+def serial() -> ComparisonResult:
     """Three strategies, four replications, in this process."""
     return compare(files(*ORDERED), replications=4, workers=1, overrides=SHORT)
 
@@ -66,19 +67,19 @@ def serial() -> CompareResult:
 # --- the same results whatever runs them ------------------------------------------------------
 
 
-def test_two_workers_give_identical_results_and_files(serial: CompareResult, tmp_path: Path) -> None:
+def test_two_workers_give_identical_results_and_files(serial: ComparisonResult, tmp_path: Path) -> None:
     parallel = compare(files(*ORDERED), replications=4, workers=2, overrides=SHORT)
     for name in FRAMES:
         assert_frame_equal(getattr(parallel, name), getattr(serial, name), check_exact=True)
     assert without_timing(parallel.comparison) == without_timing(serial.comparison)
     assert not serial.hires.empty, "full_team_day_one hires, so the hires frame is compared for real"
-    one, two = serial.write(tmp_path / "one", report=False), parallel.write(tmp_path / "two", report=False)
+    one, two = serial.write(tmp_path / "one"), parallel.write(tmp_path / "two")
     for name in OUTPUTS:
         assert (one / name).read_bytes() == (two / name).read_bytes(), f"{name} differs between 1 and 2 workers"
 
 
 def test_results_are_sorted_by_strategy_then_replication_whatever_finishes_first(
-    serial: CompareResult, monkeypatch: pytest.MonkeyPatch
+    serial: ComparisonResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     order = [(s, r) for s in ORDERED for r in range(4)]
     assert list(zip(serial.runs["strategy"], serial.runs["replication"], strict=True)) == order
@@ -106,7 +107,7 @@ def test_results_are_sorted_by_strategy_then_replication_whatever_finishes_first
 # --- common random numbers --------------------------------------------------------------------
 
 
-def test_replication_i_of_every_strategy_uses_the_same_seed(serial: CompareResult) -> None:
+def test_replication_i_of_every_strategy_uses_the_same_seed(serial: ComparisonResult) -> None:
     seeds = serial.runs.pivot(index="replication", columns="strategy", values="seed")
     assert (seeds.nunique(axis=1) == 1).all()
     master = master_seed(ORDERED[0])
@@ -182,7 +183,7 @@ def test_a_run_that_raises_is_recorded_and_the_rest_go_on(monkeypatch: pytest.Mo
     assert c["paired"]["full_team_day_one"]["final_cash_usd"]["difference"]["n"] == n - 1
     hired = result.hires[result.hires["strategy"] == "full_team_day_one"]
     assert set(hired["replication"]) == {0, 2, 3}
-    out = result.write(tmp_path / "cmp", report=False)
+    out = result.write(tmp_path / "cmp")
     assert strict_json(out / "comparison.json")["failed_runs"]["full_team_day_one"] == 1
     assert pd.read_parquet(out / "runs.parquet")["status"].tolist().count("error") == 1
 
@@ -264,7 +265,7 @@ def test_ctrl_c_keeps_exactly_the_runs_that_finished(k: int, tmp_path: Path) -> 
     assert f"interrupted after {k} runs" in c["stopping"]["reason"]
     assert sum(c["replications"].values()) == k
     assert any(t.startswith("solo_then_hire ") for t in c["sentences"]), "sentences survive a partial comparison"
-    result.write(tmp_path / "partial", report=False)  # a partial comparison is still written
+    result.write(tmp_path / "partial")  # a partial comparison is still written
     assert strict_json(tmp_path / "partial" / "comparison.json")["stopping"]["interrupted"] is True
 
 
@@ -279,7 +280,7 @@ def test_ctrl_c_before_any_run_finished(monkeypatch: pytest.MonkeyPatch, tmp_pat
     assert result.comparison["replications"] == {"never_hire": 0, "solo_then_hire": 0}
     (sentence,) = result.comparison["sentences"]
     assert sentence.startswith("solo_then_hire cannot be compared with never_hire: ")
-    out = result.write(tmp_path / "nothing", report=False)
+    out = result.write(tmp_path / "nothing")
     assert pd.read_parquet(out / "runs.parquet").empty
     assert strict_json(out / "comparison.json")["stopping"]["interrupted"] is True
 
@@ -307,7 +308,7 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], p
         overrides=JSON_OVERRIDES,
         seed=11,
     )
-    out = result.write(folder / "cmp", report=False)
+    out = result.write(folder / "cmp")
     return strict_json(out / "comparison.json"), pd.read_parquet(out / "runs.parquet")
 
 

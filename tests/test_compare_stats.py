@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from sellersim.compare.stats import (
+from sellersim.experiments.stats import (
     Interval,
     StoppingRule,
     half_width,

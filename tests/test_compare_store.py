@@ -17,7 +17,8 @@ import pytest
 from typer.testing import CliRunner
 
 from sellersim.cli import INTERRUPTED, app
-from sellersim.compare.comparison import STORE, CompareResult, compare
+from sellersim.experiments.compare import compare
+from sellersim.results.comparison import STORE, ComparisonResult
 from sellersim.results.store import RunStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,7 +28,7 @@ SELLERSIM = Path(sys.executable).parent / "sellersim"
 runner = CliRunner()
 
 
-def assert_same_comparison(a: CompareResult, b: CompareResult) -> None:
+def assert_same_comparison(a: ComparisonResult, b: ComparisonResult) -> None:
     pd.testing.assert_frame_equal(a.runs, b.runs)
     pd.testing.assert_frame_equal(a.hires, b.hires)
     pd.testing.assert_frame_equal(a.daily_quantiles, b.daily_quantiles)
@@ -111,7 +112,7 @@ def test_a_comparison_killed_with_sigkill_resumes_to_the_uninterrupted_result(
     reference = compare(FILES, replications=8, overrides=DAYS)
     store = tmp_path / "store"
     code = (
-        "from sellersim.compare.comparison import compare; "
+        "from sellersim.experiments.compare import compare; "
         f"compare({FILES!r}, replications=8, overrides={DAYS!r}, workers=2, store={str(store)!r}, flush_every_runs=2)"
     )
     proc = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)

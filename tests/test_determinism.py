@@ -63,8 +63,8 @@ def test_reloading_the_scenario_gives_the_same_run(load) -> None:
 
 def test_same_seed_writes_identical_files(load, tmp_path: Path) -> None:
     scenario = load("solo_then_hire", DAYS, "simulation.seed=5")
-    first = run_scenario(scenario).write(tmp_path / "a", report=False)
-    second = run_scenario(scenario).write(tmp_path / "b", report=False)
+    first = run_scenario(scenario).write(tmp_path / "a")
+    second = run_scenario(scenario).write(tmp_path / "b")
     names = sorted(p.name for p in first.iterdir())
     assert names == sorted(p.name for p in second.iterdir())
     assert {f"{t}.parquet" for t in TABLES} | {"summary.json", "scenario.yaml"} <= set(names)
@@ -79,7 +79,7 @@ def test_same_seed_writes_identical_files(load, tmp_path: Path) -> None:
 
 def test_written_tables_round_trip(load, tmp_path: Path) -> None:
     result = run_scenario(load("never_hire", DAYS))
-    out = result.write(tmp_path / "run", report=False)
+    out = result.write(tmp_path / "run")
     for name in TABLES:
         back = pd.read_parquet(out / f"{name}.parquet")
         pd.testing.assert_frame_equal(back, getattr(result, name), check_dtype=False, check_categorical=False, obj=name)

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from sellersim.api import load_scenario, run_model
-from sellersim.compare.replication import with_seed
+from sellersim.experiments.replication import with_seed
+from sellersim.experiments.validation.check import spreads
+from sellersim.experiments.validation.measures import Outcomes, launches_short_of_plan, outcomes
 from sellersim.results.summary import launches_flopped, launches_retired, top3_revenue_share
-from sellersim.validation.check import spreads
-from sellersim.validation.measures import Outcomes, launches_short_of_plan, outcomes
 
 
 def product_days(revenue_by_product: dict[int, list[float]], proceeds_share: float = 0.5) -> pd.DataFrame:

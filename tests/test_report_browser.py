@@ -21,8 +21,8 @@ from plotly.offline import get_plotlyjs  # noqa: E402
 
 from fake_compare import make_comparison  # noqa: E402
 from sellersim.api import load_scenario, run_scenario  # noqa: E402
-from sellersim.report.compare_report import write_compare_report  # noqa: E402
-from sellersim.report.run_report import CHARTS  # noqa: E402
+from sellersim.report.compare_report import build_compare_report  # noqa: E402
+from sellersim.report.run_report import CHARTS, build_run_report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -126,13 +126,14 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def compare_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     result = make_comparison(error_runs=2, replications=60)
-    path = write_compare_report(result, tmp_path_factory.mktemp("compare") / "compare.html")
+    path = tmp_path_factory.mktemp("compare") / "compare.html"
+    path.write_text(build_compare_report(result), encoding="utf-8")
     return path, list(result.comparison["sentences"])
 
 
 def test_run_report_renders_offline(browser: Any, tmp_path: Path) -> None:
     scenario = load_scenario(ROOT / "scenarios" / "strategies" / "solo_then_hire.yaml", ["simulation.days=400"])
-    out = run_scenario(scenario).write(tmp_path / "run", report=True)
+    out = run_scenario(scenario).write(tmp_path / "run", report=build_run_report)
     check = check_report(browser, out / "report.html")
     assert check.ok, str(check)
     assert len(check.charts) == len(CHARTS)
@@ -166,10 +167,11 @@ def test_a_report_needing_the_network_fails_the_check(
 
 def test_sweep_report_renders_offline_with_its_sentences(browser: Any, tmp_path: Path) -> None:
     from fake_sweep import make_sweep
-    from sellersim.report.sweep_report import write_sweep_report
+    from sellersim.report.sweep_report import build_sweep_report
 
     result = make_sweep("sobol", error_runs=2)
-    path = write_sweep_report(result, tmp_path / "sweep" / "report.html")
+    path = tmp_path / "report.html"
+    path.write_text(build_sweep_report(result), encoding="utf-8")
     # A failure region's sentence also opens its card further down, so only the others are unique.
     sentences = [s for s in result.analysis["sentences"] if "runs out of cash" not in s]
     check = check_report(browser, path, visible_texts=sentences)

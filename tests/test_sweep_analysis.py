@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sellersim.sweep.analysis import (
+from sellersim.experiments.sweep.analysis import (
     effects,
     failure_region,
     pair_grid,
@@ -21,8 +21,8 @@ from sellersim.sweep.analysis import (
     verdict_map,
     verdict_text,
 )
-from sellersim.sweep.designs import DesignTable, make_design
-from sellersim.sweep.spec import Levels, Span, SweepSpec, Verdict
+from sellersim.experiments.sweep.designs import DesignTable, make_design
+from sellersim.experiments.sweep.spec import Levels, Span, SweepSpec, Verdict
 
 
 def spec(kind: str, parameters: list[dict[str, Any]], seed: int = 3, **design: Any) -> SweepSpec:

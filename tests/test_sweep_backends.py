@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sellersim.sweep.runner import run_sweep
+from sellersim.experiments.sweep.runner import run_sweep
 
 pytest.importorskip("distributed", reason="Dask is an optional extra: pip install '.[dask]'")
 

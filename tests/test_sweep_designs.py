@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sellersim.sweep.designs import DesignTable, make_design
-from sellersim.sweep.spec import SweepSpec
+from sellersim.experiments.sweep.designs import DesignTable, make_design
+from sellersim.experiments.sweep.spec import SweepSpec
 
 CASH = {"path": "company.starting_cash_usd", "values": [20000, 40000, 80000]}
 CPC = {"path": "market.niches.cpc_usd.median", "low": 0.6, "high": 1.6}

@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sellersim.experiments.sweep.designs import make_design
+from sellersim.experiments.sweep.spec import Drawn, SweepSpec
 from sellersim.scenario.errors import ScenarioError
 from sellersim.scenario.loader import load_model
-from sellersim.sweep.designs import make_design
-from sellersim.sweep.spec import Drawn, SweepSpec
 
 
 def spec_file(tmp_path: Path, parameter: str, design: str) -> Path:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sellersim.experiments.sweep.runner import run_sweep
 from sellersim.results.store import PlanChangedError, RunStore, StoreInUseError
-from sellersim.sweep.runner import run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,7 +59,10 @@ def test_a_sweep_killed_with_sigkill_resumes_to_the_uninterrupted_result(
     reference = run_sweep(spec, tmp_path / "reference").summary
 
     out = tmp_path / "killed"
-    code = f"from sellersim.sweep.runner import run_sweep; run_sweep({str(spec)!r}, {str(out)!r}, flush_every_runs=2)"
+    code = (
+        "from sellersim.experiments.sweep.runner import run_sweep; "
+        f"run_sweep({str(spec)!r}, {str(out)!r}, flush_every_runs=2)"
+    )
     proc = subprocess.Popen([sys.executable, "-c", code])
     parts = out / "parts"
     deadline = time.monotonic() + 60

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 from report_checks import figures, sections, trace_values
+from sellersim.experiments.sweep.spec import SweepSpec
+from sellersim.experiments.sweep.sweep import run_and_analyse
 from sellersim.report.sweep_report import build_sweep_report
 from sellersim.scenario.errors import ScenarioError
 from sellersim.scenario.loader import load_model
-from sellersim.sweep.spec import SweepSpec
-from sellersim.sweep.sweep import run_and_report
 
 STRATEGIES = Path(__file__).resolve().parent.parent / "scenarios" / "strategies"
 
@@ -29,7 +29,7 @@ def test_a_grid_of_strategies_names_a_winner_per_cell_in_the_report(tmp_path: Pa
         "design: {kind: grid}\nreplications: 4\nfigures: [survived, cumulative_sde_usd]\nseed: 3\ndays: 150\n"
         "verdict: {figure: cumulative_sde_usd, max_failure_share: 0.25}\n"
     )
-    result = run_and_report(spec, tmp_path / "out", workers=1, report=False)
+    result = run_and_analyse(spec, tmp_path / "out", workers=1)
     verdict = result.analysis["verdict"]
     summary = result.summary
     for row in verdict.to_dict("records"):  # the analysis agrees with the runs it read
@@ -52,8 +52,9 @@ def test_a_grid_of_strategies_names_a_winner_per_cell_in_the_report(tmp_path: Pa
 
 def test_the_map_places_cells_by_value_and_marks_cells_where_nobody_is_safe(tmp_path: Path) -> None:
     """Levels that print alike (27.001 and 27.004) are still two columns; a cell where nobody is safe is white."""
-    from sellersim.sweep.designs import make_design
-    from sellersim.sweep.sweep import SweepResult, analyse
+    from sellersim.experiments.sweep.designs import make_design
+    from sellersim.experiments.sweep.sweep import analyse
+    from sellersim.results.sweep import SweepResult
 
     spec = SweepSpec(
         name="t", strategies=["a.yaml", "b.yaml"], replications=3, figures=["survived", "cumulative_sde_usd"],
@@ -72,7 +73,7 @@ def test_the_map_places_cells_by_value_and_marks_cells_where_nobody_is_safe(tmp_
                 rows.append({**point, "strategy": strategy, "replication": r, "status": "ok", "survived": survived,
                              "cumulative_sde_usd": 100.0 * r + (strategy == "b")})  # fmt: skip
     summary = pd.DataFrame(rows)
-    result = SweepResult(spec, design, summary, analyse(spec, design, summary), {}, tmp_path)
+    result = SweepResult(spec, summary, analyse(spec, design, summary), {}, tmp_path)
     verdict = result.analysis["verdict"]
     assert verdict["winner"].tolist().count(None) == 1, "nobody survives at the last point"
     heat = figures(build_sweep_report(result))["verdict"][0]["data"][0]
@@ -116,8 +117,8 @@ def test_editing_only_the_verdict_resumes_with_every_run_reused(tmp_path: Path) 
         "design: {kind: grid}\nreplications: 2\nfigures: [survived, cumulative_sde_usd]\nseed: 3\ndays: 60\n"
     )
     spec.write_text(body + "verdict: {max_failure_share: 0.1}\n")
-    first = run_and_report(spec, tmp_path / "out", workers=1, report=False)
+    first = run_and_analyse(spec, tmp_path / "out", workers=1)
     spec.write_text(body + "verdict: {figure: final_cash_usd, max_failure_share: 0.5}\n")
-    again = run_and_report(spec, tmp_path / "out", workers=1, report=False, resume=True)
+    again = run_and_analyse(spec, tmp_path / "out", workers=1, resume=True)
     assert first.meta["runs_this_session"] == 4 and again.meta["runs_this_session"] == 0
     assert again.analysis["verdict"].attrs["figure"] == "final_cash_usd"

@@ -22,7 +22,7 @@ from sellersim.scenario.loader import load_scenario
 from sellersim.scenario.schema import MAX_DAYS, Scenario
 
 if TYPE_CHECKING:
-    from sellersim.compare.replication import Outcome
+    from sellersim.experiments.replication import Outcome
 
 app = typer.Typer(
     help="SellerSim: simulate a growing Amazon FBA seller company under a staffing strategy.",
@@ -48,7 +48,7 @@ WORKERS_PER_CORE = 4
 
 def _workers(requested: int | None, err: Console) -> int:
     """Local worker processes to start: every core by default, at most ``WORKERS_PER_CORE`` per core."""
-    from sellersim.compare.engine import default_workers
+    from sellersim.experiments.engine import default_workers
 
     cores = default_workers()
     cap = WORKERS_PER_CORE * cores
@@ -127,6 +127,7 @@ def run(
     if scenario is None:
         raise typer.Exit(BAD_SCENARIO)
     from sellersim.api import run_keeping_partial  # the model is imported only when a run needs it
+    from sellersim.report.run_report import build_run_report
 
     sim = scenario.simulation
     name = scenario.strategy.name
@@ -135,7 +136,7 @@ def run(
     console.print(f"running {escape(name)}: seed {sim.seed}, {sim.days} days from {sim.start_date}")
     with _sigterm_as_interrupt():
         result, stopped = run_keeping_partial(scenario, source=file)
-    result.write(out_dir)
+    result.write(out_dir, report=build_run_report)
     console.print(result.summary_text())
     console.print(f"results in {escape(str(out_dir))}")
     if isinstance(stopped, KeyboardInterrupt):
@@ -184,9 +185,10 @@ def compare_command(
     Every finished run is kept in the folder's store/ as it arrives: after Ctrl-C, SIGTERM or a
     kill, the same command with --resume runs only what is missing."""
     console, err = _console(quiet=quiet, soft_wrap=True), _console(stderr=True, soft_wrap=True)
-    from sellersim.compare.comparison import compare
-    from sellersim.compare.figures import FIGURE_BY_NAME
-    from sellersim.compare.stats import StoppingRule
+    from sellersim.experiments.compare import compare
+    from sellersim.experiments.stats import StoppingRule
+    from sellersim.report.compare_report import build_compare_report
+    from sellersim.results.figures import FIGURE_BY_NAME
     from sellersim.util import did_you_mean
 
     stopping = None
@@ -198,7 +200,7 @@ def compare_command(
             raise typer.Exit(BAD_SCENARIO)
         batch = max(replications // 2, 10)
         stopping = StoppingRule(figure, float(width), max(max_replications, replications), batch)
-    from sellersim.compare.comparison import STORE
+    from sellersim.results.comparison import STORE
     from sellersim.results.store import PlanChangedError, StoreInUseError
 
     if resume and out is None:
@@ -237,7 +239,7 @@ def compare_command(
             raise typer.Exit(INTERRUPTED) from None
     for warning in result.meta["warnings"]:
         err.print(f"warning: {escape(warning)}")
-    result.write(out_dir)
+    result.write(out_dir, report=build_compare_report)
     for sentence in result.comparison["sentences"]:
         console.print(f"- {escape(sentence)}")
     stopping = result.comparison["stopping"]
@@ -345,10 +347,11 @@ def sweep_command(
 ) -> None:
     """Run a parameter sweep (resumable), analyse it and write its report."""
     console, err = _console(quiet=quiet, soft_wrap=True), _console(stderr=True, soft_wrap=True)
-    from sellersim.compare.engine import default_workers
+    from sellersim.experiments.engine import default_workers
+    from sellersim.experiments.sweep.sweep import run_and_analyse
+    from sellersim.report.sweep_report import build_sweep_report
     from sellersim.results.folders import OutputFolderError
     from sellersim.results.store import PlanChangedError, StoreInUseError
-    from sellersim.sweep.sweep import run_and_report
 
     if backend not in ("local", "dask"):
         err.print(f"--backend {escape(backend)}: use local or dask")
@@ -360,7 +363,7 @@ def sweep_command(
 
     try:
         with bar, _sigterm_as_interrupt():
-            result = run_and_report(
+            result = run_and_analyse(
                 spec,
                 out,
                 workers=_workers(workers, err) if backend == "local" else workers or default_workers(),
@@ -369,6 +372,7 @@ def sweep_command(
                 progress=progress,
                 resume=resume,
             )
+            (result.folder / "report.html").write_text(build_sweep_report(result), encoding="utf-8")
     except ScenarioError as exc:
         err.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(BAD_SCENARIO) from None
@@ -422,7 +426,7 @@ def check_model_command(
 
     from rich.table import Table
 
-    from sellersim.validation.check import check_model
+    from sellersim.experiments.validation.check import check_model
 
     bar, task = _runs_bar("checking", _console(quiet=quiet), quiet)
     with bar, _sigterm_as_interrupt():

@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 
 from sellersim.api import collect
-from sellersim.compare.replication import replication_seed, with_seed
+from sellersim.experiments.backends import LocalBackend
+from sellersim.experiments.replication import replication_seed, with_seed
 from sellersim.market.catalog import LIVE
 from sellersim.model import SellerModel
 from sellersim.people.agents import Employee
 from sellersim.scenario.schema import Scenario
-from sellersim.sweep.backends import LocalBackend
 
 # SELLERSIM_TEST_SEED=<int> draws every validation test's luck again: a test must hold beyond one draw
 MASTER_SEED = int(os.environ.get("SELLERSIM_TEST_SEED", "2027"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from sellersim.validation.targets import EMPLOYER_UPLIFT, RMB_PER_USD
+from sellersim.experiments.validation.targets import EMPLOYER_UPLIFT, RMB_PER_USD
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "calibration.md").read_text()

@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from sellersim.cli import app
-from sellersim.validation.check import PROBE_SHARE, ModelCheck, check_model, pool
-from sellersim.validation.measures import MEASURES, Sample
-from sellersim.validation.targets import TARGETS
+from sellersim.experiments.validation.check import PROBE_SHARE, ModelCheck, check_model, pool
+from sellersim.experiments.validation.measures import MEASURES, Sample
+from sellersim.experiments.validation.targets import TARGETS
 
 REPLICATIONS = 60  # the narrowest interval (launch ACoS) is then about +-3 points
 MIN_RUNS = 15  # runs that show a figure (an operator hired in some runs only): fewer leave too wide an interval

@@ -1,10 +1,11 @@
 """A self-contained interactive HTML report comparing strategies over many replications.
 
-:func:`write_compare_report` writes one HTML file with plotly.js inlined once: the headline
-sentences first, then fan charts of cash, revenue and profit, survival curves, staff and founder
-load, a table of every figure with its 95% interval, paired differences against the baseline, the
-distributions of final cash and of hiring times, the runs that crashed, and the provenance of the
-comparison. Each strategy keeps one colour throughout. The file loads nothing from the network.
+:func:`build_compare_report` turns a :class:`~sellersim.results.comparison.ComparisonResult` into one
+HTML page with plotly.js inlined once: the headline sentences first, then fan charts of cash, revenue
+and profit, survival curves, staff and founder load, a table of every figure with its 95% interval,
+paired differences against the baseline, the distributions of final cash and of hiring times, the runs
+that crashed, and the provenance of the comparison. Each strategy keeps one colour throughout. The page
+loads nothing from the network.
 """
 
 from __future__ import annotations
@@ -12,21 +13,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from sellersim.compare.figures import FIGURE_BY_NAME, FIGURES, Figure
+from sellersim.experiments.stats import wilson_interval
 from sellersim.report.page import DASH, duration, esc, finite, html_page, label, plot_div, rgba
 from sellersim.report.theme import BAD, GOOD, GRID, INK, MONEY_AXIS, MUTED, PAGE_CSS, PALETTE, SUMMARY_CSS, TEMPLATE
+from sellersim.results.comparison import ComparisonResult
+from sellersim.results.figures import FIGURE_BY_NAME, FIGURES, Figure
 
-__all__ = ["ComparisonResult", "build_compare_report", "write_compare_report"]
+__all__ = ["build_compare_report"]
 
-Z95 = 1.959963984540054
 DAY_MS = 86_400_000
 """One day on a date axis, in milliseconds (the step of every daily series)."""
 
@@ -34,21 +35,6 @@ FOREST_FIGURES = ("final_cash_usd", "cumulative_profit_usd", "survived")
 HIRE_ORDINALS = ("1st hire", "2nd hire", "3rd hire")
 MAX_ERRORS_LISTED = 200
 MINUS = "\u2212"
-
-
-class ComparisonResult(Protocol):
-    """What the comparison engine returns; see the module docs of ``sellersim.compare``.
-
-    ``runs`` has one row per (strategy, replication) with ``status``, ``error`` and every figure;
-    ``hires`` one row per hire; ``daily_quantiles`` the long daily summaries across replications;
-    ``comparison`` the intervals, paired differences, headline sentences and provenance.
-    """
-
-    runs: pd.DataFrame
-    hires: pd.DataFrame
-    daily_quantiles: pd.DataFrame
-    comparison: dict[str, Any]
-    meta: dict[str, Any]
 
 
 COMPARE_CSS = f"""
@@ -146,17 +132,6 @@ def _interval_html(cell: dict[str, Any] | None, unit: str, sign: bool = False) -
     lo = _fmt(low, unit, sign, currency=False).removesuffix("%")
     hi = _fmt(high, unit, sign, currency=False)
     return f'{estimate} <span class="ci">({lo} – {hi})</span>'
-
-
-def _wilson(p: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """The 95% Wilson interval of shares ``p`` each out of ``n``."""
-    if n <= 0:
-        nan = np.full_like(p, np.nan, dtype=float)
-        return nan, nan
-    z2 = Z95**2
-    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
-    half = Z95 * np.sqrt(np.clip(p * (1 - p), 0, None) / n + z2 / (4 * n**2)) / (1 + z2 / n)
-    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
 
 
 def _f32(values: Any) -> np.ndarray:
@@ -359,7 +334,8 @@ def _survival_chart(d: _Data) -> go.Figure:
         if q is None:
             continue
         share = q["mean"].to_numpy(dtype=float)
-        low, high = _wilson(share, d.replications[strategy])
+        n = d.replications[strategy]
+        low, high = wilson_interval(share * n, n)
         color = d.colors[strategy]
         x = {"x0": f"{d.start:%Y-%m-%d}", "dx": DAY_MS}
         edge = {"mode": "lines", "line": {"width": 0, "color": color}, "hoverinfo": "skip", "showlegend": False}
@@ -828,11 +804,3 @@ def build_compare_report(result: ComparisonResult) -> str:
     software = ((d.comparison.get("provenance") or {}).get("software") or {}).get("sellersim", "")
     footer = f"<footer>SellerSim {esc(software)} comparison report</footer>"
     return html_page(title, PAGE_CSS + SUMMARY_CSS + COMPARE_CSS, _header(d, title), nav, sections, footer)
-
-
-def write_compare_report(result: ComparisonResult, path: str | Path) -> Path:
-    """Write the comparison report to ``path`` (parents created) and return the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(build_compare_report(result), encoding="utf-8")
-    return path

@@ -1,8 +1,9 @@
 """A self-contained interactive HTML report of one simulated run.
 
-:func:`write_run_report` writes one HTML file with plotly.js inlined once, a header of key
-figures and eight time charts. Launches, hires, quits, suspensions and the failure are marked
-on every chart's time axis. The file loads nothing from the network.
+:func:`build_run_report` turns a :class:`~sellersim.results.run.RunResult` into one HTML page with
+plotly.js inlined once, a header of key figures and eight time charts. Launches, hires, quits,
+suspensions and the failure are marked on every chart's time axis. The page loads nothing from the
+network.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -20,6 +19,7 @@ from plotly.subplots import make_subplots
 from sellersim.money.income import FEE_COLUMNS
 from sellersim.report.page import html_page, label, plot_div
 from sellersim.report.theme import BAD, EVENT_STYLES, INK, MONEY_AXIS, PAGE_CSS, PALETTE, TEMPLATE
+from sellersim.results.run import RunResult
 
 COST_GROUPS: dict[str, tuple[str, ...]] = {
     "COGS": ("cogs_usd",),
@@ -31,22 +31,6 @@ COST_GROUPS: dict[str, tuple[str, ...]] = {
     "Owner's pay": ("owners_pay_usd",),
 }
 """Monthly P&L cost stack; the costs add up to revenue minus profit (after owner's pay)."""
-
-
-@dataclass(frozen=True)
-class RunTables:
-    """The recorded tables of one run (see the column contract in the model's recorder).
-
-    ``summary`` holds the run's key figures; ``meta`` the keys ``scenario``, ``strategy``,
-    ``seed``, ``days``, ``start_date`` and ``sellersim_version``.
-    """
-
-    daily: pd.DataFrame
-    products: pd.DataFrame
-    staff: pd.DataFrame
-    events: pd.DataFrame
-    summary: dict[str, Any]
-    meta: dict[str, Any]
 
 
 # ---------------------------------------------------------------- helpers
@@ -159,7 +143,7 @@ def _add_event_markers(fig: go.Figure, events: pd.DataFrame, rows: int = 1) -> N
 # ---------------------------------------------------------------- charts
 
 
-def _cash_chart(t: RunTables) -> go.Figure:
+def _cash_chart(t: RunResult) -> go.Figure:
     """Bank cash, Amazon balance and their sum; the failure day marked."""
     d = t.daily
     x = _x(d["date"])
@@ -193,7 +177,7 @@ def _cash_chart(t: RunTables) -> go.Figure:
     return fig
 
 
-def _pnl_chart(t: RunTables) -> go.Figure:
+def _pnl_chart(t: RunResult) -> go.Figure:
     """Calendar-month revenue up, costs stacked down, and profit."""
     columns = ["revenue_usd", "profit_usd", *(c for cs in COST_GROUPS.values() for c in cs)]
     monthly = t.daily.set_index("date")[columns].resample("MS").sum()
@@ -210,7 +194,7 @@ def _pnl_chart(t: RunTables) -> go.Figure:
     return fig
 
 
-def _product_revenue_chart(t: RunTables) -> go.Figure:
+def _product_revenue_chart(t: RunResult) -> go.Figure:
     """Each product's revenue per day, averaged over 7-day buckets, stacked."""
     p, d = t.products, t.daily
     bucket_days = d.groupby(d["day"] // 7).size()
@@ -246,7 +230,7 @@ def _person_spans(staff: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
     return spans.sort_values(["start", "label"])
 
 
-def _staff_chart(t: RunTables) -> go.Figure:
+def _staff_chart(t: RunResult) -> go.Figure:
     """Headcount by role (stacked), and a bar per person from first to last week employed."""
     d = t.daily
     x = _x(d["date"])
@@ -290,7 +274,7 @@ def _staff_chart(t: RunTables) -> go.Figure:
     return fig
 
 
-def _founder_chart(t: RunTables) -> go.Figure:
+def _founder_chart(t: RunResult) -> go.Figure:
     """The founder's weekly hours worked, load (demanded / normal hours) and burnout."""
     f = t.staff[t.staff["role"] == "founder"].sort_values("week")
     x = _x(f["date"])
@@ -311,7 +295,7 @@ def _founder_chart(t: RunTables) -> go.Figure:
     return fig
 
 
-def _mistakes_chart(t: RunTables) -> go.Figure:
+def _mistakes_chart(t: RunResult) -> go.Figure:
     """Hours of work done wrong each week, by domain, and the founder's hours managing others."""
     d = t.daily.set_index("date")
     domains = [c.removeprefix("errors_").removesuffix("_hours") for c in d.columns if c.startswith("errors_")]
@@ -336,7 +320,7 @@ def _mistakes_chart(t: RunTables) -> go.Figure:
     return fig
 
 
-def _service_chart(t: RunTables) -> go.Figure:
+def _service_chart(t: RunResult) -> go.Figure:
     """Service level per work domain, and each domain's backlog hours stacked."""
     d = t.daily
     x = _x(d["date"])
@@ -371,7 +355,7 @@ def _service_chart(t: RunTables) -> go.Figure:
     return fig
 
 
-def _inventory_chart(t: RunTables) -> go.Figure:
+def _inventory_chart(t: RunResult) -> go.Figure:
     """Sellable and inbound units (and the inbound units held at AWD by the FBA capacity limit); products out of
     stock and lost sales per day."""
     d = t.daily
@@ -412,7 +396,7 @@ def _inventory_chart(t: RunTables) -> go.Figure:
     return fig
 
 
-def _ads_chart(t: RunTables) -> go.Figure:
+def _ads_chart(t: RunResult) -> go.Figure:
     """Daily ad spend, and 30-day ACoS (spend / ad sales) and TACoS (spend / all revenue)."""
     d = t.daily
     x = _x(d["date"])
@@ -445,7 +429,7 @@ class _Chart:
     key: str
     title: str
     note: str
-    draw: Callable[[RunTables], go.Figure]
+    draw: Callable[[RunResult], go.Figure]
 
 
 CHARTS: tuple[_Chart, ...] = (
@@ -492,7 +476,7 @@ def _money(value: float) -> str:
     return f"-${-value:,.0f}" if value < 0 else f"${value:,.0f}"
 
 
-def _header(t: RunTables) -> str:
+def _header(t: RunResult) -> str:
     """The title, run parameters, outcome, key figures and hires."""
     s, m = t.summary, t.meta
     esc = html.escape
@@ -555,26 +539,18 @@ def _header(t: RunTables) -> str:
     )
 
 
-def _section(chart: _Chart, tables: RunTables) -> str:
+def _section(chart: _Chart, result: RunResult) -> str:
     """One chart's section: title, note and the figure's div and script."""
-    fig = chart.draw(tables)
+    fig = chart.draw(result)
     div = plot_div(fig, f"fig-{chart.key}")
     return f'<section id="{chart.key}"><h2>{chart.title}</h2><p class="note">{chart.note}</p>{div}</section>'
 
 
-def build_run_report(tables: RunTables) -> str:
+def build_run_report(result: RunResult) -> str:
     """The report of one run as a self-contained HTML page."""
-    title = f"SellerSim: {tables.meta.get('strategy', '?')} on {tables.meta.get('scenario', '?')}"
+    title = f"SellerSim: {result.meta.get('strategy', '?')} on {result.meta.get('scenario', '?')}"
     nav = "".join(f'<a href="#{c.key}">{c.title}</a>' for c in CHARTS)
-    sections = "\n".join(_section(chart, tables) for chart in CHARTS)
-    version = html.escape(str(tables.meta.get("sellersim_version", "")))
+    sections = "\n".join(_section(chart, result) for chart in CHARTS)
+    version = html.escape(str(result.meta.get("sellersim_version", "")))
     footer = f"<footer>SellerSim {version} run report</footer>"
-    return html_page(title, PAGE_CSS, _header(tables), nav, sections, footer)
-
-
-def write_run_report(tables: RunTables, path: Path) -> Path:
-    """Write the report of one run to ``path`` (parents created) and return the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(build_run_report(tables), encoding="utf-8")
-    return path
+    return html_page(title, PAGE_CSS, _header(result), nav, sections, footer)

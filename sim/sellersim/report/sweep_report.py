@@ -1,11 +1,11 @@
 """A self-contained interactive HTML report of a parameter sweep.
 
-:func:`write_sweep_report` writes one HTML file with plotly.js inlined once: the sweep's design and
-the headline sentences first; then, for every figure, its mean against each parameter with a 95%
-interval (every strategy in its own colour), heat maps of the mean over pairs of parameters, the
-Sobol or Morris sensitivity indices when the design has them, the region of parameters where each
-strategy fails most, the runs that crashed, and how the sweep ran. The file loads nothing from the
-network.
+:func:`build_sweep_report` turns a :class:`~sellersim.results.sweep.SweepResult` into one HTML page with
+plotly.js inlined once: the sweep's design and the headline sentences first; then, for every figure, its
+mean against each parameter with a 95% interval (every strategy in its own colour), heat maps of the mean
+over pairs of parameters, the Sobol or Morris sensitivity indices when the design has them, the region of
+parameters where each strategy fails most, the runs that crashed, and how the sweep ran. The page loads
+nothing from the network.
 """
 
 from __future__ import annotations
@@ -15,18 +15,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from sellersim.compare.figures import FIGURE_BY_NAME, Figure
+from sellersim.experiments.sweep.spec import SweepSpec
 from sellersim.report.page import DASH, duration, esc, finite, html_page, label, plot_div, rgba
 from sellersim.report.theme import BAD, GOOD, GRID, INK, MONEY_AXIS, MUTED, PAGE_CSS, PALETTE, SUMMARY_CSS, TEMPLATE
+from sellersim.results.figures import FIGURE_BY_NAME, Figure
+from sellersim.results.sweep import SweepResult
 
-__all__ = ["SweepResult", "build_sweep_report", "write_sweep_report"]
+__all__ = ["build_sweep_report"]
 
 MAX_ERRORS_LISTED = 200
 EFFECT_COLUMNS = 4
@@ -42,21 +44,6 @@ INDEX_LABELS = {
 }
 GENERIC_TAILS = frozenset({"median", "mean", "value", "low", "high", "usd", "mode", "kind", "type", "rate", "share"})
 """Last path segments too vague to name a parameter alone (``mode`` -> ``freight.mode``)."""
-
-
-class SweepResult(Protocol):
-    """What a sweep returns.
-
-    ``spec`` is the :class:`~sellersim.sweep.spec.SweepSpec`; ``summary`` one row per run
-    (``strategy``, ``point``, ``replication``, ``seed``, ``run_id``, ``status``, ``error``, one column
-    per parameter path and per figure); ``analysis`` per strategy its ``effects``, ``pairs``,
-    ``sensitivity`` and ``failure_region``, plus the top-level ``sentences``; ``meta`` how it ran.
-    """
-
-    spec: Any
-    summary: pd.DataFrame
-    analysis: dict[str, Any]
-    meta: dict[str, Any]
 
 
 SWEEP_CSS = f"""
@@ -168,7 +155,7 @@ class _Data:
     result: SweepResult
 
     @cached_property
-    def spec(self) -> Any:
+    def spec(self) -> SweepSpec:
         return self.result.spec
 
     @cached_property
@@ -1062,11 +1049,3 @@ def build_sweep_report(result: SweepResult) -> str:
         for key, name, note, draw in SECTIONS
     )
     return html_page(title, PAGE_CSS + SUMMARY_CSS + SWEEP_CSS, _header(d), nav, sections, _footer(d))
-
-
-def write_sweep_report(result: SweepResult, path: str | Path) -> Path:
-    """Write the sweep report to ``path`` (parents created) and return the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(build_sweep_report(result), encoding="utf-8")
-    return path

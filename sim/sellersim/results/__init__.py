@@ -1,1 +1,1 @@
-"""What a run leaves behind: the event log, the daily record and the run folder."""
+"""Result types and the folders they are written to: one run, a comparison, a sweep, the figure registry."""

@@ -1,16 +1,25 @@
-"""The result of one run: its tables, key figures, and the run folder they are written to."""
+"""The result of one run: its tables, key figures, and the run folder they are written to.
+
+:func:`run_model` and :func:`collect` are the two steps from a scenario to a :class:`RunResult`;
+experiments and the Python API (:mod:`sellersim.api`) both take them from here. The run folder's
+``report.html`` is drawn by whoever writes the folder (the CLI), passed in as a function, so the
+page is written in the same whole-folder write as the tables.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from sellersim.report.run_report import RunTables, write_run_report
+import sellersim
+from sellersim.model import SellerModel
 from sellersim.results.folders import written_whole
+from sellersim.results.summary import summarize
 from sellersim.scenario.loader import dump_resolved
 from sellersim.scenario.schema import Scenario
 
@@ -30,28 +39,18 @@ class RunResult:
     summary: dict[str, Any]
     meta: dict[str, Any]
 
-    def write(self, out_dir: str | Path, report: bool = True) -> Path:
-        """Write the Parquet tables, ``summary.json``, ``scenario.yaml`` and ``report.html``, as one whole folder."""
+    def write(self, out_dir: str | Path, *, report: Callable[[RunResult], str] | None = None) -> Path:
+        """Write the Parquet tables, ``summary.json``, ``scenario.yaml`` and, given ``report`` (a result to its
+        HTML page), ``report.html``, as one whole folder."""
         out = Path(out_dir)
         with written_whole(out) as tmp:
             for name in TABLES:
                 getattr(self, name).to_parquet(tmp / f"{name}.parquet", index=False)
             (tmp / "summary.json").write_text(json.dumps({**self.meta, **self.summary}, indent=2) + "\n")
             (tmp / "scenario.yaml").write_text(dump_resolved(self.scenario))
-            if report:
-                write_run_report(self.tables(), tmp / "report.html")
+            if report is not None:
+                (tmp / "report.html").write_text(report(self), encoding="utf-8")
         return out
-
-    def tables(self) -> RunTables:
-        """The tables the report draws from."""
-        return RunTables(
-            daily=self.daily,
-            products=self.products,
-            staff=self.staff,
-            events=self.events,
-            summary=self.summary,
-            meta=self.meta,
-        )
 
     def summary_text(self) -> str:
         """A short plain-text summary for the terminal."""
@@ -86,3 +85,43 @@ class RunResult:
             for h in s["hires"]
         ]
         return "\n".join(lines)
+
+
+def run_model(scenario: Scenario) -> SellerModel:
+    """Build and run the model to its horizon (or failure) and return it, for inspection."""
+    model = SellerModel(scenario)
+    model.run()
+    return model
+
+
+def collect(model: SellerModel, source: str | Path | None = None, seconds: float = float("nan")) -> RunResult:
+    """Turn a finished model into a :class:`RunResult`."""
+    scenario = model.config
+    dates = model.calendar.dates
+    rec = model.recorder
+    daily = rec.daily_frame(dates)
+    staff = rec.staff_frame(dates)
+    events = model.events.to_frame(dates)
+    ledger = model.ledger.to_frame()
+    ledger.insert(1, "date", dates[ledger["day"].to_numpy()])
+    meta = {
+        "scenario": scenario.company.name,
+        "strategy": scenario.strategy.name,
+        "source": None if source is None else str(source),
+        "seed": scenario.simulation.seed,
+        "days": scenario.simulation.days,
+        "start_date": scenario.simulation.start_date.isoformat(),
+        "sellersim_version": sellersim.__version__,
+        "run_seconds": round(seconds, 3),
+    }
+    products = rec.products_frame(dates, model.catalog.names)
+    return RunResult(
+        scenario=scenario,
+        daily=daily,
+        products=products,
+        staff=staff,
+        events=events,
+        ledger=ledger,
+        summary=summarize(daily, events, staff, products, model.horizon_days),
+        meta=meta,
+    )

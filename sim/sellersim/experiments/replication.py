@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from sellersim.api import collect
-from sellersim.compare.figures import DAILY_METRICS
 from sellersim.model import SellerModel
+from sellersim.results.figures import DAILY_METRICS
+from sellersim.results.run import collect
 from sellersim.scenario.schema import Scenario
 
 _MONTH_DAYS = 30

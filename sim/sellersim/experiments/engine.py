@@ -13,10 +13,10 @@ import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from sellersim.compare.replication import Outcome, Task, replication_seed, run_task
+from sellersim.experiments.backends import LocalBackend
+from sellersim.experiments.replication import Outcome, Task, replication_seed, run_task
 from sellersim.scenario.loader import dump_resolved
 from sellersim.scenario.schema import Scenario
-from sellersim.sweep.backends import LocalBackend
 
 
 def _run_item(item: tuple[Scenario, Task]) -> Outcome:

@@ -23,7 +23,7 @@ import numpy as np
 from pydantic import Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
 from scipy import stats
 
-from sellersim.compare.figures import FIGURE_BY_NAME
+from sellersim.results.figures import FIGURE_BY_NAME
 from sellersim.scenario.schema import Name, Section
 from sellersim.util import did_you_mean
 

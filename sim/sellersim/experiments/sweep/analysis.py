@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sellersim.compare.figures import FIGURE_BY_NAME
-from sellersim.compare.stats import mean_interval, paired_difference, proportion_interval
-from sellersim.sweep.designs import DesignTable
-from sellersim.sweep.spec import Levels, Span, Verdict
+from sellersim.experiments.stats import mean_interval, paired_difference, proportion_interval
+from sellersim.experiments.sweep.designs import DesignTable
+from sellersim.experiments.sweep.spec import Levels, Span, Verdict
+from sellersim.results.figures import FIGURE_BY_NAME
 
 __all__ = [
     "effects",

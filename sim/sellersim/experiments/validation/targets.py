@@ -1,6 +1,6 @@
 """The published figures the default company is held to, with their sources.
 
-Each target names a measure in :mod:`sellersim.validation.measures` and the
+Each target names a measure in :mod:`sellersim.experiments.validation.measures` and the
 range the real world gives for it. The ranges come from public benchmarks (see
 ``docs/calibration.md``); none was chosen to fit the model.
 """

@@ -23,14 +23,14 @@ import pandas as pd
 from pydantic import ValidationError
 
 import sellersim
-from sellersim.compare.replication import Task, replication_seed, run_task
+from sellersim.experiments.backends import make_backend
+from sellersim.experiments.replication import Task, replication_seed, run_task
+from sellersim.experiments.sweep.designs import DesignTable, make_design
+from sellersim.experiments.sweep.spec import SweepSpec
 from sellersim.results.store import FLUSH_EVERY_RUNS, RunStore
 from sellersim.scenario.errors import Issue, ScenarioError
 from sellersim.scenario.loader import load_document, load_model, load_scenario
 from sellersim.scenario.schema import Scenario
-from sellersim.sweep.backends import make_backend
-from sellersim.sweep.designs import DesignTable, make_design
-from sellersim.sweep.spec import SweepSpec
 from sellersim.util import did_you_mean
 
 _MAYBE_MISSING_NUMBERS = ("failure_day", "months_to_first_profitable_month", "tacos", "acos")

@@ -19,8 +19,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats as _sps
+from statsmodels.stats.proportion import proportion_confint
 
-from sellersim.compare.figures import FIGURE_BY_NAME
+from sellersim.results.figures import FIGURE_BY_NAME
 
 __all__ = [
     "Interval",
@@ -33,6 +34,7 @@ __all__ = [
     "probability_of_beating",
     "proportion_interval",
     "quantile_bands",
+    "wilson_interval",
 ]
 
 _NAN = float("nan")
@@ -82,11 +84,6 @@ def _t_quantile(confidence: float, df: int) -> float:
     return float(_sps.t.ppf(0.5 + confidence / 2.0, df))
 
 
-@lru_cache(maxsize=64)
-def _z_quantile(confidence: float) -> float:
-    return float(_sps.norm.ppf(0.5 + confidence / 2.0))
-
-
 def _values(x: ArrayLike) -> np.ndarray:
     """``x`` flattened to float64 with NaN dropped."""
     a = np.asarray(x, dtype=float).ravel()
@@ -112,26 +109,31 @@ def mean_interval(x: ArrayLike, confidence: float = 0.95) -> Interval:
     return Interval(mean, mean - hw, mean + hw, n)
 
 
-def proportion_interval(successes: float, n: int, confidence: float = 0.95) -> Interval:
-    """Wilson score interval for a proportion ``successes / n``.
+def wilson_interval(successes: ArrayLike, n: int, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """The Wilson score interval ``(low, high)`` of the proportions ``successes / n``, element by element.
 
     Unlike the normal (Wald) interval it stays inside [0, 1] and keeps a positive width at 0 and
-    ``n`` successes. ``successes`` may be fractional (ties counted as halves). ``n = 0`` gives NaN.
+    ``n`` successes. ``successes`` may be fractional (ties counted as halves), which is why this is
+    statsmodels' interval rather than scipy's (``binomtest`` takes whole counts only). ``n = 0`` gives NaN.
     """
     _check_confidence(confidence)
+    k = np.asarray(successes, dtype=float)
+    if n <= 0:
+        return np.full_like(k, np.nan), np.full_like(k, np.nan)
+    low, high = proportion_confint(k, n, alpha=1.0 - confidence, method="wilson")  # NaN counts stay NaN
+    p = k / n
+    # Wilson's interval always contains p; clamping keeps rounding (e.g. 10 of 10 -> high 0.9999999999999999)
+    # from putting p outside it.
+    return np.minimum(low, p), np.maximum(high, p)
+
+
+def proportion_interval(successes: float, n: int, confidence: float = 0.95) -> Interval:
+    """The Wilson interval (:func:`wilson_interval`) of the proportion ``successes / n``."""
     n = int(n)
     if n < 0 or not 0.0 <= successes <= n:
         raise ValueError(f"need 0 <= successes <= n, got successes={successes}, n={n}")
-    if n == 0:
-        return Interval(_NAN, _NAN, _NAN, 0)
-    p = successes / n
-    z = _z_quantile(confidence)
-    z2n = z * z / n
-    centre = (p + z2n / 2.0) / (1.0 + z2n)
-    hw = z / (1.0 + z2n) * math.sqrt(p * (1.0 - p) / n + z2n / (4.0 * n))
-    # Wilson's interval always contains p; clamping keeps rounding (e.g. 10 of 10 -> high 0.9999999999999999)
-    # from putting p outside it.
-    return Interval(p, max(0.0, min(p, centre - hw)), min(1.0, max(p, centre + hw)), n)
+    low, high = wilson_interval(successes, n, confidence)
+    return Interval(successes / n if n else _NAN, float(low), float(high), n)
 
 
 def _pairs(x: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:

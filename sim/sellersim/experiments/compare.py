@@ -1,6 +1,6 @@
-"""Compare strategies: replications in batches, paired statistics, and the comparison folder.
+"""Compare strategies: replications in batches on common random numbers, kept in a run store, and paired statistics.
 
->>> from sellersim.compare.comparison import compare
+>>> from sellersim.experiments.compare import compare
 >>> result = compare(["scenarios/strategies/solo_then_hire.yaml",
 ...                   "scenarios/strategies/never_hire.yaml"], replications=50)
 >>> result.comparison["sentences"]
@@ -8,16 +8,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
-import platform
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import BrokenExecutor
 from contextlib import nullcontext
-from dataclasses import dataclass, field
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +22,11 @@ import pandas as pd
 
 import sellersim
 from sellersim.calendar import SimCalendar
-from sellersim.compare.engine import Runner, paths_by_strategy, scenario_hash, tasks_for
-from sellersim.compare.figures import DAILY_METRICS, FIGURES, QUANTILES
-from sellersim.compare.narrative import headline_sentences
-from sellersim.compare.replication import Outcome, Task, with_seed
-from sellersim.compare.stats import (
+from sellersim.experiments.engine import Runner, paths_by_strategy, scenario_hash, tasks_for
+from sellersim.experiments.narrative import headline_sentences
+from sellersim.experiments.provenance import software, started_now
+from sellersim.experiments.replication import Outcome, Task, with_seed
+from sellersim.experiments.stats import (
     StoppingRule,
     mean_band,
     mean_interval,
@@ -39,51 +35,12 @@ from sellersim.compare.stats import (
     proportion_interval,
     quantile_bands,
 )
-from sellersim.results.folders import written_whole
+from sellersim.results.comparison import ComparisonResult
+from sellersim.results.figures import DAILY_METRICS, FIGURES, QUANTILES
 from sellersim.results.store import FLUSH_EVERY_RUNS, RunStore
 from sellersim.scenario.errors import Issue, ScenarioError
 from sellersim.scenario.loader import load_scenario
 from sellersim.scenario.schema import Scenario
-
-STORE = "store"
-"""The sub-folder of a comparison folder that keeps its finished runs."""
-_SOFTWARE = ("mesa", "simpy", "numpy", "pandas", "plotly", "pydantic", "scipy")
-
-
-@dataclass
-class CompareResult:
-    """Everything a comparison produced; :meth:`write` makes the comparison folder."""
-
-    runs: pd.DataFrame
-    hires: pd.DataFrame
-    daily_quantiles: pd.DataFrame
-    comparison: dict[str, Any]
-    meta: dict[str, Any] = field(default_factory=dict)
-
-    def write(self, out_dir: str | Path, report: bool = True) -> Path:
-        """Write runs.parquet, hires.parquet, daily_quantiles.parquet, comparison.json and report.html.
-
-        The folder's run store (``store/``, when the comparison kept one there) is carried into the new folder.
-        """
-        out = Path(out_dir)
-        with written_whole(out, keep=(STORE,)) as tmp:
-            self.runs.to_parquet(tmp / "runs.parquet", index=False)
-            self.hires.to_parquet(tmp / "hires.parquet", index=False)
-            self.daily_quantiles.to_parquet(tmp / "daily_quantiles.parquet", index=False)
-            (tmp / "comparison.json").write_text(json.dumps(self.comparison, indent=2, default=_json) + "\n")
-            if report:
-                from sellersim.report.compare_report import write_compare_report
-
-                write_compare_report(self, tmp / "report.html")
-        return out
-
-
-def _json(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
 def load_strategies(files: Sequence[str | Path], overrides: Sequence[str] = ()) -> dict[str, tuple[Scenario, Path]]:
@@ -120,7 +77,7 @@ def compare(
     store: str | Path | None = None,
     flush_every_runs: int = FLUSH_EVERY_RUNS,
     resume: bool = False,
-) -> CompareResult:
+) -> ComparisonResult:
     """Run every strategy ``replications`` times (more in batches when ``stopping`` asks) and compare.
 
     Ctrl-C (or a worker killed under the pool) stops the runs and returns what finished
@@ -131,7 +88,7 @@ def compare(
     aside): otherwise :class:`~sellersim.results.store.PlanChangedError`.
     """
     started = time.perf_counter()
-    started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    started_at = started_now()
     loaded = load_strategies(files, overrides)
     scenarios = {name: s for name, (s, _) in loaded.items()}
     strategies = list(scenarios)
@@ -203,15 +160,14 @@ def compare(
         "replications": comparison["replications"],
         "workers": workers,
         "overrides": list(overrides),
-        "software": {"python": platform.python_version(), "sellersim": sellersim.__version__}
-        | {name: version(name) for name in _SOFTWARE},
+        "software": software(),
         "started": started_at,
         "run_seconds": round(time.perf_counter() - started, 2),
         "run_cpu_seconds": round(sum(o.wall_seconds for o in outcomes.values()), 2),
         "runs_this_session": ran,
         "runs_reused": len(outcomes) - ran,
     }
-    return CompareResult(
+    return ComparisonResult(
         runs=runs,
         hires=_hires_frame(outcomes, strategies),
         daily_quantiles=_daily_quantiles(outcomes, strategies, calendar.dates[: first.simulation.days]),

@@ -1,6 +1,6 @@
 """Parameter points for a sweep: grid, random, Latin hypercube, Sobol (Saltelli) and Morris designs.
 
-:func:`make_design` turns a :class:`~sellersim.sweep.spec.SweepSpec` into a :class:`DesignTable`,
+:func:`make_design` turns a :class:`~sellersim.experiments.sweep.spec.SweepSpec` into a :class:`DesignTable`,
 deterministically from ``spec.seed``. The table holds the values to set (``points``), the same
 points in the space SALib's analysis expects (``unit``) and the SALib ``problem``.
 
@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sellersim.sweep.spec import Drawn, Levels, Span, SweepSpec
+from sellersim.experiments.sweep.spec import Drawn, Levels, Span, SweepSpec
 
 __all__ = ["DesignTable", "make_design", "problem_for", "values_from_sample"]
 

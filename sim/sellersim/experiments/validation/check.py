@@ -21,12 +21,12 @@ import numpy as np
 from pydantic import BaseModel
 from scipy import stats
 
-from sellersim.api import run_model
-from sellersim.compare.replication import replication_seed, with_seed
+from sellersim.experiments.backends import LocalBackend
+from sellersim.experiments.replication import replication_seed, with_seed
+from sellersim.experiments.validation.measures import Outcomes, Sample, measure, outcomes
+from sellersim.experiments.validation.targets import SPREADS, TARGETS, Target
+from sellersim.results.run import run_model
 from sellersim.scenario.schema import Scenario
-from sellersim.sweep.backends import LocalBackend
-from sellersim.validation.measures import Outcomes, Sample, measure, outcomes
-from sellersim.validation.targets import SPREADS, TARGETS, Target
 
 _SPREAD = (5.0, 95.0)  # percentiles of single values shown as their spread
 # shares of launches, pooled over runs
@@ -84,7 +84,7 @@ class Spread:
 
 
 def spreads(runs: Sequence[Outcomes]) -> tuple[Spread, ...]:
-    """The spread of each outcome over ``runs`` (see :data:`~sellersim.validation.targets.SPREADS`)."""
+    """The spread of each outcome over ``runs`` (see :data:`~sellersim.experiments.validation.targets.SPREADS`)."""
     rows = []
     for measure_, label, unit, reference in SPREADS:
         if measure_ in _POOLED:  # a pooled share: each run launches only a few products

@@ -1,26 +1,24 @@
-"""A sweep end to end: run what is missing, analyse every stored run, write the summary and report.
+"""A sweep end to end: run what is missing, analyse every stored run, write the summary and how it ran.
 
->>> from sellersim.sweep.sweep import run_and_report
->>> result = run_and_report("scenarios/sweeps/hiring_threshold_cash_cpc.yaml", workers=2)
+The report is the caller's to draw from the result (the CLI writes it into the folder).
+
+>>> from sellersim.experiments.sweep.sweep import run_and_analyse
+>>> result = run_and_analyse("scenarios/sweeps/hiring_threshold_cash_cpc.yaml", workers=2)
 >>> result.analysis["sentences"]
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import platform
 from collections.abc import Callable
-from dataclasses import dataclass
-from importlib.metadata import version
 from itertools import combinations
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from sellersim.results.folders import OutputFolderError, output_problem
-from sellersim.sweep.analysis import (
+from sellersim.experiments.provenance import software, started_now
+from sellersim.experiments.sweep.analysis import (
     effects,
     failure_region,
     pair_grid,
@@ -29,23 +27,12 @@ from sellersim.sweep.analysis import (
     verdict_map,
     verdict_text,
 )
-from sellersim.sweep.designs import DesignTable
-from sellersim.sweep.runner import run_sweep
-from sellersim.sweep.spec import Levels, SweepSpec
-
-_SOFTWARE = ("mesa", "simpy", "numpy", "pandas", "plotly", "SALib", "scipy")
-
-
-@dataclass
-class SweepResult:
-    """A sweep's runs (one row each, parameters and figures), their analysis, and how it ran."""
-
-    spec: SweepSpec
-    design: DesignTable
-    summary: pd.DataFrame
-    analysis: dict[str, Any]
-    meta: dict[str, Any]
-    folder: Path
+from sellersim.experiments.sweep.designs import DesignTable
+from sellersim.experiments.sweep.runner import run_sweep
+from sellersim.experiments.sweep.spec import Levels, SweepSpec
+from sellersim.results.folders import OutputFolderError, output_problem
+from sellersim.results.sweep import SweepResult
+from sellersim.scenario.loader import load_model
 
 
 def analyse(spec: SweepSpec, design: DesignTable, summary: pd.DataFrame) -> dict[str, Any]:
@@ -82,7 +69,7 @@ def _pair(summary: pd.DataFrame, a: Any, b: Any, strategy: str, figure: str) -> 
     return grid.rename(columns={a.path: "x", b.path: "y"}).assign(p1=a.path, p2=b.path)
 
 
-def run_and_report(
+def run_and_analyse(
     spec_path: str | Path,
     out_dir: str | Path | None = None,
     *,
@@ -90,18 +77,15 @@ def run_and_report(
     backend: str = "local",
     address: str | None = None,
     progress: Callable[[int, int, int], None] | None = None,
-    report: bool = True,
     resume: bool = False,
 ) -> SweepResult:
     """Run the sweep (resuming what a folder already holds), analyse it, and write the folder.
 
     The folder gets ``summary.parquet`` (one row per run), ``analysis.json``, ``sweep.json``
-    (how it ran), the parts and manifest of the store, and ``report.html``.
+    (how it ran), and the parts and manifest of the store.
     """
-    started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    started = started_now()
     spec_path = Path(spec_path)
-    from sellersim.scenario.loader import load_model
-
     name = load_model(spec_path, SweepSpec).name
     folder = Path(out_dir) if out_dir is not None else Path("results") / f"sweep-{name}"
     if problem := output_problem(folder):
@@ -114,17 +98,12 @@ def run_and_report(
         **outcome.meta,
         "sweep_file": str(spec_path),
         "started": started,
-        "software": {"python": platform.python_version()} | {n: version(n) for n in _SOFTWARE},
+        "software": software(),
     }
     outcome.summary.to_parquet(folder / "summary.parquet", index=False)
     (folder / "analysis.json").write_text(json.dumps(_jsonable(analysis), indent=2, default=str) + "\n")
     (folder / "sweep.json").write_text(json.dumps(meta, indent=2) + "\n")
-    result = SweepResult(outcome.spec, outcome.design, outcome.summary, analysis, meta, folder)
-    if report:
-        from sellersim.report.sweep_report import write_sweep_report
-
-        write_sweep_report(result, folder / "report.html")
-    return result
+    return SweepResult(outcome.spec, outcome.summary, analysis, meta, folder)
 
 
 def _jsonable(value: Any) -> Any:

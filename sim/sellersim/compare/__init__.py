@@ -1,1 +1,0 @@
-"""Comparing strategies: replications with common random numbers, intervals, and the report."""

@@ -1,1 +1,0 @@
-"""Parameter sweeps: designs, a resumable store, sensitivity analysis and backends."""
