@@ -14,7 +14,7 @@ def test_steering_on_tacos_keeps_ads_that_an_acos_target_would_cut(load) -> None
             "acos": load("solo_then_hire", "simulation.days=730"),
             "tacos": load("solo_then_hire", "simulation.days=730", "strategy.ads.steer_on=tacos"),
         },
-        replications=10,
+        replications=20,
     )
 
     def total(arm: str, column: str) -> np.ndarray:
