@@ -124,7 +124,7 @@ def test_buyers_who_take_badly_to_a_product_review_it_worse_and_the_rating_costs
     model = SellerModel(load("base", f"market.reviews.disliked_bad_review_share={weight}", "simulation.days=120"))
     cat, market = model.catalog, model.market
     twins = [
-        cat.add(make_product(f"T{k}", sessions_per_day=20_000.0, reception=r, base_conversion=0.12 * r), 0.5, 0.0)
+        cat.add(make_product(f"T{k}", sessions_per_day=100_000.0, reception=r, base_conversion=0.12 * r), 0.5, 0.0)
         for k, r in enumerate((1.0, 0.67))
     ]
     for i in twins:

@@ -61,21 +61,23 @@ class KeyedUniforms:
     sees the same luck on the same day under every strategy, however many products the catalogue
     holds and whatever else was drawn. Turned into counts by inverse CDF, this keeps common random
     numbers where a shared generator's variable consumption (Poisson, binomial) would lose them.
+    With ``per_day`` above 1 each item gets that many uniforms a day (a row of them).
     """
 
-    def __init__(self, streams: RandomStreams, name: str, block_days: int = 128) -> None:
+    def __init__(self, streams: RandomStreams, name: str, block_days: int = 128, per_day: int = 1) -> None:
         self._streams = streams
         self._name = name
         self._block_days = block_days
+        self._shape = (block_days,) if per_day == 1 else (block_days, per_day)
         self._block = -1
-        self._bank = np.zeros((0, block_days))
+        self._bank = np.zeros((0, *self._shape))
 
     def today(self, day: int, n: int) -> np.ndarray:
-        """Uniforms of items 0..n-1 on ``day`` (a view)."""
+        """Uniforms of items 0..n-1 on ``day`` (a view): one each, or a row of ``per_day`` each."""
         block = day // self._block_days
         have = 0 if block != self._block else len(self._bank)
         if have < n:
-            rows = [self._streams.keyed(self._name, i, block).random(self._block_days) for i in range(have, n)]
-            self._bank = np.vstack([self._bank[:have], *rows]) if have else np.array(rows)
+            rows = [self._streams.keyed(self._name, i, block).random(self._shape) for i in range(have, n)]
+            self._bank = np.concatenate([self._bank[:have], np.array(rows)]) if have else np.array(rows)
             self._block = block
         return self._bank[:n, day % self._block_days]

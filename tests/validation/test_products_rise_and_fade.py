@@ -59,10 +59,10 @@ def test_a_products_sales_fade_without_refresh_work_and_hold_with_it(load) -> No
             "kept": load("never_hire", *same_products),
             "unrefreshed": load("never_hire", *same_products, "strategy.assignments={design: [designer]}"),
         },
-        36,
+        60,
     )
     pairs = [pair for pair in zip(runs["kept"], runs["unrefreshed"], strict=True) if not any(r.failed for r in pair)]
-    assert len(pairs) >= 20, "the premise: the company lasts the two years"
+    assert len(pairs) >= 40, "the premise: the company lasts the two years"
     kept, unrefreshed = zip(*pairs, strict=True)
 
     def each(arm, figure) -> np.ndarray:
@@ -78,9 +78,11 @@ def test_a_products_sales_fade_without_refresh_work_and_hold_with_it(load) -> No
         return r.total("revenue_usd", slice(0, 90))
 
     assert paired_t(each(kept, edge), each(unrefreshed, edge)) > 5
-    assert paired_t(each(kept, second_year), each(unrefreshed, second_year)) > 3
+    # signed ranks, not a t: a bad run, a closed listing or a product whose reviews sour in one arm makes a
+    # year's sales heavy-tailed
+    second = each(kept, second_year) - each(unrefreshed, second_year)
+    assert wilcoxon(second, alternative="greater").pvalue < 0.005
     # the fade builds up: the gap is wider in the second year than in the first quarter
     gap_early = 1 - each(unrefreshed, first_quarter) / each(kept, first_quarter)
     gap_late = 1 - each(unrefreshed, second_year) / each(kept, second_year)
-    # signed ranks, not a t: a bad run or a closed listing in one arm makes a year's gap heavy-tailed
     assert wilcoxon(gap_late - gap_early, alternative="greater").pvalue < 0.001

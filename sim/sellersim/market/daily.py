@@ -6,8 +6,8 @@ exceed sellable stock. Sales settle into the Amazon balance net of fees, reviews
 and returns follow, and rank moves with sales velocity. Operations work enters
 through the smoothed service levels of listing, ads and after-sales.
 
-Units wanted, reviews and returns are counted by inverse CDF from a uniform that depends
-only on (product, day) (:class:`~sellersim.streams.KeyedUniforms`), so a product
+Units wanted, reviews, their stars and returns are counted by inverse CDF from uniforms that
+depend only on (product, day) (:class:`~sellersim.streams.KeyedUniforms`), so a product
 meets the same luck under every strategy that sells it on that day.
 """
 
@@ -135,6 +135,21 @@ def binomial_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np
     return k
 
 
+def multinomial_quantile(u: np.ndarray, n: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    """Multinomial(n, probs) counts, one row per item, from ``k - 1`` uniforms a row (``k`` categories): each
+    category but the last is a binomial of what is left, at its share of the probability left
+    (:func:`binomial_quantile`), and the last takes the rest. The luck is in ``u`` alone."""
+    counts = np.zeros(probs.shape, dtype=np.int64)
+    left, mass = n.astype(np.int64), np.ones(len(n))
+    for k in range(probs.shape[1] - 1):
+        share = np.divide(probs[:, k], mass, out=np.zeros(len(n)), where=mass > 0)
+        counts[:, k] = binomial_quantile(u[:, k], left, np.minimum(share, 1.0))
+        left -= counts[:, k]
+        mass -= probs[:, k]
+    counts[:, -1] = left
+    return counts
+
+
 def conversion_rate(catalog: Catalog, cfg: MarketConfig) -> np.ndarray:
     """Unit session % of each product from reviews, rating, listing, design and price."""
     c = cfg.conversion
@@ -193,6 +208,7 @@ class Market:
         self._review_luck = KeyedUniforms(streams, "review_counts")
         self._return_luck = KeyedUniforms(streams, "return_counts")
         self._deal_luck = KeyedUniforms(streams, "deal_entries")
+        self._star_luck = KeyedUniforms(streams, "review_stars", per_day=len(_STARS) - 1)
         self.deal_entries: dict[int, np.ndarray] = {}  # products entered in each deal event, by the day chosen
         self._deal_start = -1  # the day the products in the running (or last) deal event were chosen
         self._last_deal_day = -2  # the last deal day the market ran
@@ -485,7 +501,7 @@ class Market:
         )
         bad = np.minimum(np.maximum(bad, 0.0), 1.0)
         probs = (1 - bad)[:, None] * self._star_shares + bad[:, None] * self._sour_star_shares
-        counts = self._reviews.multinomial(new[idx], probs)
+        counts = multinomial_quantile(self._star_luck.today(day, cat.n)[idx], new[idx], probs)
         cat.reviews[idx] += new[idx]
         cat.star_sum[idx] += counts @ _STARS
         self._review_days += 1
