@@ -21,10 +21,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sellersim.experiments.stats import mean_interval, proportion_interval
 from sellersim.experiments.sweep.spec import Levels, SweepSpec
 from sellersim.results.sweep import SweepResult
 
-Z = 1.959963984540054
 PM = "strategy.parameters.profit_multiple"
 CPC = "market.niches.cpc_usd.median"
 CASH = "company.starting_cash_usd"
@@ -97,15 +97,10 @@ def _bins(spec: SweepSpec, path: str, values: pd.Series) -> pd.Series:
 
 
 def _interval(values: pd.Series, share: bool) -> tuple[float, float, float, int]:
-    n = int(values.count())
-    mean = float(values.mean()) if n else math.nan
-    if n < 2:
-        return mean, math.nan, math.nan, n
-    if share:
-        half = Z * math.sqrt(max(mean * (1 - mean), 0.25 / n) / n)
-        return mean, max(0.0, mean - half), min(1.0, mean + half), n
-    half = Z * float(values.std(ddof=1)) / math.sqrt(n)
-    return mean, mean - half, mean + half, n
+    """The engine's own intervals: Wilson for a share, Student's t for a mean."""
+    v = values.dropna().astype(float).to_numpy()
+    iv = proportion_interval(float(v.sum()), int(v.size)) if share else mean_interval(v)
+    return iv.estimate, iv.low, iv.high, iv.n
 
 
 def _effects(spec: SweepSpec, ok: pd.DataFrame, figure: str) -> pd.DataFrame:
