@@ -139,6 +139,18 @@ def test_purchase_order_lifecycle_and_payments(base) -> None:
     assert len(chain.events.of_kind("arrived")) == 1
 
 
+def test_a_factory_credit_comes_off_the_products_next_order(base) -> None:
+    """A credit the factory owes (a claimed bad run) is paid back the day the product's next order is placed,
+    and only once."""
+    chain = Chain(base)
+    chain.supply.supplier_events.credits_usd[chain.product] = 120.0
+    placed = day_in_summer(base)
+    chain.order(placed, 500)
+    chain.order(placed + 1, 500)
+    credits = chain.ledger.to_frame().query("category == 'supplier_credit'")
+    assert credits["amount_usd"].tolist() == [120.0] and credits["day"].tolist() == [placed]
+
+
 def test_balances_go_out_late_when_nobody_does_the_books(base) -> None:
     waits = {}
     for finance in (1.0, 0.0):
