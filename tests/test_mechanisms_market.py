@@ -12,15 +12,8 @@ from conftest import make_product, one_product_on_sale
 from sellersim.api import run_model, run_scenario
 from sellersim.domains import DOMAIN_INDEX
 from sellersim.market.catalog import Catalog
-from sellersim.market.daily import (
-    Market,
-    ad_clicks,
-    binomial_quantile,
-    conversion_rate,
-    multinomial_quantile,
-    poisson_quantile,
-    returns_odds,
-)
+from sellersim.market.counts import binomial_quantile, multinomial_quantile, poisson_quantile
+from sellersim.market.daily import Market, ad_clicks, conversion_rate, returns_odds
 from sellersim.market.niches import select_niche
 from sellersim.market.trends import NicheTrends, expected_log_growth
 from sellersim.model import SellerModel
@@ -172,10 +165,11 @@ def test_counts_by_inverse_cdf_match_the_binomial_and_poisson_quantiles() -> Non
     rng = np.random.default_rng(11)
     size = 20_000
     u = rng.random(size)
-    n = rng.integers(0, 40, size)
-    p = rng.choice([0.0, 0.01, 0.3, 0.72, 0.99, 1.0], size)
+    n = rng.integers(0, 400, size)
+    p = rng.choice([0.0, 0.01, 0.3, 0.72, 0.99, 1.0], size) * rng.choice([1.0, rng.random()], size)
     np.testing.assert_array_equal(binomial_quantile(u, n, p), binom.ppf(u, n, p))
-    mean = rng.choice([0.0, 0.1, 2.0, 30.0, 150.0], size) * rng.random(size)
+    np.testing.assert_array_equal(binomial_quantile(u, n, 0.3), binom.ppf(u, n, 0.3))  # one chance for all
+    mean = rng.choice([0.0, 0.1, 2.0, 30.0, 150.0, 2_000.0], size) * rng.random(size)
     np.testing.assert_array_equal(poisson_quantile(u, mean), poisson.ppf(u, mean))
 
 

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
-from scipy.special import bdtrik, pdtrik
 
 from sellersim.calendar import SimCalendar
 from sellersim.domains import DOMAIN_INDEX
 from sellersim.events import EventLog
 from sellersim.market.catalog import LIVE, Catalog
+from sellersim.market.counts import binomial_quantile, multinomial_quantile, poisson_quantile
 from sellersim.market.listing_health import ListingHealth
 from sellersim.market.pricing import reference_price_usd, unit_margin_usd
 from sellersim.money.fees import FeeSchedule
@@ -97,57 +97,6 @@ def ad_clicks(
     x = np.minimum(x, 1.0)
     clicks = x * available
     return clicks, clicks * base_cpc_usd * (1 + escalation * x)
-
-
-def poisson_quantile(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
-    """Poisson counts with ``mean`` at probabilities ``u`` (inverse CDF): the luck is in ``u`` alone.
-
-    Zeros (``u <= P(0)``) need no root finding; only the rest go to ``pdtrik``.
-    """
-    more = u > np.exp(-mean)
-    if more.all():
-        return np.ceil(pdtrik(u, mean)).astype(np.int64)
-    k = more.astype(np.int64)
-    if more.any():
-        k[more] = np.ceil(pdtrik(u[more], mean[more]))
-    return k
-
-
-def binomial_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
-    """Binomial(n, p) counts at probabilities ``u`` (inverse CDF); 0 where ``n`` is 0.
-
-    Zeros (``u <= P(0)``) and ones (``u <= P(0) + P(1)``) need no root finding; only the rest go
-    to ``bdtrik``. Most daily counts (reviews, returns) are 0 or 1.
-    """
-    q = 1 - p  # a float stays a float: no 0-d array to build on the days most counts are 0
-    none = q**n  # P(0)
-    some = u > none
-    if not np.count_nonzero(some):
-        return np.zeros(len(u), dtype=np.int64)
-    k = some.astype(np.int64)
-    more = u > none + n * (1 - q) * q ** np.maximum(n - 1, 0)  # past P(0) + P(1)
-    if np.count_nonzero(more):
-        at = more.nonzero()[0]
-        n_at = n[at]
-        p_at = 1 - q[at] if isinstance(q, np.ndarray) else np.full(len(at), 1 - q)
-        with np.errstate(invalid="ignore"):  # bdtrik is undefined at p = 1, where every trial succeeds
-            k[at] = np.where(p_at >= 1, n_at, np.minimum(np.ceil(bdtrik(u[at], n_at, p_at)), n_at))
-    return k
-
-
-def multinomial_quantile(u: np.ndarray, n: np.ndarray, probs: np.ndarray) -> np.ndarray:
-    """Multinomial(n, probs) counts, one row per item, from ``k - 1`` uniforms a row (``k`` categories): each
-    category but the last is a binomial of what is left, at its share of the probability left
-    (:func:`binomial_quantile`), and the last takes the rest. The luck is in ``u`` alone."""
-    counts = np.zeros(probs.shape, dtype=np.int64)
-    left, mass = n.astype(np.int64), np.ones(len(n))
-    for k in range(probs.shape[1] - 1):
-        share = np.divide(probs[:, k], mass, out=np.zeros(len(n)), where=mass > 0)
-        counts[:, k] = binomial_quantile(u[:, k], left, np.minimum(share, 1.0))
-        left -= counts[:, k]
-        mass -= probs[:, k]
-    counts[:, -1] = left
-    return counts
 
 
 def conversion_rate(catalog: Catalog, cfg: MarketConfig) -> np.ndarray:

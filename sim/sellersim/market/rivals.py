@@ -61,7 +61,7 @@ import numpy as np
 
 from sellersim.events import EventLog
 from sellersim.market.catalog import LIVE, Catalog
-from sellersim.market.daily import binomial_quantile
+from sellersim.market.counts import binomial_quantile
 from sellersim.market.pricing import unit_margin_usd
 from sellersim.money.fees import FeeSchedule
 from sellersim.scenario.schema import Rivals as RivalsConfig
