@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from scipy.stats import binom
+from scipy.special import bdtrc
 
 from sellersim.events import EventLog
 from sellersim.market.catalog import Catalog
@@ -104,7 +104,7 @@ class ListingHealth:
         if not high.any():
             return
         high = np.flatnonzero(high & (orders >= cfg.min_window_orders))  # rare: test only these
-        unlikely = binom.sf(rets[high] - 1, orders[high], limit_rate[high]) < 1 - cfg.confidence
+        unlikely = bdtrc(rets[high] - 1, orders[high], limit_rate[high]) < 1 - cfg.confidence  # P(returns >= rets)
         self._close(day, high[unlikely & (cat.reopen_day[high] <= day)], s_after)
 
     def _close(self, day: int, products: np.ndarray, s_after: float) -> None:

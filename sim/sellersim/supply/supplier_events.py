@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from scipy.stats import binom
+from scipy.special import bdtrc
 
 from sellersim.events import EventLog
 from sellersim.market.catalog import LIVE, Catalog
@@ -88,7 +88,7 @@ class SupplierEvents:
             return 0
         extra = float(luck.uniform(cfg.bad_batch_defect_rate.low, cfg.bad_batch_defect_rate.high))
         name = self.catalog.names[product]
-        rejected = binom.sf(cfg.inspection_accept_defects, cfg.inspection_sample_units, extra)
+        rejected = bdtrc(cfg.inspection_accept_defects, cfg.inspection_sample_units, extra)  # P(defects > accepted)
         if booked < s_procurement and caught < rejected:
             days = max(1, round(draw_triangular(luck, cfg.rework_days)))
             self.events.add(
