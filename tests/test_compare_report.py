@@ -265,13 +265,19 @@ def test_every_strategy_keeps_one_colour_everywhere() -> None:
 def test_forest_plot_shows_each_difference_with_its_interval() -> None:
     result = _result()
     (forest,) = _figures(_html())["paired"]
-    others = result.comparison["strategies"][1:]
+    baseline, *others = result.comparison["strategies"]
+    ok = result.runs[result.runs["status"] == "ok"].set_index("replication")
     for axis, figure in zip(("x", "x2", "x3"), ("final_cash_usd", "cumulative_profit_usd", "survived"), strict=True):
         traces = [t for t in forest["data"] if t.get("xaxis", "x") == axis]
         assert [t["y"] for t in traces] == [[name] for name in others]
+        base = ok.loc[ok["strategy"] == baseline, figure].astype(float)
         for trace in traces:
-            diff = result.comparison["paired"][trace["legendgroup"]][figure]["difference"]
+            name = trace["legendgroup"]
+            diff = result.comparison["paired"][name][figure]["difference"]
             assert trace["x"] == [pytest.approx(diff["estimate"])]
+            # The strategy less the baseline, replication by replication, as the runs have it.
+            mine, theirs = ok.loc[ok["strategy"] == name, figure].astype(float).align(base, join="inner")
+            assert trace["x"] == [pytest.approx((mine - theirs).mean())]
             assert trace["error_x"]["array"] == [pytest.approx(diff["high"] - diff["estimate"])]
             assert trace["error_x"]["arrayminus"] == [pytest.approx(diff["estimate"] - diff["low"])]
     titles = [a["text"] for a in forest["layout"]["annotations"]]
