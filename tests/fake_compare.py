@@ -1,9 +1,10 @@
-"""A fabricated but plausible comparison result, in the engine's contract, for the comparison report's tests.
+"""Made-up runs of a comparison, fed through the engine's own assembly, for the comparison report's tests.
 
 Each strategy's replications are simple random company paths (revenue ramping to a plateau, hires by
-schedule or revenue threshold, cash failing below zero); the daily quantiles, run figures, intervals,
-paired differences and headline sentences are all computed from those paths, so they agree the way
-the engine's would.
+schedule or revenue threshold, cash failing below zero). From them the fake makes up only what a run
+would send back (its row of figures, its hires and its daily series); the runs table, daily quantiles,
+intervals, paired differences and headline sentences are then the engine's
+(:func:`~sellersim.experiments.compare.comparison_from_outcomes`), as a real comparison makes them.
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from sellersim.experiments.stats import proportion_interval
+from sellersim.experiments.compare import comparison_from_outcomes
+from sellersim.experiments.engine import tasks_for
+from sellersim.experiments.replication import Outcome, Task
 from sellersim.results.comparison import ComparisonResult
-from sellersim.results.figures import DAILY_METRICS, FIGURES, QUANTILES
 
 START = pd.Timestamp("2027-01-04")
 STARTING_CASH = 40_000.0
+MASTER_SEED = 20270104
+WORKERS = 8
 SALARY = {
     "operator": 2170.0,
     "ads_specialist": 2170.0,
@@ -31,7 +35,6 @@ SALARY = {
     "offshore_va": 900.0,
     "logistics": 1500.0,
 }
-Z = 1.959963984540054
 
 
 class HireRule(NamedTuple):
@@ -109,7 +112,7 @@ class _Paths(NamedTuple):
     revenue: np.ndarray
     profit: np.ndarray
     headcount: np.ndarray
-    load: np.ndarray
+    load: np.ndarray  # NaN once the company is gone, as a run records it
     solvent: np.ndarray
     hire_days: np.ndarray  # replications x rules, inf when never hired
     roles: tuple[str, ...]
@@ -157,114 +160,90 @@ def _simulate(rng: np.random.Generator, profile: Profile, reps: int, days: int) 
     hire_days = np.where(hire_days <= failed_at[:, None], hire_days, np.inf)
 
     load = (0.75 + revenue / 45_000) / (1 + 0.45 * headcount) * (1 + 0.08 * _smooth_noise(rng, reps, days, 21))
-    load = np.where(solvent, load, 0.0)
+    load = np.where(solvent, load, np.nan)
     return _Paths(cash, revenue, profit, headcount, load, solvent, hire_days, tuple(r.role for r in profile.hires))
 
 
-def _run_figures(rng: np.random.Generator, p: _Paths, profile: Profile, days: int) -> pd.DataFrame:
-    """The run summary figures of each replication."""
+def _rows(rng: np.random.Generator, p: _Paths, profile: Profile, days: int) -> list[dict[str, Any]]:
+    """Each replication's row of figures, as a finished run reports them (labels aside)."""
     reps = p.cash.shape[0]
     survived = p.solvent[:, -1]
-    failed_at = np.where(survived, np.nan, (~p.solvent).argmax(axis=1).astype(float))
+    failed_at = (~p.solvent).argmax(axis=1)
     profitable = p.profit > 0
-    months = np.where(profitable.any(axis=1), np.ceil((profitable.argmax(axis=1) + 1) / 30.44), np.nan)
-    weekly_load = p.load[:, : days // 7 * 7].reshape(reps, -1, 7).mean(axis=2)
+    first_profitable = np.ceil((profitable.argmax(axis=1) + 1) / 30.44)
+    weekly_load = p.load[:, : days // 7 * 7].reshape(reps, -1, 7).mean(axis=2)  # NaN once the company is gone
     lived = np.where(survived, days, failed_at)
+    owners_pay = 2500 * lived / 365 * 6
+    profit = p.profit.sum(axis=1) / 30
     stockouts = rng.poisson(30 + 0.0004 * p.revenue.max(axis=1))
-    hired = np.isfinite(p.hire_days).sum(axis=1)
-    return pd.DataFrame(
+    lost = (stockouts * rng.uniform(5, 25, reps)).round()
+    launched = 1 + rng.poisson(profile.launches_per_year * lived / 365)
+    cut_back = 8 * rng.poisson(np.nan_to_num((weekly_load > 1.2).mean(axis=1)))
+    error_hours = rng.uniform(300, 900, reps)
+    quits = rng.binomial(np.isfinite(p.hire_days).sum(axis=1), 0.25)
+    return [
         {
-            "survived": survived,
-            "final_cash_usd": p.cash[:, -1],
-            "cumulative_profit_usd": p.profit.sum(axis=1) / 30,
-            "cumulative_sde_usd": p.profit.sum(axis=1) / 30 + 2500 * lived / 365 * 6,
-            "cumulative_owners_pay_usd": 2500 * lived / 365 * 6,
-            "peak_monthly_revenue_usd": p.revenue.max(axis=1),
-            "final_monthly_revenue_usd": p.revenue[:, -1],
-            "months_to_first_profitable_month": months,
-            "products_launched": 1 + rng.poisson(profile.launches_per_year * lived / 365),
-            "peak_headcount": p.headcount.max(axis=1).astype(int),
-            "stockout_days": stockouts,
-            "lost_sales_units": (stockouts * rng.uniform(5, 25, reps)).round().astype(int),
-            "founder_overload_weeks": (weekly_load > 1).sum(axis=1),
-            "founder_mean_weekly_hours": 60 * weekly_load.mean(axis=1),
-            "founder_cut_back_weeks": 8 * rng.poisson((weekly_load > 1.2).mean(axis=1)),
-            "error_hours": rng.uniform(300, 900, reps),
-            "quits": rng.binomial(hired, 0.25),
-            "failure_day": failed_at,
+            "status": "ok",
+            "error": None,
+            "completed": True,
+            "survived": bool(survived[r]),
+            "days_simulated": int(lived[r]) if survived[r] else int(lived[r]) + 1,
+            "horizon_days": days,
+            "failure_day": None if survived[r] else int(failed_at[r]),
+            "failure_cause": None if survived[r] else "cash ran out: a supplier invoice could not be paid",
+            "final_cash_usd": round(float(p.cash[r, -1]), 2),
+            "cumulative_profit_usd": round(float(profit[r]), 2),
+            "cumulative_sde_usd": round(float(profit[r] + owners_pay[r]), 2),
+            "cumulative_owners_pay_usd": round(float(owners_pay[r]), 2),
+            "equity_raised_usd": 0.0,
+            "founder_ownership": 1.0,
+            "final_loan_owed_usd": 0.0,
+            "peak_monthly_revenue_usd": round(float(p.revenue[r].max()), 2),
+            "final_monthly_revenue_usd": round(float(p.revenue[r, -1]), 2),
+            "months_to_first_profitable_month": int(first_profitable[r]) if profitable[r].any() else None,
+            "products_launched": int(launched[r]),
+            "peak_headcount": int(p.headcount[r].max()),
+            "stockout_days": int(stockouts[r]),
+            "lost_sales_units": int(lost[r]),
+            "founder_overload_weeks": int((weekly_load[r] > 1).sum()),
+            "founder_mean_weekly_hours": round(float(60 * np.nanmean(weekly_load[r])), 1),
+            "founder_cut_back_weeks": int(cut_back[r]),
+            "error_hours": round(float(error_hours[r]), 1),
+            "quits": int(quits[r]),
         }
-    )
-
-
-def _quantiles(name: str, p: _Paths, days: int) -> pd.DataFrame:
-    """The long ``daily_quantiles`` rows of one strategy."""
-    frames = []
-    day = np.arange(days)
-    series = dict(
-        zip(DAILY_METRICS, (p.cash, p.revenue, p.profit, p.headcount, p.load, p.solvent.astype(float)), strict=True)
-    )
-    for metric, values in series.items():
-        frame = pd.DataFrame({"strategy": name, "day": day, "date": START + pd.to_timedelta(day, unit="D")})
-        frame["metric"] = metric
-        frame["mean"] = values.mean(axis=0) if len(values) else np.nan
-        for q in QUANTILES:
-            column = f"q{round(q * 100)}"
-            frame[column] = np.nan if metric == "solvent" or not len(values) else np.quantile(values, q, axis=0)
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
-
-
-def _interval(values: np.ndarray, share: bool = False) -> dict[str, float]:
-    values = values[~np.isnan(values)]
-    n = len(values)
-    if share:
-        wilson = proportion_interval(float(values.sum()), n)
-        estimate, low, high = wilson.estimate, wilson.low, wilson.high
-    elif n == 0:
-        estimate = low = high = math.nan
-    else:
-        estimate = float(values.mean())
-        half = Z * float(values.std(ddof=1)) / math.sqrt(n) if n > 1 else math.nan
-        low, high = estimate - half, estimate + half
-    return {"estimate": estimate, "low": low, "high": high, "n": n}
-
-
-def _paired(runs: pd.DataFrame, baseline: str, name: str) -> dict[str, dict[str, dict[str, float]]]:
-    ok = runs[runs["status"] == "ok"]
-    both = ok[ok["strategy"] == name].merge(ok[ok["strategy"] == baseline], on="replication", suffixes=("", "_base"))
-    out = {}
-    for f in FIGURES:
-        a = both[f.name].astype(float).to_numpy()
-        b = both[f"{f.name}_base"].astype(float).to_numpy()
-        keep = ~(np.isnan(a) | np.isnan(b))
-        diff = a[keep] - b[keep]
-        better = (diff > 0) if f.higher_is_better else (diff < 0)
-        wins = better.sum() + 0.5 * (diff == 0).sum()
-        beats = proportion_interval(float(wins), int(keep.sum()))
-        out[f.name] = {
-            "difference": _interval(diff) if f.name != "survived" else {**_interval(diff), "n": int(keep.sum())},
-            "p_beats_baseline": {"estimate": beats.estimate, "low": beats.low, "high": beats.high, "n": beats.n},
-        }
-    return out
-
-
-def _sentences(figures: dict[str, Any], paired: dict[str, Any], baseline: str) -> list[str]:
-    """Headline sentences from the numbers, the way the engine words them."""
-    cash = {s: v["final_cash_usd"]["estimate"] for s, v in figures.items()}
-    best = max(cash, key=lambda s: -math.inf if math.isnan(cash[s]) else cash[s])
-    survival = {s: v["survived"]["estimate"] for s, v in figures.items()}
-    riskiest = min(survival, key=lambda s: survival[s])
-    sentences = [
-        f"{best} ends with the most cash: ${cash[best] / 1000:,.0f}k on average after three years,"
-        f" against ${cash[baseline] / 1000:,.0f}k for {baseline}.",
-        f"{riskiest} is the riskiest: {survival[riskiest]:.0%} of its companies survive,"
-        f" against {survival[baseline]:.0%} for {baseline}.",
+        for r in range(reps)
     ]
-    if paired:
-        name, p = max(paired.items(), key=lambda kv: kv[1]["cumulative_profit_usd"]["p_beats_baseline"]["estimate"])
-        chance = p["cumulative_profit_usd"]["p_beats_baseline"]["estimate"]
-        sentences.append(f"{name} makes more profit than {baseline} in {chance:.0%} of paired replications.")
-    return sentences
+
+
+def _hires(task: Task, p: _Paths) -> list[dict[str, Any]]:
+    """One replication's hires in the order they were made."""
+    labels = {"strategy": task.strategy, "replication": task.replication, "seed": task.seed}
+    days = p.hire_days[task.replication]
+    order = [k for k in np.argsort(days, kind="stable") if np.isfinite(days[k])]
+    return [
+        {
+            **labels,
+            "hire_number": number,
+            "role": p.roles[k],
+            "day": int(days[k]),
+            "monthly_revenue_usd": round(float(p.revenue[task.replication, int(days[k])]), 2),
+        }
+        for number, k in enumerate(order, start=1)
+    ]
+
+
+def _series(p: _Paths, replication: int) -> np.ndarray:
+    """One replication's daily series, in the order of ``DAILY_METRICS``."""
+    metrics = (p.cash, p.revenue, p.profit, p.headcount, p.load, p.solvent)
+    return np.stack([m[replication] for m in metrics]).astype(np.float32)
+
+
+def _crash(task: Task) -> Outcome:
+    """A run that raised: its row holds the traceback and no figures, as ``run_task`` records it."""
+    message = f"ValueError: cannot restock product {task.replication % 5 + 1}: negative order quantity"
+    trace = f'Traceback (most recent call last):\n  File "sellersim/supply/orders.py", line 88, in restock\n{message}\n'
+    labels = {"strategy": task.strategy, "replication": task.replication, "seed": task.seed}
+    return Outcome(task, {**labels, "status": "error", "error": trace}, wall_seconds=0.4)
 
 
 def make_comparison(
@@ -287,58 +266,36 @@ def make_comparison(
         strategies.append(doomed)
     baseline = baseline or strategies[0]
     rng = np.random.default_rng(seed)
-    master_seed = 20270104
-    runs, hires, quantiles = [], [], []
+    outcomes: dict[tuple[str, int], Outcome] = {}
     for name in strategies:
         profile = DOOMED if name == doomed else PROFILES.get(name, PROFILES["solo_then_hire"])
-        errored = set(range(replications - error_runs, replications)) if name == strategies[-1] else set()
         paths = _simulate(rng, profile, replications, days)
-        ok = np.array([r not in errored for r in range(replications)])
-        figures = _run_figures(rng, paths, profile, days)
-        figures.insert(0, "strategy", name)
-        figures.insert(1, "replication", np.arange(replications))
-        figures.insert(2, "seed", master_seed + np.arange(replications) * 7919)
-        figures.insert(3, "status", np.where(ok, "ok", "error"))
-        figures.insert(4, "error", None)
-        figures.insert(5, "wall_seconds", rng.uniform(1.5, 3.5, replications).round(3))
-        if errored:
-            numeric = [f.name for f in FIGURES] + ["failure_day"]
-            figures[numeric] = figures[numeric].where(pd.Series(ok, index=figures.index), axis=0)
-            figures.loc[~ok, "error"] = [
-                f"ValueError: cannot restock product {r % 5 + 1}: negative order quantity" for r in sorted(errored)
-            ]
-        runs.append(figures)
-        kept = _Paths(*(a[ok] for a in paths[:7]), roles=paths.roles)
-        quantiles.append(_quantiles(name, kept, days))
-        for rep in np.flatnonzero(ok):
-            order = np.argsort(paths.hire_days[rep], kind="stable")
-            for number, rule in enumerate(order[np.isfinite(paths.hire_days[rep][order])], start=1):
-                day = int(paths.hire_days[rep, rule])
-                hires.append((name, int(rep), number, paths.roles[rule], day, float(paths.revenue[rep, day])))
-
-    runs_frame = pd.concat(runs, ignore_index=True)
-    ok_runs = runs_frame[runs_frame["status"] == "ok"]
-    figures_ci = {
-        name: {f.name: _interval(group[f.name].astype(float).to_numpy(), share=f.unit == "share") for f in FIGURES}
-        for name, group in ok_runs.groupby("strategy", sort=False)
-    }
-    paired = {name: _paired(runs_frame, baseline, name) for name in strategies if name != baseline}
-    comparison = {
-        "baseline": baseline,
-        "strategies": strategies,
-        "replications": {name: replications for name in strategies},
-        "stopping": {"reason": f"fixed number of replications ({replications})", "target": None},
-        "figures": figures_ci,
-        "paired": paired,
-        "sentences": _sentences(figures_ci, paired, baseline),
-        "provenance": {
+        rows = _rows(rng, paths, profile, days)
+        seconds = rng.uniform(1.5, 3.5, replications).round(3)
+        crashed = range(replications - error_runs, replications) if name == strategies[-1] else range(0)
+        for task in tasks_for([name], range(replications), MASTER_SEED):
+            r = task.replication
+            labels = {"strategy": name, "replication": r, "seed": task.seed}
+            outcomes[name, r] = (
+                _crash(task)
+                if r in crashed
+                else Outcome(task, {**labels, **rows[r]}, _hires(task, paths), _series(paths, r), float(seconds[r]))
+            )
+    cpu_seconds = sum(o.wall_seconds for o in outcomes.values())
+    return comparison_from_outcomes(
+        outcomes,
+        strategies=strategies,
+        baseline=baseline,
+        dates=(START + pd.to_timedelta(np.arange(days), unit="D")).to_numpy(),
+        stopping={"reason": f"ran the {replications} replications asked for", "interrupted": False, "target": None},
+        provenance={
             "scenario_files": {
-                f"scenarios/strategies/{name}.yaml": hashlib.sha256(name.encode()).hexdigest() for name in strategies
-            }
-            | {"scenarios/base.yaml": "9f2c" * 16},
-            "master_seed": master_seed,
-            "replications": {name: replications for name in strategies},
-            "workers": 8,
+                name: {"file": f"scenarios/strategies/{name}.yaml", "sha256": hashlib.sha256(name.encode()).hexdigest()}
+                for name in strategies
+            },
+            "master_seed": MASTER_SEED,
+            "workers": WORKERS,
+            "overrides": [],
             "software": {
                 "python": "3.12.3",
                 "sellersim": "0.1.0",
@@ -349,16 +306,10 @@ def make_comparison(
                 "plotly": "7.1.0",
             },
             "started": "2027-01-04T09:30:00+00:00",
-            "run_seconds": float(runs_frame["wall_seconds"].sum() / 8),
+            "run_seconds": round(cpu_seconds / WORKERS, 2),
+            "run_cpu_seconds": round(cpu_seconds, 2),
+            "runs_this_session": len(outcomes),
+            "runs_reused": 0,
         },
-    }
-    hires_frame = pd.DataFrame(
-        hires, columns=["strategy", "replication", "hire_number", "role", "day", "monthly_revenue_usd"]
-    )
-    return ComparisonResult(
-        runs=runs_frame,
-        hires=hires_frame,
-        daily_quantiles=pd.concat(quantiles, ignore_index=True),
-        comparison=comparison,
-        meta={"title": "Hiring strategies compared: 3 years from $40k"},
+        meta={"title": "Hiring strategies compared: 3 years from $40k", "warnings": []},
     )

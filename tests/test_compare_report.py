@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import math
 import re
 from functools import cache
 from typing import Any, NamedTuple
@@ -217,10 +216,12 @@ def test_survival_curves_have_a_wilson_band() -> None:
         np.testing.assert_allclose(share, expected, atol=1e-6)
         assert (low <= share + 1e-6).all() and (share <= high + 1e-6).all()
         assert ((low >= 0) & (high <= 1)).all()
-    # Wilson at 90 of 100: 82.6% to 94.5%
-    low, high, share = (_values(t["y"])[-1] for t in _by_strategy(figure, "solo_then_hire"))
-    assert share == pytest.approx(0.90, abs=1e-6)
-    assert (low, high) == (pytest.approx(0.8256, abs=1e-3), pytest.approx(0.9448, abs=1e-3))
+        # On the last day the curve is the share of runs that survived, with the comparison's Wilson interval.
+        survived = result.comparison["figures"][name]["survived"]
+        assert (low[-1], share[-1], high[-1]) == pytest.approx(
+            (survived["low"], survived["estimate"], survived["high"]), abs=1e-6
+        )
+    assert any(0 < f["survived"]["estimate"] < 1 for f in result.comparison["figures"].values())
 
 
 def test_staff_chart_has_headcount_and_founder_load() -> None:
@@ -264,13 +265,19 @@ def test_every_strategy_keeps_one_colour_everywhere() -> None:
 def test_forest_plot_shows_each_difference_with_its_interval() -> None:
     result = _result()
     (forest,) = _figures(_html())["paired"]
-    others = result.comparison["strategies"][1:]
+    baseline, *others = result.comparison["strategies"]
+    ok = result.runs[result.runs["status"] == "ok"].set_index("replication")
     for axis, figure in zip(("x", "x2", "x3"), ("final_cash_usd", "cumulative_profit_usd", "survived"), strict=True):
         traces = [t for t in forest["data"] if t.get("xaxis", "x") == axis]
         assert [t["y"] for t in traces] == [[name] for name in others]
+        base = ok.loc[ok["strategy"] == baseline, figure].astype(float)
         for trace in traces:
-            diff = result.comparison["paired"][trace["legendgroup"]][figure]["difference"]
+            name = trace["legendgroup"]
+            diff = result.comparison["paired"][name][figure]["difference"]
             assert trace["x"] == [pytest.approx(diff["estimate"])]
+            # The strategy less the baseline, replication by replication, as the runs have it.
+            mine, theirs = ok.loc[ok["strategy"] == name, figure].astype(float).align(base, join="inner")
+            assert trace["x"] == [pytest.approx((mine - theirs).mean())]
             assert trace["error_x"]["array"] == [pytest.approx(diff["high"] - diff["estimate"])]
             assert trace["error_x"]["arrayminus"] == [pytest.approx(diff["estimate"] - diff["low"])]
     titles = [a["text"] for a in forest["layout"]["annotations"]]
@@ -299,10 +306,15 @@ def test_final_cash_and_hire_timing_distributions() -> None:
     assert sorted(_values(box["y"])) == sorted(these["day"].astype(float))
     section = _sections(_html(error_runs=3))["hires"]
     rows = _rows(_table(section, "hires-made"))
+    finished = runs.groupby("strategy").size()
+    for name in result.comparison["strategies"]:
+        these = hires[hires["strategy"] == name]
+        made = [these.loc[these["hire_number"] == k, "replication"].nunique() / finished[name] for k in (1, 2, 3)]
+        assert [c.text for c in rows[name][:3]] == [f"{share:.0%}" for share in made], name
+        first = these.loc[these["hire_number"] == 1, "role"].value_counts()
+        usual = f"{first.index[0].replace('_', ' ')} ({first.iloc[0] / first.sum():.0%})" if len(first) else "no hires"
+        assert rows[name][-1].text == usual, name
     assert rows["never_hire"][-1].text == "no hires"
-    assert [c.text for c in rows["never_hire"][:3]] == ["0%", "0%", "0%"]
-    assert rows["product_team_first"][-1].text == "product developer (100%)"
-    assert rows["product_team_first"][0].text == "100%"
 
 
 # ---------------------------------------------------------------- tables
@@ -346,16 +358,19 @@ def test_paired_table_marks_clear_wins_and_losses() -> None:
             assert f"beats in {beats['estimate']:.0%} ({beats['low'] * 100:.0f} – {beats['high']:.0%})" in cell.text
     survival = rows["Survives the horizon higher is better"][0].text
     diff = result.comparison["paired"]["never_hire"]["survived"]["difference"]
-    assert survival.startswith(f"+{diff['estimate'] * 100:.0f} pts")
+    sign = "+" if diff["estimate"] >= 0 else "−"
+    assert survival.startswith(f"{sign}{abs(diff['estimate']) * 100:.0f} pts")
 
 
 def test_errored_runs_are_listed_with_their_error() -> None:
     section = _sections(_html(error_runs=3))["errors"]
     text = _text(section)
     assert "3 of 700 runs stopped with an error" in text
-    for replication in (97, 98, 99):
-        assert f"product_team_first {replication}" in text
-    assert "ValueError: cannot restock product 3: negative order quantity" in text
+    failed = _result(error_runs=3).runs.query("status != 'ok'")
+    assert len(failed) == 3
+    for run in failed.itertuples():
+        assert f"{run.strategy} {run.replication} {run.seed}" in text
+        assert " ".join(run.error.split()) in text
     assert "all 700 runs finished without an error" in _text(_sections(_html())["errors"])
 
 
@@ -374,8 +389,8 @@ def test_provenance_lists_files_seed_workers_versions_and_time() -> None:
     result = _result()
     text = _text(_sections(_html())["provenance"])
     provenance = result.comparison["provenance"]
-    for path, digest in provenance["scenario_files"].items():
-        assert f"{path} sha256 {digest}" in text
+    for name, entry in provenance["scenario_files"].items():
+        assert f"{name} {entry['file']} sha256 {entry['sha256']}" in text
     assert f"Master seed {provenance['master_seed']}" in text
     assert "Workers 8" in text
     for package, version in provenance["software"].items():
@@ -426,10 +441,12 @@ def test_a_strategy_that_always_fails() -> None:
     )
     assert low[-1] == 0 and 0 < high[-1] < 0.1
     months = result.comparison["figures"]["always_broke"]["months_to_first_profitable_month"]
-    assert math.isnan(months["estimate"])
+    assert months["estimate"] is None  # no run of it ever had a profitable month
     rows = _rows(_table(_sections(page)["figures"], "figures"))
     assert rows["Months to first profitable month lower is better"][2].body == "—"
-    assert rows["Survives the horizon higher is better"][2].text == "0% (0 – 9%)"
+    survived = result.comparison["figures"]["always_broke"]["survived"]
+    assert survived["estimate"] == 0
+    assert rows["Survives the horizon higher is better"][2].text == f"0% (0 – {survived['high']:.0%})"
     paired = _rows(_table(_sections(page)["paired"], "paired"))
     assert paired["Months to first profitable month lower is better"][1].text == "—"
     (forest,) = figures["paired"]

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fake_sweep import CPC, FIGURES, FREIGHT, PM, STRATEGIES, make_sweep
+from fake_sweep import CASH, CPC, FIGURES, FREIGHT, PM, STRATEGIES, make_sweep
 from report_checks import assert_self_contained
 from report_checks import figures as _figures
 from report_checks import sections as _sections
@@ -184,15 +184,21 @@ def test_many_pairs_are_picked_from_a_menu() -> None:
 
 def test_sobol_indices_are_bars_with_their_confidence() -> None:
     result = _result()
-    charts = _figures(_html())["sensitivity"]
+    page = _html()
+    colors = {name: color for color, name in re.findall(r'background:(#\w+)"></span>(\w+)</li>', page)}
+    assert set(colors) == set(STRATEGIES) and len(set(colors.values())) == len(STRATEGIES)
+    assert set(colors.values()) <= set(PALETTE)
+    charts = _figures(page)["sensitivity"]
     for chart, figure in zip(charts, FIGURES, strict=True):
         bars = [t for t in chart["data"] if t["type"] == "bar"]
         assert len(bars) == 2 * len(STRATEGIES)
-        for i, strategy in enumerate(STRATEGIES):
+        panels = [a["text"] for a in chart["layout"]["annotations"]]  # one panel per strategy, titled by it
+        assert sorted(panels) == sorted(STRATEGIES)
+        for i, strategy in enumerate(panels):
             frame = result.analysis[strategy]["sensitivity"][figure]
             mine = [t for t in bars if t["xaxis"] == ("x" if i == 0 else f"x{i + 1}")]
             assert [t["legendgroup"] for t in mine] == ["S1", "ST"]
-            assert mine[0]["marker"]["color"] == PALETTE[i]
+            assert mine[0]["marker"]["color"] == colors[strategy]
             for trace, index in zip(mine, ("S1", "ST"), strict=True):
                 rows = frame[frame["index"] == index].set_index("parameter").loc[[PM, "company.starting_cash_usd", CPC]]
                 np.testing.assert_allclose(_values(trace["x"]).astype(float), rows["value"], rtol=1e-6)
@@ -230,7 +236,7 @@ def test_failure_regions_are_described_per_strategy() -> None:
         assert f"{region['failure_share']:.0%}" in text
         assert f"{region['support']:.0%} of runs" in text
         for c in region["conditions"]:
-            short = {PM: "profit_multiple", CPC: "cpc_usd.median"}[c["path"]]
+            short = {PM: "profit_multiple", CPC: "cpc_usd.median", CASH: "starting_cash_usd"}[c["path"]]
             assert f"{short} {c['op']}" in text
     assert text.count("Fail in the region") == len(STRATEGIES)
 
@@ -324,19 +330,29 @@ def test_report_is_deterministic() -> None:
     assert build_sweep_report(make_sweep()) == build_sweep_report(make_sweep())
 
 
-def test_fake_sweep_is_self_consistent() -> None:
+def test_what_the_report_shows_is_what_the_runs_say() -> None:
+    """Survival by freight mode and each failure card, read off the page, against the runs that finished."""
     result = _result("lhs", error_runs=3)
+    page = _html("lhs", error_runs=3)
     s = result.summary
-    assert len(s) == 2 * 40 * 5 and s["point"].nunique() == 40 and s["run_id"].is_unique
-    assert result.meta["runs"] == len(s) and result.meta["failed_runs"] == 3
+    assert len(s) == result.meta["runs"] and (s["status"] != "ok").sum() == result.meta["failed_runs"] == 3
+    assert pd.isna(s.loc[s["status"] != "ok", "final_cash_usd"]).all()
+    survival = _figures(page)["effects"][FIGURES.index("survived")]
+    failure = _text(_sections(page)["failure"])
     for strategy in STRATEGIES:
         ok = s[(s["strategy"] == strategy) & (s["status"] == "ok")]
-        effects = result.analysis[strategy]["effects"]["survived"]
-        by_mode = effects[effects["parameter"] == FREIGHT].set_index("level")
-        expected = ok.groupby(FREIGHT)["survived"].mean()
-        assert by_mode["mean"].to_dict() == pytest.approx(expected.to_dict())
-        assert by_mode["n"].sum() == len(ok)
+        survived = ok["survived"].astype(float)
+        (by_mode,) = [t for t in _lines(survival, strategy) if t["mode"] == "markers"]
+        expected = survived.groupby(ok[FREIGHT]).mean()
+        np.testing.assert_allclose(_values(by_mode["y"]).astype(float), expected[["sea", "air"]], rtol=1e-9)
         region = result.analysis[strategy]["failure_region"]
-        assert region["failure_share"] > region["baseline_failure_share"]
-        assert region["baseline_failure_share"] == pytest.approx(1 - ok["survived"].astype(float).mean())
-    assert pd.isna(s.loc[s["status"] != "ok", "final_cash_usd"]).all()
+        inside = np.logical_and.reduce(
+            [
+                (ok[c["path"]] > c["value"]) if c["op"] == ">" else (ok[c["path"]] < c["value"])
+                for c in region["conditions"]
+            ]
+        )
+        share, overall = 1 - survived[inside].mean(), 1 - survived.mean()
+        assert region["failure_share"] > overall
+        assert (region["failure_share"], region["baseline_failure_share"]) == pytest.approx((share, overall))
+        assert f"Fail in the region {share:.0%} Fail overall {overall:.0%} Region holds {inside.mean():.0%}" in failure

@@ -145,34 +145,73 @@ def compare(
             reason = f"a worker process died after {len(outcomes)} runs; results cover the runs that finished"
         warnings = runs_store.warnings if runs_store is not None else []
     calendar = SimCalendar.build(first.simulation.start_date, first.simulation.days, first.market, first.supply)
+    return comparison_from_outcomes(
+        outcomes,
+        strategies=strategies,
+        baseline=baseline,
+        dates=calendar.dates[: first.simulation.days],
+        stopping={
+            "reason": reason,
+            "interrupted": interrupted,
+            "target": None
+            if stopping is None
+            else {
+                "figure": stopping.figure,
+                "half_width": stopping.target_half_width,
+                "max": stopping.max_replications,
+            },
+        },
+        provenance={
+            "scenario_files": paths_by_strategy(scenarios, {n: p for n, (_, p) in loaded.items()}),
+            "master_seed": master_seed,
+            "workers": workers,
+            "overrides": list(overrides),
+            "software": software(),
+            "started": started_at,
+            "run_seconds": round(time.perf_counter() - started, 2),
+            "run_cpu_seconds": round(sum(o.wall_seconds for o in outcomes.values()), 2),
+            "runs_this_session": ran,
+            "runs_reused": len(outcomes) - ran,
+        },
+        meta={"title": f"{len(strategies)} strategies against {baseline}", "warnings": warnings},
+    )
+
+
+def comparison_from_outcomes(
+    outcomes: Mapping[tuple[str, int], Outcome],
+    *,
+    strategies: Sequence[str],
+    baseline: str,
+    dates: np.ndarray,
+    stopping: Mapping[str, Any],
+    provenance: Mapping[str, Any],
+    meta: Mapping[str, Any],
+) -> ComparisonResult:
+    """The comparison of finished runs: their tables, daily quantiles, intervals, paired differences and sentences.
+
+    Args:
+        outcomes: Every finished run by (strategy, replication), failed ones included.
+        strategies: The strategies in the order the comparison shows them.
+        baseline: The strategy the others are paired with.
+        dates: The date of each day of the horizon, one per column of the runs' daily series.
+        stopping: Why the runs stopped (``reason``, ``interrupted``, ``target``).
+        provenance: What produced the runs (scenario files, seed, workers, software, times); the number of
+            runs of each strategy is added as its ``replications``.
+        meta: The result's title and the warnings of the run store.
+
+    Returns:
+        The result, in the order of ``strategies`` then replications whatever order the runs finished in.
+    """
     runs = _runs_frame(outcomes, strategies)
     comparison = summarize_comparison(runs, strategies, baseline)
-    comparison["stopping"] = {
-        "reason": reason,
-        "interrupted": interrupted,
-        "target": None
-        if stopping is None
-        else {"figure": stopping.figure, "half_width": stopping.target_half_width, "max": stopping.max_replications},
-    }
-    comparison["provenance"] = {
-        "scenario_files": paths_by_strategy(scenarios, {n: p for n, (_, p) in loaded.items()}),
-        "master_seed": master_seed,
-        "replications": comparison["replications"],
-        "workers": workers,
-        "overrides": list(overrides),
-        "software": software(),
-        "started": started_at,
-        "run_seconds": round(time.perf_counter() - started, 2),
-        "run_cpu_seconds": round(sum(o.wall_seconds for o in outcomes.values()), 2),
-        "runs_this_session": ran,
-        "runs_reused": len(outcomes) - ran,
-    }
+    comparison["stopping"] = dict(stopping)
+    comparison["provenance"] = {**provenance, "replications": comparison["replications"]}
     return ComparisonResult(
         runs=runs,
         hires=_hires_frame(outcomes, strategies),
-        daily_quantiles=_daily_quantiles(outcomes, strategies, calendar.dates[: first.simulation.days]),
+        daily_quantiles=_daily_quantiles(outcomes, strategies, dates),
         comparison=comparison,
-        meta={"title": f"{len(strategies)} strategies against {baseline}", "warnings": warnings},
+        meta=dict(meta),
     )
 
 

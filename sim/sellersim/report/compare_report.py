@@ -663,10 +663,11 @@ def _replications_text(d: _Data, counts: dict[str, Any] | None = None) -> str:
 
 def _provenance(d: _Data) -> str:
     p = d.comparison.get("provenance") or {}
-    files = p.get("scenario_files") or {}
+    files = p.get("scenario_files") or {}  # per strategy: its file and the hash of its resolved scenario
     file_rows = "".join(
-        f'<tr><td><code>{esc(path)}</code></td><td class="hash">sha256 {esc(digest)}</td></tr>'
-        for path, digest in files.items()
+        f"<tr><td>{esc(name)}</td><td><code>{esc(entry['file'])}</code></td>"
+        f'<td class="hash">sha256 {esc(entry["sha256"])}</td></tr>'
+        for name, entry in files.items()
     )
     file_rows = f"<table>{file_rows}</table>" if file_rows else ""
     software = p.get("software") or {}

@@ -13,7 +13,7 @@ import hashlib
 import json
 import resource
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,6 +110,32 @@ def _line_of(spec_path: Path, text: str) -> int:
     return 1
 
 
+def run_keys(spec: SweepSpec, design: DesignTable, strategies: Sequence[str]) -> list[RunKey]:
+    """Every run of a sweep, in plan order: strategy by strategy, point by point, replication by replication.
+
+    Args:
+        spec: The sweep file (its parameters, replications and master seed).
+        design: The sweep's points, from :func:`~sellersim.experiments.sweep.designs.make_design`.
+        strategies: The names of the sweep's strategies.
+
+    Returns:
+        One key per run; replication ``r`` has the same seed at every point and for every strategy.
+    """
+    points = design.points.to_dict("records")
+    return [
+        RunKey(
+            name,
+            int(point["point"]),
+            r,
+            replication_seed(spec.seed, r),
+            {p.path: _plain(point[p.path]) for p in spec.parameters},
+        )
+        for name in strategies
+        for point in points
+        for r in range(spec.replications)
+    ]
+
+
 class Plan:
     """Every run of a sweep as light keys; scenarios are resolved one at a time, when needed,
     so the driver's memory does not grow with the number of runs."""
@@ -141,19 +167,7 @@ class Plan:
             self._docs[name] = doc
         if issues:
             raise ScenarioError(issues)
-        points = design.points.to_dict("records")
-        self.keys = [
-            RunKey(
-                name,
-                int(point["point"]),
-                r,
-                replication_seed(spec.seed, r),
-                {p.path: _plain(point[p.path]) for p in spec.parameters},
-            )
-            for name in self._docs
-            for point in points
-            for r in range(spec.replications)
-        ]
+        self.keys = run_keys(spec, design, list(self._docs))
 
     def description(self) -> dict[str, Any]:
         """What the plan is made of, recorded with the store so that a resume can say what changed.
@@ -186,15 +200,23 @@ class Plan:
         return PlannedRun(key, scenario, problem, hashlib.sha256(text.encode()).hexdigest()[:32])
 
 
-def _summary(planned: list[dict[str, Any]], stored: pd.DataFrame) -> pd.DataFrame:
-    """One row per planned run that has a stored result: the plan's labels joined to the result by run id.
+def summary_table(planned: Sequence[Mapping[str, Any]], results: pd.DataFrame) -> pd.DataFrame:
+    """The sweep's summary: one row per planned run that has a result, its plan labels joined to it by run id.
 
     Labels (strategy, point, parameter values) always come from the current plan, so a run reused
-    after the spec was edited is filed under its place in the plan as it is now."""
-    if stored.empty:
+    after the spec was edited is filed under its place in the plan as it is now.
+
+    Args:
+        planned: Every planned run's labels (:meth:`PlannedRun.base_row`), ``run_id`` included.
+        results: What the runs produced, one row per ``run_id`` (as :func:`execute` returns them).
+
+    Returns:
+        The joined rows in plan order (strategy, point, replication); empty when no run has a result.
+    """
+    if results.empty:
         return pd.DataFrame()
     labels = pd.DataFrame(planned)
-    summary = labels.merge(stored, on="run_id", how="inner", validate="many_to_one")
+    summary = labels.merge(results, on="run_id", how="inner", validate="many_to_one")
     return summary.sort_values(["strategy", "point", "replication"], kind="stable", ignore_index=True)
 
 
@@ -268,7 +290,7 @@ def run_sweep(
         workers_used = pool.workers
         if interrupted:  # runs never reached still belong to the sweep
             planned.extend(plan.resolve(k).base_row() for k in plan.keys[len(planned) :])
-        summary = _summary(planned, store.results({row["run_id"] for row in planned}))
+        summary = summary_table(planned, store.results({row["run_id"] for row in planned}))
         warnings = store.warnings
     wall = time.perf_counter() - started
     meta = {
