@@ -9,7 +9,6 @@ import pandas as pd
 
 from sellersim.money.income import acos, tacos
 
-OVERLOAD_LOAD = 1.1  # founder weeks above this demanded/normal hours count as overloaded
 YEAR_DAYS = 365  # the catalogue's concentration is read over the last year; a launch is judged a year on
 
 
@@ -70,7 +69,7 @@ def summarize(
         "capacity_limited_days": int(daily["fba_limit_cuft"].notna().sum()),
         "peak_awd_units": int(daily["awd_units"].max()),
         "capacity_fees_usd": round(float(daily["capacity_fees_usd"].sum()), 2),
-        "founder_overload_weeks": int((founder["load"] > OVERLOAD_LOAD).sum()),
+        "founder_overload_weeks": int((founder["load"] > 1).sum()),  # more work asked than the week's hours
         "founder_mean_weekly_hours": round(float(founder["hours_worked"].mean()), 1) if len(founder) else 0.0,
         "founder_peak_burnout": round(float(founder["burnout"].max()), 3) if len(founder) else 0.0,
         "founder_breakdowns": int(((events["kind"] == "breakdown") & (events["role"] == "founder")).sum()),
