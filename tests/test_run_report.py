@@ -70,6 +70,16 @@ def _money(value: float) -> str:
     return f"-${abs(value):,.0f}" if value < 0 else f"${value:,.0f}"
 
 
+def _tiles(header: str) -> dict[str, str]:
+    """The header's key figures, by their labels."""
+    return dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", header))
+
+
+def _number(tile: str) -> float:
+    """``"-$2,500"`` -> ``-2500.0``; ``"1,606"`` -> ``1606.0``; ``"55 hours"`` -> ``55.0``."""
+    return float(re.sub(r"[$,]", "", tile.split()[0]))
+
+
 def test_plotlyjs_is_inlined_once_and_nothing_is_loaded_from_the_network() -> None:
     assert_self_contained(_html())
 
@@ -102,44 +112,85 @@ def test_header_shows_the_run_and_its_key_figures() -> None:
     for text in (m["strategy"], m["scenario"], f"seed {m['seed']}", "1,095-day horizon", "2027-01-04"):
         assert text in header
     assert "Survived" in header
-    for key in ("final_cash_usd", "cumulative_profit_usd", "peak_monthly_revenue_usd"):
-        assert _money(s[key]) in header, key
-    for key in ("peak_headcount", "products_live", "founder_overload_weeks", "quits"):
-        assert f"<dd>{s[key]}</dd>" in header, key
-    assert f"<dd>{s['months_to_first_profitable_month']}</dd>" in header
-    assert f"<dd>{len(s['hires'])}</dd>" in header
-    assert f"<dd>{s['stockout_days']:,}</dd>" in header
-    assert f"{s['lost_sales_units']:,.0f} units" in header
+    tiles = _tiles(header)
+    money = {
+        "Final cash": "final_cash_usd",
+        "Cumulative profit after owner's pay": "cumulative_profit_usd",
+        "SDE (profit before owner's pay)": "cumulative_sde_usd",
+        "Owner's pay": "cumulative_owners_pay_usd",
+        "Peak monthly revenue": "peak_monthly_revenue_usd",
+    }
+    for label, key in money.items():
+        assert tiles[label] == _money(s[key]), label
+    counts = {
+        "Peak headcount": "peak_headcount",
+        "Products live": "products_live",
+        "Founder overload weeks": "founder_overload_weeks",
+        "Founder breakdowns": "founder_breakdowns",
+        "Quits": "quits",
+        "Months to first profitable month": "months_to_first_profitable_month",
+    }
+    for label, key in counts.items():
+        assert tiles[label] == str(s[key]), label
+    assert tiles["Hires"] == str(len(s["hires"]))
+    assert tiles["Stock-out days"] == f"{s['stockout_days']:,}"
+    assert tiles["Lost sales"] == f"{s['lost_sales_units']:,.0f} units"
+    assert tiles["Founder's average week"] == f"{s['founder_mean_weekly_hours']:.0f} hours"
     for hire in s["hires"]:
-        assert f"{hire['date']:%Y-%m-%d}" in header
+        assert f"<td>{pd.Timestamp(hire['date']):%Y-%m-%d}</td><td>{hire['day']}</td>" in header
+        assert f"<td>{_money(hire['monthly_revenue_usd'])}</td>" in header
+
+
+def test_header_figures_agree_with_the_charts() -> None:
+    page = _html()
+    tiles, figures = _tiles(_header(page)), _figures(page)
+
+    def series(key: str, name: str) -> np.ndarray:
+        (trace,) = (t for t in _data_traces(figures[key]) if t.get("name") == name)
+        return _values(trace["y"]).astype(float)
+
+    def markers(kind: str) -> int:
+        return sum(len(t["text"]) for t in figures["cash"]["data"] if t.get("legendgroup") == kind and "text" in t)
+
+    assert _number(tiles["Final cash"]) == pytest.approx(series("cash", "Bank cash")[-1], abs=1)
+    assert _number(tiles["Cumulative profit after owner's pay"]) == pytest.approx(series("pnl", "Profit").sum(), abs=1)
+    assert _number(tiles["Owner's pay"]) == pytest.approx(-series("pnl", "Owner's pay").sum(), abs=1)
+    assert _number(tiles["Peak monthly revenue"]) == pytest.approx(series("pnl", "Revenue").max(), abs=1)
+    assert _number(tiles["Stock-out days"]) == series("inventory", "Products out of stock").sum() > 0
+    assert _number(tiles["Lost sales"]) == pytest.approx(series("inventory", "Lost sales (units/day)").sum(), abs=1)
+    assert _number(tiles["Peak headcount"]) == series("staff", "Employees").max() > 0
+    load = series("founder", "Load")
+    assert _number(tiles["Founder overload weeks"]) == (load > 1).sum() > 0
+    assert _number(tiles["Founder's average week"]) == pytest.approx(series("founder", "Hours worked").mean(), abs=0.5)
+    assert _number(tiles["Hires"]) == markers("hire") > 0
+    assert _number(tiles["Quits"]) == markers("quit") > 0
 
 
 def test_failed_run_shows_failure_day_and_cause() -> None:
     run = _run(failure_day=520)
     page = _html(failure_day=520)
-    header = _header(page)
+    header, s = _header(page), run.summary
+    date = f"{run.daily['date'].iloc[520]:%Y-%m-%d}"
+    assert (s["survived"], s["failure_day"], len(run.daily)) == (False, 520, 521)
     assert "Survived" not in header
-    assert "Failed on day 520 (2028-06-07): cash" in header
-    assert _money(run.summary["final_cash_usd"]) == "-$2,500"
-    assert "-$2,500" in header
+    assert f"Failed on day 520 ({date}): {s['failure_cause']}" in header
+    assert s["final_cash_usd"] == run.daily["cash_usd"].iloc[-1].round(2) < 0
+    assert _tiles(header)["Final cash"] == _money(s["final_cash_usd"])
     cash = _figures(page)["cash"]["layout"]
-    assert any(shape.get("x0") == "2028-06-07" for shape in cash["shapes"])
-    assert any("Failed day 520: cash" in a["text"] for a in cash["annotations"])
+    assert any(shape.get("x0") == date for shape in cash["shapes"])
+    assert any(f"Failed day 520: {s['failure_cause']}" in a["text"] for a in cash["annotations"])
 
 
 def test_launches_hires_and_quits_are_marked_on_every_chart() -> None:
     events = _run().events
-    expected = {
-        "launch": "Launched P1",
-        "hire": "Hired Ads specialist 2 as ads specialist",
-        "quit": "Customer service 3 (customer service) quit",
-        "suspension": "Account suspended",
-    }
     for key, figure in _figures(_html()).items():
         markers = {t["legendgroup"]: t for t in figure["data"] if "text" in t and t.get("legendgroup")}
-        for kind, detail in expected.items():
-            assert any(detail in text for text in markers[kind]["text"]), (key, kind)
-            assert len(markers[kind]["x"]) == (events["kind"] == kind).sum(), (key, kind)
+        for kind in ("launch", "hire", "quit", "suspension", "reinstated"):
+            these = events[events["kind"] == kind]
+            assert len(these), kind
+            assert markers[kind]["x"] == [f"{d:%Y-%m-%d}" for d in these["date"]], (key, kind)
+            for day, detail, text in zip(these["day"], these["detail"], markers[kind]["text"], strict=True):
+                assert f"day {day}: {detail}" in text, (key, kind)
 
 
 def test_all_nan_columns_are_drawn_as_gaps() -> None:
@@ -174,9 +225,12 @@ def test_staff_chart_has_a_bar_per_person() -> None:
 
 def test_duplicate_names_get_distinct_bars() -> None:
     hires = (Hire("operator", "Operator 1", 150), Hire("operator", "Operator 1", 300))
-    staff = _figures(build_run_report(make_run(hires=hires)))["staff"]
+    run = make_run(hires=hires)
+    staff = _figures(build_run_report(run))["staff"]
     people = [y for t in staff["data"] if t.get("orientation") == "h" for y in t["y"]]
-    assert people == ["Founder", "Operator 1 #1", "Operator 1 #2"]
+    operators = run.staff.loc[run.staff["name"] == "Operator 1", "person_id"].unique()
+    assert len(operators) == 2
+    assert people == ["Founder", *(f"Operator 1 #{i}" for i in operators)]
 
 
 def test_run_report_of_three_years_and_30_products_stays_small() -> None:
