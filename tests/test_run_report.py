@@ -166,6 +166,19 @@ def test_header_figures_agree_with_the_charts() -> None:
     assert _number(tiles["Quits"]) == markers("quit") > 0
 
 
+def test_header_agrees_with_the_run_tables() -> None:
+    run = _run()
+    header, events = _header(_html()), run.events
+    tiles = _tiles(header)
+    breakdowns = (events["kind"] == "breakdown") & (events["role"] == "founder")
+    assert _number(tiles["Founder breakdowns"]) == breakdowns.sum() > 0
+    assert _number(tiles["Products live"]) == run.daily["live_products"].iloc[-1]
+    hires = events[events["kind"] == "hire"]
+    rows = re.findall(r"<tr><td>[^<]*</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", header)
+    shown = [(f"{h.date:%Y-%m-%d}", str(h.day), _money(h.amount_usd)) for h in hires.itertuples()]
+    assert rows == shown != []
+
+
 def test_failed_run_shows_failure_day_and_cause() -> None:
     run = _run(failure_day=520)
     page = _html(failure_day=520)
