@@ -21,9 +21,11 @@ from sellersim.experiments import engine
 from sellersim.experiments import replication as replication_module
 from sellersim.experiments.compare import compare
 from sellersim.experiments.engine import Runner, scenario_hash
-from sellersim.experiments.narrative import _outside_money, money
+from sellersim.experiments.narrative import _outside_money
 from sellersim.experiments.replication import Outcome, Task, replication_seed
 from sellersim.experiments.stats import StoppingRule
+from sellersim.formatting import money
+from sellersim.formatting import share as share_text
 from sellersim.model import SellerModel
 from sellersim.results.comparison import ComparisonResult
 from sellersim.results.figures import FIGURES
@@ -312,10 +314,6 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], p
     return strict_json(out / "comparison.json"), pd.read_parquet(out / "runs.parquet")
 
 
-def pct(x: float) -> str:
-    return f"{100 * x:.0f}%"
-
-
 def check_interval(where: str, interval: dict[str, Any]) -> None:
     assert set(interval) == {"estimate", "low", "high", "half_width", "n"}, where
     if interval["low"] is not None and interval["high"] is not None:
@@ -367,13 +365,13 @@ def test_sentences_name_every_strategy_with_the_numbers_of_the_intervals(written
     for s in JSON_STRATEGIES[1:]:
         (sentence,) = [t for t in sentences if t.startswith(f"{s} survives 300 days in ")]
         share = c["figures"][s]["survived"]
-        assert pct(survived[s].mean()) == pct(share["estimate"])  # from the runs themselves
-        assert f"in {pct(share['estimate'])} of runs (95% CI {pct(share['low'])}–{pct(share['high'])})" in sentence
-        assert f"against {pct(survived[base].mean())} for {base}" in sentence
+        assert share_text(survived[s].mean()) == share_text(share["estimate"])  # from the runs themselves
+        ci = f"{share_text(share['low'])} to {share_text(share['high'])}"
+        assert f"in {share_text(share['estimate'])} of runs (95% CI {ci})" in sentence
+        assert f"against {share_text(survived[base].mean())} for {base}" in sentence
         beats = c["paired"][s]["cumulative_profit_usd"]["p_beats_baseline"]
-        assert f"in {pct(beats['estimate'])} of paired runs (95% CI {pct(beats['low'])}–{pct(beats['high'])})" in (
-            sentence
-        )
+        ci = f"{share_text(beats['low'])} to {share_text(beats['high'])}"
+        assert f"in {share_text(beats['estimate'])} of paired runs (95% CI {ci})" in sentence
         both = int((survived[s] & survived[base]).sum())
         assert c["paired"][s]["final_cash_usd_when_both_survive"]["difference"]["n"] == both
         if both == 0:

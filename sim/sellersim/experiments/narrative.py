@@ -5,30 +5,23 @@ from __future__ import annotations
 import math
 from typing import Any
 
-
-def money(value: float) -> str:
-    """``41234`` -> ``"$41k"``, ``-1.25e6`` -> ``"-$1.2M"``."""
-    sign, v = ("-" if value < 0 else ""), abs(value)
-    if v >= 1e6:
-        return f"{sign}${v / 1e6:.1f}M"
-    if v >= 1e3:
-        return f"{sign}${v / 1e3:.0f}k"
-    return f"{sign}${v:.0f}"
+from sellersim.formatting import interval, money, share
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.0f}%"
+def interval_of(ci: dict[str, Any], fmt: Any) -> str:
+    """An interval dict's ``low to high`` in ``fmt``."""
+    return interval(ci["low"], ci["high"], fmt)
 
 
 def _share(interval: dict[str, Any]) -> str:
-    return f"{_pct(interval['estimate'])} of runs (95% CI {_pct(interval['low'])}–{_pct(interval['high'])})"
+    return f"{share(interval['estimate'])} of runs (95% CI {interval_of(interval, share)})"
 
 
 def _money_ci(interval: dict[str, Any]) -> str:
     """`` (95% CI $1k to $5k)``, or nothing when the interval is undefined (a single run)."""
     if interval["low"] is None or interval["high"] is None:
         return ""
-    return f" (95% CI {money(interval['low'])} to {money(interval['high'])})"
+    return f" (95% CI {interval_of(interval, money)})"
 
 
 def _horizon(days: int) -> str:
@@ -49,7 +42,7 @@ def _cash_clause(name: str, diff: dict[str, Any]) -> str:
     word = "more" if est > 0 else "less"
     return (
         f"when both survive ({n} runs) {name} ends with {money(abs(est))} {word} cash "
-        f"(95% CI {money(abs(low if est > 0 else high))}–{money(abs(high if est > 0 else low))} {word})"
+        f"(95% CI {money(abs(low if est > 0 else high))} to {money(abs(high if est > 0 else low))} {word})"
     )
 
 
@@ -61,7 +54,7 @@ def _outside_money(financing: dict[str, float] | None) -> str:
     if financing["equity_raised_usd"] > 0:
         parts.append(
             f"{money(financing['equity_raised_usd'])} of equity raised, for "
-            f"{_pct(1 - financing['founder_ownership'])} of the company"
+            f"{share(1 - financing['founder_ownership'])} of the company"
         )
     if financing["final_loan_owed_usd"] > 0:
         parts.append(f"{money(financing['final_loan_owed_usd'])} still owed to a lender at the end, on average")
@@ -85,7 +78,7 @@ def headline_sentences(result: dict[str, Any]) -> list[str]:
             continue
         survival = (
             f"{name} survives {horizon} in {_share(figures[name]['survived'])} against "
-            f"{_pct(base_survival['estimate'])} for {baseline}"
+            f"{share(base_survival['estimate'])} for {baseline}"
         )
         if not beats["n"]:  # interrupted before any replication finished for both
             sentences.append(f"{survival}; no replication finished for both, so they cannot be paired.")
@@ -94,8 +87,8 @@ def headline_sentences(result: dict[str, Any]) -> list[str]:
         sentences.append(
             f"{survival}; "
             f"{_cash_clause(name, p['final_cash_usd_when_both_survive']['difference'])}{outside}; "
-            f"it beats {baseline} on cumulative profit in {_pct(beats['estimate'])} of paired runs "
-            f"(95% CI {_pct(beats['low'])}–{_pct(beats['high'])})."
+            f"it beats {baseline} on cumulative profit in {share(beats['estimate'])} of paired runs "
+            f"(95% CI {interval_of(beats, share)})."
         )
     profit = {s: figures[s]["cumulative_profit_usd"] for s in result["strategies"]}
     ranked = sorted((s for s in profit if profit[s]["estimate"] is not None), key=lambda s: -profit[s]["estimate"])

@@ -21,7 +21,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from sellersim.experiments.stats import wilson_interval
-from sellersim.report.page import DASH, duration, esc, finite, html_page, label, plot_div, rgba
+from sellersim.formatting import DASH, duration, finite
+from sellersim.report.page import esc, html_page, label, plot_div, rgba
 from sellersim.report.theme import BAD, GOOD, GRID, INK, MONEY_AXIS, MUTED, PAGE_CSS, PALETTE, SUMMARY_CSS, TEMPLATE
 from sellersim.results.comparison import ComparisonResult
 from sellersim.results.figures import FIGURE_BY_NAME, FIGURES, Figure

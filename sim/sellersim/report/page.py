@@ -1,17 +1,14 @@
-"""What every report page is made of: the page shell, chart divs, escaping and small number helpers."""
+"""What every report page is made of: the page shell, chart divs, escaping and colours."""
 
 from __future__ import annotations
 
 import html
-import math
 from typing import Any, Final
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-DASH: Final = "—"
-"""Shown where a value is missing."""
 PLOTLY_CONFIG: Final = {"responsive": True, "displaylogo": False}
 
 
@@ -75,27 +72,7 @@ def esc(value: Any) -> str:
     return html.escape(str(value))
 
 
-def finite(value: Any) -> bool:
-    """Whether ``value`` is a real number (not None, NaN or infinite)."""
-    try:
-        return math.isfinite(float(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def rgba(color: str, alpha: float) -> str:
     """``"#4C78A8"``, 0.2 -> ``"rgba(76,120,168,0.2)"``."""
     r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
-
-
-def duration(seconds: Any) -> str:
-    """Seconds as ``12.3 s``, ``4.5 min (270 s)`` or ``2.1 h (7,560 s)``."""
-    if not finite(seconds):
-        return DASH
-    s = float(seconds)
-    if s < 120:
-        return f"{s:,.1f} s"
-    if s < 7200:
-        return f"{s / 60:,.1f} min ({s:,.0f} s)"
-    return f"{s / 3600:,.1f} h ({s:,.0f} s)"
