@@ -334,13 +334,14 @@ def _weeks(
 def _people_events(scenario: Scenario, hires: Sequence[Hire], days: int, revenue: np.ndarray) -> list[Event]:
     """Position opened, hire and quit events of the employees; a hire's amount is the month's revenue before it."""
     events: list[Event] = []
-    for pid, h in enumerate(hires, start=FOUNDER_ID + 1):
+    for rule, (pid, h) in enumerate(enumerate(hires, start=FOUNDER_ID + 1), start=1):
         role = scenario.roles[h.role]
+        reason = f"rule {rule}: day >= {max(0, h.day - 45)}"  # as a staffing rule on the calendar would read
         events += [
             (
                 max(0, h.day - 45),
                 "position_opened",
-                {"role": h.role, "detail": f"{role.title} wanted", "amount_usd": role.hiring_cost_usd},
+                {"role": h.role, "detail": reason, "amount_usd": role.hiring_cost_usd},
             ),
             (
                 h.day,
@@ -348,7 +349,7 @@ def _people_events(scenario: Scenario, hires: Sequence[Hire], days: int, revenue
                 {
                     "person_id": pid,
                     "role": h.role,
-                    "detail": f"{h.name} hired",
+                    "detail": f"{h.name} hired ({reason})",
                     "amount_usd": float(revenue[max(0, h.day - 30) : h.day].sum()),
                 },
             ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import html
 import json
 import re
 from functools import cache
@@ -16,7 +17,8 @@ from plotly.offline import get_plotlyjs
 
 from fake_run import Hire, make_run
 from report_checks import assert_self_contained
-from sellersim.report.run_report import CHARTS, build_run_report
+from sellersim.formatting import MINUS, hours, money_exact, month_of
+from sellersim.report.run_report import CHARTS, acos_axis_top, build_run_report
 from sellersim.report.theme import EVENT_STYLES
 from sellersim.results.run import RunResult
 
@@ -67,7 +69,7 @@ def _header(page: str) -> str:
 
 
 def _money(value: float) -> str:
-    return f"-${abs(value):,.0f}" if value < 0 else f"${value:,.0f}"
+    return money_exact(value)
 
 
 def _tiles(header: str) -> dict[str, str]:
@@ -76,8 +78,8 @@ def _tiles(header: str) -> dict[str, str]:
 
 
 def _number(tile: str) -> float:
-    """``"-$2,500"`` -> ``-2500.0``; ``"1,606"`` -> ``1606.0``; ``"55 hours"`` -> ``55.0``."""
-    return float(re.sub(r"[$,]", "", tile.split()[0]))
+    """``"−$2,500"`` -> ``-2500.0``; ``"1,606"`` -> ``1606.0``; ``"55 h"`` -> ``55.0``."""
+    return float(re.sub(r"[$,]", "", tile.split()[0].replace(MINUS, "-")))
 
 
 def test_plotlyjs_is_inlined_once_and_nothing_is_loaded_from_the_network() -> None:
@@ -133,11 +135,15 @@ def test_header_shows_the_run_and_its_key_figures() -> None:
     for label, key in counts.items():
         assert tiles[label] == str(s[key]), label
     assert tiles["Hires"] == str(len(s["hires"]))
-    assert tiles["Stock-out days"] == f"{s['stockout_days']:,}"
+    assert tiles["Stock-out product-days"] == f"{s['stockout_days']:,}"
     assert tiles["Lost sales"] == f"{s['lost_sales_units']:,.0f} units"
-    assert tiles["Founder's average week"] == f"{s['founder_mean_weekly_hours']:.0f} hours"
+    assert tiles["Founder's average week"] == hours(s["founder_mean_weekly_hours"])
+    assert tiles["Starting cash"] == _money(run.scenario.company.starting_cash_usd)
+    assert tiles["Payroll"] == _money(s["cumulative_payroll_usd"])
+    lowest_date = run.daily["date"].iloc[s["lowest_cash_day"]]
+    assert tiles["Lowest cash"] == f"{_money(s['lowest_cash_usd'])} on {lowest_date:%Y-%m-%d}"
     for hire in s["hires"]:
-        assert f"<td>{pd.Timestamp(hire['date']):%Y-%m-%d}</td><td>{hire['day']}</td>" in header
+        assert f"<td>{pd.Timestamp(hire['date']):%Y-%m-%d}</td><td>{month_of(hire['day'])}</td>" in header
         assert f"<td>{_money(hire['monthly_revenue_usd'])}</td>" in header
 
 
@@ -152,16 +158,20 @@ def test_header_figures_agree_with_the_charts() -> None:
     def markers(kind: str) -> int:
         return sum(len(t["text"]) for t in figures["cash"]["data"] if t.get("legendgroup") == kind and "text" in t)
 
-    assert _number(tiles["Final cash"]) == pytest.approx(series("cash", "Bank cash")[-1], abs=1)
+    cash = series("cash", "Bank cash")
+    assert _number(tiles["Final cash"]) == pytest.approx(cash[-1], abs=1)
+    assert _number(tiles["Lowest cash"]) == pytest.approx(cash.min(), abs=1)
+    assert tiles["Lowest cash"].endswith(figures["cash"]["data"][0]["x"][int(cash.argmin())])
     assert _number(tiles["Cumulative profit after owner's pay"]) == pytest.approx(series("pnl", "Profit").sum(), abs=1)
     assert _number(tiles["Owner's pay"]) == pytest.approx(-series("pnl", "Owner's pay").sum(), abs=1)
     assert _number(tiles["Peak monthly revenue"]) == pytest.approx(series("pnl", "Revenue").max(), abs=1)
-    assert _number(tiles["Stock-out days"]) == series("inventory", "Products out of stock").sum() > 0
+    assert _number(tiles["Stock-out product-days"]) == series("inventory", "Products out of stock").sum() > 0
     assert _number(tiles["Lost sales"]) == pytest.approx(series("inventory", "Lost sales (units/day)").sum(), abs=1)
     assert _number(tiles["Peak headcount"]) == series("staff", "Employees").max() > 0
     load = series("founder", "Load")
     assert _number(tiles["Founder overload weeks"]) == (load > 1).sum() > 0
     assert _number(tiles["Founder's average week"]) == pytest.approx(series("founder", "Hours worked").mean(), abs=0.5)
+    assert _number(tiles["Founder's longest week"]) == pytest.approx(series("founder", "Hours worked").max(), abs=0.5)
     assert _number(tiles["Hires"]) == markers("hire") > 0
     assert _number(tiles["Quits"]) == markers("quit") > 0
 
@@ -174,9 +184,23 @@ def test_header_agrees_with_the_run_tables() -> None:
     assert _number(tiles["Founder breakdowns"]) == breakdowns.sum() > 0
     assert _number(tiles["Products live"]) == run.daily["live_products"].iloc[-1]
     hires = events[events["kind"] == "hire"]
-    rows = re.findall(r"<tr><td>[^<]*</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", header)
-    shown = [(f"{h.date:%Y-%m-%d}", str(h.day), _money(h.amount_usd)) for h in hires.itertuples()]
-    assert rows == shown != []
+    cells = "".join("<td>([^<]*)</td>" for _ in range(7))
+    rows = re.findall(f"<tr>{cells}</tr>", header)
+    quits = events[events["kind"] == "quit"].set_index("person_id")["date"]
+    shown = [
+        (
+            f"{h.date:%Y-%m-%d}",
+            month_of(h.day),
+            html.escape(h.detail),
+            _money(run.scenario.roles[h.role].salary_usd_per_month),
+            _money(h.amount_usd),
+            f"quit {quits[h.person_id]:%Y-%m-%d}" if h.person_id in quits.index else "\u2014",
+        )
+        for h in hires.itertuples()
+    ]
+    assert [r[1:] for r in rows] == shown != []
+    assert any(r[-1].startswith("quit ") for r in rows)
+    assert all("(rule " in r[3] or "(replace " in r[3] for r in rows)  # why the position was opened
 
 
 def test_failed_run_shows_failure_day_and_cause() -> None:
@@ -194,16 +218,37 @@ def test_failed_run_shows_failure_day_and_cause() -> None:
     assert any(f"Failed day 520: {s['failure_cause']}" in a["text"] for a in cash["annotations"])
 
 
-def test_launches_hires_and_quits_are_marked_on_every_chart() -> None:
+def test_launches_hires_and_quits_are_marked_once_on_the_cash_chart() -> None:
     events = _run().events
-    for key, figure in _figures(_html()).items():
-        markers = {t["legendgroup"]: t for t in figure["data"] if "text" in t and t.get("legendgroup")}
-        for kind in ("launch", "hire", "quit", "suspension", "reinstated"):
-            these = events[events["kind"] == kind]
-            assert len(these), kind
-            assert markers[kind]["x"] == [f"{d:%Y-%m-%d}" for d in these["date"]], (key, kind)
-            for day, detail, text in zip(these["day"], these["detail"], markers[kind]["text"], strict=True):
-                assert f"day {day}: {detail}" in text, (key, kind)
+    figures = _figures(_html())
+    markers = {t["legendgroup"]: t for t in figures["cash"]["data"] if "text" in t and t.get("legendgroup")}
+    for kind in ("launch", "hire", "quit", "suspension", "reinstated"):
+        these = events[events["kind"] == kind]
+        assert len(these), kind
+        assert markers[kind]["x"] == [f"{d:%Y-%m-%d}" for d in these["date"]], kind
+        for day, detail, text in zip(these["day"], these["detail"], markers[kind]["text"], strict=True):
+            assert f"day {day}: {html.escape(detail, quote=False)}" in text, kind
+    for key, figure in figures.items():
+        if key != "cash":
+            assert not [t for t in figure["data"] if t.get("legendgroup") in EVENT_STYLES], key
+
+
+def test_acos_axis_is_clipped_and_every_value_off_it_is_marked() -> None:
+    run = _run()
+    daily = run.daily.copy()
+    daily.loc[200:260, "ad_sales_usd"] = 0.01  # weeks of spend that bring hardly any ad sales: ACoS far off the scale
+    ads = _figures(build_run_report(dataclasses.replace(run, daily=daily)))["ads"]
+    top = ads["layout"]["yaxis2"]["range"][1]
+    (acos_trace,) = [t for t in ads["data"] if t.get("name") == "ACoS (30 d)"]
+    acos = _values(acos_trace["y"]).astype(float)
+    spend = daily["ad_spend_usd"].rolling(30, min_periods=1).sum()
+    expected = (spend / daily["ad_sales_usd"].rolling(30, min_periods=1).sum()).to_numpy()
+    assert np.allclose(acos, expected, equal_nan=True)  # the line is spend over ad sales
+    assert top == pytest.approx(acos_axis_top(pd.Series(acos))) and 1.0 <= top <= 3.0 < np.nanmax(acos)
+    (off,) = [t for t in ads["data"] if t.get("name") == "ACoS off the scale"]
+    above = acos > top
+    assert len(off["x"]) == above.sum() > 0
+    assert np.allclose(_values(off["customdata"]).astype(float), acos[above])  # the true value on hover
 
 
 def test_all_nan_columns_are_drawn_as_gaps() -> None:

@@ -359,7 +359,7 @@ class SellerModel(mesa.Model):
         for e in quitters(employees, day, self.streams["quits"]):
             self.quit(e, day)
 
-    def _on_hire(self, person: Employee) -> None:
+    def _on_hire(self, person: Employee, reason: str) -> None:
         self.roster.append(person)
         self._employees.append(person)
         self._headcount[person.role] += 1
@@ -371,7 +371,7 @@ class SellerModel(mesa.Model):
             "hire",
             person_id=person.unique_id,
             role=person.role,
-            detail=f"{person.name} hired",
+            detail=f"{person.name} hired ({reason})" if reason else f"{person.name} hired",
             amount_usd=monthly_revenue,
         )
 

@@ -46,7 +46,7 @@ class Recruiter:
         hr_service: Callable[[], float],
         rng: np.random.Generator,
         hire_luck: Callable[[str, int], np.random.Generator],
-        on_hire: Callable[[Employee], None],
+        on_hire: Callable[[Employee, str], None],
     ) -> None:
         self.model = model
         self.env = env
@@ -69,7 +69,7 @@ class Recruiter:
         self.open_positions[role] += 1
         self.ledger.post(day, BANK, "hiring", -spec.hiring_cost_usd)
         self.events.add(day, "position_opened", role=role, detail=reason, amount_usd=spec.hiring_cost_usd)
-        self.env.process(self._recruit(role, day))
+        self.env.process(self._recruit(role, day, reason))
 
     def _search(self, role: str) -> Generator[simpy.Event, None, None]:
         """One search: ``time_to_hire_days * luck`` days of HR work done, each calendar day counting
@@ -82,7 +82,7 @@ class Recruiter:
             yield self.env.timeout(1)
             progress += 1 / (1 + cfg.hr_neglect_delay * (1 - self.hr_service()))
 
-    def _recruit(self, role: str, opened_day: int) -> Generator[simpy.Event, None, None]:
+    def _recruit(self, role: str, opened_day: int, reason: str) -> Generator[simpy.Event, None, None]:
         while True:
             yield from self._search(role)
             if self.rng.random() >= self.people.failed_search_share * (1 - self.hr_service()):
@@ -92,10 +92,11 @@ class Recruiter:
         day = int(self.env.now)
         self.open_positions[role] -= 1
         self.times_to_hire.append((role, day - opened_day))
-        self.hire(role, day)
+        self.hire(role, day, reason=reason)
 
-    def hire(self, role: str, day: int) -> Employee:
-        """Put a new ``role`` employee, with skills drawn around the role's, on the payroll from ``day``."""
+    def hire(self, role: str, day: int, *, reason: str = "") -> Employee:
+        """Put a new ``role`` employee, with skills drawn around the role's, on the payroll from ``day``;
+        ``reason`` is why the position was opened (the staffing rule that fired, a replacement)."""
         spec, cfg = self.roles[role], self.people
         self._hired += 1
         keep = 1 - cfg.hr_neglect_skill_loss * (1 - self.hr_service())
@@ -117,5 +118,5 @@ class Recruiter:
             hired_day=day,
             ramp_up_days=spec.ramp_up_days,
         )
-        self.on_hire(person)
+        self.on_hire(person, reason)
         return person

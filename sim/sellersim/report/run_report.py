@@ -1,9 +1,9 @@
 """A self-contained interactive HTML report of one simulated run.
 
 :func:`build_run_report` turns a :class:`~sellersim.results.run.RunResult` into one HTML page with
-plotly.js inlined once, a header of key figures and eight time charts. Launches, hires, quits,
-suspensions and the failure are marked on every chart's time axis. The page loads nothing from the
-network.
+plotly.js inlined once, a header of key figures and the hires, and nine time charts. Launches, hires,
+quits, suspensions and the failure are marked once, on the cash chart that opens the page. The page
+loads nothing from the network.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from sellersim.formatting import DASH, hours, money_exact, month_of
 from sellersim.money.income import FEE_COLUMNS
 from sellersim.report.page import html_page, label, plot_div
 from sellersim.report.theme import BAD, EVENT_STYLES, INK, MONEY_AXIS, PAGE_CSS, PALETTE, TEMPLATE
@@ -81,63 +82,54 @@ def _figure(
     return fig
 
 
-def _add_event_markers(fig: go.Figure, events: pd.DataFrame, rows: int = 1) -> None:
-    """Mark the run's events as dotted lines over every row and hoverable symbols on the first.
+def _add_event_markers(fig: go.Figure, events: pd.DataFrame) -> None:
+    """Mark the run's events as dotted lines over the chart and hoverable symbols near its top.
 
-    Lines and symbols sit on hidden 0-1 axes laid over each row, so they span the full height
-    whatever the data's range; one legend entry per kind toggles both. Call it last: later
-    ``update_yaxes`` calls without a row would reach the hidden axes too.
+    Lines and symbols sit on a hidden 0-1 axis laid over the chart, so they span its full height
+    whatever the data's range; one legend entry per kind toggles both. Call it last: a later
+    ``update_yaxes`` call would reach the hidden axis too.
     """
     marked = events[events["kind"].isin(list(EVENT_STYLES))]
     axis_numbers = [int(k.removeprefix("yaxis") or 1) for k in fig.layout.to_plotly_json() if k[:5] == "yaxis"]
-    next_axis = max(axis_numbers) + 1
-    for row in range(1, rows + 1):
-        subplot = fig.get_subplot(row, 1)
-        xref = subplot.xaxis.plotly_name.replace("axis", "")
-        overlay = f"y{next_axis}"
-        fig.layout[f"yaxis{next_axis}"] = {
-            "overlaying": subplot.yaxis.plotly_name.replace("axis", ""),
-            "range": [0, 1],
-            "visible": False,
-            "fixedrange": True,
-        }
-        next_axis += 1
-        for level, (kind, style) in enumerate(EVENT_STYLES.items()):
-            these = marked[marked["kind"] == kind]
-            if these.empty:
-                continue
-            dates = _x(these["date"])
-            fig.add_scatter(
-                x=[x for d in dates for x in (d, d, None)],
-                y=[0, 1, None] * len(dates),
-                mode="lines",
-                line={"color": style.color, "width": 1, "dash": "dot"},
-                opacity=0.45,
-                hoverinfo="skip",
-                legendgroup=kind,
-                showlegend=False,
-                xaxis=xref,
-                yaxis=overlay,
-            )
-            if row > 1:
-                continue
-            hover = [
-                f"<b>{style.label}</b> day {day}: {html.escape(str(detail), quote=False)}"
-                for day, detail in zip(these["day"], these["detail"], strict=True)
-            ]
-            fig.add_scatter(
-                x=dates,
-                y=[0.98 - 0.045 * level] * len(dates),
-                mode="markers",
-                marker={"color": style.color, "symbol": style.symbol, "size": 8, "line": {"width": 1}},
-                name=style.label,
-                legendgroup=kind,
-                text=hover,
-                hovertemplate="%{text}<extra></extra>",
-                cliponaxis=False,
-                xaxis=xref,
-                yaxis=overlay,
-            )
+    overlay = f"y{max(axis_numbers) + 1}"
+    fig.layout[f"yaxis{max(axis_numbers) + 1}"] = {
+        "overlaying": "y",
+        "range": [0, 1],
+        "visible": False,
+        "fixedrange": True,
+    }
+    for level, (kind, style) in enumerate(EVENT_STYLES.items()):
+        these = marked[marked["kind"] == kind]
+        if these.empty:
+            continue
+        dates = _x(these["date"])
+        fig.add_scatter(
+            x=[x for d in dates for x in (d, d, None)],
+            y=[0, 1, None] * len(dates),
+            mode="lines",
+            line={"color": style.color, "width": 1, "dash": "dot"},
+            opacity=0.45,
+            hoverinfo="skip",
+            legendgroup=kind,
+            showlegend=False,
+            yaxis=overlay,
+        )
+        hover = [
+            f"<b>{style.label}</b> day {day}: {html.escape(str(detail), quote=False)}"
+            for day, detail in zip(these["day"], these["detail"], strict=True)
+        ]
+        fig.add_scatter(
+            x=dates,
+            y=[0.98 - 0.045 * level] * len(dates),
+            mode="markers",
+            marker={"color": style.color, "symbol": style.symbol, "size": 8, "line": {"width": 1}},
+            name=style.label,
+            legendgroup=kind,
+            text=hover,
+            hovertemplate="%{text}<extra></extra>",
+            cliponaxis=False,
+            yaxis=overlay,
+        )
 
 
 # ---------------------------------------------------------------- charts
@@ -190,7 +182,6 @@ def _pnl_chart(t: RunResult) -> go.Figure:
     fig.update_layout(barmode="relative", bargap=0.15)
     fig.update_xaxes(hoverformat="%b %Y")
     fig.update_yaxes(rangemode="normal", **MONEY_AXIS)
-    _add_event_markers(fig, t.events)
     return fig
 
 
@@ -215,7 +206,6 @@ def _product_revenue_chart(t: RunResult) -> go.Figure:
     fig.update_layout(hovermode="closest", legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top"})
     fig.update_xaxes(hoverformat="week of %d %b %Y")
     fig.update_yaxes(title_text="revenue per day", **MONEY_AXIS)
-    _add_event_markers(fig, t.events)
     return fig
 
 
@@ -270,7 +260,6 @@ def _staff_chart(t: RunResult) -> go.Figure:
     fig.update_layout(hovermode="closest", barmode="overlay")
     fig.update_yaxes(title_text="employees", rangemode="tozero", hoverformat=".0f", row=1, col=1)
     fig.update_yaxes(autorange="reversed", type="category", row=2, col=1)
-    _add_event_markers(fig, t.events, rows=2)
     return fig
 
 
@@ -291,7 +280,6 @@ def _founder_chart(t: RunResult) -> go.Figure:
     fig.update_xaxes(hoverformat="week of %d %b %Y")
     fig.update_yaxes(title_text="hours / week", hoverformat=".0f", secondary_y=False)
     fig.update_yaxes(title_text="load, burnout", hoverformat=".2f", secondary_y=True)
-    _add_event_markers(fig, t.events)
     return fig
 
 
@@ -316,7 +304,6 @@ def _mistakes_chart(t: RunResult) -> go.Figure:
     fig.update_xaxes(hoverformat="week of %d %b %Y")
     fig.update_yaxes(title_text="hours done wrong / week", hoverformat=",.1f", row=1, col=1)
     fig.update_yaxes(title_text="hours / week", hoverformat=",.1f", rangemode="tozero", row=2, col=1)
-    _add_event_markers(fig, t.events, rows=2)
     return fig
 
 
@@ -351,7 +338,6 @@ def _service_chart(t: RunResult) -> go.Figure:
         )
     fig.update_yaxes(title_text="service level", tickformat=".0%", range=[0, 1.05], row=1, col=1)
     fig.update_yaxes(title_text="backlog hours", hoverformat=",.0f", row=2, col=1)
-    _add_event_markers(fig, t.events, rows=2)
     return fig
 
 
@@ -392,7 +378,6 @@ def _inventory_chart(t: RunResult) -> go.Figure:
     fig.update_yaxes(title_text="units", hoverformat=",.0f", row=1, col=1)
     fig.update_yaxes(title_text="products out", hoverformat=".0f", row=2, col=1, secondary_y=False)
     fig.update_yaxes(title_text="lost units", hoverformat=",.0f", row=2, col=1, secondary_y=True)
-    _add_event_markers(fig, t.events, rows=2)
     return fig
 
 
@@ -403,23 +388,33 @@ def _ads_chart(t: RunResult) -> go.Figure:
     spend = d["ad_spend_usd"].rolling(30, min_periods=1).sum()
     ad_sales = d["ad_sales_usd"].rolling(30, min_periods=1).sum()
     revenue = d["revenue_usd"].rolling(30, min_periods=1).sum()
+    acos, tacos = spend / ad_sales.where(ad_sales > 0), spend / revenue.where(revenue > 0)
+    top = acos_axis_top(acos)
     fig = _figure(secondary_row=1)
     fig.add_bar(x=x, y=d["ad_spend_usd"], name="Ad spend", marker_color="#F58518", opacity=0.55, secondary_y=False)
-    fig.add_scatter(
-        x=x,
-        y=spend / ad_sales.where(ad_sales > 0),
-        name="ACoS (30 d)",
-        line={"color": "#4C78A8"},
-        secondary_y=True,
-    )
-    fig.add_scatter(
-        x=x, y=spend / revenue.where(revenue > 0), name="TACoS (30 d)", line={"color": INK}, secondary_y=True
-    )
+    fig.add_scatter(x=x, y=acos, name="ACoS (30 d)", line={"color": "#4C78A8"}, secondary_y=True)
+    fig.add_scatter(x=x, y=tacos, name="TACoS (30 d)", line={"color": INK}, secondary_y=True)
+    off = (acos > top).to_numpy()  # a launch's first sales can put ACoS far off the scale: marked at its top edge
+    if off.any():
+        fig.add_scatter(
+            x=[v for v, o in zip(x, off, strict=True) if o], y=[top] * int(off.sum()), name="ACoS off the scale",
+            mode="markers", marker={"color": "#4C78A8", "symbol": "triangle-up", "size": 7},
+            customdata=acos[off].to_numpy(), hovertemplate="ACoS %{customdata:.0%} (off the scale)<extra></extra>",
+            cliponaxis=False, secondary_y=True,
+        )  # fmt: skip
     fig.update_layout(bargap=0)
     fig.update_yaxes(title_text="ad spend per day", secondary_y=False, **MONEY_AXIS)
-    fig.update_yaxes(title_text="ACoS, TACoS", tickformat=".0%", secondary_y=True)
-    _add_event_markers(fig, t.events)
+    fig.update_yaxes(title_text="ACoS, TACoS (30 days)", tickformat=".0%", range=[0, top], secondary_y=True)
     return fig
+
+
+def acos_axis_top(acos: pd.Series) -> float:
+    """The ACoS axis' top: a little above the 95th percentile of the run's 30-day ACoS, at least 100%
+    (where ads cost all they bring) and at most 300%, so one launch spike cannot flatten the rest."""
+    values = acos.dropna()
+    if values.empty:
+        return 1.0
+    return float(min(max(1.0, 1.2 * values.quantile(0.95)), 3.0))
 
 
 @dataclass(frozen=True)
@@ -433,7 +428,13 @@ class _Chart:
 
 
 CHARTS: tuple[_Chart, ...] = (
-    _Chart("cash", "Cash", "Bank cash and the balance Amazon holds until payout.", _cash_chart),
+    _Chart(
+        "cash",
+        "Cash",
+        "Bank cash and the balance Amazon holds until payout, with the run's events (launches, hires, quits,"
+        " suspensions) marked: click a legend entry to hide a kind.",
+        _cash_chart,
+    ),
     _Chart(
         "pnl",
         "Monthly P&L",
@@ -471,9 +472,30 @@ CHARTS: tuple[_Chart, ...] = (
 # ---------------------------------------------------------------- page
 
 
-def _money(value: float) -> str:
-    """``-1234.5`` -> ``"-$1,235"``."""
-    return f"-${-value:,.0f}" if value < 0 else f"${value:,.0f}"
+def _hires_table(t: RunResult) -> str:
+    """Each hire: role, when, who and why the position was opened, salary, revenue at the hire, and when they left."""
+    events = t.events
+    hires = events[events["kind"] == "hire"]
+    if hires.empty:
+        return '<p class="note">No hires.</p>'
+    left = events[events["kind"].isin(["quit", "let_go"])].drop_duplicates("person_id").set_index("person_id")
+    roles = t.scenario.roles
+    rows = []
+    for h in hires.itertuples():
+        gone = left.loc[h.person_id] if h.person_id in left.index else None
+        leaving = DASH if gone is None else f"{'quit' if gone.kind == 'quit' else 'let go'} {gone.date:%Y-%m-%d}"
+        salary = roles[h.role].salary_usd_per_month if h.role in roles else None
+        rows.append(
+            f"<tr><td>{html.escape(_label(h.role))}</td><td>{h.date:%Y-%m-%d}</td><td>{month_of(h.day)}</td>"
+            f"<td>{html.escape(str(h.detail))}</td><td>{money_exact(salary)}</td>"
+            f"<td>{money_exact(h.amount_usd)}</td><td>{leaving}</td></tr>"
+        )
+    head = "".join(
+        f"<th>{c}</th>"
+        for c in ("Role", "Hired", "Month", "Who, and the rule that opened the position", "Salary a month",
+                  "Monthly revenue at hire", "Left")
+    )  # fmt: skip
+    return f'<table class="hires"><caption>Hires</caption><tr>{head}</tr>{"".join(rows)}</table>'
 
 
 def _header(t: RunResult) -> str:
@@ -495,20 +517,27 @@ def _header(t: RunResult) -> str:
         )
     start = pd.Timestamp(m.get("start_date", t.daily["date"].iloc[0]))
     months = s["months_to_first_profitable_month"]
+    founder_hours = t.staff.loc[t.staff["role"] == "founder", "hours_worked"]
+    lowest = f"{money_exact(s['lowest_cash_usd'])} on {_day_date(t.daily, s['lowest_cash_day']):%Y-%m-%d}"
     figures = {
-        "Final cash": _money(s["final_cash_usd"]),
-        "Cumulative profit after owner's pay": _money(s["cumulative_profit_usd"]),
-        "SDE (profit before owner's pay)": _money(s["cumulative_sde_usd"]),
-        "Owner's pay": _money(s["cumulative_owners_pay_usd"]),
-        "Founder's average week": f"{s['founder_mean_weekly_hours']:.0f} hours",
+        "Final cash": money_exact(s["final_cash_usd"]),
+        "Lowest cash": lowest,
+        "Starting cash": money_exact(t.scenario.company.starting_cash_usd),
+        "SDE (profit before owner's pay)": money_exact(s["cumulative_sde_usd"]),
+        "Cumulative profit after owner's pay": money_exact(s["cumulative_profit_usd"]),
+        "Owner's pay": money_exact(s["cumulative_owners_pay_usd"]),
+        "Payroll": money_exact(s["cumulative_payroll_usd"]),
+        "Founder's average week": hours(s["founder_mean_weekly_hours"]),
+        "Founder's longest week": hours(founder_hours.max()) if len(founder_hours) else DASH,
         "Founder breakdowns": str(s["founder_breakdowns"]),
-        "Peak monthly revenue": _money(s["peak_monthly_revenue_usd"]),
+        "Founder overload weeks": str(s["founder_overload_weeks"]),
+        "Peak monthly revenue": money_exact(s["peak_monthly_revenue_usd"]),
         "Months to first profitable month": "never" if months is None else str(months),
         "Hires": str(len(s["hires"])),
         "Quits": str(s["quits"]),
         "Peak headcount": str(s["peak_headcount"]),
         "Products live": str(s["products_live"]),
-        "Stock-out days": f"{s['stockout_days']:,}",
+        "Stock-out product-days": f"{s['stockout_days']:,}",
         "Lost sales": f"{s['lost_sales_units']:,.0f} units",
         # runs stored before the capacity limit have no such figure
         **(
@@ -516,26 +545,14 @@ def _header(t: RunResult) -> str:
             if "capacity_bound_days" in s
             else {}
         ),
-        "Founder overload weeks": str(s["founder_overload_weeks"]),
     }
     tiles = "".join(f"<div><dt>{k}</dt><dd>{v}</dd></div>" for k, v in figures.items())
-    hires = "".join(
-        f"<tr><td>{esc(_label(h['role']))}</td><td>{pd.Timestamp(h['date']):%Y-%m-%d}</td>"
-        f"<td>{h['day']}</td><td>{_money(h['monthly_revenue_usd'])}</td></tr>"
-        for h in s["hires"]
-    )
-    hires_table = (
-        '<table class="hires"><caption>Hires</caption><tr><th>Role</th><th>Date</th><th>Day</th>'
-        f"<th>Monthly revenue at hire</th></tr>{hires}</table>"
-        if hires
-        else '<p class="note">No hires.</p>'
-    )
     return (
         f"<header><h1>{esc(str(m.get('strategy', '?')))}</h1>"
         f'<p class="sub">Scenario {esc(str(m.get("scenario", "?")))} · seed {esc(str(m.get("seed", "?")))}'
         f" · {m.get('days', len(t.daily)):,}-day horizon from {start:%Y-%m-%d}"
         f" · sellersim {esc(str(m.get('sellersim_version', '?')))}</p>"
-        f'{outcome}<dl class="kpis">{tiles}</dl>{hires_table}</header>'
+        f'{outcome}<dl class="kpis">{tiles}</dl>{_hires_table(t)}</header>'
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 import sellersim
+from sellersim.formatting import money_exact
 from sellersim.model import SellerModel
 from sellersim.results.folders import written_whole
 from sellersim.results.summary import summarize
@@ -64,14 +65,17 @@ class RunResult:
         first_profit = s["months_to_first_profitable_month"]
         lines = [
             f"{m['strategy']} (seed {m['seed']}): {status}",
-            f"  final cash            ${s['final_cash_usd']:>12,.0f}",
+            f"  final cash            ${s['final_cash_usd']:>12,.0f}   "
+            f"(lowest {money_exact(s['lowest_cash_usd'])} on day {s['lowest_cash_day']})",
             f"  cumulative profit     ${s['cumulative_profit_usd']:>12,.0f}   (income tax paid "
             f"${s['cumulative_income_tax_usd']:,.0f})",
             f"  peak monthly revenue  ${s['peak_monthly_revenue_usd']:>12,.0f}",
             f"  first profitable month {'never' if first_profit is None else f'month {first_profit}':>12}",
             f"  products launched / live  {s['products_launched']} / {s['products_live']}",
             f"  stock-out product-days    {s['stockout_days']:,}   lost sales {s['lost_sales_units']:,} units",
-            f"  founder overload weeks    {s['founder_overload_weeks']}",
+            f"  founder                   {s['founder_mean_weekly_hours']:.0f} h a week on average, "
+            f"{s['founder_overload_weeks']} overload weeks",
+            f"  payroll               ${s['cumulative_payroll_usd']:>12,.0f}",
             f"  hires                     {len(s['hires'])} (quits {s['quits']}, peak headcount {s['peak_headcount']})",
         ]
         if s["equity_raised_usd"] or s["cumulative_interest_usd"]:

@@ -32,10 +32,13 @@ def summarize(
         "failure_cause": None if failure.empty else str(failure["detail"].iloc[0]),
         "final_cash_usd": round(float(last["cash_usd"]), 2),
         "final_amazon_balance_usd": round(float(last["amazon_balance_usd"]), 2),
+        "lowest_cash_usd": round(float(daily["cash_usd"].min()), 2),
+        "lowest_cash_day": int(daily["day"].iloc[int(daily["cash_usd"].to_numpy().argmin())]),
         "cumulative_revenue_usd": round(float(daily["revenue_usd"].sum()), 2),
         "cumulative_profit_usd": round(float(daily["profit_usd"].sum()), 2),
         "cumulative_sde_usd": round(float(daily["sde_usd"].sum()), 2),
         "cumulative_owners_pay_usd": round(float(daily["owners_pay_usd"].sum()), 2),
+        "cumulative_payroll_usd": round(float(daily["payroll_usd"].sum()), 2),
         "cumulative_interest_usd": round(float(daily["interest_usd"].sum()), 2),
         "cumulative_income_tax_usd": round(float(daily["income_tax_usd"].sum()), 2),
         "equity_raised_usd": round(float(daily["equity_usd"].sum()), 2),
@@ -47,6 +50,7 @@ def summarize(
         "months_to_first_profitable_month": int(profitable[0]) + 1 if len(profitable) else None,
         "hires": [
             {
+                "person_id": int(h.person_id),
                 "role": str(h.role),
                 "day": int(h.day),
                 "date": pd.Timestamp(h.date).date().isoformat(),
