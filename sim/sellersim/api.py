@@ -21,7 +21,15 @@ __all__ = ["RunResult", "collect", "load_scenario", "run_keeping_partial", "run_
 
 
 def run_scenario(scenario: Scenario, source: str | Path | None = None) -> RunResult:
-    """Run ``scenario`` and return its tables and key figures."""
+    """Run ``scenario`` to its horizon (or until the company fails) and return its tables and key figures.
+
+    Args:
+        scenario: A validated scenario, from :func:`load_scenario`.
+        source: The file it came from, recorded in the result's metadata.
+
+    Returns:
+        The run's daily, product, staff, event and ledger tables, its summary and metadata.
+    """
     started = time.perf_counter()
     model = run_model(scenario)
     return collect(model, source, time.perf_counter() - started)
@@ -30,8 +38,13 @@ def run_scenario(scenario: Scenario, source: str | Path | None = None) -> RunRes
 def run_keeping_partial(scenario: Scenario, source: str | Path | None = None) -> tuple[RunResult, BaseException | None]:
     """Run ``scenario``; if it is interrupted (Ctrl-C) or raises, keep the days done so far.
 
-    Returns the result (partial when stopped early: ``summary["completed"]`` is False) and the
-    exception that stopped it, if any, for the caller to report.
+    Args:
+        scenario: A validated scenario, from :func:`load_scenario`.
+        source: The file it came from, recorded in the result's metadata.
+
+    Returns:
+        The result (partial when stopped early: ``summary["completed"]`` is False) and the exception
+        that stopped it, if any, for the caller to report.
     """
     started = time.perf_counter()
     model = SellerModel(scenario)

@@ -25,7 +25,17 @@ STORE = "store"
 
 @dataclass
 class ComparisonResult:
-    """Everything a comparison produced; :meth:`write` makes the comparison folder."""
+    """Everything a comparison produced; :meth:`write` makes the comparison folder.
+
+    Attributes:
+        runs: One row a run: strategy, replication, seed, status and every figure of its summary.
+        hires: One row a hire of every run: its number in the run, role, day and revenue at the hire.
+        daily_quantiles: Each strategy's daily series (cash, revenue, profit, headcount, load, solvency)
+            across its runs: mean and quantiles.
+        comparison: Intervals per strategy, paired differences against the baseline, the headline
+            sentences, why the runs stopped and their provenance.
+        meta: The title and the run store's warnings.
+    """
 
     runs: pd.DataFrame
     hires: pd.DataFrame
@@ -34,10 +44,16 @@ class ComparisonResult:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def write(self, out_dir: str | Path, *, report: Callable[[ComparisonResult], str] | None = None) -> Path:
-        """Write runs.parquet, hires.parquet, daily_quantiles.parquet, comparison.json and, given ``report`` (a
-        result to its HTML page), report.html, as one whole folder.
+        """Write the comparison folder whole: it appears complete or not at all.
 
         The folder's run store (``store/``, when the comparison kept one there) is carried into the new folder.
+
+        Args:
+            out_dir: The folder; an existing comparison folder there is replaced.
+            report: A function from the result to its HTML page; None writes no ``report.html``.
+
+        Returns:
+            ``out_dir``, holding runs.parquet, hires.parquet, daily_quantiles.parquet, comparison.json and report.html.
         """
         out = Path(out_dir)
         with written_whole(out, keep=(STORE,)) as tmp:

@@ -29,7 +29,18 @@ TABLES = ("daily", "products", "staff", "events", "ledger")
 
 @dataclass(frozen=True)
 class RunResult:
-    """Everything one run produced; DataFrames are the Python API, :meth:`write` the run folder."""
+    """Everything one run produced; DataFrames are the Python API, :meth:`write` the run folder.
+
+    Attributes:
+        scenario: The resolved scenario the run used.
+        daily: One row a day: cash, the income statement's lines, stock, staff, the founder, service levels.
+        products: One row a product a day it was listed: units, revenue, stock, rank, reviews, ads.
+        staff: One row a person a week: hours worked, effective and wrong hours, load, burnout.
+        events: Launches, hires, quits, suspensions, supplier events, the failure; one row each.
+        ledger: Every money movement, by day, account and category.
+        summary: The key figures (:func:`~sellersim.results.summary.summarize`).
+        meta: Strategy, scenario, seed, horizon, version and run time.
+    """
 
     scenario: Scenario
     daily: pd.DataFrame
@@ -41,8 +52,15 @@ class RunResult:
     meta: dict[str, Any]
 
     def write(self, out_dir: str | Path, *, report: Callable[[RunResult], str] | None = None) -> Path:
-        """Write the Parquet tables, ``summary.json``, ``scenario.yaml`` and, given ``report`` (a result to its
-        HTML page), ``report.html``, as one whole folder."""
+        """Write the run folder whole: it appears complete or not at all.
+
+        Args:
+            out_dir: The folder; an existing run folder there is replaced.
+            report: A function from the result to its HTML page; None writes no ``report.html``.
+
+        Returns:
+            ``out_dir``, holding the Parquet tables, ``summary.json``, ``scenario.yaml`` and ``report.html``.
+        """
         out = Path(out_dir)
         with written_whole(out) as tmp:
             for name in TABLES:
@@ -54,7 +72,12 @@ class RunResult:
         return out
 
     def summary_text(self) -> str:
-        """A short plain-text summary for the terminal."""
+        """A short plain-text summary for the terminal.
+
+        Returns:
+            Survival, cash (final and lowest), profit, revenue, products, the founder's hours, payroll and
+            each hire, one per line.
+        """
         s, m = self.summary, self.meta
         if not s["completed"]:
             status = f"STOPPED EARLY after {s['days_simulated']} of {s['horizon_days']} days"
@@ -92,14 +115,30 @@ class RunResult:
 
 
 def run_model(scenario: Scenario) -> SellerModel:
-    """Build and run the model to its horizon (or failure) and return it, for inspection."""
+    """Build and run the model to its horizon (or failure) and return it, for inspection.
+
+    Args:
+        scenario: A validated scenario.
+
+    Returns:
+        The finished model; :func:`collect` turns it into tables.
+    """
     model = SellerModel(scenario)
     model.run()
     return model
 
 
 def collect(model: SellerModel, source: str | Path | None = None, seconds: float = float("nan")) -> RunResult:
-    """Turn a finished model into a :class:`RunResult`."""
+    """Turn a finished model into a :class:`RunResult`.
+
+    Args:
+        model: A model that has run (to its horizon, its failure, or as far as it got).
+        source: The scenario file, recorded in the metadata.
+        seconds: The run's wall time, recorded in the metadata.
+
+    Returns:
+        The run's tables, summary and metadata.
+    """
     scenario = model.config
     dates = model.calendar.dates
     rec = model.recorder

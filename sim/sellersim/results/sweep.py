@@ -21,7 +21,15 @@ if TYPE_CHECKING:  # a name for type checkers only: the sweep file's schema belo
 
 @dataclass
 class SweepResult:
-    """A sweep's file, its runs (one row each, parameters and figures), their analysis, and how it ran."""
+    """A sweep's file, its runs, their analysis, and how it ran.
+
+    Attributes:
+        spec: The sweep file: strategies, parameters, design, replications, figures.
+        summary: One row a run: strategy, point, replication, seed, the parameters' values and the figures.
+        analysis: Effects, pair grids, sensitivity indices, failure regions, the verdict map and sentences.
+        meta: How it ran: runs, workers, backend, times, software.
+        folder: Where the sweep's files are.
+    """
 
     spec: SweepSpec
     summary: pd.DataFrame

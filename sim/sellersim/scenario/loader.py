@@ -80,8 +80,17 @@ class _Node:
 def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> Scenario:
     """Load, merge, override and validate a scenario file.
 
-    Raises :class:`ScenarioError` listing every problem found, sorted by file and
-    line, and :class:`OSError` when ``path`` itself cannot be read.
+    Args:
+        path: The scenario file; ``extends:`` chains are followed.
+        overrides: ``dotted.path=value`` settings applied after the files, in order.
+
+    Returns:
+        The validated scenario.
+
+    Raises:
+        ScenarioError: Every problem found, each with its file, line, column, field and a fix, sorted
+            by file and line.
+        OSError: ``path`` itself cannot be read.
     """
     root, sources, override_issues = _resolve_all(path, overrides)
     try:

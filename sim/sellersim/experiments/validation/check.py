@@ -217,9 +217,17 @@ def check_model(
     master_seed: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ModelCheck:
-    """Run ``scenario`` ``replications`` times and check every target.
+    """Run ``scenario`` ``replications`` times and check every published target.
 
-    ``master_seed`` defaults to the scenario's own seed; ``progress(done, total)`` is called as runs finish.
+    Args:
+        scenario: The company to check (the default: ``scenarios/base.yaml`` with its strategy).
+        replications: Runs of the scenario; the probes that change one setting run a share of them.
+        workers: Processes to run them on.
+        master_seed: The seed replications derive theirs from; the scenario's own by default.
+        progress: Called with (runs done, runs in all) as runs finish.
+
+    Returns:
+        Each target's pooled value, interval and range, the spread of outcomes, and whether all passed.
     """
     master = scenario.simulation.seed if master_seed is None else master_seed
     jobs = [((), r, scenario, replication_seed(master, r)) for r in range(replications)]
