@@ -99,6 +99,13 @@ PROFILES: dict[str, Profile] = {
         launches_per_year=5.0,
     ),
 }
+DESCRIPTIONS = {
+    "solo_then_hire": "The founder alone until revenue pays for an operator, then an ads specialist.",
+    "never_hire": "The founder does everything, for the whole run.",
+    "full_team_day_one": "Four hires in the first month, funded by an equity round.",
+}
+"""What some strategy files say their strategy is (the others leave it empty)."""
+
 DOOMED = Profile(8_000, 700, 0.02, tuple(HireRule(r, day=0) for r in ("operator", "ads_specialist", "designer")))
 """A strategy that always runs out of cash."""
 
@@ -112,6 +119,7 @@ class _Paths(NamedTuple):
     revenue: np.ndarray
     profit: np.ndarray
     headcount: np.ndarray
+    payroll: np.ndarray  # a month's salaries, day by day
     load: np.ndarray  # NaN once the company is gone, as a run records it
     solvent: np.ndarray
     hire_days: np.ndarray  # replications x rules, inf when never hired
@@ -156,12 +164,14 @@ def _simulate(rng: np.random.Generator, profile: Profile, reps: int, days: int) 
     solvent = t[None, :] < failed_at[:, None]
     frozen = cash[np.arange(reps), np.minimum(failed_at, days - 1)]
     cash = np.where(solvent, cash, frozen[:, None])
-    revenue, profit, headcount = (np.where(solvent, a, 0.0) for a in (revenue, profit, headcount))
+    revenue, profit, headcount, payroll = (np.where(solvent, a, 0.0) for a in (revenue, profit, headcount, payroll))
     hire_days = np.where(hire_days <= failed_at[:, None], hire_days, np.inf)
 
     load = (0.75 + revenue / 45_000) / (1 + 0.45 * headcount) * (1 + 0.08 * _smooth_noise(rng, reps, days, 21))
     load = np.where(solvent, load, np.nan)
-    return _Paths(cash, revenue, profit, headcount, load, solvent, hire_days, tuple(r.role for r in profile.hires))
+    return _Paths(
+        cash, revenue, profit, headcount, payroll, load, solvent, hire_days, tuple(r.role for r in profile.hires)
+    )
 
 
 def _rows(rng: np.random.Generator, p: _Paths, profile: Profile, days: int) -> list[dict[str, Any]]:
@@ -192,9 +202,12 @@ def _rows(rng: np.random.Generator, p: _Paths, profile: Profile, days: int) -> l
             "failure_day": None if survived[r] else int(failed_at[r]),
             "failure_cause": None if survived[r] else "cash ran out: a supplier invoice could not be paid",
             "final_cash_usd": round(float(p.cash[r, -1]), 2),
+            "lowest_cash_usd": round(float(p.cash[r].min()), 2),
+            "lowest_cash_day": int(p.cash[r].argmin()),
             "cumulative_profit_usd": round(float(profit[r]), 2),
             "cumulative_sde_usd": round(float(profit[r] + owners_pay[r]), 2),
             "cumulative_owners_pay_usd": round(float(owners_pay[r]), 2),
+            "cumulative_payroll_usd": round(float(p.payroll[r].sum() / 30), 2),
             "equity_raised_usd": 0.0,
             "founder_ownership": 1.0,
             "final_loan_owed_usd": 0.0,
@@ -255,6 +268,7 @@ def make_comparison(
     error_runs: int = 0,
     doomed: str | None = None,
     seed: int = 11,
+    rank_by: str = "sde",
 ) -> ComparisonResult:
     """A comparison of ``strategies`` (baseline: the first), ``replications`` runs each over ``days`` days.
 
@@ -312,4 +326,6 @@ def make_comparison(
             "runs_reused": 0,
         },
         meta={"title": "Hiring strategies compared: 3 years from $40k", "warnings": []},
+        rank_by=rank_by,
+        descriptions={name: DESCRIPTIONS.get(name, "") for name in strategies},
     )

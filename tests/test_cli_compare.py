@@ -59,11 +59,13 @@ def test_compare_writes_every_file(tmp_path: Path) -> None:
 def test_compare_prints_the_sentences_and_where_the_results_are(tmp_path: Path) -> None:
     out = tmp_path / "cmp"
     args = ["compare", str(A), str(B), *FAST, "--out", str(out), "--baseline", "ops_first_day_one"]
-    args += ["--target-halfwidth", "survived=0.9"]
+    args += ["--target-halfwidth", "survived=0.9", "--rank-by", "final_cash"]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output + repr(result.exception)
     comparison = json.loads((out / "comparison.json").read_text())
     assert comparison["baseline"] == "ops_first_day_one"
+    assert comparison["decision"]["rank_by"] == "final_cash_usd"
+    assert comparison["decision"]["recommendation"] in result.stdout
     assert comparison["stopping"]["target"] == {"figure": "survived", "half_width": 0.9, "max": 2000}
     for sentence in comparison["sentences"]:
         assert f"- {sentence}" in result.stdout
@@ -80,8 +82,9 @@ def test_compare_prints_the_sentences_and_where_the_results_are(tmp_path: Path) 
             "--target-halfwidth final_cash_usd=-3: expected FIGURE=WIDTH; WIDTH",
         ),
         (["--baseline", "nope"], "baseline 'nope' is not one of the strategies"),
+        (["--rank-by", "profit"], "rank_by must be one of sde, final_cash, got 'profit'"),
     ],
-    ids=["unknown-figure", "negative-width", "unknown-baseline"],
+    ids=["unknown-figure", "negative-width", "unknown-baseline", "unknown-ranking"],
 )
 def test_bad_options_exit_2_with_a_message(tmp_path: Path, option: list[str], message: str) -> None:
     out = tmp_path / "cmp"

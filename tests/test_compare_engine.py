@@ -369,19 +369,26 @@ def test_sentences_name_every_strategy_with_the_numbers_of_the_intervals(written
         ci = f"{share_text(share['low'])} to {share_text(share['high'])}"
         assert f"in {share_text(share['estimate'])} of runs (95% CI {ci})" in sentence
         assert f"against {share_text(survived[base].mean())} for {base}" in sentence
-        beats = c["paired"][s]["cumulative_profit_usd"]["p_beats_baseline"]
+        beats = c["paired"][s]["cumulative_sde_usd"]["p_beats_baseline"]
         ci = f"{share_text(beats['low'])} to {share_text(beats['high'])}"
-        assert f"in {share_text(beats['estimate'])} of paired runs (95% CI {ci})" in sentence
+        assert (
+            f"on cumulative SDE in {share_text(beats['estimate'])} of all {beats['n']} paired runs (95% CI {ci})"
+            in (sentence)
+        )
         both = int((survived[s] & survived[base]).sum())
         assert c["paired"][s]["final_cash_usd_when_both_survive"]["difference"]["n"] == both
         if both == 0:
             assert "never both survive" in sentence
         else:
             assert f"when both survive ({both} runs)" in sentence or "when both survive (once)" in sentence
-    profit = runs.groupby("strategy")["cumulative_profit_usd"].mean()
+    sde = runs.groupby("strategy")["cumulative_sde_usd"].mean()
     ranking = sentences[-1]
-    assert ranking.startswith(f"Highest mean cumulative profit: {profit.idxmax()} at ")
-    assert f"; lowest: {profit.idxmin()} at " in ranking
+    assert ranking.startswith(f"Highest mean cumulative SDE over all runs: {sde.idxmax()} at ")
+    assert f"; lowest: {sde.idxmin()} at " in ranking
+    ranked = [row["strategy"] for row in c["decision"]["rows"]]
+    assert [next(s for s in ranked if t.startswith(f"{s} survives")) for t in sentences[:-1]] == [
+        s for s in ranked if s != base
+    ], "the sentences follow the decision table's ranking"
 
 
 def test_provenance_has_hashes_and_versions(written) -> None:

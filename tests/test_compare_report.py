@@ -9,14 +9,18 @@ from functools import cache
 from typing import Any, NamedTuple
 
 import numpy as np
+import pandas as pd
 import pytest
 from plotly.offline import get_plotlyjs
+from statsmodels.stats.proportion import proportion_confint
 
 from fake_compare import make_comparison
 from report_checks import assert_self_contained
 from report_checks import figures as _figures
 from report_checks import sections as _sections
 from report_checks import trace_values as _values
+from sellersim.experiments.decision import decision_table
+from sellersim.formatting import DAYS_PER_MONTH, money, month_of, share
 from sellersim.report.compare_report import DAY_MS, SECTIONS, build_compare_report
 from sellersim.report.theme import PALETTE
 from sellersim.results.comparison import ComparisonResult
@@ -211,14 +215,14 @@ def test_survival_curves_have_a_wilson_band() -> None:
     dq = result.daily_quantiles
     (figure,) = _figures(_html())["survival"]
     for name in result.comparison["strategies"]:
-        low, high, share = (_values(t["y"]) for t in _by_strategy(figure, name))
+        low, high, solvent = (_values(t["y"]) for t in _by_strategy(figure, name))
         expected = dq[(dq["strategy"] == name) & (dq["metric"] == "solvent")].sort_values("day")["mean"]
-        np.testing.assert_allclose(share, expected, atol=1e-6)
-        assert (low <= share + 1e-6).all() and (share <= high + 1e-6).all()
+        np.testing.assert_allclose(solvent, expected, atol=1e-6)
+        assert (low <= solvent + 1e-6).all() and (solvent <= high + 1e-6).all()
         assert ((low >= 0) & (high <= 1)).all()
         # On the last day the curve is the share of runs that survived, with the comparison's Wilson interval.
         survived = result.comparison["figures"][name]["survived"]
-        assert (low[-1], share[-1], high[-1]) == pytest.approx(
+        assert (low[-1], solvent[-1], high[-1]) == pytest.approx(
             (survived["low"], survived["estimate"], survived["high"]), abs=1e-6
         )
     assert any(0 < f["survived"]["estimate"] < 1 for f in result.comparison["figures"].values())
@@ -281,7 +285,11 @@ def test_forest_plot_shows_each_difference_with_its_interval() -> None:
             assert trace["error_x"]["array"] == [pytest.approx(diff["high"] - diff["estimate"])]
             assert trace["error_x"]["arrayminus"] == [pytest.approx(diff["estimate"] - diff["low"])]
     titles = [a["text"] for a in forest["layout"]["annotations"]]
-    assert titles == ["Final cash", "Cumulative profit after owner's pay", "Survives the horizon"]
+    assert titles == [
+        "Final cash (all paired runs)",
+        "Cumulative profit after owner's pay (all paired runs)",
+        "Survives the horizon (all paired runs)",
+    ]
 
 
 def test_final_cash_and_hire_timing_distributions() -> None:
@@ -303,21 +311,40 @@ def test_final_cash_and_hire_timing_distributions() -> None:
     (box,) = _by_strategy(timing, "hire_on_fixed_schedule")
     these = hires[(hires["strategy"] == "hire_on_fixed_schedule") & (hires["hire_number"] <= 3)]
     assert sorted(set(box["x"])) == ["1st hire", "2nd hire", "3rd hire"]
-    assert sorted(_values(box["y"])) == sorted(these["day"].astype(float))
+    np.testing.assert_allclose(sorted(_values(box["y"])), sorted(these["day"].astype(float) / DAYS_PER_MONTH))
+    assert timing["layout"]["yaxis"]["title"]["text"] == "months since the start"
     section = _sections(_html(error_runs=3))["hires"]
     rows = _rows(_table(section, "hires-made"))
     finished = runs.groupby("strategy").size()
     for name in result.comparison["strategies"]:
         these = hires[hires["strategy"] == name]
         made = [these.loc[these["hire_number"] == k, "replication"].nunique() / finished[name] for k in (1, 2, 3)]
-        assert [c.text for c in rows[name][:3]] == [f"{share:.0%}" for share in made], name
-        first = these.loc[these["hire_number"] == 1, "role"].value_counts()
-        usual = f"{first.index[0].replace('_', ' ')} ({first.iloc[0] / first.sum():.0%})" if len(first) else "no hires"
-        assert rows[name][-1].text == usual, name
+        assert [c.text for c in rows[name][:3]] == [share(m) for m in made], name
+        first = these[these["hire_number"] == 1]
+        if first.empty:
+            assert rows[name][-1].text == "no hires", name
+            continue
+        roles = first["role"].value_counts()
+        low, mid, high = np.percentile(first["day"], (10, 50, 90))
+        role = roles.index[0].replace("_", " ")
+        usual = role if len(roles) == 1 else f"{role} ({share(roles.iloc[0] / len(first))})"
+        assert rows[name][-1].text.startswith(
+            f"1st hire: {usual}, median {month_of(mid)}, 10–90%: {month_of(low)} to {month_of(high)}"
+        ), name
     assert rows["never_hire"][-1].text == "no hires"
+    timeline = rows["hire_on_fixed_schedule"][-1].text  # hires on days 180-187, 365-372 and 540-547
+    assert timeline == (
+        "1st hire: operator, median month 7, 10–90%: month 6 to month 7 "
+        "2nd hire: ads specialist, median month 13, 10–90%: month 13 to month 13 "
+        "3rd hire: customer service, median month 18, 10–90%: month 18 to month 18"
+    )
 
 
 # ---------------------------------------------------------------- tables
+
+
+def _direction(f: Any) -> str:
+    return {True: "higher is better", False: "lower is better", None: "neither way is better"}[f.higher_is_better]
 
 
 def test_figures_table_shows_intervals_and_highlights_the_best() -> None:
@@ -327,18 +354,36 @@ def test_figures_table_shows_intervals_and_highlights_the_best() -> None:
     assert len(rows) == len(FIGURES)
     cash = result.comparison["figures"]["solo_then_hire"]["final_cash_usd"]
     cell = rows["Final cash higher is better"][0].text
-    k = lambda v: f"{v / 1000:.0f}k"  # noqa: E731
-    assert cell == f"${k(cash['estimate'])} ({k(cash['low'])} – {k(cash['high'])})"
+    assert cell == f"{money(cash['estimate'])} ({money(cash['low'])} to {money(cash['high'])})"
     survived = result.comparison["figures"]["never_hire"]["survived"]
     cell = rows["Survives the horizon higher is better"][1].text
-    assert cell == f"{survived['estimate']:.0%} ({survived['low'] * 100:.0f} – {survived['high']:.0%})"
+    assert cell == f"{share(survived['estimate'])} ({share(survived['low'])} to {share(survived['high'])})"
+    survives = result.runs[result.runs["status"] == "ok"].groupby("strategy")["survived"].mean()
+    mostly = [n for n in names if survives[n] > 0.5]
+    assert 2 <= len(mostly) < len(names), "the premise: some strategies fail in most runs"
     for f in FIGURES:
-        cells = rows[f"{f.label} {'higher' if f.higher_is_better else 'lower'} is better"]
-        estimates = [result.comparison["figures"][n][f.name]["estimate"] for n in names]
-        best = (max if f.higher_is_better else min)(estimates)
+        cells = rows[f"{f.label} {_direction(f)}"]
         highlighted = [n for n, c in zip(names, cells, strict=True) if 'class="best"' in c.attrs]
-        assert highlighted == [n for n, e in zip(names, estimates, strict=True) if e == best], f.name
         assert all('title="n = ' in c.attrs for c in cells)
+        if f.higher_is_better is None:
+            assert highlighted == [], f.name
+            continue
+        estimates = {n: result.comparison["figures"][n][f.name]["estimate"] for n in mostly}
+        best = (max if f.higher_is_better else min)(estimates.values())
+        assert highlighted == [n for n, e in estimates.items() if e == best], f.name
+    assert "Peak headcount neither way is better" in rows
+
+
+def test_a_strategy_that_fails_in_every_run_is_never_highlighted() -> None:
+    kwargs = {"strategies": ("solo_then_hire", "never_hire"), "doomed": "always_broke", "replications": 40}
+    rows = _rows(_table(_sections(_html(**kwargs))["figures"], "figures"))
+    result = _result(**kwargs)
+    stockouts = {
+        n: result.comparison["figures"][n]["stockout_days"]["estimate"] for n in ("never_hire", "always_broke")
+    }
+    assert stockouts["always_broke"] < stockouts["never_hire"], "the premise: the failed company has fewest stock-outs"
+    for cells in rows.values():
+        assert 'class="best"' not in cells[2].attrs
 
 
 def test_paired_table_marks_clear_wins_and_losses() -> None:
@@ -346,20 +391,24 @@ def test_paired_table_marks_clear_wins_and_losses() -> None:
     others = result.comparison["strategies"][1:]
     rows = _rows(_table(_sections(_html())["paired"], "paired"))
     for f in FIGURES:
-        cells = rows[f"{f.label} {'higher' if f.higher_is_better else 'lower'} is better"]
+        cells = rows[f"{f.label} {_direction(f)}"]
         assert len(cells) == len(others)
         for name, cell in zip(others, cells, strict=True):
             paired = result.comparison["paired"][name][f.name]
             diff, beats = paired["difference"], paired["p_beats_baseline"]
+            if f.higher_is_better is None:
+                assert "better" not in cell.body and "worse" not in cell.body and "beats" not in cell.text
+                assert beats["n"] == 0, "neither way is better: there is nothing to beat"
+                continue
             good = diff["low"] > 0 if f.higher_is_better else diff["high"] < 0
             bad = diff["high"] < 0 if f.higher_is_better else diff["low"] > 0
             assert ('class="better"' in cell.body) == good, (f.name, name)
             assert ('class="worse"' in cell.body) == bad, (f.name, name)
-            assert f"beats in {beats['estimate']:.0%} ({beats['low'] * 100:.0f} – {beats['high']:.0%})" in cell.text
+            assert f"beats in {share(beats['estimate'])} ({share(beats['low'])} to {share(beats['high'])})" in cell.text
     survival = rows["Survives the horizon higher is better"][0].text
     diff = result.comparison["paired"]["never_hire"]["survived"]["difference"]
     sign = "+" if diff["estimate"] >= 0 else "−"
-    assert survival.startswith(f"{sign}{abs(diff['estimate']) * 100:.0f} pts")
+    assert survival.startswith(f"{sign}{abs(diff['estimate']) * 100:.0f} pts (")
 
 
 def test_errored_runs_are_listed_with_their_error() -> None:
@@ -433,8 +482,8 @@ def test_a_strategy_that_always_fails() -> None:
     page, result = _html(**kwargs), _result(**kwargs)
     figures = _figures(page)  # no NaN literal in any figure's JSON
     (survival,) = figures["survival"]
-    share = _values(_median(survival, "always_broke")["y"])
-    assert share[0] == 1 and share[-1] == 0
+    solvent = _values(_median(survival, "always_broke")["y"])
+    assert solvent[0] == 1 and solvent[-1] == 0
     low, high = (
         _values(_by_strategy(survival, "always_broke")[0]["y"]),
         _values(_by_strategy(survival, "always_broke")[1]["y"]),
@@ -446,7 +495,7 @@ def test_a_strategy_that_always_fails() -> None:
     assert rows["Months to first profitable month lower is better"][2].body == "—"
     survived = result.comparison["figures"]["always_broke"]["survived"]
     assert survived["estimate"] == 0
-    assert rows["Survives the horizon higher is better"][2].text == f"0% (0 – {survived['high']:.0%})"
+    assert rows["Survives the horizon higher is better"][2].text == f"0% (0% to {share(survived['high'])})"
     paired = _rows(_table(_sections(page)["paired"], "paired"))
     assert paired["Months to first profitable month lower is better"][1].text == "—"
     (forest,) = figures["paired"]
@@ -480,15 +529,15 @@ def test_names_in_charts_are_text_never_markup() -> None:
 def test_number_formats() -> None:
     from sellersim.report.compare_report import _interval_html
 
-    money = {"estimate": 41_234.0, "low": 35_100.0, "high": 47_400.0, "n": 100}
-    assert _text(_interval_html(money, "usd")) == "$41k (35k – 47k)"
-    assert _text(_interval_html({"estimate": 0.82, "low": 0.74, "high": 0.88}, "share")) == "82% (74 – 88%)"
+    money_ = {"estimate": 41_234.0, "low": 35_100.0, "high": 47_400.0, "n": 100}
+    assert _text(_interval_html(money_, "usd")) == "$41k ($35k to $47k)"
+    assert _text(_interval_html({"estimate": 0.82, "low": 0.74, "high": 0.88}, "share")) == "82% (74% to 88%)"
     diff = {"estimate": -5_200.0, "low": -9_300.0, "high": 1_100.0}
-    assert _text(_interval_html(diff, "usd", sign=True)) == "−$5.2k (−9.3k – +1.1k)"
+    assert _text(_interval_html(diff, "usd", sign=True)) == "−$5.2k (−$9.3k to +$1.1k)"
     pts = {"estimate": 0.12, "low": 0.04, "high": 0.2}
-    assert _text(_interval_html(pts, "share", sign=True)) == "+12 pts (+4 – +20)"
+    assert _text(_interval_html(pts, "share", sign=True)) == "+12 pts (+4 pts to +20 pts)"
     assert _text(_interval_html({"estimate": 1_250_000.0, "low": 980_000.0, "high": 1.5e6}, "usd")) == (
-        "$1.2M (980k – 1.5M)"
+        "$1.2M ($980k to $1.5M)"
     )
     assert _text(_interval_html({"estimate": 7.24, "low": float("nan"), "high": None}, "months")) == "7.2"
     assert _interval_html({"estimate": float("nan")}, "usd") == "—"
@@ -506,3 +555,129 @@ def test_compare_report_of_7_strategies_x_100_replications_stays_small() -> None
 
 def test_report_is_deterministic() -> None:
     assert build_compare_report(make_comparison()) == _html()
+
+
+# ---------------------------------------------------------------- the decision table
+
+
+def _ranked_by_the_rule(runs: Any, figure: str) -> list[str]:
+    """The strategies in the order the caption's rule gives, worked out here from the runs alone: risk tiers
+    (a tier opens at its safest strategy and takes those whose Wilson intervals overlap it), then the mean of
+    ``figure``, highest first."""
+    ok = runs[runs["status"] == "ok"]
+    entries = []
+    for name, these in ok.groupby("strategy"):
+        failed = int((~these["survived"].astype(bool)).sum())
+        low, high = proportion_confint(failed, len(these), method="wilson")
+        entries.append((failed / len(these), low, high, these[figure].mean(), name))
+    entries.sort(key=lambda e: (e[0], -e[3]))
+    tiers: list[list[tuple]] = []
+    for e in entries:
+        if tiers and tiers[-1][0][1] <= e[2] and e[1] <= tiers[-1][0][2]:
+            tiers[-1].append(e)
+        else:
+            tiers.append([e])
+    return [e[4] for tier in tiers for e in sorted(tier, key=lambda e: -e[3])]
+
+
+@pytest.mark.parametrize(("rank_by", "figure"), [("sde", "cumulative_sde_usd"), ("final_cash", "final_cash_usd")])
+def test_the_decision_table_ranks_by_the_stated_rule(rank_by: str, figure: str) -> None:
+    result = _result(rank_by=rank_by)
+    decision = result.comparison["decision"]
+    assert decision["rank_by"] == figure
+    ranked = [row["strategy"] for row in decision["rows"]]
+    assert ranked == _ranked_by_the_rule(result.runs, figure)
+    assert [row["rank"] for row in decision["rows"]] == list(range(1, len(ranked) + 1))
+    assert len({row["risk_tier"] for row in decision["rows"]}) > 1, "the premise: risks that differ clearly"
+    words = {"sde": "mean cumulative SDE", "final_cash": "mean final cash"}[rank_by]
+    assert (
+        f"Ranked by the risk of running out of cash (lowest first), then by {words} (highest first)"
+        in (decision["rule"])
+    )
+    table = _table(_header(build_compare_report(result)), "decision")
+    assert html.escape(decision["rule"]) in table.split("<thead>")[0], "the rule is the table's caption"
+    assert [table.index(f"</span>{name}") for name in ranked] == sorted(table.index(f"</span>{n}") for n in ranked)
+
+
+def test_the_decision_table_says_what_the_runs_say() -> None:
+    result = _result()
+    runs = result.runs[result.runs["status"] == "ok"]
+    baseline = result.comparison["baseline"]
+    base = runs[runs["strategy"] == baseline].set_index("replication")
+    table = _rows(_table(_header(_html()), "decision"))
+    for row in result.comparison["decision"]["rows"]:
+        these = runs[runs["strategy"] == row["strategy"]].set_index("replication")
+        failed = int((~these["survived"].astype(bool)).sum())
+        low, high = proportion_confint(failed, len(these), method="wilson")
+        risk = row["risk_of_running_out"]
+        assert (risk["estimate"], risk["low"], risk["high"]) == pytest.approx((failed / len(these), low, high))
+        assert row["rank_figure"]["estimate"] == pytest.approx(these["cumulative_sde_usd"].mean())
+        # Over all runs: a company that ran out of cash counts with its cash on the day it failed.
+        assert row["final_cash_p10_usd"] == pytest.approx(np.percentile(these["final_cash_usd"], 10))
+        assert row["lowest_cash_median_usd"] == pytest.approx(these["lowest_cash_usd"].median())
+        assert row["founder_weekly_hours"] == pytest.approx(these["founder_mean_weekly_hours"].mean())
+        assert row["payroll_usd"] == pytest.approx(these["cumulative_payroll_usd"].mean())
+        assert row["quits"] == pytest.approx(these["quits"].mean())
+        if row["strategy"] == baseline:
+            assert row["beats_baseline"] is None
+        else:
+            x, y = these["cumulative_sde_usd"].align(base["cumulative_sde_usd"], join="inner")
+            assert row["beats_baseline"]["n"] == len(x) == len(these)
+            assert row["beats_baseline"]["estimate"] == pytest.approx(((x > y) + 0.5 * (x == y)).mean())
+        cells = table[str(row["rank"])]
+        assert [c.text for c in cells[2:7]] == [
+            money(row["final_cash_p10_usd"]),
+            money(row["lowest_cash_median_usd"]),
+            f"{row['founder_weekly_hours']:,.0f} h",
+            money(row["payroll_usd"]),
+            f"{row['quits']:.1f}",
+        ]
+        assert cells[0].text == f"{share(failed / len(these))} ({share(low)} to {share(high)})"
+        assert cells[1].text.startswith(money(these["cumulative_sde_usd"].mean()))
+    described = _header(_html())
+    assert "The founder does everything, for the whole run." in _text(described), "the strategy file's description"
+
+
+def test_the_decision_table_and_its_recommendation_lead_the_report() -> None:
+    page = _html()
+    recommendation = html.escape(_result().comparison["decision"]["recommendation"])
+    assert page.index('<table class="grid decision">') < page.index(recommendation) < page.index('class="headline"')
+
+
+TWO = {"strategies": ("solo_then_hire", "never_hire")}
+
+
+def _planted(runs: Any, name: str, sde_gain: float) -> Any:
+    """``runs`` with a copy of ``name``'s runs as ``name_twin``, its SDE raised by ``sde_gain`` in every run."""
+    twin = runs[runs["strategy"] == name].assign(strategy=f"{name}_twin")
+    twin["cumulative_sde_usd"] += sde_gain
+    return pd.concat([runs, twin], ignore_index=True)
+
+
+def test_the_recommendation_says_no_strategy_is_clearly_ahead_between_equals() -> None:
+    runs = _planted(_result(**TWO).runs, "never_hire", 0.0)
+    strategies = [*TWO["strategies"], "never_hire_twin"]
+    decision = decision_table(runs, strategies, "solo_then_hire", "sde")
+    assert {row["strategy"] for row in decision["rows"][:2]} == {"never_hire", "never_hire_twin"}
+    assert decision["recommendation"].startswith("No strategy is clearly ahead: never_hire")
+    assert "with $0 mean cumulative SDE against never_hire_twin over all 100 paired runs" in decision["recommendation"]
+
+
+def test_the_recommendation_names_a_leader_planted_clearly_ahead() -> None:
+    runs = _planted(_result(**TWO).runs, "never_hire", 20_000.0)
+    strategies = [*TWO["strategies"], "never_hire_twin"]
+    decision = decision_table(runs, strategies, "solo_then_hire", "sde")
+    assert decision["rows"][0]["strategy"] == "never_hire_twin"
+    assert decision["recommendation"].startswith(
+        "never_hire_twin is clearly ahead: +$20k mean cumulative SDE against never_hire over all 100 paired runs"
+        " (95% CI +$20k to +$20k); it runs out of cash in 0% of runs against 0% for never_hire."
+    )
+
+
+def test_a_safer_strategy_ranks_first_even_with_less_sde_and_the_sentence_says_why() -> None:
+    result = _result(strategies=("solo_then_hire", "never_hire"), doomed="always_broke", replications=40)
+    runs = result.runs.copy()
+    runs.loc[runs["strategy"] == "always_broke", "cumulative_sde_usd"] = 1e7  # rich on paper, broke in every run
+    decision = decision_table(runs, ["solo_then_hire", "never_hire", "always_broke"], "solo_then_hire", "sde")
+    assert decision["rows"][-1]["strategy"] == "always_broke"
+    assert decision["rows"][0]["strategy"] == "never_hire"

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sellersim.api import load_scenario, run_model
+from sellersim.api import load_scenario, run_model, run_scenario
 from sellersim.experiments.replication import with_seed
 from sellersim.experiments.validation.check import spreads
 from sellersim.experiments.validation.measures import Outcomes, launches_short_of_plan, outcomes
@@ -104,3 +104,17 @@ def test_a_runs_outcomes_count_the_owners_pay_of_its_last_year_only() -> None:
     last_year = float(pay[model.horizon_days - 365 : model.horizon_days].sum())
     assert 0 < last_year < float(pay.sum()), "this run pays its owner in the last year and before it"
     assert outcomes(model).last_year_owners_pay_usd == pytest.approx(last_year)
+
+
+def test_a_runs_summary_has_its_lowest_cash_point_and_its_payroll() -> None:
+    scenario = load_scenario(
+        Path(__file__).parent.parent / "scenarios" / "strategies" / "offshore_va_first.yaml", ["simulation.days=400"]
+    )
+    result = run_scenario(with_seed(scenario, 3))
+    daily, summary = result.daily, result.summary
+    lowest = daily["cash_usd"].idxmin()
+    assert summary["lowest_cash_usd"] == pytest.approx(daily.loc[lowest, "cash_usd"], abs=0.01)
+    assert summary["lowest_cash_day"] == daily.loc[lowest, "day"]
+    assert summary["lowest_cash_usd"] <= min(daily["cash_usd"].iloc[0], summary["final_cash_usd"])
+    assert summary["cumulative_payroll_usd"] == pytest.approx(daily["payroll_usd"].sum(), abs=0.01)
+    assert summary["cumulative_payroll_usd"] > 0, "the premise: an assistant is hired and paid"

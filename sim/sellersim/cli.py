@@ -178,6 +178,13 @@ def compare_command(
             "re-running into the same --out always does.",
         ),
     ] = False,
+    rank_by: Annotated[
+        str,
+        typer.Option(
+            help="What the decision table ranks by after the risk of running out of cash: sde (cumulative SDE) "
+            "or final_cash."
+        ),
+    ] = "sde",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
     """Compare strategies over many replications with common random numbers and write a report.
@@ -224,6 +231,7 @@ def compare_command(
                 progress=progress,
                 store=out_dir / STORE,
                 resume=resume,
+                rank_by=rank_by,
             )
         except ScenarioError as exc:
             err.print(str(exc), markup=False, highlight=False)
@@ -240,6 +248,7 @@ def compare_command(
     for warning in result.meta["warnings"]:
         err.print(f"warning: {escape(warning)}")
     result.write(out_dir, report=build_compare_report)
+    console.print(escape(result.comparison["decision"]["recommendation"]))
     for sentence in result.comparison["sentences"]:
         console.print(f"- {escape(sentence)}")
     stopping = result.comparison["stopping"]

@@ -22,11 +22,13 @@ import pandas as pd
 
 import sellersim
 from sellersim.calendar import SimCalendar
+from sellersim.experiments.decision import decision_table, rank_figure
 from sellersim.experiments.engine import Runner, paths_by_strategy, scenario_hash, tasks_for
 from sellersim.experiments.narrative import headline_sentences
 from sellersim.experiments.provenance import software, started_now
 from sellersim.experiments.replication import Outcome, Task, with_seed
 from sellersim.experiments.stats import (
+    Interval,
     StoppingRule,
     mean_band,
     mean_interval,
@@ -77,6 +79,7 @@ def compare(
     store: str | Path | None = None,
     flush_every_runs: int = FLUSH_EVERY_RUNS,
     resume: bool = False,
+    rank_by: str = "sde",
 ) -> ComparisonResult:
     """Run every strategy ``replications`` times (more in batches when ``stopping`` asks) and compare.
 
@@ -86,7 +89,10 @@ def compare(
     already holds are not run again: a comparison killed at any moment resumes where it stopped.
     ``resume`` insists that the store holds runs of this same comparison (more replications
     aside): otherwise :class:`~sellersim.results.store.PlanChangedError`.
+    ``rank_by`` is the figure the decision table ranks by after the risk of running out of cash:
+    ``"sde"`` (cumulative SDE, the default) or ``"final_cash"``.
     """
+    rank_figure(rank_by)  # an unknown figure fails before any run
     started = time.perf_counter()
     started_at = started_now()
     loaded = load_strategies(files, overrides)
@@ -149,6 +155,8 @@ def compare(
         outcomes,
         strategies=strategies,
         baseline=baseline,
+        rank_by=rank_by,
+        descriptions={name: s.strategy.description for name, s in scenarios.items()},
         dates=calendar.dates[: first.simulation.days],
         stopping={
             "reason": reason,
@@ -186,6 +194,8 @@ def comparison_from_outcomes(
     stopping: Mapping[str, Any],
     provenance: Mapping[str, Any],
     meta: Mapping[str, Any],
+    rank_by: str = "sde",
+    descriptions: Mapping[str, str] | None = None,
 ) -> ComparisonResult:
     """The comparison of finished runs: their tables, daily quantiles, intervals, paired differences and sentences.
 
@@ -198,12 +208,16 @@ def comparison_from_outcomes(
         provenance: What produced the runs (scenario files, seed, workers, software, times); the number of
             runs of each strategy is added as its ``replications``.
         meta: The result's title and the warnings of the run store.
+        rank_by: The figure the decision table ranks by after the risk of running out of cash
+            (``"sde"`` or ``"final_cash"``).
+        descriptions: Each strategy's description, from its strategy file.
 
     Returns:
         The result, in the order of ``strategies`` then replications whatever order the runs finished in.
     """
     runs = _runs_frame(outcomes, strategies)
-    comparison = summarize_comparison(runs, strategies, baseline)
+    comparison = summarize_comparison(runs, strategies, baseline, rank_by)
+    comparison["strategies_described"] = {s: (descriptions or {}).get(s, "") for s in strategies}
     comparison["stopping"] = dict(stopping)
     comparison["provenance"] = {**provenance, "replications": comparison["replications"]}
     return ComparisonResult(
@@ -216,6 +230,8 @@ def comparison_from_outcomes(
 
 
 _LABELS = ("strategy", "replication", "seed")
+_NO_JUDGEMENT = Interval(np.nan, np.nan, np.nan, 0)
+"""The chance of beating the baseline on a figure where neither way is better: none."""
 
 
 def comparison_plan(scenarios: Mapping[str, Scenario], master_seed: int) -> dict[str, Any]:
@@ -318,8 +334,22 @@ def _daily_quantiles(
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def summarize_comparison(runs: pd.DataFrame, strategies: Sequence[str], baseline: str) -> dict[str, Any]:
-    """Intervals per strategy and paired differences against ``baseline``, over successful runs."""
+def summarize_comparison(
+    runs: pd.DataFrame, strategies: Sequence[str], baseline: str, rank_by: str = "sde"
+) -> dict[str, Any]:
+    """Intervals per strategy, paired differences against ``baseline``, the decision table and the sentences.
+
+    Args:
+        runs: One row per run (errored runs included, left out of every figure).
+        strategies: The strategies in the order the comparison was given them.
+        baseline: The strategy the others are paired with.
+        rank_by: The figure the decision table ranks by after the risk of running out of cash.
+
+    Returns:
+        The comparison: figures and paired differences over every finished run (a company that ran out of
+        cash counts with its figures at failure), except ``final_cash_usd_when_both_survive``; the
+        ``decision`` table; the headline ``sentences`` in the order of its ranking.
+    """
     ok = runs[runs["status"] == "ok"]
     by = {s: ok[ok["strategy"] == s].set_index("replication") for s in strategies}
     figures: dict[str, dict[str, Any]] = {}
@@ -341,8 +371,12 @@ def summarize_comparison(runs: pd.DataFrame, strategies: Sequence[str], baseline
         paired[s] = {
             f.name: {
                 "difference": paired_difference(x[f.name].to_numpy(float), y[f.name].to_numpy(float)).to_dict(),
-                "p_beats_baseline": probability_of_beating(
-                    x[f.name].to_numpy(float), y[f.name].to_numpy(float), f.higher_is_better
+                "p_beats_baseline": (
+                    _NO_JUDGEMENT
+                    if f.higher_is_better is None  # neither way is better: nothing to beat
+                    else probability_of_beating(
+                        x[f.name].to_numpy(float), y[f.name].to_numpy(float), f.higher_is_better
+                    )
                 ).to_dict(),
             }
             for f in FIGURES
@@ -373,6 +407,7 @@ def summarize_comparison(runs: pd.DataFrame, strategies: Sequence[str], baseline
         "figures": figures,
         "paired": paired,
         "financing": financing,  # strategies with outside money: mean equity raised, founder's share, debt left
+        "decision": decision_table(runs, strategies, baseline, rank_by),
     }
     result["sentences"] = headline_sentences(result)
     return result

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from sellersim.experiments.decision import figure_words
 from sellersim.formatting import interval, money, share
 
 
@@ -62,16 +63,27 @@ def _outside_money(financing: dict[str, float] | None) -> str:
 
 
 def headline_sentences(result: dict[str, Any]) -> list[str]:
-    """Plain sentences comparing every strategy with the baseline, then the profit ranking."""
+    """Plain sentences comparing every strategy with the baseline in the order of the decision table, then
+    the highest and lowest mean of the figure it ranks by.
+
+    Args:
+        result: The comparison, with its ``decision`` table.
+
+    Returns:
+        The sentences; each paired figure says which runs it uses ("when both survive" or "all paired runs").
+    """
     baseline, figures, paired = result["baseline"], result["figures"], result["paired"]
+    figure = result["decision"]["rank_by"]
+    words = figure_words(figure)
     horizon = _horizon(result.get("horizon_days", 0))
     sentences = []
     base_survival = figures[baseline]["survived"]
-    for name in result["strategies"]:
+    ranked = [row["strategy"] for row in result["decision"]["rows"]]
+    for name in ranked:
         if name == baseline or name not in paired:
             continue
         p = paired[name]
-        beats = p["cumulative_profit_usd"]["p_beats_baseline"]
+        beats = p[figure]["p_beats_baseline"]
         if not figures[name]["survived"]["n"] or not base_survival["n"]:  # every run failed or was interrupted
             who = name if not figures[name]["survived"]["n"] else baseline
             sentences.append(f"{name} cannot be compared with {baseline}: {who} has no successful runs.")
@@ -87,15 +99,15 @@ def headline_sentences(result: dict[str, Any]) -> list[str]:
         sentences.append(
             f"{survival}; "
             f"{_cash_clause(name, p['final_cash_usd_when_both_survive']['difference'])}{outside}; "
-            f"it beats {baseline} on cumulative profit in {share(beats['estimate'])} of paired runs "
+            f"it beats {baseline} on {words} in {share(beats['estimate'])} of all {beats['n']} paired runs "
             f"(95% CI {interval_of(beats, share)})."
         )
-    profit = {s: figures[s]["cumulative_profit_usd"] for s in result["strategies"]}
-    ranked = sorted((s for s in profit if profit[s]["estimate"] is not None), key=lambda s: -profit[s]["estimate"])
-    if len(ranked) > 1:
-        top, bottom = profit[ranked[0]], profit[ranked[-1]]
+    means = {s: figures[s][figure] for s in result["strategies"]}
+    by_mean = sorted((s for s in means if means[s]["estimate"] is not None), key=lambda s: -means[s]["estimate"])
+    if len(by_mean) > 1:
+        top, bottom = means[by_mean[0]], means[by_mean[-1]]
         sentences.append(
-            f"Highest mean cumulative profit: {ranked[0]} at {money(top['estimate'])}{_money_ci(top)}; "
-            f"lowest: {ranked[-1]} at {money(bottom['estimate'])}{_money_ci(bottom)}."
+            f"Highest mean {words} over all runs: {by_mean[0]} at {money(top['estimate'])}{_money_ci(top)}; "
+            f"lowest: {by_mean[-1]} at {money(bottom['estimate'])}{_money_ci(bottom)}."
         )
     return sentences

@@ -20,8 +20,21 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from sellersim.experiments.decision import figure_words
 from sellersim.experiments.stats import wilson_interval
-from sellersim.formatting import DASH, duration, finite
+from sellersim.formatting import (
+    DASH,
+    DAYS_PER_MONTH,
+    duration,
+    finite,
+    hours,
+    interval,
+    money,
+    month_of,
+    number,
+    points,
+    share,
+)
 from sellersim.report.page import esc, html_page, label, plot_div, rgba
 from sellersim.report.theme import BAD, GOOD, GRID, INK, MONEY_AXIS, MUTED, PAGE_CSS, PALETTE, SUMMARY_CSS, TEMPLATE
 from sellersim.results.comparison import ComparisonResult
@@ -35,7 +48,8 @@ DAY_MS = 86_400_000
 FOREST_FIGURES = ("final_cash_usd", "cumulative_profit_usd", "survived")
 HIRE_ORDINALS = ("1st hire", "2nd hire", "3rd hire")
 MAX_ERRORS_LISTED = 200
-MINUS = "\u2212"
+MOSTLY_SURVIVES = 0.5
+"""A value is highlighted as best only among strategies that survive in more than this share of runs."""
 
 
 COMPARE_CSS = f"""
@@ -73,66 +87,39 @@ table.errors .num {{ text-align: right; }}
 h3 {{ font-size: 14px; margin: 20px 0 0; }}
 code, .hash {{ font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }}
 .hash {{ color: {MUTED}; word-break: break-all; }}
+table.decision {{ margin-top: 14px; }}
+table.decision caption {{ caption-side: bottom; text-align: left; color: {MUTED}; font-size: 12px; padding-top: 6px;
+  white-space: normal; }}
+table.decision thead th:nth-child(2) {{ text-align: left; }}
+table.decision tbody th {{ white-space: normal; min-width: 200px; }}
+table.decision .about {{ display: block; color: {MUTED}; font-size: 12px; font-weight: 400; white-space: normal; }}
+.recommendation {{ margin: 12px 0 0; padding: 10px 14px; border-left: 4px solid {INK}; background: #f9fafb;
+  font-weight: 600; }}
 """
 
 
 # ---------------------------------------------------------------- numbers
 
 
-def _signed(text: str, value: float, sign: bool) -> str:
-    if value < 0:
-        return MINUS + text
-    return ("+" + text) if sign and value > 0 else text
-
-
-def _compact(value: float, sign: bool = False) -> str:
-    """``41234`` -> ``"41k"``, ``4123`` -> ``"4.1k"``, ``1234567`` -> ``"1.2M"``, ``0.35`` -> ``"0.35"``."""
-    a = abs(value)
-    if a == 0:
-        return "0"
-    if a >= 9.95e5:
-        text = f"{a / 1e6:.1f}M" if a < 9.95e6 else f"{a / 1e6:,.0f}M"
-    elif a >= 9995:
-        text = f"{a / 1e3:.0f}k"
-    elif a >= 999.5:
-        text = f"{a / 1e3:.1f}k"
-    elif a >= 99.5:
-        text = f"{a:.0f}"
-    elif a >= 0.995:
-        text = f"{a:.1f}"
-    else:
-        text = f"{a:.2f}"
-    return _signed(text, value, sign)
-
-
-def _fmt(value: Any, unit: str, sign: bool = False, currency: bool = True) -> str:
-    """One number in its unit: money compact with ``$``, shares as %, others compact."""
-    if not finite(value):
-        return DASH
-    v = float(value)
+def _value(value: Any, unit: str, sign: bool = False) -> str:
+    """One number in its unit: money compact, a share as a percentage (a difference of shares in points)."""
+    if unit == "usd":
+        return money(value, sign=sign)
     if unit == "share":
-        return _signed(f"{abs(v) * 100:.0f}", v, sign) + ("" if sign else "%")
-    text = _compact(v, sign)
-    if unit == "usd" and currency:
-        body = text.lstrip("+" + MINUS)
-        text = text[: len(text) - len(body)] + "$" + body
-    return text
+        return points(value) if sign else share(value)
+    return number(value, 1 if finite(value) and abs(float(value)) < 100 else 0, sign=sign)
 
 
 def _interval_html(cell: dict[str, Any] | None, unit: str, sign: bool = False) -> str:
-    """``$41k (35k – 47k)``; shares ``82% (74 – 88%)``; differences signed, shares in points."""
+    """``$41k (95% CI $35k to $47k)``: the estimate, then its interval in the same unit when it has one."""
     cell = cell or {}
-    estimate = _fmt(cell.get("estimate"), unit, sign)
+    estimate = _value(cell.get("estimate"), unit, sign)
     if estimate == DASH:
         return DASH
-    if unit == "share" and sign:
-        estimate += " pts"
     low, high = cell.get("low"), cell.get("high")
     if not (finite(low) and finite(high)):
         return estimate
-    lo = _fmt(low, unit, sign, currency=False).removesuffix("%")
-    hi = _fmt(high, unit, sign, currency=False)
-    return f'{estimate} <span class="ci">({lo} – {hi})</span>'
+    return f'{estimate} <span class="ci">({interval(low, high, lambda v: _value(v, unit, sign))})</span>'
 
 
 def _f32(values: Any) -> np.ndarray:
@@ -172,6 +159,13 @@ class _Data:
         runs = self.result.runs
         extra = [] if runs is None or runs.empty else [str(s) for s in runs["strategy"].unique()]
         return list(dict.fromkeys([*names, *extra]))
+
+    @cached_property
+    def surviving(self) -> list[str]:
+        """The strategies that survive the horizon in most of their runs."""
+        return [
+            s for s in self.strategies if ((self.figure(s, "survived") or {}).get("estimate") or 0) > MOSTLY_SURVIVES
+        ]
 
     @cached_property
     def others(self) -> list[str]:
@@ -380,7 +374,7 @@ def _staff_chart(d: _Data) -> go.Figure:
 def _forest_title(d: _Data) -> str:
     if not d.others:
         return ""
-    return f"<h3>Difference from {esc(d.baseline)}, with 95% intervals</h3>"
+    return f"<h3>Difference from {esc(d.baseline)} over all paired runs, with 95% intervals</h3>"
 
 
 def _forest_chart(d: _Data) -> go.Figure | str:
@@ -389,7 +383,11 @@ def _forest_chart(d: _Data) -> go.Figure | str:
         return ""
     figures = [FIGURE_BY_NAME[name] for name in FOREST_FIGURES]
     fig = make_subplots(
-        rows=1, cols=len(figures), shared_yaxes=True, horizontal_spacing=0.05, subplot_titles=[f.label for f in figures]
+        rows=1,
+        cols=len(figures),
+        shared_yaxes=True,
+        horizontal_spacing=0.05,
+        subplot_titles=[f"{f.label} (all paired runs)" for f in figures],
     )
     for col, f in enumerate(figures, start=1):
         for strategy in d.others:
@@ -483,7 +481,7 @@ def _add_strategy_box(fig: go.Figure, strategy: str, color: str, **kwargs: Any) 
 
 
 def _hires_chart(d: _Data) -> go.Figure:
-    """The day of the 1st, 2nd and 3rd hire of every run, grouped by strategy."""
+    """When each run made its 1st, 2nd and 3rd hire, in months since the start, grouped by strategy."""
     hires = d.result.hires
     fig = go.Figure()
     for strategy in d.strategies:
@@ -499,17 +497,17 @@ def _hires_chart(d: _Data) -> go.Figure:
             strategy,
             d.colors[strategy],
             x=[HIRE_ORDINALS[int(n) - 1] for n in these["hire_number"]],
-            y=these["day"].to_numpy(dtype=float),
+            y=these["day"].to_numpy(dtype=float) / DAYS_PER_MONTH,
             jitter=0.5,
             customdata=[
-                [label(str(r).replace("_", " ")), int(rep)]
-                for r, rep in zip(these["role"], these["replication"], strict=True)
+                [label(str(r).replace("_", " ")), int(rep), month_of(day)]
+                for r, rep, day in zip(these["role"], these["replication"], these["day"], strict=True)
             ],
-            hovertemplate="day %{y:.0f}: %{customdata[0]} (replication %{customdata[1]})",
+            hovertemplate="%{customdata[2]}: %{customdata[0]} (replication %{customdata[1]})",
         )
     fig.update_layout(template=TEMPLATE, height=480, hovermode="closest", boxmode="group", boxgroupgap=0.25)
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(HIRE_ORDINALS))
-    fig.update_yaxes(title_text="day of the run", hoverformat=".0f")
+    fig.update_yaxes(title_text="months since the start", hoverformat=".1f")
     return fig
 
 
@@ -526,9 +524,13 @@ def _strategy_head(d: _Data, strategy: str) -> str:
 
 
 def _best(d: _Data, f: Figure) -> set[str]:
-    """The strategies with the best estimate of figure ``f`` (ties all best); none if fewer than two."""
+    """The strategies with the best estimate of figure ``f`` (ties all best) among those that survive in most
+    runs: a company that failed has no stock-outs and no payroll, which is no merit. None when ``f`` has no
+    better direction or fewer than two such strategies differ."""
+    if f.higher_is_better is None:
+        return set()
     estimates = {
-        s: float(c["estimate"]) for s in d.strategies if finite((c := d.figure(s, f.name) or {}).get("estimate"))
+        s: float(c["estimate"]) for s in d.surviving if finite((c := d.figure(s, f.name) or {}).get("estimate"))
     }
     if len(estimates) < 2 or len(set(estimates.values())) < 2:
         return set()
@@ -537,7 +539,60 @@ def _best(d: _Data, f: Figure) -> set[str]:
 
 
 def _direction(f: Figure) -> str:
+    if f.higher_is_better is None:
+        return "neither way is better"
     return "higher is better" if f.higher_is_better else "lower is better"
+
+
+def _decision_table(d: _Data) -> str:
+    """The ranked strategies with what a founder weighs: risk, the ranking figure, bad-luck cash, own hours and
+    payroll; the caption states the user's ranking rule."""
+    decision = d.comparison.get("decision") or {}
+    rows = decision.get("rows") or []
+    if not rows:
+        return ""
+    words = figure_words(decision["rank_by"])
+    described = d.comparison.get("strategies_described") or {}
+    body = []
+    for row in rows:
+        name = row["strategy"]
+        tag = ' <span class="tag">baseline</span>' if name == d.baseline else ""
+        about = described.get(name) or ""
+        beats = row.get("beats_baseline")
+        cells = (
+            _interval_html(row["risk_of_running_out"], "share"),
+            _interval_html(row["rank_figure"], "usd"),
+            money(row["final_cash_p10_usd"]),
+            money(row["lowest_cash_median_usd"]),
+            hours(row["founder_weekly_hours"]),
+            money(row["payroll_usd"]),
+            number(row["quits"], 1),
+            "baseline" if beats is None else _interval_html(beats, "share"),
+        )
+        body.append(
+            f"<tr><td>{int(row['rank'])}</td><th>{_swatch(d, name)}{esc(name)}{tag}"
+            f'<span class="about">{esc(about)}</span></th>{"".join(f"<td>{c}</td>" for c in cells)}</tr>'
+        )
+    head = "".join(
+        f"<th>{h}</th>"
+        for h in (
+            "Rank",
+            "Strategy",
+            "Risk of running out of cash",
+            f"Mean {esc(words)}",
+            "Final cash, 10th percentile",
+            "Lowest cash point (median run)",
+            "Founder's hours a week",
+            "Payroll over the run",
+            "Quits per run",
+            f"Beats {esc(d.baseline)} on {esc(words)} (share of all paired runs)",
+        )
+    )
+    return (
+        f'<div class="scroll"><table class="grid decision"><caption>{esc(decision["rule"])}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+        f'<p class="recommendation">{esc(decision["recommendation"])}</p>'
+    )
 
 
 def _figures_table(d: _Data) -> str:
@@ -562,7 +617,7 @@ def _figures_table(d: _Data) -> str:
 def _verdict(f: Figure, diff: dict[str, Any]) -> str:
     """``"better"``/``"worse"`` when the difference's interval lies wholly on one side of zero."""
     low, high = diff.get("low"), diff.get("high")
-    if not (finite(low) and finite(high)):
+    if f.higher_is_better is None or not (finite(low) and finite(high)):
         return ""
     if low > 0 or high < 0:
         return "better" if (low > 0) == f.higher_is_better else "worse"
@@ -595,30 +650,44 @@ def _paired_table(d: _Data) -> str:
     )
 
 
+def _hire_timeline(these: pd.DataFrame) -> str:
+    """Each hire in order: its usual role, the median month and the 10-90% months of the runs that made it
+    (``1st hire: operator (70%), median month 17, 10–90%: month 11 to month 26``)."""
+    lines = []
+    for k, ordinal in enumerate(HIRE_ORDINALS, start=1):
+        made = these[these["hire_number"] == k]
+        if made.empty:
+            break
+        roles = made["role"].value_counts()
+        low, mid, high = np.percentile(made["day"].to_numpy(dtype=float), (10, 50, 90))
+        role = esc(str(roles.index[0]).replace("_", " "))
+        usual = role if len(roles) == 1 else f"{role} ({share(roles.iloc[0] / len(made))})"
+        lines.append(f"{ordinal}: {usual}, median {month_of(mid)}, 10–90%: {interval(low, high, month_of)}")
+    return "<br>".join(lines) or "no hires"
+
+
 def _hires_table(d: _Data) -> str:
-    """Per strategy: the share of runs that made a 1st, 2nd and 3rd hire, and the usual first role."""
+    """Per strategy: the share of finished runs that made a 1st, 2nd and 3rd hire, and the hire timeline."""
     hires = d.result.hires
     runs = d.result.runs
     rows = []
     for strategy in d.strategies:
         ok = int(((runs["strategy"] == strategy) & (runs["status"] == "ok")).sum()) if runs is not None else 0
-        these = hires[hires["strategy"] == strategy] if hires is not None and not hires.empty else hires
+        these = (
+            hires[hires["strategy"] == strategy]
+            if hires is not None and not hires.empty
+            else pd.DataFrame(columns=["hire_number", "role", "day", "replication"])
+        )
         cells = []
-        for number in range(1, len(HIRE_ORDINALS) + 1):
-            made = these[these["hire_number"] == number]["replication"].nunique() if these is not None else 0
-            cells.append(f"<td>{made / ok:.0%}</td>" if ok else f"<td>{DASH}</td>")
-        first = these[these["hire_number"] == 1]["role"] if these is not None else pd.Series(dtype=str)
-        if first.empty:
-            usual = "no hires"
-        else:
-            counts = first.value_counts()
-            usual = f"{esc(str(counts.index[0]).replace('_', ' '))} ({counts.iloc[0] / len(first):.0%})"
+        for k in range(1, len(HIRE_ORDINALS) + 1):
+            made = these[these["hire_number"] == k]["replication"].nunique()
+            cells.append(f"<td>{share(made / ok)}</td>" if ok else f"<td>{DASH}</td>")
         rows.append(f"<tr><th>{_swatch(d, strategy)}{esc(strategy)}</th>{''.join(cells)}"
-                    f'<td class="left">{usual}</td></tr>')  # fmt: skip
+                    f'<td class="left timeline">{_hire_timeline(these)}</td></tr>')  # fmt: skip
     head = "".join(f"<th>Runs with a {o}</th>" for o in HIRE_ORDINALS)
     return (
         f'<div class="scroll"><table class="grid hires-made"><thead><tr><th>Strategy</th>{head}'
-        '<th style="text-align:left">Most common first hire</th></tr></thead>'
+        '<th style="text-align:left">Hire timeline (usual role, month of the run)</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
@@ -731,28 +800,34 @@ SECTIONS: tuple[_Section, ...] = (
     _Section(
         "figures",
         "Figures",
-        "Estimate and 95% interval per strategy, from runs that completed; the best value per row is"
-        " highlighted. Hover a cell for the number of runs behind it.",
+        "Mean and 95% interval per strategy over all finished runs (a company that ran out of cash counts with"
+        " its figures on the day it failed). The best value of a row is highlighted only among the strategies"
+        " that survive in most runs, and only where one way is better for a founder. Hover a cell for the"
+        " number of runs behind it.",
         (_figures_table,),
     ),
     _Section(
         "paired",
         "Against the baseline",
-        "Each strategy minus the baseline, replication by replication (same seeds), with 95% intervals;"
-        " green: better with 95% confidence, red: worse. “Beats in” is the share of paired replications"
-        " where the strategy does better than the baseline.",
+        "Each strategy minus the baseline over all paired runs (the same replication of both, same seeds; a run"
+        " that ran out of cash counts with its figures on the day it failed), with 95% intervals; green: better"
+        " with 95% confidence, red: worse. “Beats in” is the share of all paired runs where the strategy does"
+        " better than the baseline. The headline's final-cash clause uses only the runs where both survive, and"
+        " says so.",
         (_paired_table, _forest_title, _forest_chart),
     ),
     _Section(
         "final-cash",
         "Final cash",
-        "Cash at the end of every completed run: box (quartiles, dashed mean) and each run as a dot.",
+        "Cash at the end of every finished run (a run that ran out of cash: its cash on the day it failed):"
+        " box (quartiles, dashed mean) and each run as a dot.",
         (_final_cash_chart,),
     ),
     _Section(
         "hires",
         "Timing of hires",
-        "The day of each run's 1st, 2nd and 3rd hire; hover a dot for the role.",
+        "When each run made its 1st, 2nd and 3rd hire, in months since the start; hover a dot for the role."
+        " The table gives each hire's usual role and its median month.",
         (_hires_chart, _hires_table),
     ),
     _Section("errors", "Failed runs", "", (_errors,)),
@@ -780,10 +855,6 @@ def _header(d: _Data, title: str) -> str:
         else ""
     )
     horizon = f" · {len(d.days):,}-day horizon from {d.start:%Y-%m-%d}" if d.start is not None and len(d.days) else ""
-    strategies = "".join(
-        f"<li>{_swatch(d, s)}{esc(s)}{' <span class="tag">baseline</span>' if s == d.baseline else ''}</li>"
-        for s in d.strategies
-    )
     sentences = "".join(f"<li>{esc(s)}</li>" for s in c.get("sentences") or [])
     headline = f'<ul class="headline">{sentences}</ul>' if sentences else ""
     reason = stopping.get("reason")
@@ -792,8 +863,7 @@ def _header(d: _Data, title: str) -> str:
         f'<p class="sub">Baseline <b>{esc(d.baseline)}</b> · {len(d.strategies)} strategies'
         f" · {_replications_text(d)}{horizon}"
         f"{f' · stopped: {esc(reason)}{target_text}' if reason else ''}</p>"
-        f"{headline}"
-        f'<ul class="strategies">{strategies}</ul></header>'
+        f"{_decision_table(d)}{headline}</header>"
     )
 
 

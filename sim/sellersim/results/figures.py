@@ -12,12 +12,14 @@ class Figure:
     name: str  # column in runs.parquet (a key of the run summary)
     label: str
     unit: str  # "usd", "days", "months", "units", "weeks", "hours", "count", "share"
-    higher_is_better: bool
+    higher_is_better: bool | None  # None: neither way is better for a founder (headcount is a choice, not a score)
 
 
 FIGURES: tuple[Figure, ...] = (
     Figure("survived", "Survives the horizon", "share", True),
     Figure("final_cash_usd", "Final cash", "usd", True),
+    Figure("lowest_cash_usd", "Lowest cash point", "usd", True),
+    Figure("lowest_cash_day", "Day of the lowest cash point", "days", None),
     Figure("cumulative_profit_usd", "Cumulative profit after owner's pay", "usd", True),
     Figure("cumulative_sde_usd", "Cumulative SDE (profit before owner's pay)", "usd", True),
     Figure("cumulative_owners_pay_usd", "Owner's pay", "usd", True),
@@ -25,7 +27,8 @@ FIGURES: tuple[Figure, ...] = (
     Figure("final_monthly_revenue_usd", "Monthly revenue at the end", "usd", True),
     Figure("months_to_first_profitable_month", "Months to first profitable month", "months", False),
     Figure("products_launched", "Products launched", "count", True),
-    Figure("peak_headcount", "Peak headcount", "count", False),
+    Figure("peak_headcount", "Peak headcount", "count", None),
+    Figure("cumulative_payroll_usd", "Payroll over the run", "usd", None),
     Figure("stockout_days", "Stock-out product-days", "days", False),
     Figure("lost_sales_units", "Lost sales", "units", False),
     Figure("founder_overload_weeks", "Founder overload weeks", "weeks", False),

@@ -22,6 +22,7 @@ def summarize(
     hires = events[events["kind"] == "hire"]
     founder = staff[staff["role"] == "founder"]
     last = daily.iloc[-1]
+    lowest = int(daily["cash_usd"].to_numpy().argmin())  # the first day cash was at its lowest
     error_columns = [c for c in daily.columns if c.startswith("errors_")]
     return {
         "completed": not failure.empty or len(daily) == horizon_days,
@@ -31,12 +32,15 @@ def summarize(
         "failure_day": None if failure.empty else int(failure["day"].iloc[0]),
         "failure_cause": None if failure.empty else str(failure["detail"].iloc[0]),
         "final_cash_usd": round(float(last["cash_usd"]), 2),
+        "lowest_cash_usd": round(float(daily["cash_usd"].iloc[lowest]), 2),
+        "lowest_cash_day": int(daily["day"].iloc[lowest]),
         "final_amazon_balance_usd": round(float(last["amazon_balance_usd"]), 2),
         "lowest_cash_usd": round(float(daily["cash_usd"].min()), 2),
         "lowest_cash_day": int(daily["day"].iloc[int(daily["cash_usd"].to_numpy().argmin())]),
         "cumulative_revenue_usd": round(float(daily["revenue_usd"].sum()), 2),
         "cumulative_profit_usd": round(float(daily["profit_usd"].sum()), 2),
         "cumulative_sde_usd": round(float(daily["sde_usd"].sum()), 2),
+        "cumulative_payroll_usd": round(float(daily["payroll_usd"].sum()), 2),
         "cumulative_owners_pay_usd": round(float(daily["owners_pay_usd"].sum()), 2),
         "cumulative_payroll_usd": round(float(daily["payroll_usd"].sum()), 2),
         "cumulative_interest_usd": round(float(daily["interest_usd"].sum()), 2),

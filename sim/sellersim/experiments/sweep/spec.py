@@ -152,6 +152,8 @@ class Verdict(Section):
             raise ValueError("survival is the verdict's risk limit (max_failure_share): name a money or count figure")
         if v not in FIGURE_BY_NAME:
             raise ValueError(f"unknown figure {v!r}{did_you_mean(v, FIGURE_BY_NAME)}")
+        if FIGURE_BY_NAME[v].higher_is_better is None:
+            raise ValueError(f"{v} is neither better high nor low, so it cannot name a winner: name another figure")
         return v
 
 
