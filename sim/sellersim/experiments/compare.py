@@ -84,13 +84,33 @@ def compare(
     """Run every strategy ``replications`` times (more in batches when ``stopping`` asks) and compare.
 
     Ctrl-C (or a worker killed under the pool) stops the runs and returns what finished
-    (``comparison["stopping"]["interrupted"]``, with the reason).
-    With a ``store`` folder every finished run is kept there as it arrives, and runs the store
-    already holds are not run again: a comparison killed at any moment resumes where it stopped.
-    ``resume`` insists that the store holds runs of this same comparison (more replications
-    aside): otherwise :class:`~sellersim.results.store.PlanChangedError`.
-    ``rank_by`` is the figure the decision table ranks by after the risk of running out of cash:
-    ``"sde"`` (cumulative SDE, the default) or ``"final_cash"``.
+    (``comparison["stopping"]["interrupted"]``, with the reason). Replication ``r`` of every
+    strategy has the same seed, so the strategies are compared on common luck.
+
+    Args:
+        files: The strategy files, one per strategy; they must share the start date and horizon.
+        baseline: The strategy the others are paired with; the first file's by default.
+        replications: Runs of each strategy (the first batch, when ``stopping`` is given).
+        workers: Processes to run them on; results do not depend on it.
+        seed: The master seed replications derive theirs from; the first file's own by default.
+        stopping: Add replications in batches until a figure's interval is narrow enough.
+        overrides: ``dotted.path=value`` settings applied to every strategy file.
+        progress: Called with each finished run and the number of runs planned.
+        store: A folder that keeps every finished run as it arrives; runs it already holds are not
+            run again, so a comparison killed at any moment resumes where it stopped.
+        flush_every_runs: How many runs the store gathers before it writes them.
+        resume: Insist that ``store`` holds runs of this same comparison (more replications aside).
+        rank_by: The figure the decision table ranks by after the risk of running out of cash:
+            ``"sde"`` (cumulative SDE, the default) or ``"final_cash"``.
+
+    Returns:
+        The runs, hires and daily quantiles, with the decision table, intervals, paired differences,
+        sentences, why the runs stopped and their provenance.
+
+    Raises:
+        ScenarioError: A strategy file is invalid, or the files do not share a horizon.
+        PlanChangedError: ``resume`` and the store holds runs of another comparison.
+        ValueError: ``baseline`` is not one of the strategies, or ``rank_by`` is unknown.
     """
     rank_figure(rank_by)  # an unknown figure fails before any run
     started = time.perf_counter()
