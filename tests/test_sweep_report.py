@@ -455,7 +455,7 @@ def test_strategy_against_strategy_cells_are_the_paired_differences_of_the_runs(
     ok = s[s["status"] == "ok"]
     a = ok[ok["strategy"] == "solo_then_hire"].set_index(["point", "replication"])
     b = ok[ok["strategy"] == "ops_first_day_one"].set_index(["point", "replication"])
-    paired = a.join(b[["final_cash_usd"]], rsuffix="_b", how="inner")
+    paired = a.join(b[["final_cash_usd"]].rename(columns={"final_cash_usd": "final_cash_usd_b"}), how="inner")
     paired["diff"] = paired["final_cash_usd"] - paired["final_cash_usd_b"]
     diff, colour, shade = _cell_values(coloured, "customdata"), _cell_values(coloured), _cell_values(grey)
     seen = 0
