@@ -153,10 +153,11 @@ def make_sweep(
         "peak_memory_mb": 742.5,
         "sellersim_version": "0.3.0",
         "warnings": [],
+        "strategies": list(strategies),
         "sweep_file": f"scenarios/sweeps/{spec.name}.yaml",
         "started": "2027-01-04T09:30:00+00:00",
         "software": {"sellersim": "0.3.0", "python": "3.12.3", "numpy": np.__version__, "pandas": pd.__version__},
     }
     return SweepResult(
-        spec, summary, analyse(spec, table, summary), meta, folder=Path("results") / f"sweep-{spec.name}"
+        spec, summary, analyse(spec, table, summary, strategies), meta, folder=Path("results") / f"sweep-{spec.name}"
     )

@@ -14,6 +14,7 @@ from sellersim.formatting import (
     duration,
     interval,
     money,
+    money_cents,
     money_exact,
     month_of,
     months,
@@ -52,6 +53,14 @@ def test_differences_carry_a_plus_and_zero_carries_no_sign() -> None:
     assert points(0.001) == "0 pts"
     assert number(-0.5, 1) == f"{MINUS}0.5"
     assert money_exact(-1_250) == f"{MINUS}$1,250"
+
+
+def test_small_prices_keep_their_cents() -> None:
+    assert money_cents(1.4) == "$1.40"
+    assert money_cents(27) == "$27"
+    assert money_cents(27.5) == "$27.50"
+    assert money_cents(-0.6) == f"{MINUS}$0.60"
+    assert money_cents(40_000) == "$40k"
 
 
 def test_shares_keep_small_risks_visible() -> None:

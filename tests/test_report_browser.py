@@ -176,5 +176,5 @@ def test_sweep_report_renders_offline_with_its_sentences(browser: Any, tmp_path:
     sentences = [s for s in result.analysis["sentences"] if "runs out of cash" not in s]
     check = check_report(browser, path, visible_texts=sentences)
     assert check.ok, str(check)
-    assert len(check.charts) == 9  # effects, pair heat maps and sensitivity for each of 3 figures
+    assert len(check.charts) == 10  # strategy against strategy; effects, pair heat maps and sensitivity for 3 figures
     assert all(chart["traces"] >= 1 for chart in check.charts)

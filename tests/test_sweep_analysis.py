@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from sellersim.experiments.sweep.analysis import (
+    difference_grid,
     effects,
     failure_region,
     pair_grid,
@@ -22,7 +23,10 @@ from sellersim.experiments.sweep.analysis import (
     verdict_text,
 )
 from sellersim.experiments.sweep.designs import DesignTable, make_design
+from sellersim.experiments.sweep.labels import LABELS, parameter
 from sellersim.experiments.sweep.spec import Levels, Span, SweepSpec, Verdict
+from sellersim.formatting import money, share
+from sellersim.scenario.loader import load_model
 
 
 def spec(kind: str, parameters: list[dict[str, Any]], seed: int = 3, **design: Any) -> SweepSpec:
@@ -90,14 +94,17 @@ def test_sobol_recovers_ishigami_first_order_indices() -> None:
     again = sensitivity(design, runs, "s", "cumulative_profit_usd", "sobol")
     pd.testing.assert_frame_equal(si, again)
     text = ranking_text({"cumulative_profit_usd": si})
-    assert text[0].startswith("cumulative_profit_usd depends most on x1 (total-order index 0.")
-    assert ", then x2 (" in text[0]
+    assert text[0].startswith("cumulative profit after owner's pay depends most on x1 (total-order Sobol index 0.")
+    assert "; then x2 (" in text[0]
 
 
 def test_ranking_does_not_name_a_winner_whose_index_is_within_its_interval_of_zero() -> None:
     noisy = pd.DataFrame({"parameter": ["a", "b"], "index": ["ST", "ST"], "value": [1.37, 1.02], "conf": [3.02, 2.32]})
     text = ranking_text({"survived": noisy})[0]
-    assert "no parameter stands out" in text and "a (total-order index 1.37 ± 3.02)" in text
+    assert text == (
+        "survival: no parameter stands out with these runs; the largest, a (1.37 ± 3.02), is within its 95% interval"
+        " of 0 (add samples or replications)"
+    )
     assert "depends most" not in text
 
 
@@ -142,7 +149,8 @@ def test_morris_ranks_inert_parameter_last() -> None:
     assert mu.idxmax() == "a"
     assert set(mo["index"]) == {"mu_star", "sigma"}
     text = ranking_text([mo])
-    assert text == [text[0]] and text[0].startswith("cumulative_profit_usd depends most on a (mu* $")
+    assert text == [text[0]]
+    assert text[0].startswith("cumulative profit after owner's pay depends most on a (mean absolute effect μ* $")
 
 
 def test_sensitivity_refuses_other_designs() -> None:
@@ -174,8 +182,13 @@ def test_effects_recover_linear_trend() -> None:
     m = eff[eff["parameter"] == "mode"].set_index("level")
     assert m.loc["air", "mean"] - m.loc["sea", "mean"] == pytest.approx(5.0, abs=0.7)
     text = ranking_text({"cumulative_profit_usd": eff})
-    assert text[0].startswith("cumulative_profit_usd depends most on a (means range over $")
-    assert "then mode" in text[0]
+    top, bottom = a.loc[a["mean"].idxmax()], a.loc[a["mean"].idxmin()]
+    assert text[0].startswith(
+        f"cumulative profit after owner's pay depends most on a: {money(top['mean'])} on average at "
+        f"{parameter('a').value(top['bin_low'])} to {parameter('a').value(top['bin_high'])},"
+        f" {money(bottom['mean'])} at "
+    ), "the highest and lowest means, at the bins' ranges (not at bin centres never simulated)"
+    assert "; then mode ($" in text[0] and text[0].endswith(" between its levels)")
 
 
 def test_effects_survival_uses_wilson() -> None:
@@ -185,7 +198,7 @@ def test_effects_survival_uses_wilson() -> None:
     eff = effects(runs, [Span(path="a", low=0, high=1)], "s", "survived", bins=5)
     assert eff["mean"].iloc[0] == 1.0 and eff["high"].iloc[0] == 1.0 and eff["low"].iloc[0] < 1.0
     assert eff["mean"].iloc[-1] < 0.2 and (eff["low"] >= 0).all()
-    assert ranking_text([eff])[0].startswith("survived depends most on a (share ranges over 8")
+    assert ranking_text([eff])[0].startswith("survival depends most on a: 100% on average at 0")
 
 
 def test_pair_grid_is_complete_long_frame() -> None:
@@ -204,6 +217,21 @@ def test_pair_grid_is_complete_long_frame() -> None:
     assert top["mean"].is_monotonic_increasing
 
 
+def _recount(runs: pd.DataFrame, region: dict[str, Any]) -> dict[str, Any]:
+    """A failure region's measures counted again from the runs, with the bounds as stated."""
+    ops = {">": np.greater, "<": np.less, ">=": np.greater_equal, "<=": np.less_equal}
+    inside = np.logical_and.reduce([ops[c["op"]](runs[c["path"]], c["value"]) for c in region["conditions"]])
+    failed = ~runs["survived"].astype(bool)
+    return {
+        "n": int(inside.sum()),
+        "failures": int((inside & failed).sum()),
+        "density": (inside & failed).sum() / inside.sum(),
+        "coverage": (inside & failed).sum() / failed.sum(),
+        "mass": inside.mean(),
+        "overall_density": failed.mean(),
+    }
+
+
 def test_failure_region_finds_planted_region() -> None:
     params = [
         {"path": "market.niches.cpc_usd.median", "low": 0, "high": 1},
@@ -214,20 +242,50 @@ def test_failure_region_finds_planted_region() -> None:
     x, y = "market.niches.cpc_usd.median", "company.starting_cash_usd"
     runs = fake_runs(design, lambda pts: ~((pts[x] > 0.7) & (pts[y] < 0.3)).to_numpy(), figure="survived")
     spans = [Span(path=p["path"], low=0, high=1) for p in params]
-    region = failure_region(runs, spans, "s", min_support=0.03)
+    region = failure_region(runs, spans, "s", min_mass=0.03)
     assert region is not None
     conds = {c["path"]: c for c in region["conditions"]}
     assert set(conds) == {x, y}
     assert conds[x]["op"] == ">" and conds[x]["value"] == pytest.approx(0.8, abs=0.03)
     assert conds[y]["op"] == "<" and conds[y]["value"] == pytest.approx(0.2, abs=0.03)
-    assert region["failure_share"] == 1.0
-    assert region["support"] == pytest.approx(0.04, abs=0.01)
-    assert region["baseline_failure_share"] == pytest.approx(0.09, abs=0.015)
-    assert x in region["text"] and y in region["text"]
-    assert region["text"].startswith("runs out of cash in 100% of runs when ")
-    assert re.search(
-        r"median > \$0\.8\d? and company\.starting_cash_usd < \$0\.[12]\d? \(against \d+% overall\)$", region["text"]
+    for c in conds.values():
+        assert c["value"] == round(c["value"], 2), (
+            "a quantile rounded to two digits: the bound counted is the one stated"
+        )
+    assert region["density"] == 1.0
+    assert region["mass"] == pytest.approx(0.04, abs=0.01)
+    assert region["overall_density"] == pytest.approx(0.09, abs=0.015)
+    assert {k: region[k] for k in _recount(runs, region)} == pytest.approx(_recount(runs, region))
+    assert [c["text"] for c in region["conditions"]] == [
+        f"median cost per click above ${conds[x]['value']:.2f}",
+        f"starting cash below ${conds[y]['value']:.2f}",
+    ]
+    n, failures, total = region["n"], region["failures"], region["total_failures"]
+    assert region["text"] == (
+        f"runs out of cash in 100% of the {n:,} runs with {region['conditions'][0]['text']} and"
+        f" {region['conditions'][1]['text']} ({failures:,} of its {total:,} failures,"
+        f" a coverage of {share(failures / total)}), against"
+        f" {share(total / 4000)} of all its 4,000 runs"
     )
+
+
+def test_failure_region_on_a_grid_is_bounded_at_the_levels_simulated() -> None:
+    """Bounds on a grid are its levels, inclusive: never a value between two levels that no run had."""
+    params = [{"path": "strategy.parameters.profit_multiple", "low": 0.5, "high": 3.0},
+              {"path": "company.starting_cash_usd", "values": [20_000, 40_000, 70_000, 100_000]}]  # fmt: skip
+    design = make_design(spec("grid", params, levels=4))
+    pm, cash = (p["path"] for p in params)
+    rng = np.random.default_rng(2)
+    runs = fake_runs(design, lambda pts: rng.random(len(pts)) > np.where(pts[pm] < 1.5, 0.8, 0.1), "survived", 20)
+    region = failure_region(runs, [Span(**params[0]), Levels(**params[1])], "s", binned=False)
+    levels = {pm: set(design.points[pm]), cash: set(design.points[cash])}
+    for c in region["conditions"]:
+        assert c["op"] in (">=", "<=") and c["value"] in levels[c["path"]]
+    assert region["conditions"][0] == {
+        "path": pm, "op": "<=", "value": pytest.approx(4 / 3), "text": "hiring threshold 1.33 salaries or less"
+    }  # fmt: skip
+    assert {k: region[k] for k in _recount(runs, region)} == pytest.approx(_recount(runs, region))
+    assert region["coverage"] == region["failures"] / region["total_failures"]
 
 
 def test_failure_region_prefers_larger_support_and_respects_min_support() -> None:
@@ -235,11 +293,11 @@ def test_failure_region_prefers_larger_support_and_respects_min_support() -> Non
     design = make_design(spec("lhs", params, samples=1000))
     runs = fake_runs(design, lambda pts: ~((pts["a"] > 0.6) & (pts["b_usd"] < 40000)).to_numpy(), figure="survived")
     spans = [Span(path="a", low=0, high=1), Span(path="b_usd", low=0, high=100000)]
-    region = failure_region(runs, spans, "s", min_support=0.1)
-    assert region is not None and region["failure_share"] == 1.0
-    assert region["support"] == pytest.approx(0.16, abs=0.01)
-    assert "b_usd < $40,000" in region["text"] and "a > 0.6" in region["text"]
-    assert failure_region(runs, spans, "s", min_support=0.5)["support"] >= 0.5
+    region = failure_region(runs, spans, "s", min_mass=0.1)
+    assert region is not None and region["density"] == 1.0
+    assert region["mass"] == pytest.approx(0.16, abs=0.01)
+    assert "b below $40k" in region["text"] and "a above 0.6" in region["text"]
+    assert failure_region(runs, spans, "s", min_mass=0.5)["mass"] >= 0.5
 
 
 def test_failure_region_none_when_nothing_failed() -> None:
@@ -290,7 +348,11 @@ def test_the_verdict_names_the_best_safe_strategy_per_cell_with_a_paired_margin(
     strict = verdict_map(runs, [cash], Verdict(max_failure_share=0.0))
     assert list(strict["winner"]) == ["calm", "calm"] and strict["clear"].all(), "the only safe strategy wins"
     text = verdict_text(frame, [cash])
-    assert text[0].startswith("At company.starting_cash_usd = $20,000: calm leads plain")
+    assert text[0] == (
+        f"At starting cash $20k: calm leads plain on cumulative SDE (profit before owner's pay) by"
+        f" {money(first['margin'], sign=True)} (95% interval {money(first['margin_low'])} to"
+        f" {money(first['margin_high'])}, 30 paired runs)."
+    )
     assert "no clear winner" in text[1]
 
 
@@ -326,10 +388,69 @@ def test_the_verdict_says_when_nobody_or_one_is_safe_and_which_strategies_errore
     assert frame["runner_up"].tolist() == ["calm", None, None]
     assert frame["errored"].tolist() == [["odd"], [], []] and "odd" not in frame["safe"].iloc[0]
     text = verdict_text(frame, [freight])
-    assert text[0].startswith("At strategy.reorder.freight = sea: no clear winner: bold leads calm")
+    assert text[0].startswith("At freight sea: no clear winner: bold leads calm")
     assert text[0].endswith("Not judged, their runs failed with errors: odd.")
-    assert (
-        text[1]
-        == "At strategy.reorder.freight = air: calm, the only strategy that runs out of cash in 10% of runs or fewer."
-    )
-    assert text[2] == "At strategy.reorder.freight = rail: no strategy runs out of cash in 10% of runs or fewer."
+    assert text[1] == "At freight air: calm, the only strategy that runs out of cash in 10% of runs or fewer."
+    assert text[2] == "At freight rail: no strategy runs out of cash in 10% of runs or fewer."
+
+
+# --- levels as simulated, labels, strategy against strategy ---------------------------------------
+
+
+def test_a_grid_is_analysed_at_the_levels_it_simulated() -> None:
+    """Three levels stay three points at their own values: no quantile bins at values never run (1.125, 2.375)."""
+    params = [{"path": "x", "low": 0.5, "high": 3.0}, {"path": "y", "values": [1, 2]}]
+    design = make_design(spec("grid", params, levels=3))
+    runs = fake_runs(design, lambda pts: pts["x"].to_numpy() * pts["y"].to_numpy(), replications=2)
+    x, y = Span(path="x", low=0.5, high=3.0), Levels(path="y", values=[1, 2])
+    eff = effects(runs, [x, y], "s", "cumulative_profit_usd", binned=False)
+    levels = eff[eff["parameter"] == "x"]
+    assert levels["level"].tolist() == [0.5, 1.75, 3.0] == sorted(design.points["x"].unique())
+    assert (levels["bin_low"] == levels["bin_high"]).all() and levels["n"].tolist() == [4, 4, 4]
+    np.testing.assert_allclose(levels["mean"], [0.75, 2.625, 4.5])
+    grid = pair_grid(runs, x, y, "s", "cumulative_profit_usd", binned=False)
+    assert sorted(grid["x"].unique()) == [0.5, 1.75, 3.0] and (grid["n"] == 2).all()
+    binned = effects(runs, [x], "s", "cumulative_profit_usd", bins=2)  # what the report used to show
+    assert not set(binned["level"]) <= {0.5, 1.75, 3.0}
+
+
+def test_parameters_are_named_in_words_with_their_units() -> None:
+    cpc = parameter("market.niches.cpc_usd.median")
+    assert (cpc.name, cpc.axis, cpc.value(1.4)) == ("median cost per click", "median cost per click ($)", "$1.40")
+    assert parameter("company.starting_cash_usd").value(40_000) == "$40k"
+    assert parameter("supply.duty_rate").value(0.3) == "30%"
+    assert parameter("strategy.parameters.profit_multiple").value(4 / 3) == "1.33 salaries"
+    assert parameter("supply.sea_transit_days.mode").value(35) == "35 days"
+    made = parameter("supply.air_transit_days.median")  # not in the table: made from the path
+    assert (made.name, made.value(6.5)) == ("median air transit", "6.5 days")
+    assert parameter("supply.freight.mode").name == "freight mode"
+    assert parameter("strategy.staffing.rules.0.max_count").name == "max count (rules 0)"
+    shipped = Path(__file__).resolve().parents[1] / "scenarios" / "sweeps"
+    for path in shipped.glob("*.yaml"):
+        for p in load_model(path, SweepSpec).parameters:
+            assert p.path in LABELS, f"{path.name}: {p.path} has no label"
+
+
+def test_strategy_against_strategy_is_the_paired_mean_difference_per_cell() -> None:
+    params = [{"path": "x", "values": [1, 2]}, {"path": "y", "values": [10, 20]}]
+    design = make_design(spec("grid", params))
+    rng = np.random.default_rng(5)
+    frames = []
+    for strategy, edge in (("a", 1_000.0), ("b", 0.0)):
+        luck = np.random.default_rng(1).normal(0, 5_000, (6, 4))  # shared by both: common random numbers
+        f = fake_runs(design, lambda pts: np.zeros(len(pts)), replications=6, strategy=strategy)
+        planted = np.where((f["x"] == 2) & (f["y"] == 20), edge, 0.0)
+        f["cumulative_profit_usd"] = luck[f["replication"], f["point"]] + planted + rng.normal(0, 50, len(f))
+        frames.append(f)
+    runs = pd.concat(frames, ignore_index=True)
+    runs.loc[(runs["strategy"] == "b") & (runs["point"] == 0) & (runs["replication"] == 0), "status"] = "error"
+    grid = difference_grid(runs, Levels(**params[0]), Levels(**params[1]), "a", "b", "cumulative_profit_usd")
+    for row in grid.to_dict("records"):
+        cell = runs[(runs["x"] == row["x"]) & (runs["y"] == row["y"]) & (runs["status"] == "ok")]
+        both = cell.pivot(index="replication", columns="strategy", values="cumulative_profit_usd").dropna()
+        assert row["pairs"] == len(both), "only replications both finished are paired"
+        assert row["diff"] == pytest.approx((both["a"] - both["b"]).mean())
+        assert row["clear"] == (row["low"] > 0 or row["high"] < 0)
+    planted = grid.set_index(["x", "y"]).loc[(2, 20)]
+    assert planted["clear"] and planted["diff"] == pytest.approx(1_000, abs=100)
+    assert grid["pairs"].tolist() == [5, 6, 6, 6]

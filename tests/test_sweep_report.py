@@ -11,17 +11,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
-from fake_sweep import CASH, CPC, FIGURES, FREIGHT, PM, STRATEGIES, make_sweep
+from fake_sweep import CPC, FIGURES, FREIGHT, PM, STRATEGIES, make_sweep
 from report_checks import assert_self_contained
 from report_checks import figures as _figures
 from report_checks import sections as _sections
 from report_checks import trace_values as _values
+from sellersim.experiments.sweep.labels import parameter
+from sellersim.formatting import share
 from sellersim.report.sweep_report import build_sweep_report
 from sellersim.report.theme import PALETTE
 from sellersim.results.sweep import SweepResult
 
-SECTIONS = ("verdict", "effects", "pairs", "sensitivity", "failure", "errors")
+SECTIONS = ("verdict", "versus", "effects", "pairs", "sensitivity", "failure", "errors")
 
 
 @cache
@@ -61,7 +64,7 @@ def test_every_section_is_present_with_data() -> None:
     sections = _sections(page)
     assert list(sections) == list(SECTIONS)
     figures = _figures(page)
-    assert {k: len(v) for k, v in figures.items()} == {"effects": 3, "pairs": 3, "sensitivity": 3}
+    assert {k: len(v) for k, v in figures.items()} == {"versus": 1, "effects": 3, "pairs": 3, "sensitivity": 3}
     for charts in figures.values():
         for chart in charts:
             assert chart["data"], "a chart without traces"
@@ -82,8 +85,9 @@ def test_header_names_the_sweep_design_and_counts() -> None:
     assert "Replications 5 per point" in header
     assert "Runs 400" in header
     assert "Failed runs 3 (0.8%)" in header
-    assert "freight.mode" in header and "choices: sea, air" in header
-    assert "range: 0.5 to 3" in header
+    assert "freight mode supply.freight.mode choices: sea, air" in header
+    assert "hiring threshold strategy.parameters.profit_multiple range: 0.5 salaries to 3 salaries" in header
+    assert "median cost per click market.niches.cpc_usd.median range: $0.60 to $1.60" in header
 
 
 def test_sentences_come_first_in_the_header() -> None:
@@ -103,8 +107,16 @@ def test_effects_show_each_parameter_with_the_interval_per_strategy() -> None:
     result = _result("lhs")
     for k, figure in enumerate(FIGURES):
         chart = _figures(page)["effects"][k]
-        titles = [a["text"] for a in chart["layout"]["annotations"]]
-        assert titles == ["profit_multiple", "freight.mode", "cpc_usd.median"]
+        titles = [chart["layout"][f"xaxis{i or ''}"]["title"]["text"] for i in (0, 2, 3)]
+        assert titles == ["hiring threshold (3-month profit in salaries)", "freight mode", "median cost per click ($)"]
+        assert (
+            chart["layout"]["yaxis"]["title"]["text"]
+            == {
+                "survived": "Survives the horizon (% of runs)",
+                "cumulative_profit_usd": "Cumulative profit after owner's pay ($)",
+                "final_cash_usd": "Final cash ($)",
+            }[figure]
+        )
         for strategy in STRATEGIES:
             effects = result.analysis[strategy]["effects"][figure]
             lines = _lines(chart, strategy)
@@ -225,20 +237,42 @@ def test_a_grid_has_no_sensitivity_charts_but_says_why() -> None:
 # ---------------------------------------------------------------- text blocks
 
 
-def test_failure_regions_are_described_per_strategy() -> None:
-    page = _html()
+def _recount(runs: pd.DataFrame, conditions: list[dict[str, Any]]) -> tuple[int, int, int, int]:
+    """(runs inside, failures inside, runs, failures) counted again from the runs, with the bounds as stated."""
+    ops = {">": np.greater, "<": np.less, ">=": np.greater_equal, "<=": np.less_equal}
+    inside = np.logical_and.reduce([ops[c["op"]](runs[c["path"]], c["value"]) for c in conditions])
+    failed = ~runs["survived"].astype(bool).to_numpy()
+    return int(inside.sum()), int((inside & failed).sum()), len(runs), int(failed.sum())
+
+
+@pytest.mark.parametrize("design", ["grid", "lhs"])
+def test_failure_cards_give_n_density_and_coverage_recounted_from_the_runs(design: str) -> None:
+    result, page = _result(design, error_runs=3), _html(design, error_runs=3)
     failure = _sections(page)["failure"]
-    text = _text(failure)
-    for strategy in STRATEGIES:
-        region = _result().analysis[strategy]["failure_region"]
-        assert region is not None
-        assert f"{strategy} {region['text']}." in text
-        assert f"{region['failure_share']:.0%}" in text
-        assert f"{region['support']:.0%} of runs" in text
-        for c in region["conditions"]:
-            short = {PM: "profit_multiple", CPC: "cpc_usd.median", CASH: "starting_cash_usd"}[c["path"]]
-            assert f"{short} {c['op']}" in text
-    assert text.count("Fail in the region") == len(STRATEGIES)
+    cards = re.findall(r'<div class="region">(.*?</dl>)</div>', failure, flags=re.S)
+    assert len(cards) == len(STRATEGIES)
+    s = result.summary
+    for strategy, card in zip(result.analysis["strategies"], cards, strict=True):
+        region = result.analysis[strategy]["failure_region"]
+        ok = s[(s["strategy"] == strategy) & (s["status"] == "ok")]
+        n, failures, runs, total = _recount(ok, region["conditions"])
+        assert (region["n"], region["failures"], region["runs"], region["total_failures"]) == (n, failures, runs, total)
+        text = _text(card)
+        assert f"Runs in the region (n) {n:,} of {runs:,}" in text
+        assert f"Density: share that fail {share(failures / n)} ({failures:,} of {n:,})" in text
+        assert f"Coverage: share of all failures {share(failures / total)} ({failures:,} of {total:,})" in text
+        assert f"Fail overall {share(total / runs)}" in text
+        sentence = _text(re.search(r"<p>(.*?)</p>", card, flags=re.S).group(1))
+        assert sentence == f"{strategy} {region['text']}."
+        assert f"in {share(failures / n)} of the {n:,} runs with" in sentence
+        chips = [_text(c) for c in re.findall(r"<li>(.*?)</li>", card)]
+        assert chips == [c["text"] for c in region["conditions"]]
+        for chip, c in zip(chips, region["conditions"], strict=True):
+            bound = parameter(c["path"]).value(c["value"])
+            assert chip.endswith((f" {bound} or more", f" {bound} or less", f" above {bound}", f" below {bound}"))
+            assert chip in sentence, "the sentence states the chip's bound, rounded the same way"
+            if design == "grid":  # bounds at the levels simulated
+                assert c["value"] in set(ok[c["path"]])
 
 
 def test_no_failure_region() -> None:
@@ -258,7 +292,7 @@ def test_errored_runs_are_listed_with_their_parameters_and_error() -> None:
         assert html.escape(message) in errors
     assert "no error message" in errors
     assert "3 of 400 runs stopped with an error" in _text(errors)
-    assert "freight.mode=" in _text(errors)
+    assert re.search(r"freight mode (sea|air), median cost per click \$\d\.\d\d ", _text(errors))
     # The charts come from the runs that finished: no NaN leaks into them.
     assert _figures(page)["effects"]
 
@@ -273,10 +307,11 @@ def test_a_single_strategy() -> None:
     assert {t["legendgroup"] for c in figures["effects"] for t in c["data"]} == {"solo_then_hire"}
     titles = [a["text"] for a in figures["pairs"][0]["layout"]["annotations"]]
     assert titles[:3] == [
-        "profit_multiple × freight.mode",
-        "profit_multiple × cpc_usd.median",
-        "freight.mode × cpc_usd.median",
+        "hiring threshold × freight mode",
+        "hiring threshold × median cost per click",
+        "freight mode × median cost per click",
     ]
+    assert "needs two or more strategies" in _text(_sections(page)["versus"])
     assert "Parameter points 32" in _header(page)
     assert "Runs 160" in _header(page)
 
@@ -346,13 +381,111 @@ def test_what_the_report_shows_is_what_the_runs_say() -> None:
         expected = survived.groupby(ok[FREIGHT]).mean()
         np.testing.assert_allclose(_values(by_mode["y"]).astype(float), expected[["sea", "air"]], rtol=1e-9)
         region = result.analysis[strategy]["failure_region"]
-        inside = np.logical_and.reduce(
-            [
-                (ok[c["path"]] > c["value"]) if c["op"] == ">" else (ok[c["path"]] < c["value"])
-                for c in region["conditions"]
-            ]
+        n, failures, runs, total = _recount(ok, region["conditions"])
+        assert region["density"] == failures / n > total / runs == region["overall_density"]
+        assert f"Runs in the region (n) {n:,} of {runs:,}" in failure
+
+
+# ---------------------------------------------------------------- plotted values against the runs
+
+
+def _cell_values(trace: dict[str, Any], key: str = "z") -> dict[tuple[Any, Any], float]:
+    """A heat map's values (the first of each cell's custom data) by (x, y) as its axes label them."""
+    z = _values(trace[key]).astype(float)
+    z = z[..., 0] if z.ndim == 3 else z
+    xs, ys = _values(trace["x"]).tolist(), _values(trace["y"]).tolist()
+    return {(x, y): z[i, j] for i, y in enumerate(ys) for j, x in enumerate(xs)}
+
+
+def test_a_grid_is_drawn_at_the_levels_it_simulated() -> None:
+    """Effects put each range's points and ticks at the grid's levels; heat maps name those levels."""
+    result, page = _result("grid"), _html("grid")
+    s = result.summary
+    pm_levels, cpc_levels = sorted(s[PM].unique()), sorted(s[CPC].unique())
+    assert len(pm_levels) == len(cpc_levels) == 4
+    for chart in _figures(page)["effects"]:
+        for strategy in STRATEGIES:
+            pm_line, _, cpc_line = _lines(chart, strategy)
+            np.testing.assert_allclose(_values(pm_line["x"]).astype(float), pm_levels)
+            np.testing.assert_allclose(_values(cpc_line["x"]).astype(float), cpc_levels)
+        np.testing.assert_allclose(chart["layout"]["xaxis"]["tickvals"], pm_levels)
+        assert chart["layout"]["xaxis"]["ticktext"] == [parameter(PM).value(v) for v in pm_levels]
+        assert chart["layout"]["xaxis3"]["ticktext"] == ["$0.60", "$0.93", "$1.27", "$1.60"]
+    maps = [t for t in _figures(page)["pairs"][0]["data"] if t["type"] == "heatmap"]
+    assert list(maps[0]["x"]) == ["0.5 salaries", "1.33 salaries", "2.17 salaries", "3 salaries"]
+
+
+@pytest.mark.parametrize("design", ["grid", "lhs"])
+def test_each_heat_map_cell_is_that_cells_mean(design: str) -> None:
+    result, page = _result(design), _html(design)
+    for k, figure in enumerate(FIGURES):
+        maps = [t for t in _figures(page)["pairs"][k]["data"] if t["type"] == "heatmap"]
+        for strategy in STRATEGIES:
+            mine = [t for t in maps if t["name"] == strategy]
+            for trace, frame in zip(mine, result.analysis[strategy]["pairs"][figure], strict=True):
+                drawn, counts = _cell_values(trace), _cell_values(trace, "customdata")
+                xs, ys = (
+                    _axis_names(frame[c], frame[p].iloc[0], _values(trace[c]).tolist())
+                    for c, p in (("x", "p1"), ("y", "p2"))
+                )
+                for x, y, mean, n in zip(xs, ys, frame["mean"], frame["n"], strict=True):
+                    assert drawn[x, y] == pytest.approx(mean, rel=1e-9, nan_ok=True)
+                    assert counts[x, y] == n
+
+
+def _axis_names(values: pd.Series, path: str, axis: list[Any]) -> list[Any]:
+    """A frame's levels as a heat map's axis names them: the choice, the level in its unit, or the bin centre."""
+    if all(isinstance(v, str) for v in axis):
+        return [v if isinstance(v, str) else parameter(path).value(v) for v in values]
+    return [float(v) for v in values]
+
+
+def test_strategy_against_strategy_cells_are_the_paired_differences_of_the_runs() -> None:
+    result, page = _result("grid"), _html("grid")
+    (chart,) = _figures(page)["versus"]
+    coloured, grey, text = chart["data"][:3]
+    assert (coloured["name"], coloured["visible"], grey["visible"]) == (
+        "solo_then_hire − ops_first_day_one",
+        True,
+        True,
+    )
+    assert chart["layout"]["xaxis"]["title"]["text"] == parameter(PM).axis
+    assert chart["layout"]["yaxis"]["title"]["text"] == "freight mode"
+    s = result.summary
+    ok = s[s["status"] == "ok"]
+    a = ok[ok["strategy"] == "solo_then_hire"].set_index(["point", "replication"])
+    b = ok[ok["strategy"] == "ops_first_day_one"].set_index(["point", "replication"])
+    paired = a.join(b[["final_cash_usd"]].rename(columns={"final_cash_usd": "final_cash_usd_b"}), how="inner")
+    paired["diff"] = paired["final_cash_usd"] - paired["final_cash_usd_b"]
+    diff, colour, shade = _cell_values(coloured, "customdata"), _cell_values(coloured), _cell_values(grey)
+    seen = 0
+    for (pm, mode), cell in paired.groupby([PM, FREIGHT]):
+        at = (parameter(PM).value(pm), mode)
+        interval = stats.ttest_1samp(cell["diff"], 0).confidence_interval()
+        clear = interval.low > 0 or interval.high < 0
+        assert diff[at] == pytest.approx(cell["diff"].mean())
+        assert colour[at] == pytest.approx(cell["diff"].mean()) if clear else np.isnan(colour[at])
+        assert np.isnan(shade[at]) if clear else shade[at] == 0
+        seen += 1
+    assert seen == 8
+    labels = _values(text["text"]).tolist()
+    assert "no clear<br>difference" in labels and any(t.startswith(("+$", "−$")) for t in labels)
+    menu = chart["layout"]["updatemenus"][0]["buttons"]
+    assert [b["label"] for b in menu] == [
+        "solo_then_hire − ops_first_day_one: hiring threshold × freight mode",
+        "solo_then_hire − ops_first_day_one: hiring threshold × median cost per click",
+        "solo_then_hire − ops_first_day_one: freight mode × median cost per click",
+    ]
+
+
+def test_colours_follow_the_strategy_order_of_the_sweep_file() -> None:
+    """The i-th strategy of the sweep file gets PALETTE[i] (the comparison report's rule), not the i-th by name."""
+    for order in (STRATEGIES, STRATEGIES[::-1]):
+        page = build_sweep_report(make_sweep("grid", strategies=order))
+        swatches = re.findall(
+            r'<li title="[^"]*"><span class="swatch" style="background:(#\w+)"></span>(\w+)</li>', page
         )
-        share, overall = 1 - survived[inside].mean(), 1 - survived.mean()
-        assert region["failure_share"] > overall
-        assert (region["failure_share"], region["baseline_failure_share"]) == pytest.approx((share, overall))
-        assert f"Fail in the region {share:.0%} Fail overall {overall:.0%} Region holds {inside.mean():.0%}" in failure
+        assert swatches == [(PALETTE[i], s) for i, s in enumerate(order)]
+        for chart in _figures(page)["effects"]:
+            for i, strategy in enumerate(order):
+                assert {t["line"]["color"] for t in _lines(chart, strategy)} == {PALETTE[i]}

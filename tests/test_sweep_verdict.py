@@ -42,12 +42,13 @@ def test_a_grid_of_strategies_names_a_winner_per_cell_in_the_report(tmp_path: Pa
     body = sections(page)["verdict"]
     heat = figures(page)["verdict"][0]["data"][0]
     codes = trace_values(heat["z"]).ravel()
-    strategies = sorted(summary["strategy"].unique())
+    strategies = result.analysis["strategies"]
+    assert strategies == ["never_hire", "full_team_day_one"], "the sweep file's order, which the colours follow"
     pairs = zip(verdict["winner"], verdict["clear"], strict=True)
     clear = [strategies.index(w) if c else len(strategies) for w, c in pairs]
     np.testing.assert_array_equal(codes, clear)  # one row (one price), cash across
     assert sum(s.startswith("At ") for s in result.analysis["sentences"]) == len(verdict) == 2
-    assert "At company.starting_cash_usd = $20,000" in body
+    assert "At starting cash $20k and median selling price $27: " in body
 
 
 def test_the_map_places_cells_by_value_and_marks_cells_where_nobody_is_safe(tmp_path: Path) -> None:

@@ -136,3 +136,15 @@ def duration(seconds: Any) -> str:
     if s < 7200:
         return f"{s / 60:,.1f} min ({s:,.0f} s)"
     return f"{s / 3600:,.1f} h ({s:,.0f} s)"
+
+
+def money_cents(value: Any, *, sign: bool = False) -> str:
+    """Small prices to the cent (``$1.40``, ``$27``, ``$27.50``); from $100 up, :func:`money`."""
+    if not finite(value):
+        return DASH
+    v = float(value)
+    a = abs(v)
+    if a >= 99.995:
+        return money(v, sign=sign)
+    text = f"${a:.0f}" if round(a, 2) == round(a) else f"${a:.2f}"
+    return _signed(text, v, sign)

@@ -22,8 +22,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from sellersim.experiments.sweep.labels import ParameterLabel, parameter
 from sellersim.experiments.sweep.spec import SweepSpec
-from sellersim.formatting import DASH, duration, finite
+from sellersim.formatting import DASH, duration, finite, interval, money, number, share
 from sellersim.report.page import esc, html_page, label, plot_div, rgba
 from sellersim.report.theme import BAD, GOOD, GRID, INK, MONEY_AXIS, MUTED, PAGE_CSS, PALETTE, SUMMARY_CSS, TEMPLATE
 from sellersim.results.figures import FIGURE_BY_NAME, Figure
@@ -43,10 +44,6 @@ INDEX_LABELS = {
     "mu_star": "μ* mean |elementary effect|",
     "sigma": "σ spread of effects",
 }
-GENERIC_TAILS = frozenset({"median", "mean", "value", "low", "high", "usd", "mode", "kind", "type", "rate", "share"})
-"""Last path segments too vague to name a parameter alone (``mode`` -> ``freight.mode``)."""
-
-
 SWEEP_CSS = f"""
 .kpis {{ margin-top: 14px; }}
 .kpis dd {{ font-size: 16px; }}
@@ -66,9 +63,9 @@ code {{ font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; f
 .region {{ border: 1px solid {GRID}; border-radius: 6px; padding: 12px 16px; background: #fafafa; }}
 .region h3 {{ margin: 0 0 6px; }}
 .region p {{ margin: 0 0 8px; }}
-.region .kpis {{ margin-top: 8px; grid-template-columns: repeat(3, 1fr); }}
-.region .kpis dd {{ font-size: 15px; }}
-.region .kpis dd.bad {{ color: {BAD}; }}
+.region .kpis {{ margin-top: 8px; grid-template-columns: repeat(2, 1fr); }}
+.region .kpis dd {{ font-size: 14px; }}
+.region .kpis .bad {{ color: {BAD}; }}
 .conditions {{ display: flex; flex-wrap: wrap; gap: 6px; margin: 0; padding: 0; list-style: none; }}
 .conditions li {{ background: #fee2e2; color: {BAD}; border-radius: 4px; padding: 2px 8px; font-size: 12px; }}
 .none {{ color: {GOOD}; }}
@@ -94,27 +91,6 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
 
 
-def _number(value: Any) -> str:
-    """A parameter value or level: ``40,000``, ``1.25``, ``0.004``; text as it is."""
-    if not _is_number(value):
-        return str(value)
-    v = float(value)
-    if not math.isfinite(v):
-        return DASH
-    if v == int(v) and abs(v) < 1e15:
-        return f"{int(v):,}"
-    a = abs(v)
-    if a >= 100:
-        return f"{v:,.0f}"
-    if a >= 1:
-        return f"{v:,.2f}".rstrip("0").rstrip(".")
-    return f"{v:.3g}"
-
-
-def _share(value: Any) -> str:
-    return f"{float(value):.0%}" if finite(value) else DASH
-
-
 def _axis_format(f: Figure) -> dict[str, Any]:
     """Tick and hover formats of a figure's values."""
     if f.unit == "share":
@@ -129,21 +105,10 @@ def _value_format(f: Figure) -> str:
     return {"share": ".0%", "usd": "$,.0f"}.get(f.unit, ",.1f")
 
 
-def _short_labels(paths: Sequence[str]) -> dict[str, str]:
-    """Each dotted path's shortest distinctive tail: ``market.niches.cpc_usd.median`` -> ``cpc_usd.median``."""
-    labels = {}
-    for path in paths:
-        parts = path.split(".")
-        for n in range(1, len(parts) + 1):
-            tail = ".".join(parts[-n:])
-            clash = any(o != path and (o == tail or o.endswith("." + tail)) for o in paths)
-            generic = n == 1 and len(parts) > 1 and parts[-1] in GENERIC_TAILS
-            if not clash and not generic:
-                labels[path] = tail
-                break
-        else:
-            labels[path] = path
-    return labels
+def _figure_title(f: Figure) -> str:
+    """A figure's axis title with its unit: ``Final cash ($)``, ``Survives the horizon (% of runs)``."""
+    unit = {"usd": "$", "share": "% of runs", "hours": "h a week" if "weekly" in f.name else "h"}.get(f.unit, f.unit)
+    return f"{f.label} ({unit})" if unit not in ("count", "units") else f.label
 
 
 # ---------------------------------------------------------------- data
@@ -174,13 +139,15 @@ class _Data:
 
     @cached_property
     def strategies(self) -> list[str]:
-        """The analysis' strategies in its order, then any other strategy in the summary."""
-        names = [str(k) for k, v in self.analysis.items() if isinstance(v, dict)]
+        """The strategies in the sweep file's order (the analysis' ``strategies``), then any other in the runs."""
+        names = [str(s) for s in self.analysis.get("strategies", [])]
         extra = [str(s) for s in self.summary["strategy"].unique()] if len(self.summary) else []
         return list(dict.fromkeys([*names, *extra]))
 
     @cached_property
     def colors(self) -> dict[str, str]:
+        """One colour per strategy: ``PALETTE[i]`` for the i-th strategy of the sweep file, as the comparison
+        report gives ``PALETTE[i]`` to the i-th strategy of the comparison."""
         return {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(self.strategies)}
 
     def of(self, strategy: str) -> dict[str, Any]:
@@ -195,12 +162,18 @@ class _Data:
     def paths(self) -> list[str]:
         return [p.path for p in self.parameters]
 
-    @cached_property
-    def labels(self) -> dict[str, str]:
-        return _short_labels(self.paths)
-
     def label(self, path: str) -> str:
-        return self.labels.get(path, str(path))
+        """A parameter's name in words."""
+        return parameter(str(path)).name
+
+    def unit(self, path: str) -> ParameterLabel:
+        """A parameter's label, which also writes its values and its axis title."""
+        return parameter(str(path))
+
+    @cached_property
+    def binned(self) -> bool:
+        """Whether ranges were analysed in bins (random and quasi-random designs) or at the levels simulated."""
+        return str(self.spec.design.kind) not in ("grid", "morris")
 
     def categories(self, path: str) -> list[str] | None:
         """A categorical parameter's levels as text, in the sweep file's order; None if numeric."""
@@ -213,7 +186,7 @@ class _Data:
         """A parameter's listed levels (numbers or choices) as text, in the sweep file's order; None for a range."""
         for p in self.parameters:
             if p.path == path and hasattr(p, "values"):
-                return [_number(v) for v in p.values]
+                return [self.unit(path).value(v) for v in p.values]
         return None
 
     @cached_property
@@ -284,9 +257,8 @@ def _effects_chart(d: _Data, f: Figure) -> go.Figure | None:
         rows=rows,
         cols=cols,
         shared_yaxes="all",
-        subplot_titles=[d.label(p) for p in paths],
         horizontal_spacing=0.035,
-        vertical_spacing=0.2 / rows if rows > 1 else 0.0,
+        vertical_spacing=0.25 / rows if rows > 1 else 0.0,
     )
     fmt = _value_format(f)
     legend_done: set[str] = set()
@@ -310,7 +282,8 @@ def _effects_chart(d: _Data, f: Figure) -> go.Figure | None:
                 names = [label(v) for v in order]
             else:
                 x = np.asarray(order, dtype=float)
-                names = [_number(v) for v in order]
+                ends = zip(these["bin_low"], these["bin_high"], strict=True)
+                names = [_level_text(d, path, lo, hi) for lo, hi in ends]
             common = {"legendgroup": strategy, "name": strategy, "row": row, "col": col}
             if not categorical and len(x) > 1:
                 ok = np.isfinite(low) & np.isfinite(high)
@@ -366,22 +339,32 @@ def _effects_chart(d: _Data, f: Figure) -> go.Figure | None:
                 row=row,
                 col=col,
             )
+        elif not d.binned or d.listed(path) is not None:  # ticks at the levels simulated, and only there
+            fig.update_xaxes(tickvals=list(order), ticktext=[d.unit(path).value(v) for v in order], row=row, col=col)
+        fig.update_xaxes(title_text=d.unit(path).axis, row=row, col=col)
     axis = _axis_format(f)
     if f.unit == "share":
         fig.update_yaxes(range=[0, 1.04], **axis)
     else:
         fig.update_yaxes(rangemode="normal", **axis)
     for r in range(1, rows + 1):
-        fig.update_yaxes(title_text=f.label, row=r, col=1)
+        fig.update_yaxes(title_text=_figure_title(f), row=r, col=1)
     fig.update_layout(
         template=TEMPLATE,
-        height=110 + 270 * rows,
+        height=130 + 290 * rows,
         hovermode="closest",
-        margin={"t": 40, "b": 48},
-        legend={"y": -0.35 / rows if rows > 1 else -0.16},
+        margin={"t": 20, "b": 60},
+        legend={"y": -0.4 / rows if rows > 1 else -0.25},
     )
-    fig.update_annotations(font={"size": 12})
     return fig
+
+
+def _level_text(d: _Data, path: str, low: Any, high: Any) -> str:
+    """A level of a parameter as a hover shows it: the value simulated, or a bin's range ``$0.60 to $0.80``."""
+    unit = d.unit(path)
+    if isinstance(low, str) or low == high or not (finite(low) and finite(high)):
+        return unit.value(low)
+    return interval(low, high, unit.value)
 
 
 def _pair_key(frame: pd.DataFrame) -> tuple[str, str] | None:
@@ -392,7 +375,7 @@ def _pair_key(frame: pd.DataFrame) -> tuple[str, str] | None:
 
 def _colour_axis(f: Figure, values: np.ndarray) -> dict[str, Any]:
     """One colour scale for every heat map of a figure: red-to-green shares, diverging money around zero."""
-    scale: dict[str, Any] = {"colorbar": {"title": {"text": f.label, "side": "right"}, "thickness": 14}}
+    scale: dict[str, Any] = {"colorbar": {"title": {"text": _figure_title(f), "side": "right"}, "thickness": 14}}
     finite = values[np.isfinite(values)]
     fmt = _axis_format(f)["tickformat"]
     scale["colorbar"]["tickformat"] = fmt
@@ -405,7 +388,7 @@ def _colour_axis(f: Figure, values: np.ndarray) -> dict[str, Any]:
 
 def _heatmap(d: _Data, f: Figure, strategy: str, frame: pd.DataFrame) -> go.Heatmap:
     p1, p2 = _pair_key(frame) or ("", "")
-    xcat, ycat = _pair_axis_is_category(d, p1, frame["x"]), _pair_axis_is_category(d, p2, frame["y"])
+    xcat, ycat = _pair_axis_is_category(d, p1), _pair_axis_is_category(d, p2)
     xs, fx = _pair_levels(d, p1, frame["x"], xcat)
     ys, fy = _pair_levels(d, p2, frame["y"], ycat)
     cells = frame.assign(_x=fx, _y=fy)
@@ -431,14 +414,7 @@ def _short_value(f: Figure, value: float) -> str:
     """A cell's value in a few characters: ``85%``, ``$41k``, ``−$3.2k``, ``12``."""
     if not math.isfinite(value):
         return ""
-    if f.unit == "share":
-        return f"{value:.0%}"
-    a = abs(value)
-    body = (
-        f"{a / 1e6:.1f}M" if a >= 9.95e5 else f"{a / 1e3:.0f}k" if a >= 9995 else f"{a / 1e3:.1f}k" if a >= 999.5
-        else f"{a:.3g}"
-    )  # fmt: skip
-    return ("−" if value < 0 else "") + ("$" if f.unit == "usd" else "") + body
+    return {"share": share, "usd": money}.get(f.unit, lambda v: number(v, 1))(value)
 
 
 def _cell_labels(heat: go.Heatmap, f: Figure, colours: dict[str, Any], values: np.ndarray) -> go.Scatter:
@@ -471,19 +447,22 @@ def _cell_labels(heat: go.Heatmap, f: Figure, colours: dict[str, Any], values: n
     )
 
 
-def _pair_axis_is_category(d: _Data, path: str, values: pd.Series) -> bool:
-    """Listed levels (numbers too) sit evenly on a heat map's axis; bins of a range on a number line."""
-    return d.listed(path) is not None or _is_categorical(d, path, values)
+def _pair_axis_is_category(d: _Data, path: str) -> bool:
+    """Listed levels and a grid's levels sit evenly on a heat map's axis; bins of a range on a number line."""
+    return d.listed(path) is not None or not d.binned
 
 
 def _pair_levels(d: _Data, path: str, values: pd.Series, category: bool) -> tuple[list[Any], pd.Series]:
-    """The ordered levels of one heat-map axis and each cell's level, as text for a category axis."""
+    """The ordered levels of one heat-map axis and each cell's level, as text (in the parameter's unit) on a
+    category axis."""
+    ordered = _levels(d, path, values)
     if not category:
-        return _levels(d, path, values), values.astype(float)
-    text = values.map(_number)
-    listed = d.listed(path) or []
-    present = list(dict.fromkeys(text))
-    return [v for v in listed if v in present] + [v for v in present if v not in listed], text
+        return ordered, values.astype(float)
+    if _is_categorical(d, path, values):
+        return ordered, values.map(str)
+    names = _distinct([d.unit(path).value(v) for v in ordered], ordered)
+    lookup = dict(zip(ordered, names, strict=True))
+    return names, values.map(lambda v: lookup[float(v)])
 
 
 def _axis_name(letter: str, k: int) -> str:
@@ -549,8 +528,8 @@ def _pairs_chart(d: _Data, f: Figure) -> go.Figure | None:
         out = {}
         for letter, path in zip("xy", pair, strict=True):
             name = _axis_name(letter, k)
-            cat = d.listed(path) is not None
-            out[f"{name}.title.text"] = d.label(path)
+            cat = _pair_axis_is_category(d, path)
+            out[f"{name}.title.text"] = d.unit(path).axis
             out[f"{name}.type"] = "category" if cat else "linear"
             out[f"{name}.autorange"] = True
         return out
@@ -710,11 +689,16 @@ def _design_text(d: _Data) -> str:
     return f"{esc(kind)} ({detail})" if detail else esc(kind)
 
 
-def _parameter_range(p: Any) -> str:
+def _parameter_range(d: _Data, p: Any) -> str:
+    unit = d.unit(p.path)
     if hasattr(p, "values"):
         kind = "levels" if getattr(p, "numeric", True) else "choices"
-        return f"{kind}: " + ", ".join(esc(_number(v)) for v in p.values)
-    span = f"{_number(p.low)} to {_number(p.high)}"
+        return f"{kind}: " + ", ".join(esc(unit.value(v)) for v in p.values)
+    span = interval(p.low, p.high, unit.value)
+    if not d.binned:  # a grid (or Morris design) runs a range at a few levels: name them
+        found = d.summary[p.path].dropna().unique() if p.path in d.summary else []
+        levels = ", ".join(unit.value(v) for v in sorted(float(v) for v in found))
+        return f"range: {esc(span)}, simulated at {esc(levels)}" if levels else f"range: {esc(span)}"
     return f"range: {esc(span)}{' (whole numbers)' if getattr(p, 'integer', False) else ''}"
 
 
@@ -739,7 +723,7 @@ def _header(d: _Data) -> str:
     kpi_html = "".join(f"<div><dt>{k}</dt><dd>{v}</dd></div>" for k, v in kpis.items())
     rows = "".join(
         f"<tr><td><b>{esc(d.label(p.path))}</b></td><td><code>{esc(p.path)}</code></td>"
-        f"<td>{_parameter_range(p)}</td></tr>"
+        f"<td>{_parameter_range(d, p)}</td></tr>"
         for p in d.parameters
     )
     params = (
@@ -790,79 +774,40 @@ def _sensitivity(d: _Data) -> str:
     return note + _chart_blocks(d, "sensitivity", _sensitivity_chart, "No sensitivity indices were computed.")
 
 
-def _condition(d: _Data, c: Any) -> str:
-    """One condition of a failure region as text: ``cpc_usd.median ≥ 1.3``, ``shipping = air``."""
-    if isinstance(c, str):
-        return c
-    if isinstance(c, dict):
-        path = c.get("parameter") or c.get("path")
-        name = d.label(str(path)) if path is not None else ""
-        if "low" in c or "high" in c:
-            low, high = c.get("low"), c.get("high")
-            if finite(low) and finite(high):
-                return f"{name} {_number(low)} – {_number(high)}"
-            if finite(low):
-                return f"{name} ≥ {_number(low)}"
-            if finite(high):
-                return f"{name} ≤ {_number(high)}"
-        if "values" in c:
-            return f"{name} in {{{', '.join(_number(v) for v in c['values'])}}}"
-        if "value" in c:
-            return f"{name} {c.get('op', '=')} {_number(c['value'])}"
-        return ", ".join(f"{k}={_number(v)}" for k, v in c.items())
-    if isinstance(c, (tuple, list)):
-        return " ".join(_number(v) if _is_number(v) else d.label(str(v)) for v in c)
-    return str(c)
-
-
-def _support(value: Any) -> str:
-    """The region's support: a share of the strategy's runs (a float up to 1), or a count of runs."""
-    if not finite(value):
-        return DASH
-    if isinstance(value, (float, np.floating)) and 0 <= value <= 1:
-        return f"{float(value):.0%} of runs"
-    return f"{int(value):,} runs"
-
-
 def _failure(d: _Data) -> str:
+    """A card per strategy: the region where it runs out of cash most, its bounds as chips, and n, density and
+    coverage as scenario discovery reports them."""
     cards = []
     for strategy in d.strategies:
         region = d.of(strategy).get("failure_region")
         head = f"<h3>{_swatch(d, strategy)}{esc(strategy)}</h3>"
         if not region:
             survived = _survival_share(d, strategy)
-            fails = f" Overall, {1 - survived:.0%} of its runs failed." if finite(survived) else ""
+            fails = f" Overall, {share(1 - survived)} of its runs failed." if finite(survived) else ""
             cards.append(
                 f'<div class="region">{head}<p class="none">No region of the parameters stands out where this'
                 f" strategy fails more than elsewhere.{fails}</p></div>"
             )
             continue
-        conditions = region.get("conditions") or []
-        if isinstance(conditions, dict):
-            conditions = [{"parameter": k, **v} if isinstance(v, dict) else f"{d.label(k)} {v}" for k, v in
-                          conditions.items()]  # fmt: skip
-        chips = "".join(f"<li>{esc(_condition(d, c))}</li>" for c in conditions)
-        kpis = (
-            f'<dl class="kpis"><div><dt>Fail in the region</dt><dd class="bad">{_share(region.get("failure_share"))}'
-            f"</dd></div><div><dt>Fail overall</dt><dd>{_share(region.get('baseline_failure_share'))}</dd></div>"
-            f"<div><dt>Region holds</dt><dd>{_support(region.get('support'))}</dd></div></dl>"
-        )
-        text = str(region.get("text") or "")
-        # The analysis phrases the text to follow the strategy's name.
-        text = f"<b>{esc(strategy)}</b> {esc(text.rstrip('.'))}." if text[:1].islower() else esc(text)
+        # The chips are the sentence's own bounds, so both say the same value rounded the same way.
+        chips = "".join(f"<li>{esc(c['text'])}</li>" for c in region["conditions"])
+        kpis = {
+            "Runs in the region (n)": f"{region['n']:,} of {region['runs']:,}",
+            "Density: share that fail": f'<span class="bad">{share(region["density"])}</span>'
+            f" ({region['failures']:,} of {region['n']:,})",
+            "Coverage: share of all failures": f"{share(region['coverage'])}"
+            f" ({region['failures']:,} of {region['total_failures']:,})",
+            "Fail overall": share(region["overall_density"]),
+        }
+        kpi_html = "".join(f"<div><dt>{k}</dt><dd>{v}</dd></div>" for k, v in kpis.items())
         cards.append(
-            f'<div class="region">{head}{f"<p>{text}</p>" if text else ""}'
-            f'<ul class="conditions">{chips}</ul>{kpis}</div>'
+            f'<div class="region">{head}<p><b>{esc(strategy)}</b> {esc(region["text"])}.</p>'
+            f'<ul class="conditions">{chips}</ul><dl class="kpis">{kpi_html}</dl></div>'
         )
     return f'<div class="regions">{"".join(cards)}</div>'
 
 
 UNCLEAR, NONE_SAFE = "#d1d5db", "#ffffff"  # cells with no clear winner, and cells where nobody is safe enough
-
-
-def _level(path: str, value: Any) -> str:
-    """A level as a map's axis shows it: ``$40,000`` for money, ``27`` or ``sea`` otherwise."""
-    return f"${_number(value)}" if path.endswith("_usd") and _is_number(value) else _number(value)
 
 
 def _distinct(labels: list[str], values: Sequence[Any]) -> list[str]:
@@ -877,8 +822,8 @@ def _verdict_chart(d: _Data, frame: pd.DataFrame) -> go.Figure:
     col, xs = pd.factorize(frame[paths[0]])
     rest = pd.Series(list(zip(*(frame[p] for p in paths[1:]), strict=True)), dtype=object)
     row, ys = pd.factorize(rest)
-    x_text = _distinct([_level(paths[0], v) for v in xs], xs)
-    y_text = _distinct([", ".join(_level(p, v) for p, v in zip(paths[1:], key, strict=True)) for key in ys], ys)
+    x_text = _distinct([d.unit(paths[0]).value(v) for v in xs], xs)
+    y_text = _distinct([", ".join(d.unit(p).value(v) for p, v in zip(paths[1:], key, strict=True)) for key in ys], ys)
     strategies = d.strategies
     unclear, none = len(strategies), len(strategies) + 1
     colours = [d.colors[s] for s in strategies] + [UNCLEAR, NONE_SAFE]
@@ -902,8 +847,8 @@ def _verdict_chart(d: _Data, frame: pd.DataFrame) -> go.Figure:
         template=TEMPLATE,
         height=140 + 70 * len(ys),
         margin={"l": 10, "r": 10, "t": 10, "b": 60},
-        xaxis={"title": {"text": d.label(paths[0])}, "type": "category"},
-        yaxis={"title": {"text": ", ".join(d.label(p) for p in paths[1:])}, "type": "category"},
+        xaxis={"title": {"text": d.unit(paths[0]).axis}, "type": "category"},
+        yaxis={"title": {"text": ", ".join(d.unit(p).axis for p in paths[1:])}, "type": "category"},
     )
     return fig
 
@@ -928,6 +873,134 @@ def _verdict(d: _Data) -> str:
     return intro + plot_div(_verdict_chart(d, frame), "verdict-map") + f"<ul class=verdicts>{sentences}</ul>"
 
 
+def _difference_traces(d: _Data, f: Figure, frame: pd.DataFrame) -> list[go.BaseTraceType]:
+    """One A-minus-B map: cells with a clear difference coloured by it, the others grey and labelled so."""
+    p1, p2, a, b = (str(frame[c].iloc[0]) for c in ("p1", "p2", "a", "b"))
+    xcat, ycat = _pair_axis_is_category(d, p1), _pair_axis_is_category(d, p2)
+    xs, fx = _pair_levels(d, p1, frame["x"], xcat)
+    ys, fy = _pair_levels(d, p2, frame["y"], ycat)
+    cells = frame.assign(_x=fx, _y=fy, clear=frame["clear"].astype(float))
+
+    def grid(column: str) -> np.ndarray:
+        table = cells.pivot_table(index="_y", columns="_x", values=column, aggfunc="first", dropna=False)
+        return table.reindex(index=ys, columns=xs).to_numpy(dtype=float)
+
+    diff, low, high, pairs, clear = (grid(c) for c in ("diff", "low", "high", "pairs", "clear"))
+    clear = clear == 1
+    unclear = ~clear & np.isfinite(diff)
+    x = xs if xcat else np.asarray(xs, dtype=float)
+    y = ys if ycat else np.asarray(ys, dtype=float)
+    fmt = _value_format(f)
+    hover = (
+        f"<b>{label(a)} − {label(b)}</b><br>{esc(d.label(p1))} %{{x}}<br>{esc(d.label(p2))} %{{y}}<br>"
+        f"{esc(f.label)}: %{{customdata[0]:{fmt}}}<br>95% interval %{{customdata[1]:{fmt}}} to"
+        f" %{{customdata[2]:{fmt}}}<br>%{{customdata[3]:,.0f}} paired runs"
+    )
+    custom = np.dstack([diff, low, high, pairs])
+    common = {"x": x, "y": y, "customdata": custom, "xgap": 2, "ygap": 2, "name": f"{a} − {b}"}
+    coloured = go.Heatmap(
+        z=np.where(clear, diff, np.nan), coloraxis="coloraxis", hovertemplate=hover + "<extra></extra>", **common
+    )
+    grey = go.Heatmap(
+        z=np.where(unclear, 0.0, np.nan),
+        colorscale=[[0, UNCLEAR], [1, UNCLEAR]],
+        showscale=False,
+        hovertemplate=hover + "<br>no clear difference<extra></extra>",
+        **common,
+    )
+    rows, cols = np.nonzero(clear | unclear)
+    text = go.Scatter(
+        x=[x[c] for c in cols],
+        y=[y[r] for r in rows],
+        text=[
+            _signed_value(f, diff[r, c]) if clear[r, c] else "no clear<br>difference"
+            for r, c in zip(rows, cols, strict=True)
+        ],
+        mode="text",
+        textfont={"size": 11, "color": INK},
+        hoverinfo="skip",
+        showlegend=False,
+        name=f"{a} − {b}",
+    )
+    return [coloured, grey, text]
+
+
+def _signed_value(f: Figure, value: float) -> str:
+    """A difference as a cell shows it: ``+$4.4k``, ``−12 pts``."""
+    return money(value, sign=True) if f.unit == "usd" else number(value, 1, sign=True)
+
+
+def _versus_chart(d: _Data) -> go.Figure | None:
+    """Strategy A minus strategy B per cell of two parameters; a menu picks the pair of strategies and parameters."""
+    block = d.analysis.get("differences") or {}
+    maps = [m for m in block.get("maps", []) if isinstance(m, pd.DataFrame) and not m.empty]
+    if not maps:
+        return None
+    f = FIGURE_BY_NAME[block["figure"]]
+    fig = go.Figure()
+    visible: list[list[bool]] = []
+    layouts: list[dict[str, Any]] = []
+    for k, frame in enumerate(maps):
+        for trace in _difference_traces(d, f, frame):
+            trace.visible = k == 0
+            fig.add_trace(trace)
+        visible.append([j // 3 == k for j in range(3 * len(maps))])
+        p1, p2 = str(frame["p1"].iloc[0]), str(frame["p2"].iloc[0])
+        layouts.append(
+            {
+                "xaxis.title.text": d.unit(p1).axis,
+                "xaxis.type": "category" if _pair_axis_is_category(d, p1) else "linear",
+                "yaxis.title.text": d.unit(p2).axis,
+                "yaxis.type": "category" if _pair_axis_is_category(d, p2) else "linear",
+                "coloraxis.colorbar.title.text": f"{frame['a'].iloc[0]} − {frame['b'].iloc[0]} ({_figure_title(f)})",
+            }
+        )
+    values = np.concatenate([m.loc[m["clear"], "diff"].to_numpy(dtype=float) for m in maps])
+    top = float(np.nanmax(np.abs(values))) if values.size and np.isfinite(values).any() else 1.0
+    fig.update_layout(
+        template=TEMPLATE,
+        height=520,
+        hovermode="closest",
+        margin={"t": 70, "b": 60, "r": 24},
+        coloraxis={"colorscale": "RdBu", "cmin": -top, "cmax": top, "colorbar": {"thickness": 14, "tickformat":
+                   _axis_format(f)["tickformat"]}},
+    )  # fmt: skip
+    fig.update_layout(layouts[0])
+    fig.update_xaxes(showgrid=False)
+    fig.update_yaxes(showgrid=False, rangemode="normal")
+    if len(maps) > 1:
+        buttons = [
+            {
+                "label": f"{m['a'].iloc[0]} − {m['b'].iloc[0]}: "
+                f"{d.label(m['p1'].iloc[0])} × {d.label(m['p2'].iloc[0])}",
+                "method": "update",
+                "args": [{"visible": visible[k]}, layouts[k]],
+            }
+            for k, m in enumerate(maps)
+        ]
+        fig.update_layout(
+            updatemenus=[{"type": "dropdown", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom",
+                          "bgcolor": "white", "bordercolor": "#9ca3af", "font": {"size": 12}, "buttons": buttons}]
+        )  # fmt: skip
+    return fig
+
+
+def _versus(d: _Data) -> str:
+    fig = _versus_chart(d)
+    if fig is None:
+        return (
+            '<p class="none">Setting strategies against each other needs two or more strategies and two parameters.</p>'
+        )
+    f = FIGURE_BY_NAME[d.analysis["differences"]["figure"]]
+    intro = (
+        f"<p>The first strategy minus the second on {esc(f.label[:1].lower() + f.label[1:])}, cell by cell: the mean"
+        " difference over the replications both finished (the same seeds, so the luck they share cancels). Blue:"
+        " the first is ahead; red: the second. A grey cell's 95% interval includes zero: no clear difference there."
+        " Pick the pair of strategies and of parameters from the menu.</p>"
+    )
+    return intro + plot_div(fig, "versus-map")
+
+
 def _survival_share(d: _Data, strategy: str) -> float:
     s = d.summary
     if "survived" not in s or s.empty:
@@ -946,7 +1019,7 @@ def _errors(d: _Data) -> str:
     rows = []
     for r in shown.to_dict("records"):
         strategy = str(r.get("strategy", ""))
-        values = ", ".join(f"{esc(d.label(p))}={esc(_number(r[p]))}" for p in paths)
+        values = ", ".join(f"{esc(d.label(p))} {esc(d.unit(p).value(r[p]))}" for p in paths)
         error = r.get("error")
         message = esc(error) if isinstance(error, str) and error else "no error message"
         rows.append(
@@ -1009,6 +1082,7 @@ def _footer(d: _Data) -> str:
 
 SECTIONS: tuple[tuple[str, str, str, Any], ...] = (
     ("verdict", "Which strategy wins where", "", _verdict),
+    ("versus", "Strategy against strategy", "", _versus),
     (
         "effects",
         "Effects of each parameter",

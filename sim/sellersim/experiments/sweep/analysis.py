@@ -21,10 +21,13 @@ import pandas as pd
 
 from sellersim.experiments.stats import mean_interval, paired_difference, proportion_interval
 from sellersim.experiments.sweep.designs import DesignTable
+from sellersim.experiments.sweep.labels import parameter
 from sellersim.experiments.sweep.spec import Levels, Span, Verdict
+from sellersim.formatting import interval, money, number, points, share
 from sellersim.results.figures import FIGURE_BY_NAME
 
 __all__ = [
+    "difference_grid",
     "effects",
     "failure_region",
     "pair_grid",
@@ -64,27 +67,26 @@ def _interval(values: np.ndarray, share: bool) -> tuple[float, float, float, int
     return iv.estimate, iv.low, iv.high, iv.n
 
 
-def _is_money(path: str) -> bool:
-    return path.endswith("_usd") or "cpc_usd" in path
+def _figure_value(figure: str, v: float, *, sign: bool = False) -> str:
+    """A value of a figure in its unit: ``$41k``, ``45%`` (a difference of shares in points), ``52 h``."""
+    fig = FIGURE_BY_NAME.get(figure)
+    unit = fig.unit if fig is not None else "units"
+    if unit == "usd":
+        return money(v, sign=sign)
+    if unit == "share":
+        return points(v) if sign else share(v)
+    if unit == "hours":
+        return number(v, sign=sign) + " h"
+    return number(v, 1, sign=sign) + ("" if unit in ("count", "units") else f" {unit}")
 
 
-def _fmt_number(v: float) -> str:
-    if v == 0:
-        return "0"
-    if abs(v) >= 1000:
-        return f"{v:,.0f}"
-    if abs(v) >= 100:
-        return f"{v:.0f}"
-    return f"{v:.3g}"
-
-
-def _fmt_value(path: str, v: float) -> str:
-    """A parameter or figure value as text: money as ``$25,000`` / ``$1.40``."""
-    if _is_money(path):
-        sign = "-" if v < 0 else ""
-        a = abs(v)
-        return f"{sign}${a:,.0f}" if a >= 100 else f"{sign}${a:,.2f}"
-    return _fmt_number(v)
+def _figure_name(figure: str) -> str:
+    """A figure as a sentence names it: ``final cash``, ``survival``."""
+    if figure == "survived":
+        return "survival"
+    fig = FIGURE_BY_NAME.get(figure)
+    text = fig.label if fig is not None else figure.replace("_", " ")
+    return text[:1].lower() + text[1:]
 
 
 def _bin_edges(values: np.ndarray, bins: int) -> np.ndarray:
@@ -105,8 +107,15 @@ def _assign_bins(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(values), -1, idx)
 
 
-def _groups(frame: pd.DataFrame, p: Levels | Span, bins: int) -> tuple[np.ndarray, list[Any], list[tuple]]:
-    """(group index per row, group labels, (low, high) per group) for one parameter."""
+def _groups(
+    frame: pd.DataFrame, p: Levels | Span, bins: int, binned: bool
+) -> tuple[np.ndarray, list[Any], list[tuple]]:
+    """(group index per row, group labels, (low, high) per group) for one parameter.
+
+    Listed levels group by value; so does a range when ``binned`` is False (a grid or Morris
+    design sets it at a few levels, which are shown as simulated); otherwise a range is cut into
+    ``bins`` equal-count bins labelled by their centres.
+    """
     col = frame[p.path]
     if isinstance(p, Levels):
         labels = list(p.values)
@@ -114,6 +123,10 @@ def _groups(frame: pd.DataFrame, p: Levels | Span, bins: int) -> tuple[np.ndarra
         idx = np.array([lookup.get(_key(v), -1) for v in col], dtype=np.int64)
         return idx, labels, [(v, v) for v in labels]
     values = pd.to_numeric(col, errors="coerce").astype(float).to_numpy()
+    if not binned:
+        levels = np.unique(values[~np.isnan(values)])
+        idx = np.where(np.isnan(values), -1, np.searchsorted(levels, values))
+        return idx.astype(np.int64), [float(v) for v in levels], [(float(v), float(v)) for v in levels]
     edges = _bin_edges(values, bins)
     if edges.size == 0:
         return np.full(len(values), -1), [], []
@@ -185,7 +198,7 @@ def sensitivity(
         y = np.where(np.isnan(y), fill, y)
         notes.append(
             f"{missing} of {y.size} points had no ok run of {strategy}; "
-            f"filled with the overall mean of {figure} ({_fmt_value(figure, fill)})"
+            f"filled with the overall mean of {figure} ({_figure_value(figure, fill)})"
         )
     if float(np.ptp(y)) == 0.0:
         notes.append(f"{figure} does not vary across the points; every index is zero")
@@ -238,13 +251,20 @@ def _framed(rows: list[dict[str, Any]], figure: str, strategy: str, kind: str, n
 
 
 def effects(
-    runs: pd.DataFrame, parameters: Sequence[Levels | Span], strategy: str, figure: str, bins: int = 5
+    runs: pd.DataFrame,
+    parameters: Sequence[Levels | Span],
+    strategy: str,
+    figure: str,
+    bins: int = 5,
+    *,
+    binned: bool = True,
 ) -> pd.DataFrame:
     """Main effect of each parameter on ``figure``: the mean over runs per level or bin.
 
-    Levels parameters group by listed value (levels without runs get ``n = 0``); Span parameters
-    are cut into ``bins`` equal-count bins by value (fewer when values repeat), labelled by the
-    bin's centre. Columns ``parameter``, ``level`` (value or bin centre), ``bin_low``, ``bin_high``,
+    Levels parameters group by listed value (levels without runs get ``n = 0``). Span parameters
+    group by the values simulated when ``binned`` is False (grid and Morris designs); otherwise
+    they are cut into ``bins`` equal-count bins by value (fewer when values repeat), labelled by
+    the bin's centre. Columns ``parameter``, ``level`` (value or bin centre), ``bin_low``, ``bin_high``,
     ``mean``, ``low``, ``high`` (95% interval: Wilson for shares such as ``survived``, t otherwise)
     and ``n`` (runs).
     """
@@ -253,7 +273,7 @@ def effects(
     share = _is_share(figure, ok[figure])
     rows: list[dict[str, Any]] = []
     for p in parameters:
-        idx, labels, ranges = _groups(ok, p, bins)
+        idx, labels, ranges = _groups(ok, p, bins, binned)
         for g, label in enumerate(labels):
             mean, low, high, n = _interval(y[idx == g], share)
             rows.append(
@@ -274,19 +294,26 @@ def effects(
 
 
 def pair_grid(
-    runs: pd.DataFrame, p1: Levels | Span, p2: Levels | Span, strategy: str, figure: str, bins: int = 5
+    runs: pd.DataFrame,
+    p1: Levels | Span,
+    p2: Levels | Span,
+    strategy: str,
+    figure: str,
+    bins: int = 5,
+    *,
+    binned: bool = True,
 ) -> pd.DataFrame:
     """Mean of ``figure`` over a grid of two parameters, in long format for a heat map.
 
-    Columns ``p1.path`` and ``p2.path`` (level or bin centre, binned as in :func:`effects`),
+    Columns ``p1.path`` and ``p2.path`` (level or bin centre, grouped as in :func:`effects`),
     ``mean`` and ``n``; every cell is listed, empty ones with ``n = 0`` and a NaN mean.
     """
     if p1.path == p2.path:
         raise ValueError(f"pair_grid needs two different parameters, got {p1.path!r} twice")
     ok = _ok(runs, strategy)
     y = _numbers(ok[figure])
-    i1, labels1, _ = _groups(ok, p1, bins)
-    i2, labels2, _ = _groups(ok, p2, bins)
+    i1, labels1, _ = _groups(ok, p1, bins, binned)
+    i2, labels2, _ = _groups(ok, p2, bins, binned)
     keep = (i1 >= 0) & (i2 >= 0) & ~np.isnan(y)
     sums = np.zeros((len(labels1), len(labels2)))
     counts = np.zeros((len(labels1), len(labels2)), dtype=np.int64)
@@ -306,96 +333,117 @@ def pair_grid(
 
 
 def failure_region(
-    runs: pd.DataFrame, parameters: Sequence[Levels | Span], strategy: str, min_support: float = 0.1
+    runs: pd.DataFrame,
+    parameters: Sequence[Levels | Span],
+    strategy: str,
+    min_mass: float = 0.1,
+    *,
+    binned: bool = True,
 ) -> dict[str, Any] | None:
-    """The simple region of parameter space where ``strategy`` fails most often.
+    """The simple region of parameter space where ``strategy`` runs out of cash most often.
 
-    Candidates are single thresholds and pairs of thresholds on two different numeric parameters,
-    at the 20/40/60/80% quantiles of each parameter's values, in both directions (``>``, ``<``).
-    Among regions holding at least ``min_support`` of the strategy's ok runs, the one with the
-    highest share of runs that did not survive wins (ties: larger support, then fewer conditions).
-    Returns ``{"conditions": [{"path", "op", "value"}], "failure_share", "support",
-    "baseline_failure_share", "text"}``, or None when no run failed. The conditions hold the exact
-    thresholds; the text rounds them to two significant digits.
+    A region is one bound, or two bounds on different numeric parameters. A parameter set at a
+    few levels (listed levels, or a range when ``binned`` is False) is bounded at its levels,
+    inclusively ("$1.27 or more"); a range drawn at random is bounded at its 20/40/60/80%
+    quantiles rounded to two significant digits ("above $1.10"), and the rounded bound is the one
+    counted, so what the text says is what was counted. Among regions holding at least
+    ``min_mass`` of the strategy's finished runs, the one with the highest density wins (ties:
+    higher coverage, then fewer bounds).
+
+    Scenario discovery's measures (as PRIM reports them): ``n`` runs inside, ``failures`` of
+    them that ran out of cash, ``density`` = failures / n, ``coverage`` = failures / every
+    failure of the strategy (``total_failures``), ``mass`` = n / every finished run (``runs``),
+    and ``overall_density`` = total_failures / runs. ``conditions`` hold each bound (``path``,
+    ``op`` one of ``>``, ``<``, ``>=``, ``<=``, the exact ``value`` counted and its ``text``,
+    which the report's chips show); ``text`` is the sentence, with the same bound texts. None
+    when no run failed.
     """
     ok = _ok(runs, strategy)
     if "survived" not in ok.columns:
         return None
-    surv = ok["survived"]
-    known = surv.notna().to_numpy()
-    ok = ok.loc[known]
+    ok = ok.loc[ok["survived"].notna().to_numpy()]
     if ok.empty:
         return None
     failed = ~ok["survived"].astype(bool).to_numpy()
     if not failed.any():
         return None
-    n = len(ok)
-    baseline = float(failed.mean())
 
-    conds: list[tuple[int, str, str, float]] = []  # (parameter index, path, op, threshold)
+    bounds: list[tuple[int, str, str, float]] = []  # (parameter index, path, op, bound)
     masks: list[np.ndarray] = []
     numeric = [p for p in parameters if isinstance(p, Span) or p.numeric]
     for k, p in enumerate(numeric):
         x = pd.to_numeric(ok[p.path], errors="coerce").astype(float).to_numpy()
         if np.isnan(x).all():
             continue
-        for q in np.unique(np.nanquantile(x, _QUANTILES)):
-            for op, mask in ((">", x > q), ("<", x < q)):
-                if mask.any() and not mask.all():
-                    conds.append((k, p.path, op, float(q)))
-                    masks.append(mask)
-    if not conds:
+        if isinstance(p, Levels) or not binned:
+            levels = np.unique(x[~np.isnan(x)])
+            cuts = [(">=", v) for v in levels[1:]] + [("<=", v) for v in levels[:-1]]
+        else:
+            rounded = np.unique([_sig(float(q)) for q in np.nanquantile(x, _QUANTILES)])
+            cuts = [(op, v) for v in rounded for op in (">", "<")]
+        for op, v in cuts:
+            mask = _OPS[op](x, v)
+            if mask.any() and not mask.all():
+                bounds.append((k, p.path, op, float(v)))
+                masks.append(mask)
+    if not bounds:
         return None
 
-    m = np.array(masks, dtype=np.int64)  # conditions x runs
+    m = np.array(masks, dtype=np.int64)  # bounds x runs
     f = failed.astype(np.int64)
-    # (share, support, -conditions, chosen condition indices)
-    best: tuple[float, float, int, tuple[int, ...]] | None = None
-
-    def consider(share: float, support: float, chosen: tuple[int, ...]) -> None:
-        nonlocal best
-        key = (share, support, -len(chosen), chosen)
-        if best is None or key[:3] > best[:3]:
-            best = key
-
-    single_n = m.sum(axis=1)
-    single_f = m @ f
-    for c in range(len(conds)):
-        support = single_n[c] / n
-        if support >= min_support and single_n[c] > 0:
-            consider(single_f[c] / single_n[c], support, (c,))
-    pair_n = m @ m.T
-    pair_f = (m * f) @ m.T
-    for a, b in itertools.combinations(range(len(conds)), 2):
-        if conds[a][0] == conds[b][0] or pair_n[a, b] == 0:
-            continue
-        support = pair_n[a, b] / n
-        if support >= min_support:
-            consider(pair_f[a, b] / pair_n[a, b], support, (a, b))
-    if best is None:
+    runs_n, total_failures = len(ok), int(f.sum())
+    regions = [((c,), int(m[c].sum()), int(m[c] @ f)) for c in range(len(bounds))]
+    both_n, both_f = m @ m.T, (m * f) @ m.T
+    regions += [
+        ((a, b), int(both_n[a, b]), int(both_f[a, b]))
+        for a, b in itertools.combinations(range(len(bounds)), 2)
+        if bounds[a][0] != bounds[b][0]
+    ]
+    held = [r for r in regions if r[1] > 0 and r[1] / runs_n >= min_mass]
+    if not held:
         return None
-    share, support, _, chosen = best
-    conditions = [{"path": conds[c][1], "op": conds[c][2], "value": conds[c][3]} for c in chosen]
-    where = " and ".join(f"{c['path']} {c['op']} {_fmt_value(c['path'], _sig(c['value']))}" for c in conditions)
-    text = f"runs out of cash in {_pct(share)} of runs when {where} (against {_pct(baseline)} overall)"
-    return {
+    chosen, n, failures = max(held, key=lambda r: (r[2] / r[1], r[2], -len(r[0])))
+    conditions = []
+    for c in chosen:
+        _, path, op, value = bounds[c]
+        label = parameter(path)
+        conditions.append(
+            {"path": path, "op": op, "value": value, "text": f"{label.name} {_OP_WORDS[op](label.value(value))}"}
+        )
+    region = {
         "conditions": conditions,
-        "failure_share": float(share),
-        "support": float(support),
-        "baseline_failure_share": baseline,
-        "text": text,
+        "n": n,
+        "failures": failures,
+        "runs": runs_n,
+        "total_failures": total_failures,
+        "density": failures / n,
+        "coverage": failures / total_failures,
+        "mass": n / runs_n,
+        "overall_density": total_failures / runs_n,
     }
+    region["text"] = (
+        f"runs out of cash in {share(region['density'])} of the {n:,} runs with "
+        f"{' and '.join(c['text'] for c in conditions)} ({failures:,} of its {total_failures:,} failures, "
+        f"a coverage of {share(region['coverage'])}), against {share(region['overall_density'])} of all its "
+        f"{runs_n:,} runs"
+    )
+    return region
+
+
+_OPS: dict[str, Any] = {">": np.greater, "<": np.less, ">=": np.greater_equal, "<=": np.less_equal}
+_OP_WORDS: dict[str, Any] = {
+    ">": "above {}".format,
+    "<": "below {}".format,
+    ">=": "{} or more".format,
+    "<=": "{} or less".format,
+}
 
 
 def _sig(v: float, digits: int = 2) -> float:
-    """``v`` rounded to ``digits`` significant digits (thresholds read better as 1.4 than 1.4372)."""
+    """``v`` rounded to ``digits`` significant digits (bounds read better as 1.4 than 1.4372)."""
     if v == 0 or not math.isfinite(v):
         return v
     return round(v, digits - 1 - math.floor(math.log10(abs(v))))
-
-
-def _pct(share: float) -> str:
-    return f"{share * 100:.0f}%"
 
 
 # -------------------------------------------------------------------------------------- verdicts
@@ -451,29 +499,24 @@ def verdict_map(runs: pd.DataFrame, parameters: Sequence[Any], verdict: Verdict)
     return frame
 
 
-def _fmt_level(path: str, value: Any) -> str:
-    """A parameter's level as text: numbers as :func:`_fmt_value` writes them, anything else as it is."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        return str(value)
-    return _fmt_value(path, float(value))
-
-
 def verdict_text(frame: pd.DataFrame, parameters: Sequence[Any]) -> list[str]:
     """One sentence per cell: who wins there, by how much and how sure, or that nobody is safe enough."""
-    figure = FIGURE_BY_NAME[frame.attrs["figure"]]
-    limit = _pct(frame.attrs["max_failure_share"])
-    what = figure.label[:1].lower() + figure.label[1:]
+    figure = frame.attrs["figure"]
+    limit = share(frame.attrs["max_failure_share"])
+    what = _figure_name(figure)
     out = []
     for row in frame.to_dict("records"):
-        where = ", ".join(f"{p.path} = {_fmt_level(p.path, row[p.path])}" for p in parameters)
+        where = " and ".join(f"{parameter(p.path).name} {parameter(p.path).value(row[p.path])}" for p in parameters)
         winner, runner_up = row["winner"], row["runner_up"]
         if winner is None:
             text = f"At {where}: no strategy runs out of cash in {limit} of runs or fewer."
         elif runner_up is None:
             text = f"At {where}: {winner}, the only strategy that runs out of cash in {limit} of runs or fewer."
         else:
-            low, high = (_fmt_value(figure.name, row[k]) for k in ("margin_low", "margin_high"))
-            margin = f"{_fmt_value(figure.name, row['margin'])} (95% CI {low} to {high}, {row['pairs']} paired runs)"
+            ci = interval(row["margin_low"], row["margin_high"], lambda v: _figure_value(figure, v))
+            margin = (
+                f"{_figure_value(figure, row['margin'], sign=True)} (95% interval {ci}, {row['pairs']} paired runs)"
+            )
             lead = f"{winner} leads {runner_up}" if row["clear"] else f"no clear winner: {winner} leads {runner_up}"
             text = f"At {where}: {lead} on {what} by {margin}."
         if row["errored"]:
@@ -482,16 +525,58 @@ def verdict_text(frame: pd.DataFrame, parameters: Sequence[Any]) -> list[str]:
     return out
 
 
+# ---------------------------------------------------------------------------------- differences
+
+
+def difference_grid(
+    runs: pd.DataFrame,
+    p1: Levels | Span,
+    p2: Levels | Span,
+    a: str,
+    b: str,
+    figure: str,
+    bins: int = 5,
+    *,
+    binned: bool = True,
+) -> pd.DataFrame:
+    """Strategy ``a`` minus strategy ``b`` on ``figure`` over two parameters: where the verdict flips.
+
+    Runs are paired by point and replication (the same seed, common random numbers), and only
+    pairs where both finished count. Per cell (levels or bins as in :func:`pair_grid`): the paired
+    mean difference ``diff`` with its 95% t-interval ``low``/``high``, ``pairs`` and ``clear``
+    (the interval excludes 0). Every cell is listed; cells without pairs have NaN and ``pairs = 0``.
+    """
+    keys = ["point", "replication"]
+    mine = _ok(runs, a).set_index(keys)
+    theirs = _ok(runs, b).set_index(keys)[[figure]].rename(columns={figure: "_b"})
+    both = mine.join(theirs, how="inner").reset_index()
+    ya, yb = _numbers(both[figure]), _numbers(both["_b"])
+    i1, labels1, _ = _groups(both, p1, bins, binned)
+    i2, labels2, _ = _groups(both, p2, bins, binned)
+    rows = []
+    for g1, l1 in enumerate(labels1):
+        for g2, l2 in enumerate(labels2):
+            cell = (i1 == g1) & (i2 == g2)
+            d = paired_difference(ya[cell], yb[cell])
+            clear = bool(d.n >= 2 and (d.low > 0 or d.high < 0))
+            rows.append({p1.path: l1, p2.path: l2, "diff": d.estimate, "low": d.low, "high": d.high, "pairs": d.n,
+                         "clear": clear})  # fmt: skip
+    frame = pd.DataFrame(rows, columns=[p1.path, p2.path, "diff", "low", "high", "pairs", "clear"])
+    frame.attrs.update(figure=figure, a=a, b=b, kind="difference", x=p1.path, y=p2.path)
+    return frame
+
+
 # ------------------------------------------------------------------------------------- rankings
 
 
 def ranking_text(frames: Mapping[str, pd.DataFrame] | Sequence[pd.DataFrame] | pd.DataFrame, top: int = 2) -> list[str]:
-    """One sentence per figure naming the ``top`` parameters that matter most.
+    """One sentence per figure, in plain words, naming the ``top`` parameters that matter most.
 
     ``frames``: frames from :func:`sensitivity` or :func:`effects`, as a mapping figure -> frame or
     a sequence (each frame's ``attrs["figure"]`` names its figure). Sobol frames rank by the
     total-order index ``ST``, Morris frames by ``mu_star`` (each with its 95% half-width) and
-    effects frames by the spread of the bin means (max - min).
+    effects frames by the spread of the level means (highest - lowest), the first parameter's
+    sentence saying at which of its levels the figure is highest and lowest.
     """
     if isinstance(frames, pd.DataFrame):
         frames = [frames]
@@ -509,46 +594,59 @@ def ranking_text(frames: Mapping[str, pd.DataFrame] | Sequence[pd.DataFrame] | p
 def _ranking_sentence(figure: str, frame: pd.DataFrame, top: int) -> str | None:
     if frame.empty:
         return None
+    what = _figure_name(figure)
     if "index" in frame.columns:
         kind = "sobol" if (frame["index"] == "ST").any() else "morris"
         idx = "ST" if kind == "sobol" else "mu_star"
         sel = frame.loc[frame["index"] == idx, ["parameter", "value", "conf"]]
-        ranked = [(r.parameter, float(r.value), float(r.conf)) for r in sel.itertuples()]
+        ranked = [(str(r.parameter), float(r.value), float(r.conf), None) for r in sel.itertuples()]
     else:
         kind = "effects"
         ranked = []
         for param, group in frame.groupby("parameter", sort=False):
-            means = group["mean"].to_numpy(dtype=float)
-            means = means[~np.isnan(means)]
-            spread = float(means.max() - means.min()) if means.size >= 2 else math.nan
-            ranked.append((str(param), spread, math.nan))
+            group = group[group["mean"].notna()]
+            if len(group) >= 2:
+                hi, lo = group.loc[group["mean"].idxmax()], group.loc[group["mean"].idxmin()]
+                ranked.append((str(param), float(hi["mean"] - lo["mean"]), math.nan, (hi, lo)))
     ranked = [r for r in ranked if not math.isnan(r[1]) and r[1] > 0]
     if not ranked:
         return None  # nothing moves this figure: no sentence rather than "ranges over 0"
     ranked.sort(key=lambda r: -r[1])
     ranked = ranked[:top]
 
-    def describe(value: float, conf: float, first: bool) -> str:
+    def size(value: float, conf: float) -> str:
         if kind == "sobol":
-            num = f"{value:.2f}" + (f" ± {conf:.2f}" if not math.isnan(conf) else "")
-            return f"total-order index {num}" if first else num
+            return f"{value:.2f}" + (f" ± {conf:.2f}" if not math.isnan(conf) else "")
         if kind == "morris":
-            num = _fmt_value(figure, value) + (f" ± {_fmt_value(figure, conf)}" if not math.isnan(conf) else "")
-            return f"mu* {num}" if first else num
-        if _is_share(figure):
-            num = f"{value * 100:.0f} points"
-            return f"share ranges over {num}" if first else num
-        num = _fmt_value(figure, value)
-        return f"means range over {num}" if first else num
+            return _figure_value(figure, value) + (f" ± {_figure_value(figure, conf)}" if not math.isnan(conf) else "")
+        spread = points(value).lstrip("+") if _is_share(figure) else _figure_value(figure, value)
+        return f"{spread} between its levels"
 
-    parts = [f"{p} ({describe(v, c, i == 0)})" for i, (p, v, c) in enumerate(ranked)]
-    _, value, conf = ranked[0]
+    path, value, conf, ends = ranked[0]
+    name = parameter(path).name
+    rest = "".join(f"; then {parameter(p).name} ({size(v, c)})" for p, v, c, _ in ranked[1:])
     if kind != "effects" and not math.isnan(conf) and value - conf <= 0:
         return (
-            f"{figure}: no parameter stands out with these runs; the largest, {parts[0]}, is within its "
-            "95% interval of 0 (add samples or replications)"
+            f"{what}: no parameter stands out with these runs; the largest, {name} "
+            f"({size(value, conf)}), is within its 95% interval of 0 (add samples or replications)"
         )
-    text = f"{figure} depends most on {parts[0]}"
-    if len(parts) > 1:
-        text += ", then " + ", then ".join(parts[1:])
-    return text
+    if kind == "sobol":
+        lead = f"{name} (total-order Sobol index {size(value, conf)}, the share of the variance it drives)"
+    elif kind == "morris":
+        lead = f"{name} (mean absolute effect μ* {size(value, conf)})"
+    else:
+        hi, lo = ends
+        lead = (
+            f"{name}: {_figure_value(figure, hi['mean'])} on average at {_where(path, hi)}, "
+            f"{_figure_value(figure, lo['mean'])} at {_where(path, lo)}"
+        )
+    return f"{what} depends most on {lead}{rest}"
+
+
+def _where(path: str, row: Mapping[str, Any]) -> str:
+    """A level of an effects frame as text: the value simulated, or a bin's range ``$0.60 to $0.80``."""
+    label = parameter(path)
+    low, high = row["bin_low"], row["bin_high"]
+    if isinstance(low, str) or low == high:
+        return label.value(row["level"])
+    return interval(low, high, label.value)

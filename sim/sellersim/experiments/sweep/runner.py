@@ -306,5 +306,6 @@ def run_sweep(
         "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "sellersim_version": sellersim.__version__,
         "warnings": warnings,
+        "strategies": list(dict.fromkeys(k.strategy for k in plan.keys)),  # the sweep file's order
     }
     return SweepOutcome(spec, design, summary, meta)
