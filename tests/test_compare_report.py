@@ -22,7 +22,7 @@ from report_checks import trace_values as _values
 from sellersim.experiments.decision import decision_table
 from sellersim.formatting import DAYS_PER_MONTH, money, month_of, share
 from sellersim.report.compare_report import DAY_MS, SECTIONS, build_compare_report
-from sellersim.report.theme import PALETTE
+from sellersim.report.theme import BASELINE_LINE, STRATEGY_PALETTE, strategy_colors
 from sellersim.results.comparison import ComparisonResult
 from sellersim.results.figures import FIGURE_BY_NAME, FIGURES
 
@@ -245,7 +245,7 @@ def test_staff_chart_has_headcount_and_founder_load() -> None:
 def test_every_strategy_keeps_one_colour_everywhere() -> None:
     page, result = _html(), _result()
     names = result.comparison["strategies"]
-    expected = {name: PALETTE[i] for i, name in enumerate(names)}
+    expected = strategy_colors(names)
     seen: dict[str, set[str]] = {name: set() for name in names}
     for key, charts in _figures(page).items():
         for figure in charts:
@@ -264,6 +264,38 @@ def test_every_strategy_keeps_one_colour_everywhere() -> None:
     header = _header(page)
     for name, color in expected.items():
         assert f'<span class="swatch" style="background:{color}"></span>{name}' in header
+
+
+def test_the_baseline_is_marked_by_its_line() -> None:
+    page, result = _html(), _result()
+    baseline = result.comparison["baseline"]
+    for charts in _figures(page).values():
+        for figure in charts:
+            for trace in figure["data"]:
+                line = trace.get("line", {})
+                if trace.get("mode") != "lines" or not line.get("width"):
+                    continue  # band edges and marks
+                heavy = line.get("dash") == BASELINE_LINE["dash"] and line.get("width") == BASELINE_LINE["width"]
+                assert heavy == (trace.get("legendgroup") == baseline), trace.get("name")
+
+
+def _contrast_on_white(color: str) -> float:
+    """WCAG contrast ratio of ``color`` against white."""
+    channels = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
+
+
+def test_strategy_colours_are_distinct_legible_and_kept_across_reports() -> None:
+    assert min(_contrast_on_white(c) for c in STRATEGY_PALETTE) >= 3.0  # lines and marks on white
+    names = [f"strategy_{k}" for k in range(8)]
+    colors = strategy_colors(names)
+    assert len(set(colors.values())) == len(names)
+    assert strategy_colors(names[::-1]) == colors  # the order they are listed in does not matter
+    alone = {name: strategy_colors([name])[name] for name in names}
+    kept = sum(alone[n] == colors[n] for n in names)
+    assert kept >= len(names) // 2  # most keep the colour they have alone; a clash moves the later name
 
 
 def test_forest_plot_shows_each_difference_with_its_interval() -> None:

@@ -21,7 +21,7 @@ from report_checks import trace_values as _values
 from sellersim.experiments.sweep.labels import parameter
 from sellersim.formatting import share
 from sellersim.report.sweep_report import build_sweep_report
-from sellersim.report.theme import PALETTE
+from sellersim.report.theme import STRATEGY_PALETTE, strategy_colors
 from sellersim.results.sweep import SweepResult
 
 SECTIONS = ("verdict", "versus", "effects", "pairs", "sensitivity", "failure", "errors")
@@ -199,7 +199,7 @@ def test_sobol_indices_are_bars_with_their_confidence() -> None:
     page = _html()
     colors = {name: color for color, name in re.findall(r'background:(#\w+)"></span>(\w+)</li>', page)}
     assert set(colors) == set(STRATEGIES) and len(set(colors.values())) == len(STRATEGIES)
-    assert set(colors.values()) <= set(PALETTE)
+    assert set(colors.values()) <= set(STRATEGY_PALETTE)
     charts = _figures(page)["sensitivity"]
     for chart, figure in zip(charts, FIGURES, strict=True):
         bars = [t for t in chart["data"] if t["type"] == "bar"]
@@ -478,14 +478,15 @@ def test_strategy_against_strategy_cells_are_the_paired_differences_of_the_runs(
     ]
 
 
-def test_colours_follow_the_strategy_order_of_the_sweep_file() -> None:
-    """The i-th strategy of the sweep file gets PALETTE[i] (the comparison report's rule), not the i-th by name."""
+def test_colours_are_the_strategies_own_whatever_the_order_of_the_sweep_file() -> None:
+    """A strategy has the colour the comparison report gives it, however the sweep file lists it."""
+    expected = strategy_colors(STRATEGIES)
     for order in (STRATEGIES, STRATEGIES[::-1]):
         page = build_sweep_report(make_sweep("grid", strategies=order))
         swatches = re.findall(
             r'<li title="[^"]*"><span class="swatch" style="background:(#\w+)"></span>(\w+)</li>', page
         )
-        assert swatches == [(PALETTE[i], s) for i, s in enumerate(order)]
+        assert swatches == [(expected[s], s) for s in order]
         for chart in _figures(page)["effects"]:
-            for i, strategy in enumerate(order):
-                assert {t["line"]["color"] for t in _lines(chart, strategy)} == {PALETTE[i]}
+            for strategy in order:
+                assert {t["line"]["color"] for t in _lines(chart, strategy)} == {expected[strategy]}

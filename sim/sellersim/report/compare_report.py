@@ -36,7 +36,19 @@ from sellersim.formatting import (
     share,
 )
 from sellersim.report.page import esc, html_page, label, plot_div, rgba
-from sellersim.report.theme import BAD, GOOD, GRID, INK, MONEY_AXIS, MUTED, PAGE_CSS, PALETTE, SUMMARY_CSS, TEMPLATE
+from sellersim.report.theme import (
+    BAD,
+    BASELINE_LINE,
+    GOOD,
+    GRID,
+    INK,
+    MONEY_AXIS,
+    MUTED,
+    PAGE_CSS,
+    SUMMARY_CSS,
+    TEMPLATE,
+    strategy_colors,
+)
 from sellersim.results.comparison import ComparisonResult
 from sellersim.results.figures import FIGURE_BY_NAME, FIGURES, Figure
 
@@ -173,7 +185,11 @@ class _Data:
 
     @cached_property
     def colors(self) -> dict[str, str]:
-        return {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(self.strategies)}
+        return strategy_colors(self.strategies)
+
+    def line(self, strategy: str) -> dict[str, Any]:
+        """A strategy's median line: its colour, the baseline's drawn heavier and dashed."""
+        return {"color": self.colors[strategy], "width": 2} | (BASELINE_LINE if strategy == self.baseline else {})
 
     @cached_property
     def replications(self) -> dict[str, int]:
@@ -270,7 +286,7 @@ def _add_fan(
         legendgroup=strategy,
         showlegend=showlegend,
         mode="lines",
-        line={"color": color, "width": 2, "shape": shape},
+        line={**d.line(strategy), "shape": shape},
         hovertemplate=f"%{{y:{value_format}}} <i>(10–90%: %{{customdata[0]:{value_format}}}"
         f" to %{{customdata[1]:{value_format}}})</i>",
         **x,
@@ -344,7 +360,7 @@ def _survival_chart(d: _Data) -> go.Figure:
             name=strategy,
             legendgroup=strategy,
             mode="lines",
-            line={"color": color, "width": 2, "shape": "hv"},
+            line={**d.line(strategy), "shape": "hv"},
             hovertemplate="%{y:.0%} <i>(95%: %{customdata[0]:.0%} to %{customdata[1]:.0%})</i>",
             **x,
         )

@@ -26,7 +26,18 @@ from sellersim.experiments.sweep.labels import ParameterLabel, parameter
 from sellersim.experiments.sweep.spec import SweepSpec
 from sellersim.formatting import DASH, duration, finite, interval, money, number, share
 from sellersim.report.page import esc, html_page, label, plot_div, rgba
-from sellersim.report.theme import BAD, GOOD, GRID, INK, MONEY_AXIS, MUTED, PAGE_CSS, PALETTE, SUMMARY_CSS, TEMPLATE
+from sellersim.report.theme import (
+    BAD,
+    GOOD,
+    GRID,
+    INK,
+    MONEY_AXIS,
+    MUTED,
+    PAGE_CSS,
+    SUMMARY_CSS,
+    TEMPLATE,
+    strategy_colors,
+)
 from sellersim.results.figures import FIGURE_BY_NAME, Figure
 from sellersim.results.sweep import SweepResult
 
@@ -146,9 +157,8 @@ class _Data:
 
     @cached_property
     def colors(self) -> dict[str, str]:
-        """One colour per strategy: ``PALETTE[i]`` for the i-th strategy of the sweep file, as the comparison
-        report gives ``PALETTE[i]`` to the i-th strategy of the comparison."""
-        return {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(self.strategies)}
+        """One colour per strategy, as in a comparison report (:func:`~sellersim.report.theme.strategy_colors`)."""
+        return strategy_colors(self.strategies)
 
     def of(self, strategy: str) -> dict[str, Any]:
         found = self.analysis.get(strategy)

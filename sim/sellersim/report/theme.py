@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Sequence
 from typing import Final, NamedTuple
 
 import plotly.graph_objects as go
@@ -117,3 +119,44 @@ SUMMARY_CSS: Final = f"""
   vertical-align: -1px; }}
 .tag {{ color: {MUTED}; font-size: 12px; }}
 """
+
+
+STRATEGY_PALETTE: Final[tuple[str, ...]] = (
+    "#0072B2",  # blue
+    "#D55E00",  # vermillion
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#B27C00",  # ochre (Okabe-Ito's orange, darkened to 3.6:1 on white)
+    "#3A8DC7",  # sky blue (darkened to 3.6:1)
+    "#6A3D9A",  # purple
+    "#8C564B",  # brown
+)
+"""Strategies' colours: Okabe and Ito's colour-blind-safe set (yellow left out, orange and sky blue
+darkened), plus purple and brown; every one at least 3:1 against white, as lines and marks need."""
+BASELINE_LINE: Final = {"width": 3, "dash": "dash"}
+"""How the baseline strategy's lines stand out from the others (its colour stays its own)."""
+
+
+def strategy_colors(strategies: Sequence[str]) -> dict[str, str]:
+    """One colour per strategy, the same in every report that shows it.
+
+    Each name prefers one colour of :data:`STRATEGY_PALETTE` (by a checksum of the name, so the
+    preference does not depend on which reports or files it appears in); strategies take their
+    preferred colour in name order, the next free one on a clash, and the palette repeats only past
+    its eight colours. A baseline is marked by its line (:data:`BASELINE_LINE`), not its colour.
+
+    Args:
+        strategies: The strategies shown.
+
+    Returns:
+        Each strategy's colour.
+    """
+    colors: dict[str, str] = {}
+    taken: set[str] = set()
+    n = len(STRATEGY_PALETTE)
+    for name in sorted(strategies):
+        start = zlib.crc32(name.encode()) % n
+        free = [STRATEGY_PALETTE[(start + k) % n] for k in range(n) if STRATEGY_PALETTE[(start + k) % n] not in taken]
+        colors[name] = free[0] if free else STRATEGY_PALETTE[start]
+        taken.add(colors[name])
+    return {s: colors[s] for s in strategies}
