@@ -101,9 +101,20 @@ header .note {{ margin: 14px 0 0; }}
 .hires caption {{ text-align: left; font-weight: 600; padding-bottom: 4px; }}
 .hires th, .hires td {{ text-align: left; padding: 3px 16px 3px 0; border-bottom: 1px solid {GRID}; }}
 .hires th {{ color: {MUTED}; font-weight: 500; }}
-nav {{ margin: -8px 0 20px; font-size: 13px; }}
-nav a {{ color: #2563eb; text-decoration: none; margin-right: 14px; white-space: nowrap; }}
+nav {{ display: flex; flex-wrap: wrap; gap: 4px 14px; margin: -8px 0 20px; font-size: 13px; }}
+nav a, .data-files a, a.csv {{ color: #2563eb; text-decoration: none; white-space: nowrap; }}
+.data-files {{ margin: -12px 0 20px; font-size: 13px; color: {MUTED}; }}
 footer {{ color: {MUTED}; font-size: 12px; text-align: center; }}
+.scroll {{ overflow-x: auto; }}
+a.csv {{ display: table; margin: 8px 0 2px auto; font-size: 12px; }}
+dd {{ min-width: 0; }}
+code {{ overflow-wrap: anywhere; }}
+@media (max-width: 640px) {{
+  main {{ padding: 8px 8px 32px; }}
+  header, section {{ padding: 14px 12px; margin-bottom: 12px; }}
+  h1 {{ font-size: 20px; }}
+  .kpis {{ grid-template-columns: repeat(auto-fill, minmax(140px, 1fr)); }}
+}}
 """
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sellersim.results.folders import written_whole
+from sellersim.results.folders import data_files, written_whole
 
 STORE = "store"
 """The sub-folder of a comparison folder that keeps its finished runs."""
@@ -33,9 +33,11 @@ class ComparisonResult:
     comparison: dict[str, Any]
     meta: dict[str, Any] = field(default_factory=dict)
 
-    def write(self, out_dir: str | Path, *, report: Callable[[ComparisonResult], str] | None = None) -> Path:
+    def write(
+        self, out_dir: str | Path, *, report: Callable[[ComparisonResult, tuple[str, ...]], str] | None = None
+    ) -> Path:
         """Write runs.parquet, hires.parquet, daily_quantiles.parquet, comparison.json and, given ``report`` (a
-        result to its HTML page), report.html, as one whole folder.
+        result and the names of the files beside it to its HTML page), report.html, as one whole folder.
 
         The folder's run store (``store/``, when the comparison kept one there) is carried into the new folder.
         """
@@ -46,7 +48,7 @@ class ComparisonResult:
             self.daily_quantiles.to_parquet(tmp / "daily_quantiles.parquet", index=False)
             (tmp / "comparison.json").write_text(json.dumps(self.comparison, indent=2, default=_json) + "\n")
             if report is not None:
-                (tmp / "report.html").write_text(report(self), encoding="utf-8")
+                (tmp / "report.html").write_text(report(self, data_files(tmp)), encoding="utf-8")
         return out
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 import sellersim
 from sellersim.model import SellerModel
-from sellersim.results.folders import written_whole
+from sellersim.results.folders import data_files, written_whole
 from sellersim.results.summary import summarize
 from sellersim.scenario.loader import dump_resolved
 from sellersim.scenario.schema import Scenario
@@ -39,9 +39,9 @@ class RunResult:
     summary: dict[str, Any]
     meta: dict[str, Any]
 
-    def write(self, out_dir: str | Path, *, report: Callable[[RunResult], str] | None = None) -> Path:
-        """Write the Parquet tables, ``summary.json``, ``scenario.yaml`` and, given ``report`` (a result to its
-        HTML page), ``report.html``, as one whole folder."""
+    def write(self, out_dir: str | Path, *, report: Callable[[RunResult, tuple[str, ...]], str] | None = None) -> Path:
+        """Write the Parquet tables, ``summary.json``, ``scenario.yaml`` and, given ``report`` (a result and the
+        names of the files beside it to its HTML page), ``report.html``, as one whole folder."""
         out = Path(out_dir)
         with written_whole(out) as tmp:
             for name in TABLES:
@@ -49,7 +49,7 @@ class RunResult:
             (tmp / "summary.json").write_text(json.dumps({**self.meta, **self.summary}, indent=2) + "\n")
             (tmp / "scenario.yaml").write_text(dump_resolved(self.scenario))
             if report is not None:
-                (tmp / "report.html").write_text(report(self), encoding="utf-8")
+                (tmp / "report.html").write_text(report(self, data_files(tmp)), encoding="utf-8")
         return out
 
     def summary_text(self) -> str:
