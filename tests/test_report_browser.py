@@ -76,16 +76,18 @@ TABLES_JS = """() => {
     });
 }"""
 
-# Each table's cells as shown (white space collapsed), with the CSV link just before its box.
-TABLE_CELLS_JS = """() => Array.from(document.querySelectorAll('main table'), (table) => {
-    const box = table.closest('.scroll');
-    const link = box && box.previousElementSibling;
-    return {
-        link: link && link.matches('a.csv') ? link.getAttribute('download') : null,
-        rows: Array.from(table.rows, row => Array.from(row.cells).flatMap(
-            cell => [cell.innerText.replace(/\\s+/g, ' ').trim(), ...Array(cell.colSpan - 1).fill('')])),
-    };
+# Each table's CSV link (the one just before its box), and the i-th table's cells as shown (white space collapsed;
+# a table off screen is not laid out, so it is scrolled to first).
+CSV_LINKS_JS = """() => Array.from(document.querySelectorAll('main table'), (table) => {
+    const link = table.closest('.scroll')?.previousElementSibling;
+    return link && link.matches('a.csv') ? link.getAttribute('download') : null;
 })"""
+TABLE_ROWS_JS = """(i) => {
+    const table = document.querySelectorAll('main table')[i];
+    table.scrollIntoView();
+    return Array.from(table.rows, row => Array.from(row.cells).flatMap(
+        cell => [cell.innerText.replace(/\\s+/g, ' ').trim(), ...Array(cell.colSpan - 1).fill('')]));
+}"""
 
 
 def check_report(browser: Any, path: Path, visible_texts: Sequence[str] = ()) -> PageCheck:
@@ -206,20 +208,21 @@ def test_a_phone_scrolls_no_page_sideways_and_reads_every_table(
 @pytest.mark.parametrize("report", REPORTS)
 def test_every_table_has_a_csv_of_its_rows(browser: Any, reports: dict[str, Path], report: str) -> None:
     with opened(browser, reports[report]) as (page, check):
-        tables = page.evaluate(TABLE_CELLS_JS)
-        assert tables and page.locator("a.csv").count() == len(tables)
-        names = [t["link"] for t in tables]
+        names = page.evaluate(CSV_LINKS_JS)
+        assert names and page.locator("a.csv").count() == len(names)
         assert all(names), "each table's link is just above it"
-        for i, table in enumerate(tables):
+        tables = []
+        for i, name in enumerate(names):
             with page.expect_download() as download:
                 page.locator("a.csv").nth(i).click()
-            assert download.value.suggested_filename == names[i]
+            assert download.value.suggested_filename == name
             text = Path(download.value.path()).read_text(encoding="utf-8")
             assert text.startswith("\ufeff"), "a byte-order mark, for Excel"
-            assert list(csv.reader(io.StringIO(text[1:], newline=""))) == table["rows"], names[i]
+            tables.append(page.evaluate(TABLE_ROWS_JS, i))
+            assert list(csv.reader(io.StringIO(text[1:], newline=""))) == tables[-1], name
     assert check.ok, str(check)
     assert len(set(names)) == len(names) and all(name.endswith(".csv") for name in names)
-    assert any(len(t["rows"]) > 2 and len(t["rows"][0]) > 2 for t in tables)
+    assert any(len(rows) > 2 and len(rows[0]) > 2 and all(rows[0]) for rows in tables)
 
 
 def test_the_bundled_plotly_js_is_the_version_plotly_py_draws_for() -> None:
