@@ -137,6 +137,32 @@ def test_run_report_renders_offline_with_links_to_its_data(browser: Any, tmp_pat
     assert sorted(links) == sorted(beside) and len(beside) >= 7  # five tables, summary.json, scenario.yaml
 
 
+def test_a_sweep_folder_links_its_data_files_but_not_its_run_store(browser: Any, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from sellersim.cli import app
+
+    strategies = ", ".join(
+        str(ROOT / "scenarios" / "strategies" / f"{s}.yaml") for s in ("solo_then_hire", "never_hire")
+    )
+    spec = tmp_path / "sweep.yaml"
+    spec.write_text(
+        f"name: links\nstrategies: [{strategies}]\n"
+        "parameters:\n  - {path: company.starting_cash_usd, low: 20000, high: 60000}\n"
+        "design: {kind: grid, levels: 2}\nreplications: 1\nfigures: [survived, cumulative_profit_usd]\n"
+        "seed: 3\ndays: 120\n"
+    )
+    out = tmp_path / "out"
+    assert CliRunner().invoke(app, ["sweep", str(spec), "--out", str(out), "--workers", "1"]).exit_code == 0
+    with opened(browser, out / "report.html") as (page, check):
+        links = page.eval_on_selector_all(".data-files a", "links => links.map(a => a.href)")
+    assert check.ok, str(check)
+    files = [Path(link.removeprefix("file://")) for link in links]
+    assert {f.name for f in files} >= {"summary.parquet", "analysis.json", "sweep.json"}
+    assert all(f.parent == out and f.is_file() for f in files), "relative links, to files beside the report"
+    assert not [f for f in files if f.name in ("lock", "manifest.jsonl", "report.html")]
+
+
 def test_compare_report_renders_offline_with_its_headline(browser: Any, compare_report: tuple[Path, list[str]]) -> None:
     path, sentences = compare_report
     check = check_report(browser, path, visible_texts=sentences)

@@ -77,9 +77,13 @@ def written_whole(out: Path, keep: tuple[str, ...] = ()) -> Iterator[Path]:
         os.close(parent)  # closing releases the turn
 
 
+DATA_SUFFIXES = (".parquet", ".json", ".yaml")
+"""What a results folder's data files end with; a run store's lock and manifest are not for reading."""
+
+
 def data_files(folder: Path) -> tuple[str, ...]:
-    """The names of the data files in ``folder``, for the report written there to link to (not the report itself)."""
-    return tuple(sorted(p.name for p in folder.iterdir() if p.is_file() and p.name != "report.html"))
+    """The names of the data files in ``folder``, for the report written there to link to."""
+    return tuple(sorted(p.name for p in folder.iterdir() if p.is_file() and p.suffix in DATA_SUFFIXES))
 
 
 def _tidy_leftovers(out: Path) -> None:
