@@ -8,12 +8,13 @@ import re
 from typing import Any
 
 import numpy as np
-from plotly.offline import get_plotlyjs
+
+from sellersim.report.page import plotly_js
 
 
 def assert_self_contained(page: str) -> None:
     """plotly.js is inlined once in the head, and nothing else is loaded from anywhere."""
-    plotlyjs = get_plotlyjs()
+    plotlyjs = plotly_js()
     assert page.count(plotlyjs) == 1
     assert page.index(plotlyjs) < page.index("</head>")
     rest = page.replace(plotlyjs, "")

@@ -11,7 +11,6 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 import pytest
-from plotly.offline import get_plotlyjs
 from statsmodels.stats.proportion import proportion_confint
 
 from fake_compare import make_comparison
@@ -22,6 +21,7 @@ from report_checks import trace_values as _values
 from sellersim.experiments.decision import decision_table
 from sellersim.formatting import DAYS_PER_MONTH, money, month_of, share
 from sellersim.report.compare_report import DAY_MS, SECTIONS, build_compare_report
+from sellersim.report.page import plotly_js
 from sellersim.report.theme import BASELINE_LINE, STRATEGY_PALETTE, strategy_colors
 from sellersim.results.comparison import ComparisonResult
 from sellersim.results.figures import FIGURE_BY_NAME, FIGURES
@@ -582,7 +582,7 @@ def test_number_formats() -> None:
 
 def test_compare_report_of_7_strategies_x_100_replications_stays_small() -> None:
     size = len(_html().encode())
-    assert size - len(get_plotlyjs()) < 2_500_000, f"{size:,} bytes"
+    assert size - len(plotly_js()) < 2_500_000, f"{size:,} bytes"
 
 
 def test_report_is_deterministic() -> None:

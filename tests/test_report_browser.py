@@ -1,124 +1,108 @@
-"""The HTML reports in a real browser, offline: every chart renders, with no error and no network request.
+"""The HTML reports in a real browser, offline: every chart renders, with no error and no network request;
+no chart offers to upload itself; a 390 px phone scrolls no page sideways; every table has a CSV of its rows.
 
-Drives Debian's chromium (``/usr/bin/chromium``) through Playwright for Python; ``playwright install``
-is never needed. The module is skipped when either is missing (CI installs both).
+Drives Debian's chromium (``/usr/bin/chromium``) through Playwright for Python (``report_browser.py``);
+``playwright install`` is never needed. The module is skipped when either is missing (CI installs both).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import plotly.graph_objects as go
 import pytest
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright for Python is not installed (pip install -e '.[dev]')"
 )
 
-from plotly.offline import get_plotlyjs  # noqa: E402
+from plotly.offline.offline import get_plotlyjs_version  # noqa: E402
 
 from fake_compare import make_comparison  # noqa: E402
+from fake_run import make_run  # noqa: E402
+from fake_sweep import make_sweep  # noqa: E402
+from report_browser import CHROMIUM, PHONE, PageCheck, launch, opened  # noqa: E402
 from sellersim.api import load_scenario, run_scenario  # noqa: E402
 from sellersim.report.compare_report import build_compare_report  # noqa: E402
+from sellersim.report.page import plot_div, plotly_js  # noqa: E402
 from sellersim.report.run_report import CHARTS, build_run_report  # noqa: E402
+from sellersim.report.sweep_report import build_sweep_report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 CDN_SCRIPT = '<script src="https://cdn.plot.ly/plotly-2.35.2.min.js"></script>'
-RENDER_TIMEOUT_MS = 15_000
+REPORTS = ("run", "comparison", "sweep")
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason=f"no chromium at {CHROMIUM} (apt-get install chromium); browser tests skipped"
 )
 
-# Per chart: its id, whether plotly drew its svg, and how many trace groups it holds.
-CHARTS_JS = """() => Array.from(document.querySelectorAll('.plotly-graph-div')).map(d => ({
-    id: d.id,
-    svg: d.querySelector('svg.main-svg') !== null,
-    traces: d.querySelectorAll('.trace').length,
-}))"""
-ALL_DRAWN_JS = """() => {
-    const divs = Array.from(document.querySelectorAll('.plotly-graph-div'));
-    return divs.length > 0 && divs.every(d => d.querySelector('svg.main-svg') && d.querySelector('.trace'));
+# Every modebar button of every chart: its title and what it does.
+MODEBAR_JS = """() => Array.from(document.querySelectorAll('.plotly-graph-div .modebar-btn'), b =>
+    `${b.getAttribute('data-title')} (${b.getAttribute('data-attr') || ''}=${b.getAttribute('data-val') || ''})`)"""
+
+# At the viewport's width: how wide the page is, and every element that reaches past the right edge
+# outside a box that scrolls sideways (a table's box, which may) or a chart's drawing.
+OVERFLOW_JS = """() => {
+    const width = document.documentElement.clientWidth;
+    const scrolls = (el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+    const sticking = [];
+    for (const el of document.body.querySelectorAll('*')) {
+        if (el.closest('svg') || (el.parentElement && el.parentElement.closest('.scroll, .plotly-graph-div'))) continue;
+        const box = el.getBoundingClientRect();
+        if (box.width > 0 && (box.right > width + 1 || box.left < -1)) sticking.push(
+            `${el.tagName.toLowerCase()}.${el.className} ${Math.round(box.left)}-${Math.round(box.right)}`);
+    }
+    return {width, page: document.documentElement.scrollWidth, sticking,
+            unscrollable: Array.from(document.querySelectorAll('.scroll')).filter(b => !scrolls(b)).length};
+}"""
+
+# Per table: whether each cell can be seen, by scrolling its box if need be, and is not cut inside itself.
+TABLES_JS = """() => {
+    const width = document.documentElement.clientWidth;
+    return Array.from(document.querySelectorAll('main table'), (table) => {
+        const box = table.closest('.scroll');
+        const boxRect = box ? box.getBoundingClientRect() : null;
+        const reach = box && ['auto', 'scroll'].includes(getComputedStyle(box).overflowX)
+            ? boxRect.left + box.scrollWidth : width;
+        const cut = Array.from(table.querySelectorAll('th, td')).filter((cell) => {
+            const r = cell.getBoundingClientRect();
+            return r.right > reach + 1 || cell.scrollWidth > cell.clientWidth + 1;
+        }).map(cell => cell.innerText.slice(0, 40));
+        return {table: table.className, inViewport: !boxRect || boxRect.right <= width + 1, cut};
+    });
+}"""
+
+# Each table's CSV link (the one just before its box), and the i-th table's cells as shown (white space collapsed;
+# a table off screen is not laid out, so it is scrolled to first).
+CSV_LINKS_JS = """() => Array.from(document.querySelectorAll('main table'), (table) => {
+    const link = table.closest('.scroll')?.previousElementSibling;
+    return link && link.matches('a.csv') ? link.getAttribute('download') : null;
+})"""
+TABLE_ROWS_JS = """(i) => {
+    const table = document.querySelectorAll('main table')[i];
+    table.scrollIntoView();
+    return Array.from(table.rows, row => Array.from(row.cells).flatMap(
+        cell => [cell.innerText.replace(/\\s+/g, ' ').trim(), ...Array(cell.colSpan - 1).fill('')]));
 }"""
 
 
-@dataclass
-class PageCheck:
-    """What loading one report offline showed."""
-
-    charts: list[dict[str, Any]] = field(default_factory=list)
-    aborted: list[str] = field(default_factory=list)
-    console_errors: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not (self.problems or self.aborted or self.console_errors or self.page_errors)
-
-    def __str__(self) -> str:
-        return (
-            f"problems={self.problems} aborted={self.aborted} console={self.console_errors}"
-            f" page_errors={self.page_errors} charts={self.charts}"
-        )
-
-
 def check_report(browser: Any, path: Path, visible_texts: Sequence[str] = ()) -> PageCheck:
-    """Open ``path`` from a file:// URL with every other request blocked and check each chart rendered."""
-    check = PageCheck()
-    context = browser.new_context(viewport={"width": 1300, "height": 900})
-
-    def route(r: Any) -> None:
-        if r.request.url.startswith("file:"):
-            r.continue_()
-        else:
-            check.aborted.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
-    page.on("console", lambda m: check.console_errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: check.page_errors.append(str(e)))
-    try:
-        page.goto(path.as_uri(), wait_until="load")
-        if page.evaluate("() => typeof window.Plotly") == "undefined":
-            check.problems.append("plotly.js did not load")
-        else:
-            try:
-                page.wait_for_function(ALL_DRAWN_JS, timeout=RENDER_TIMEOUT_MS)
-            except sync_api.TimeoutError:
-                check.problems.append(f"charts not all drawn after {RENDER_TIMEOUT_MS} ms")
-        check.charts = page.evaluate(CHARTS_JS)
-        if not check.charts:
-            check.problems.append("no .plotly-graph-div in the page")
-        for chart in check.charts:
-            if not chart["svg"]:
-                check.problems.append(f"{chart['id']}: no svg.main-svg")
-            elif chart["traces"] < 1:
-                check.problems.append(f"{chart['id']}: no trace drawn")
+    """Open ``path`` offline and check each chart rendered and each of ``visible_texts`` shows."""
+    with opened(browser, path) as (page, check):
         for text in visible_texts:
             if not page.get_by_text(text, exact=True).is_visible():
                 check.problems.append(f"not visible: {text!r}")
-    finally:
-        context.close()
     return check
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        b = launch(p)
         yield b
         b.close()
 
@@ -131,12 +115,52 @@ def compare_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list
     return path, list(result.comparison["sentences"])
 
 
-def test_run_report_renders_offline(browser: Any, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory, compare_report: tuple[Path, list[str]]) -> dict[str, Path]:
+    """The three reports, made from the fakes (with failed runs, so the error tables are there too)."""
+    folder = tmp_path_factory.mktemp("reports")
+    pages = {"run": build_run_report(make_run()), "sweep": build_sweep_report(make_sweep("sobol", error_runs=2))}
+    paths = {name: folder / f"{name}.html" for name in pages}
+    for name, page in pages.items():
+        paths[name].write_text(page, encoding="utf-8")
+    return {**paths, "comparison": compare_report[0]}
+
+
+def test_run_report_renders_offline_with_links_to_its_data(browser: Any, tmp_path: Path) -> None:
     scenario = load_scenario(ROOT / "scenarios" / "strategies" / "solo_then_hire.yaml", ["simulation.days=400"])
     out = run_scenario(scenario).write(tmp_path / "run", report=build_run_report)
-    check = check_report(browser, out / "report.html")
+    with opened(browser, out / "report.html") as (page, check):
+        links = page.eval_on_selector_all(".data-files a", "links => links.map(a => a.getAttribute('href'))")
     assert check.ok, str(check)
     assert len(check.charts) == len(CHARTS)
+    beside = {p.name for p in out.iterdir()} - {"report.html"}
+    assert sorted(links) == sorted(beside) and len(beside) >= 7  # five tables, summary.json, scenario.yaml
+
+
+def test_a_sweep_folder_links_its_data_files_but_not_its_run_store(browser: Any, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from sellersim.cli import app
+
+    strategies = ", ".join(
+        str(ROOT / "scenarios" / "strategies" / f"{s}.yaml") for s in ("solo_then_hire", "never_hire")
+    )
+    spec = tmp_path / "sweep.yaml"
+    spec.write_text(
+        f"name: links\nstrategies: [{strategies}]\n"
+        "parameters:\n  - {path: company.starting_cash_usd, low: 20000, high: 60000}\n"
+        "design: {kind: grid, levels: 2}\nreplications: 1\nfigures: [survived, cumulative_profit_usd]\n"
+        "seed: 3\ndays: 120\n"
+    )
+    out = tmp_path / "out"
+    assert CliRunner().invoke(app, ["sweep", str(spec), "--out", str(out), "--workers", "1"]).exit_code == 0
+    with opened(browser, out / "report.html") as (page, check):
+        links = page.eval_on_selector_all(".data-files a", "links => links.map(a => a.href)")
+    assert check.ok, str(check)
+    files = [Path(link.removeprefix("file://")) for link in links]
+    assert {f.name for f in files} >= {"summary.parquet", "analysis.json", "sweep.json"}
+    assert all(f.parent == out and f.is_file() for f in files), "relative links, to files beside the report"
+    assert not [f for f in files if f.name in ("lock", "manifest.jsonl", "report.html")]
 
 
 def test_compare_report_renders_offline_with_its_headline(browser: Any, compare_report: tuple[Path, list[str]]) -> None:
@@ -152,7 +176,7 @@ def test_a_report_needing_the_network_fails_the_check(
 ) -> None:
     path, sentences = compare_report
     page = path.read_text(encoding="utf-8")
-    inline = f'<script type="text/javascript">{get_plotlyjs()}</script>'
+    inline = f'<script type="text/javascript">{plotly_js()}</script>'
     assert page.count(inline) == 1
     online = tmp_path / "online.html"
     online.write_text(page.replace(inline, CDN_SCRIPT), encoding="utf-8")
@@ -166,9 +190,6 @@ def test_a_report_needing_the_network_fails_the_check(
 
 
 def test_sweep_report_renders_offline_with_its_sentences(browser: Any, tmp_path: Path) -> None:
-    from fake_sweep import make_sweep
-    from sellersim.report.sweep_report import build_sweep_report
-
     result = make_sweep("sobol", error_runs=2)
     path = tmp_path / "report.html"
     path.write_text(build_sweep_report(result), encoding="utf-8")
@@ -178,3 +199,59 @@ def test_sweep_report_renders_offline_with_its_sentences(browser: Any, tmp_path:
     assert check.ok, str(check)
     assert len(check.charts) == 10  # strategy against strategy; effects, pair heat maps and sensitivity for 3 figures
     assert all(chart["traces"] >= 1 for chart in check.charts)
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_no_chart_offers_to_share_or_upload(browser: Any, reports: dict[str, Path], report: str) -> None:
+    """plotly.js's "Share chart" button sends the chart's data to Plotly's cloud; a report's data stays here."""
+    with opened(browser, reports[report]) as (page, check):
+        buttons = page.evaluate(MODEBAR_JS)
+        links = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+    assert check.ok, str(check)
+    assert len(buttons) >= 5 * len(check.charts), "every chart keeps its toolbar (zoom, pan, download...)"
+    assert not [b for b in buttons if any(word in b.lower() for word in ("share", "cloud", "studio", "edit"))]
+    assert not [link for link in links if "plot.ly" in link or "plotly.com" in link]
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_a_phone_scrolls_no_page_sideways_and_reads_every_table(
+    browser: Any, reports: dict[str, Path], report: str
+) -> None:
+    with opened(browser, reports[report], viewport=PHONE) as (page, check):
+        layout = page.evaluate(OVERFLOW_JS)
+        tables = page.evaluate(TABLES_JS)
+        nav_links = page.eval_on_selector_all("nav a", "links => links.map(a => a.getBoundingClientRect().top)")
+    assert check.ok, str(check)
+    assert layout["page"] <= layout["width"] == PHONE[0], layout
+    assert not layout["sticking"], layout["sticking"]
+    assert layout["unscrollable"] == 0
+    assert len(set(nav_links)) > 1, "the nav wraps onto several lines"
+    assert tables, "every report has a table"
+    for table in tables:
+        assert table["inViewport"] and not table["cut"], table
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_every_table_has_a_csv_of_its_rows(browser: Any, reports: dict[str, Path], report: str) -> None:
+    with opened(browser, reports[report]) as (page, check):
+        names = page.evaluate(CSV_LINKS_JS)
+        assert names and page.locator("a.csv").count() == len(names)
+        assert all(names), "each table's link is just above it"
+        tables = []
+        for i, name in enumerate(names):
+            with page.expect_download() as download:
+                page.locator("a.csv").nth(i).click()
+            assert download.value.suggested_filename == name
+            text = Path(download.value.path()).read_text(encoding="utf-8")
+            assert text.startswith("\ufeff"), "a byte-order mark, for Excel"
+            tables.append(page.evaluate(TABLE_ROWS_JS, i))
+            assert list(csv.reader(io.StringIO(text[1:], newline=""))) == tables[-1], name
+    assert check.ok, str(check)
+    assert len(set(names)) == len(names) and all(name.endswith(".csv") for name in names)
+    assert any(len(rows) > 2 and len(rows[0]) > 2 and all(rows[0]) for rows in tables)
+
+
+def test_the_bundled_plotly_js_is_the_version_plotly_py_draws_for() -> None:
+    assert plotly_js().startswith(f"/**\n* plotly.js (cartesian - minified) v{get_plotlyjs_version()}\n")
+    with pytest.raises(ValueError, match="cannot draw scatter3d"):
+        plot_div(go.Figure(go.Scatter3d(x=[1], y=[2], z=[3])), "fig-3d")

@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from plotly.offline import get_plotlyjs
 
 from fake_run import Hire, make_run
 from report_checks import assert_self_contained
 from sellersim.formatting import MINUS, hours, money_exact, month_of
+from sellersim.report.page import plotly_js
 from sellersim.report.run_report import CHARTS, acos_axis_top, build_run_report
 from sellersim.report.theme import EVENT_STYLES
 from sellersim.results.run import RunResult
@@ -293,7 +293,7 @@ def test_duplicate_names_get_distinct_bars() -> None:
 
 def test_run_report_of_three_years_and_30_products_stays_small() -> None:
     size = len(_html().encode())
-    assert size - len(get_plotlyjs()) < 2_000_000, f"{size:,} bytes"
+    assert size - len(plotly_js()) < 2_000_000, f"{size:,} bytes"
 
 
 @pytest.mark.parametrize("kwargs", [{}, {"failure_day": 520}])

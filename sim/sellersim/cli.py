@@ -359,7 +359,7 @@ def sweep_command(
     from sellersim.experiments.engine import default_workers
     from sellersim.experiments.sweep.sweep import run_and_analyse
     from sellersim.report.sweep_report import build_sweep_report
-    from sellersim.results.folders import OutputFolderError
+    from sellersim.results.folders import OutputFolderError, data_files
     from sellersim.results.store import PlanChangedError, StoreInUseError
 
     if backend not in ("local", "dask"):
@@ -381,7 +381,8 @@ def sweep_command(
                 progress=progress,
                 resume=resume,
             )
-            (result.folder / "report.html").write_text(build_sweep_report(result), encoding="utf-8")
+            report = build_sweep_report(result, data_files(result.folder))
+            (result.folder / "report.html").write_text(report, encoding="utf-8")
     except ScenarioError as exc:
         err.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(BAD_SCENARIO) from None

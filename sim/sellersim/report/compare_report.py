@@ -883,7 +883,7 @@ def _header(d: _Data, title: str) -> str:
     )
 
 
-def build_compare_report(result: ComparisonResult) -> str:
+def build_compare_report(result: ComparisonResult, data_files: tuple[str, ...] = ()) -> str:
     """The comparison report as a self-contained HTML page."""
     d = _Data(result)
     title = str((result.meta or {}).get("title") or "SellerSim: strategies compared")
@@ -891,4 +891,4 @@ def build_compare_report(result: ComparisonResult) -> str:
     sections = "\n".join(_render(section, d) for section in SECTIONS)
     software = ((d.comparison.get("provenance") or {}).get("software") or {}).get("sellersim", "")
     footer = f"<footer>SellerSim {esc(software)} comparison report</footer>"
-    return html_page(title, PAGE_CSS + SUMMARY_CSS + COMPARE_CSS, _header(d, title), nav, sections, footer)
+    return html_page(title, PAGE_CSS + SUMMARY_CSS + COMPARE_CSS, _header(d, title), nav, sections, footer, data_files)

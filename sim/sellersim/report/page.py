@@ -3,26 +3,98 @@
 from __future__ import annotations
 
 import html
+from functools import cache
+from importlib.resources import files
 from typing import Any, Final
+from urllib.parse import quote
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.offline import get_plotlyjs
 
-PLOTLY_CONFIG: Final = {"responsive": True, "displaylogo": False}
+PLOTLY_BUNDLE: Final = "plotly-cartesian.min.js"
+"""plotly.js's cartesian partial bundle, the version plotly.py draws for (see ``vendor/README.md``)."""
+
+BUNDLE_TRACES: Final = frozenset(
+    {
+        "bar",
+        "box",
+        "contour",
+        "heatmap",
+        "histogram",
+        "histogram2d",
+        "histogram2dcontour",
+        "image",
+        "pie",
+        "scatter",
+        "scatterternary",
+        "violin",
+    }
+)
+"""The trace types the bundle draws; any other would leave its chart blank."""
+
+# No "Share chart" button: it uploads the chart's data to Plotly's cloud.
+PLOTLY_CONFIG: Final = {"responsive": True, "displaylogo": False, "showSendToCloud": False}
+
+TABLE_SCRIPT: Final = r"""
+(() => {
+  // Each table gets a box that scrolls sideways (a narrow screen scrolls the table, not the page) and
+  // a "CSV" link to its cells as shown, made when clicked (reading cells costs layout; opening must not).
+  const text = (cell) => cell.innerText.replace(/\s+/g, " ").trim();
+  const field = (value) => (/[",\r\n]/.test(value) ? '"' + value.replaceAll('"', '""') + '"' : value);
+  const csv = (table) => Array.from(table.rows, (row) => Array.from(row.cells)
+    .flatMap((cell) => [text(cell), ...Array(cell.colSpan - 1).fill("")]).map(field).join(",") + "\r\n").join("");
+  const taken = new Map();
+  for (const table of document.querySelectorAll("main table")) {
+    let box = table.parentElement;
+    if (!box.classList.contains("scroll")) {
+      box = document.createElement("div");
+      box.className = "scroll";
+      table.replaceWith(box);
+      box.append(table);
+    }
+    const base = (table.closest("section[id], footer[id]")?.id || table.caption?.textContent || "table")
+      .trim().toLowerCase().replace(/[^a-z0-9]+/g, "-");
+    const n = (taken.get(base) || 0) + 1;
+    taken.set(base, n);
+    const link = document.createElement("a");
+    link.className = "csv";
+    link.textContent = "CSV";
+    link.title = "Download this table as a CSV file";
+    link.download = (n > 1 ? `${base}-${n}` : base) + ".csv";
+    link.href = "#";
+    link.addEventListener("click", () => {
+      // the byte-order mark makes Excel read the file as UTF-8
+      link.href = "data:text/csv;charset=utf-8," + encodeURIComponent("\ufeff" + csv(table));
+    });
+    box.before(link);
+  }
+})();
+"""
 
 
-def html_page(title: str, css: str, header: str, nav: str, sections: str, footer: str) -> str:
+@cache
+def plotly_js() -> str:
+    """The plotly.js bundle every page inlines."""
+    return (files("sellersim.report") / "vendor" / PLOTLY_BUNDLE).read_text(encoding="utf-8")
+
+
+def html_page(
+    title: str, css: str, header: str, nav: str, sections: str, footer: str, data_files: tuple[str, ...] = ()
+) -> str:
     """A self-contained report page: plotly.js inlined once, so it opens offline.
 
-    ``title`` is plain text (escaped here); ``header``, ``nav``, ``sections`` and ``footer`` are HTML.
+    ``title`` is plain text (escaped here); ``header``, ``nav``, ``sections`` and ``footer`` are HTML;
+    ``data_files`` names the files written beside the page, linked relatively from its top.
     """
+    links = " · ".join(f'<a href="{esc(quote(name))}">{esc(name)}</a>' for name in data_files)
+    data = f'<p class="data-files">Data behind this report: {links}</p>' if links else ""
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)}</title><style>{css}</style>"
-        f'<script type="text/javascript">{get_plotlyjs()}</script></head>\n'
-        f"<body><main>{header}<nav>{nav}</nav>\n{sections}\n{footer}</main></body></html>\n"
+        f'<script type="text/javascript">{plotly_js()}</script></head>\n'
+        f"<body><main>{header}<nav>{nav}</nav>{data}\n{sections}\n{footer}</main>"
+        f"<script>{TABLE_SCRIPT}</script></body></html>\n"
     )
 
 
@@ -48,6 +120,9 @@ def plot_div(fig: go.Figure, div_id: str) -> str:
             note.text = label(note.text)
     fig.for_each_xaxis(_escape_title)
     fig.for_each_yaxis(_escape_title)
+    missing = {trace.type for trace in fig.data} - BUNDLE_TRACES
+    if missing:
+        raise ValueError(f"{div_id}: plotly.js as bundled cannot draw {', '.join(sorted(missing))} traces")
     return fig.to_html(
         full_html=False,
         include_plotlyjs=False,

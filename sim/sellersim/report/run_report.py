@@ -563,11 +563,11 @@ def _section(chart: _Chart, result: RunResult) -> str:
     return f'<section id="{chart.key}"><h2>{chart.title}</h2><p class="note">{chart.note}</p>{div}</section>'
 
 
-def build_run_report(result: RunResult) -> str:
+def build_run_report(result: RunResult, data_files: tuple[str, ...] = ()) -> str:
     """The report of one run as a self-contained HTML page."""
     title = f"SellerSim: {result.meta.get('strategy', '?')} on {result.meta.get('scenario', '?')}"
     nav = "".join(f'<a href="#{c.key}">{c.title}</a>' for c in CHARTS)
     sections = "\n".join(_section(chart, result) for chart in CHARTS)
     version = html.escape(str(result.meta.get("sellersim_version", "")))
     footer = f"<footer>SellerSim {version} run report</footer>"
-    return html_page(title, PAGE_CSS, _header(result), nav, sections, footer)
+    return html_page(title, PAGE_CSS, _header(result), nav, sections, footer, data_files)

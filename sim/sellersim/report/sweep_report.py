@@ -1124,7 +1124,7 @@ SECTIONS: tuple[tuple[str, str, str, Any], ...] = (
 )
 
 
-def build_sweep_report(result: SweepResult) -> str:
+def build_sweep_report(result: SweepResult, data_files: tuple[str, ...] = ()) -> str:
     """The sweep report as a self-contained HTML page."""
     d = _Data(result)
     title = f"SellerSim sweep: {d.spec.name}"
@@ -1133,4 +1133,4 @@ def build_sweep_report(result: SweepResult) -> str:
         f'<section id="{key}"><h2>{name}</h2>{f"<p class=note>{note}</p>" if note else ""}{draw(d)}</section>'
         for key, name, note, draw in SECTIONS
     )
-    return html_page(title, PAGE_CSS + SUMMARY_CSS + SWEEP_CSS, _header(d), nav, sections, _footer(d))
+    return html_page(title, PAGE_CSS + SUMMARY_CSS + SWEEP_CSS, _header(d), nav, sections, _footer(d), data_files)

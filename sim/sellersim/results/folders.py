@@ -77,6 +77,15 @@ def written_whole(out: Path, keep: tuple[str, ...] = ()) -> Iterator[Path]:
         os.close(parent)  # closing releases the turn
 
 
+DATA_SUFFIXES = (".parquet", ".json", ".yaml")
+"""What a results folder's data files end with; a run store's lock and manifest are not for reading."""
+
+
+def data_files(folder: Path) -> tuple[str, ...]:
+    """The names of the data files in ``folder``, for the report written there to link to."""
+    return tuple(sorted(p.name for p in folder.iterdir() if p.is_file() and p.suffix in DATA_SUFFIXES))
+
+
 def _tidy_leftovers(out: Path) -> None:
     """Remove the hidden folders killed writers of ``out`` left; put back an old ``out`` never replaced."""
     leftovers = sorted(out.parent.glob(f".{glob.escape(out.name)}.*"), key=lambda p: -p.stat().st_mtime)  # newest first

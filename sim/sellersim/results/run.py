@@ -19,7 +19,7 @@ import pandas as pd
 import sellersim
 from sellersim.formatting import money_exact
 from sellersim.model import SellerModel
-from sellersim.results.folders import written_whole
+from sellersim.results.folders import data_files, written_whole
 from sellersim.results.summary import summarize
 from sellersim.scenario.loader import dump_resolved
 from sellersim.scenario.schema import Scenario
@@ -51,12 +51,13 @@ class RunResult:
     summary: dict[str, Any]
     meta: dict[str, Any]
 
-    def write(self, out_dir: str | Path, *, report: Callable[[RunResult], str] | None = None) -> Path:
+    def write(self, out_dir: str | Path, *, report: Callable[[RunResult, tuple[str, ...]], str] | None = None) -> Path:
         """Write the run folder whole: it appears complete or not at all.
 
         Args:
             out_dir: The folder; an existing run folder there is replaced.
-            report: A function from the result to its HTML page; None writes no ``report.html``.
+            report: A function from the result and the names of the data files beside it to its HTML
+                page (which links them); None writes no ``report.html``.
 
         Returns:
             ``out_dir``, holding the Parquet tables, ``summary.json``, ``scenario.yaml`` and ``report.html``.
@@ -68,7 +69,7 @@ class RunResult:
             (tmp / "summary.json").write_text(json.dumps({**self.meta, **self.summary}, indent=2) + "\n")
             (tmp / "scenario.yaml").write_text(dump_resolved(self.scenario))
             if report is not None:
-                (tmp / "report.html").write_text(report(self), encoding="utf-8")
+                (tmp / "report.html").write_text(report(self, data_files(tmp)), encoding="utf-8")
         return out
 
     def summary_text(self) -> str:
