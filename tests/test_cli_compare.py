@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from conftest import ROOT, STRATEGY_FILES
 from sellersim.cli import app
+from sellersim.formatting import money, share
 
 SELLERSIM = Path(sys.executable).parent / "sellersim"
 A, B = STRATEGY_FILES["never_hire"], STRATEGY_FILES["ops_first_day_one"]
@@ -66,6 +67,11 @@ def test_compare_prints_the_sentences_and_where_the_results_are(tmp_path: Path) 
     assert comparison["baseline"] == "ops_first_day_one"
     assert comparison["decision"]["rank_by"] == "final_cash_usd"
     assert comparison["decision"]["recommendation"] in result.stdout
+    table = [line for line in result.stdout.splitlines() if line.startswith("│")]
+    for row, line in zip(comparison["decision"]["rows"], table, strict=True):  # the ranking, as the report has it
+        cells = [c.strip() for c in line.strip("│").split("│")]
+        assert cells[:3] == [row["strategy"], share(row["risk_of_running_out"]["estimate"]),
+                             money(row["rank_figure"]["estimate"])]  # fmt: skip
     assert comparison["stopping"]["target"] == {"figure": "survived", "half_width": 0.9, "max": 2000}
     for sentence in comparison["sentences"]:
         assert f"- {sentence}" in result.stdout

@@ -248,6 +248,7 @@ def compare_command(
     for warning in result.meta["warnings"]:
         err.print(f"warning: {escape(warning)}")
     result.write(out_dir, report=build_compare_report)
+    console.print(_decision_table(result.comparison["decision"]))
     console.print(escape(result.comparison["decision"]["recommendation"]))
     for sentence in result.comparison["sentences"]:
         console.print(f"- {escape(sentence)}")
@@ -258,6 +259,35 @@ def compare_command(
     if stopping["interrupted"]:
         err.print(f"{escape(stopping['reason'])}{_resume_hint(out_dir)}")
         raise typer.Exit(INTERRUPTED)
+
+
+def _decision_table(decision: dict[str, Any]) -> Any:
+    """The comparison's decision table for the terminal, best first, as in the report."""
+    from rich.table import Table
+
+    from sellersim.formatting import hours, money, share
+
+    table = Table(title="Strategies ranked", caption=escape(decision["rule"]), caption_justify="left")
+    figure = "SDE" if decision["rank_by"] == "cumulative_sde_usd" else "final cash"
+    for column in ("strategy", "out of cash", f"mean {figure}", "cash, 10th pct", "lowest cash", "h/week",
+                   "payroll", "beats baseline"):  # fmt: skip
+        if column == "strategy":  # names whole; the figures' headers may wrap on a narrow terminal
+            table.add_column(column, no_wrap=True, min_width=max(len(r["strategy"]) for r in decision["rows"]))
+        else:
+            table.add_column(column, justify="right")
+    for row in decision["rows"]:
+        beats = row["beats_baseline"]
+        table.add_row(
+            escape(row["strategy"]),
+            share(row["risk_of_running_out"]["estimate"]),
+            money(row["rank_figure"]["estimate"]),
+            money(row["final_cash_p10_usd"]),
+            money(row["lowest_cash_median_usd"]),
+            hours(row["founder_weekly_hours"]),
+            money(row["payroll_usd"]),
+            "baseline" if beats is None else share(beats["estimate"]),
+        )
+    return table
 
 
 def _resume_hint(out_dir: Path) -> str:
