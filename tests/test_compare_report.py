@@ -20,7 +20,7 @@ from report_checks import sections as _sections
 from report_checks import trace_values as _values
 from sellersim.experiments.decision import decision_table
 from sellersim.formatting import DAYS_PER_MONTH, money, month_of, share
-from sellersim.report.compare_report import DAY_MS, SECTIONS, build_compare_report
+from sellersim.report.compare_report import DAY_MS, MAX_BANDS_SHOWN, SECTIONS, build_compare_report
 from sellersim.report.page import plotly_js
 from sellersim.report.theme import BASELINE_LINE, STRATEGY_PALETTE, strategy_colors
 from sellersim.results.comparison import ComparisonResult
@@ -206,8 +206,18 @@ def test_fan_charts_show_median_and_both_bands_per_strategy(section: str, metric
         assert hover.shape == (1095, 2)
     buttons = figure["layout"]["updatemenus"][0]["buttons"]
     assert [b["label"] for b in buttons] == ["Medians and bands", "Medians only"]
-    bands = [i for i, t in enumerate(figure["data"]) if t.get("fill") == "tonexty"]
-    assert buttons[1]["args"] == [{"fill": "none"}, bands]
+    median_lines = {
+        i for i, t in enumerate(figure["data"]) if t.get("showlegend", True) and t.get("line", {}).get("width")
+    }
+    bands = [i for i, t in enumerate(figure["data"]) if i not in median_lines and t.get("line", {}).get("width") == 0]
+    assert len(bands) == 4 * len(result.comparison["strategies"])  # both edges of both bands
+    for button, visible in zip(buttons, (True, False), strict=True):
+        trace_update, layout_update, indices = button["args"]
+        assert trace_update == {"visible": visible} and indices == bands  # the medians stay
+        assert layout_update == {"yaxis.autorange": True}  # the axis fits what is shown
+    few = len(result.comparison["strategies"]) <= MAX_BANDS_SHOWN
+    assert {figure["data"][i].get("visible", True) for i in bands} == {few}
+    assert figure["layout"]["updatemenus"][0]["active"] == (0 if few else 1)
 
 
 def test_survival_curves_have_a_wilson_band() -> None:

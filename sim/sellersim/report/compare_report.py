@@ -294,16 +294,24 @@ def _add_fan(
     )
 
 
-def _band_switch(fig: go.Figure) -> None:
-    """Buttons that show or hide the shaded bands (not the medians), to read crowded charts."""
-    bands = [i for i, trace in enumerate(fig.data) if trace.fill == "tonexty"]
+MAX_BANDS_SHOWN = 3
+"""A fan chart of more strategies than this opens with the medians alone: their bands would hide one another."""
+
+
+def _band_switch(fig: go.Figure, strategies: int) -> None:
+    """Buttons that show or hide the shaded bands (not the medians), rescaling the axes to what is shown."""
+    bands = [i for i, trace in enumerate(fig.data) if trace.line.width == 0]  # band edges and fills
+    rescale = {f"{axis}.autorange": True for axis in fig.layout if axis.startswith("yaxis")}
+    shown = strategies <= MAX_BANDS_SHOWN
+    for i in bands:
+        fig.data[i].visible = shown
     fig.update_layout(
         updatemenus=[
             {
                 "type": "buttons",
                 "direction": "right",
                 "showactive": True,
-                "active": 0,
+                "active": 0 if shown else 1,
                 "x": 0,
                 "xanchor": "left",
                 "y": 1.02,
@@ -313,8 +321,8 @@ def _band_switch(fig: go.Figure) -> None:
                 "bgcolor": "#f9fafb",
                 "bordercolor": GRID,
                 "buttons": [
-                    {"label": "Medians and bands", "method": "restyle", "args": [{"fill": "tonexty"}, bands]},
-                    {"label": "Medians only", "method": "restyle", "args": [{"fill": "none"}, bands]},
+                    {"label": "Medians and bands", "method": "update", "args": [{"visible": True}, rescale, bands]},
+                    {"label": "Medians only", "method": "update", "args": [{"visible": False}, rescale, bands]},
                 ],
             }
         ],
@@ -331,7 +339,7 @@ def _fan_chart(metric: str, money: bool = True) -> Callable[[_Data], go.Figure]:
                 _add_fan(fig, d, strategy, q, "$,.0f" if money else ",.1f")
         fig.add_hline(y=0, line={"color": "#9ca3af", "width": 1})
         fig.update_yaxes(rangemode="normal", **(MONEY_AXIS if money else {}))
-        _band_switch(fig)
+        _band_switch(fig, len(d.strategies))
         return fig
 
     return draw
@@ -381,7 +389,7 @@ def _staff_chart(d: _Data) -> go.Figure:
         x=1, xref="x2 domain", xanchor="right", y=1, yref="y2", yanchor="top", text="overload above 1.0",
         showarrow=False, font={"color": BAD, "size": 11},
     )  # fmt: skip
-    _band_switch(fig)
+    _band_switch(fig, len(d.strategies))
     fig.update_yaxes(title_text="employees", row=1, col=1)
     fig.update_yaxes(title_text="founder load", row=2, col=1)
     return fig
