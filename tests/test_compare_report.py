@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
+from conftest import STRATEGY_FILES
 from fake_compare import make_comparison
 from report_checks import assert_self_contained
 from report_checks import figures as _figures
@@ -299,13 +300,20 @@ def _contrast_on_white(color: str) -> float:
 
 def test_strategy_colours_are_distinct_legible_and_kept_across_reports() -> None:
     assert min(_contrast_on_white(c) for c in STRATEGY_PALETTE) >= 3.0  # lines and marks on white
-    names = [f"strategy_{k}" for k in range(8)]
+    names = [f"strategy_{k}" for k in range(len(STRATEGY_PALETTE))]
     colors = strategy_colors(names)
     assert len(set(colors.values())) == len(names)
     assert strategy_colors(names[::-1]) == colors  # the order they are listed in does not matter
     alone = {name: strategy_colors([name])[name] for name in names}
     kept = sum(alone[n] == colors[n] for n in names)
     assert kept >= len(names) // 2  # most keep the colour they have alone; a clash moves the later name
+    shipped = [p.stem for p in sorted(STRATEGY_FILES.values())]
+    assert len(shipped) == len(STRATEGY_PALETTE)
+    every = strategy_colors(shipped)
+    assert len(set(every.values())) == len(shipped)
+    for k in range(len(shipped)):  # a shipped strategy has its colour in any report, whoever else is in it
+        some = shipped[k:] + shipped[: k // 2]
+        assert strategy_colors(some) == {s: every[s] for s in some}
 
 
 def test_forest_plot_shows_each_difference_with_its_interval() -> None:

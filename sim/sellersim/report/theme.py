@@ -144,11 +144,18 @@ STRATEGY_PALETTE: Final[tuple[str, ...]] = (
     "#3A8DC7",  # sky blue (darkened to 3.6:1)
     "#6A3D9A",  # purple
     "#8C564B",  # brown
+    "#7A7A00",  # olive
 )
 """Strategies' colours: Okabe and Ito's colour-blind-safe set (yellow left out, orange and sky blue
-darkened), plus purple and brown; every one at least 3:1 against white, as lines and marks need."""
+darkened), plus purple, brown and olive, enough for the nine shipped strategies; every one at least
+3:1 against white, as lines and marks need."""
 BASELINE_LINE: Final = {"width": 3, "dash": "dash"}
 """How the baseline strategy's lines stand out from the others (its colour stays its own)."""
+
+
+COLOR_SALT: Final = "3914"
+"""Salts the name checksum that picks a strategy's preferred colour: this one gives the nine shipped
+strategies nine different preferences, so each keeps its colour in every report, whatever else is shown."""
 
 
 def strategy_colors(strategies: Sequence[str]) -> dict[str, str]:
@@ -157,7 +164,7 @@ def strategy_colors(strategies: Sequence[str]) -> dict[str, str]:
     Each name prefers one colour of :data:`STRATEGY_PALETTE` (by a checksum of the name, so the
     preference does not depend on which reports or files it appears in); strategies take their
     preferred colour in name order, the next free one on a clash, and the palette repeats only past
-    its eight colours. A baseline is marked by its line (:data:`BASELINE_LINE`), not its colour.
+    its nine colours. A baseline is marked by its line (:data:`BASELINE_LINE`), not its colour.
 
     Args:
         strategies: The strategies shown.
@@ -169,7 +176,7 @@ def strategy_colors(strategies: Sequence[str]) -> dict[str, str]:
     taken: set[str] = set()
     n = len(STRATEGY_PALETTE)
     for name in sorted(strategies):
-        start = zlib.crc32(name.encode()) % n
+        start = zlib.crc32(f"{COLOR_SALT}:{name}".encode()) % n
         free = [STRATEGY_PALETTE[(start + k) % n] for k in range(n) if STRATEGY_PALETTE[(start + k) % n] not in taken]
         colors[name] = free[0] if free else STRATEGY_PALETTE[start]
         taken.add(colors[name])
