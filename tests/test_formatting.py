@@ -17,7 +17,6 @@ from sellersim.formatting import (
     money_cents,
     money_exact,
     month_of,
-    months,
     number,
     points,
     share,
@@ -81,10 +80,6 @@ def test_an_interval_reads_low_to_high_and_a_missing_end_is_a_dash() -> None:
 def test_spans_of_time() -> None:
     assert month_of(0) == "month 1"
     assert month_of(500) == "month 17"
-    assert months(365) == "12 months"
-    assert months(30) == "1 month"
-    assert months(10) == "1 week"
-    assert months(3) == "3 days"
     assert duration(12.34) == "12.3 s"
     assert duration(270) == "4.5 min (270 s)"
 
@@ -101,7 +96,7 @@ def _parses(text: str) -> bool:
     st.one_of(st.none(), st.just(math.nan), st.just(-math.inf), st.text(max_size=4).filter(lambda t: not _parses(t)))
 )
 def test_anything_not_a_number_is_a_dash(value: object) -> None:
-    for fmt in (money, money_exact, share, points, number, months, month_of, duration):
+    for fmt in (money, money_exact, share, points, number, month_of, duration):
         assert fmt(value) == DASH
 
 

@@ -100,18 +100,6 @@ def interval(low: Any, high: Any, fmt: Callable[[Any], str]) -> str:
     return f"{fmt(low)} to {fmt(high)}"
 
 
-def months(days: Any) -> str:
-    """A span of days in months: ``17 months``, ``1 month``, ``3 weeks`` below a month."""
-    if not finite(days):
-        return DASH
-    d = float(days)
-    if d < DAYS_PER_MONTH - 0.5:
-        weeks = round(d / 7)
-        return f"{d:.0f} days" if weeks < 1 else f"{weeks} week{'s' if weeks != 1 else ''}"
-    m = round(d / DAYS_PER_MONTH)
-    return f"{m} month{'s' if m != 1 else ''}"
-
-
 def month_of(day: Any) -> str:
     """The month of the run a day falls in, counted from 1: day 0 is ``month 1``, day 500 ``month 17``."""
     if not finite(day):
