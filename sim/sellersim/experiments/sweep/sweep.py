@@ -118,8 +118,25 @@ def run_and_analyse(
 ) -> SweepResult:
     """Run the sweep (resuming what a folder already holds), analyse it, and write the folder.
 
-    The folder gets ``summary.parquet`` (one row per run), ``analysis.json``, ``sweep.json``
-    (how it ran), and the parts and manifest of the store.
+    Replication ``r`` has the same seed at every point and for every strategy, so effects and
+    differences are paired; the results do not depend on the backend or the number of workers.
+
+    Args:
+        spec_path: The sweep file: strategies, parameters, design, replications, figures, verdict.
+        out_dir: The folder; ``results/sweep-<name>`` by default. Runs it already holds are not run again.
+        workers: Processes of the local pool (or the Dask cluster's workers to wait for).
+        backend: ``"local"`` (a process pool) or ``"dask"``.
+        address: The Dask scheduler's address, for the ``"dask"`` backend.
+        progress: Called as runs finish (see :func:`~sellersim.experiments.sweep.runner.run_sweep`).
+        resume: Insist that the folder holds runs of this same sweep.
+
+    Returns:
+        The sweep file, one row per run, the analysis and how it ran; the folder holds
+        ``summary.parquet``, ``analysis.json``, ``sweep.json`` and the store's parts and manifest.
+
+    Raises:
+        ScenarioError: The sweep file or a strategy file is invalid.
+        OutputFolderError: ``out_dir`` cannot take the sweep (a file, or another kind of folder).
     """
     started = started_now()
     spec_path = Path(spec_path)
