@@ -124,9 +124,9 @@ def run_and_analyse(
     Args:
         spec_path: The sweep file: strategies, parameters, design, replications, figures, verdict.
         out_dir: The folder; ``results/sweep-<name>`` by default. Runs it already holds are not run again.
-        workers: Processes of the local pool (or the Dask cluster's workers to wait for).
+        workers: Processes of the local pool, or of a local Dask cluster when no ``address`` is given.
         backend: ``"local"`` (a process pool) or ``"dask"``.
-        address: The Dask scheduler's address, for the ``"dask"`` backend.
+        address: A Dask scheduler to use, for the ``"dask"`` backend; its workers then do the runs.
         progress: Called as runs finish (see :func:`~sellersim.experiments.sweep.runner.run_sweep`).
         resume: Insist that the folder holds runs of this same sweep.
 
