@@ -97,6 +97,45 @@ def test_every_chart_section_has_a_figure_with_data() -> None:
         assert any(np.isfinite(v.astype(float)).any() for v in numeric), key
 
 
+def test_service_mistakes_and_product_charts_plot_the_run_tables() -> None:
+    """Each line or bar is the column it is named for: service and backlog by domain, weekly hours done wrong by
+    domain, the founder's managing hours, and each product's revenue per day (7-day buckets)."""
+    run, figures = _run(), _figures(_html())
+    d = run.daily
+
+    def trace(key: str, name: str, **where: Any) -> dict[str, Any]:
+        (found,) = [
+            t
+            for t in _data_traces(figures[key])
+            if t.get("name") == name and all(t.get(k) == v for k, v in where.items())
+        ]
+        return found
+
+    domains = [c.removeprefix("service_") for c in d.columns if c.startswith("service_")]
+    for domain in domains:
+        label = domain.replace("_", " ").capitalize()
+        service = trace("service", label, showlegend=None)
+        np.testing.assert_allclose(_values(service["y"]).astype(float), d[f"service_{domain}"], rtol=1e-6)
+        backlog = trace("service", label, stackgroup="backlog")
+        np.testing.assert_allclose(_values(backlog["y"]).astype(float), d[f"backlog_{domain}_hours"], rtol=1e-6)
+    weekly = d.set_index("date").resample("W-MON", label="left", closed="left").sum()
+    for domain in domains:
+        wrong = trace("mistakes", domain.replace("_", " ").capitalize())
+        np.testing.assert_allclose(_values(wrong["y"]).astype(float), weekly[f"errors_{domain}_hours"], rtol=1e-6)
+    founder = run.staff[run.staff["role"] == "founder"].sort_values("week")
+    managing = trace("mistakes", "Founder managing others")
+    np.testing.assert_allclose(_values(managing["y"]).astype(float), founder["managing_hours"], rtol=1e-6)
+    p = run.products
+    buckets = d.groupby(d["day"] // 7).size()
+    for product_id, name in p.drop_duplicates("product_id")[["product_id", "name"]].itertuples(index=False):
+        these = p[p["product_id"] == product_id]
+        per_day = these.groupby(these["day"] // 7)["revenue_usd"].sum() / buckets
+        shown = pd.Series(_values(trace("products", name)["y"]).astype(float))
+        shown = shown[np.isfinite(shown)]
+        assert shown.sum() == pytest.approx(per_day.sum(), rel=1e-6), name  # every week's revenue, none moved
+        assert shown.max() == pytest.approx(per_day.max(), rel=1e-6), name
+
+
 def test_charts_share_a_date_axis_spanning_the_run() -> None:
     dates = _run().daily["date"]
     day_90, month_before_end = (f"{d:%Y-%m-%d}" for d in dates.iloc[[90, -31]])
