@@ -75,7 +75,7 @@ EVENT_STYLES: Final[dict[str, EventStyle]] = {
     "listing_reopened": EventStyle("Listing reopened", "#0d9488", "square-open"),
     "failure": EventStyle("Failure", "#111827", "star"),
 }
-"""Event kinds marked on every chart's time axis, top to bottom."""
+"""Event kinds marked on the run report's cash chart, top to bottom."""
 
 MONEY_AXIS: Final = {"tickformat": "$~s", "hoverformat": "$,.0f"}
 """Axis settings of a money axis: $40k ticks, $40,123 on hover."""
