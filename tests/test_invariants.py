@@ -21,18 +21,9 @@ from sellersim.results.run import RunResult
 SEEDS = (1, 2, 3)
 DAYS = 400
 
-# daily column -> ledger category it must equal the negative of, day by day
-FEE_CATEGORIES = {
-    "referral_fees_usd": "referral_fee",
-    "fba_fees_usd": "fba_fee",
-    "storage_fees_usd": "storage_fee",
-    "aged_inventory_fees_usd": "aged_inventory_fee",
-    "low_inventory_fees_usd": "low_inventory_fee",
-    "placement_fees_usd": "placement_fee",
-    "vine_fees_usd": "vine_fee",
-    "removal_fees_usd": "removal_fee",
-    "deal_fees_usd": "deal_fee",
-    "capacity_fees_usd": "capacity_fee",
+# daily column -> ledger category it must equal the negative of, day by day: each fee line is named for its
+# ledger category (referral_fees_usd totals referral_fee), which this derives rather than copies from income.py
+FEE_CATEGORIES = {column: column.removesuffix("s_usd") for column in FEE_COLUMNS} | {
     "seller_plan_usd": "seller_plan",
     "payroll_usd": "salaries",
     "ad_spend_usd": "ads",
