@@ -68,10 +68,6 @@ def _header(page: str) -> str:
     return page[page.index("<header>") : page.index("</header>")]
 
 
-def _money(value: float) -> str:
-    return money_exact(value)
-
-
 def _tiles(header: str) -> dict[str, str]:
     """The header's key figures, by their labels."""
     return dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", header))
@@ -162,7 +158,7 @@ def test_header_shows_the_run_and_its_key_figures() -> None:
         "Peak monthly revenue": "peak_monthly_revenue_usd",
     }
     for label, key in money.items():
-        assert tiles[label] == _money(s[key]), label
+        assert tiles[label] == money_exact(s[key]), label
     counts = {
         "Peak headcount": "peak_headcount",
         "Products live": "products_live",
@@ -177,13 +173,13 @@ def test_header_shows_the_run_and_its_key_figures() -> None:
     assert tiles["Stock-out product-days"] == f"{s['stockout_days']:,}"
     assert tiles["Lost sales"] == f"{s['lost_sales_units']:,.0f} units"
     assert tiles["Founder's average week"] == hours(s["founder_mean_weekly_hours"])
-    assert tiles["Starting cash"] == _money(run.scenario.company.starting_cash_usd)
-    assert tiles["Payroll"] == _money(s["cumulative_payroll_usd"])
+    assert tiles["Starting cash"] == money_exact(run.scenario.company.starting_cash_usd)
+    assert tiles["Payroll"] == money_exact(s["cumulative_payroll_usd"])
     lowest_date = run.daily["date"].iloc[s["lowest_cash_day"]]
-    assert tiles["Lowest cash"] == f"{_money(s['lowest_cash_usd'])} on {lowest_date:%Y-%m-%d}"
+    assert tiles["Lowest cash"] == f"{money_exact(s['lowest_cash_usd'])} on {lowest_date:%Y-%m-%d}"
     for hire in s["hires"]:
         assert f"<td>{pd.Timestamp(hire['date']):%Y-%m-%d}</td><td>{month_of(hire['day'])}</td>" in header
-        assert f"<td>{_money(hire['monthly_revenue_usd'])}</td>" in header
+        assert f"<td>{money_exact(hire['monthly_revenue_usd'])}</td>" in header
 
 
 def test_header_figures_agree_with_the_charts() -> None:
@@ -231,8 +227,8 @@ def test_header_agrees_with_the_run_tables() -> None:
             f"{h.date:%Y-%m-%d}",
             month_of(h.day),
             html.escape(h.detail),
-            _money(run.scenario.roles[h.role].salary_usd_per_month),
-            _money(h.amount_usd),
+            money_exact(run.scenario.roles[h.role].salary_usd_per_month),
+            money_exact(h.amount_usd),
             f"quit {quits[h.person_id]:%Y-%m-%d}" if h.person_id in quits.index else "\u2014",
         )
         for h in hires.itertuples()
@@ -251,7 +247,7 @@ def test_failed_run_shows_failure_day_and_cause() -> None:
     assert "Survived" not in header
     assert f"Failed on day 520 ({date}): {s['failure_cause']}" in header
     assert s["final_cash_usd"] == run.daily["cash_usd"].iloc[-1].round(2) < 0
-    assert _tiles(header)["Final cash"] == _money(s["final_cash_usd"])
+    assert _tiles(header)["Final cash"] == money_exact(s["final_cash_usd"])
     cash = _figures(page)["cash"]["layout"]
     assert any(shape.get("x0") == date for shape in cash["shapes"])
     assert any(f"Failed day 520: {s['failure_cause']}" in a["text"] for a in cash["annotations"])
