@@ -6,8 +6,9 @@ of its distribution at the uniform ``u``: the smallest integer ``k`` with ``CDF(
 
 Design: the quantile is found by search on the CDF, not by a root finder. A first guess from the
 normal approximation with its skew correction (Cornish-Fisher, ``k ~ mean + z sd + (z^2 - 1)
-skew sd / 6``, ``z = Phi^-1(u)``) is usually right or one off; the search steps it up while
-``CDF(k) < u`` and down while ``CDF(k - 1) >= u``. The CDFs are ``scipy.special.pdtr`` and
+skew sd / 6``, ``z = Phi^-1(u)``) is usually right or one off. One call of the CDF at ``k - 1`` and
+``k`` confirms it (``CDF(k - 1) < u <= CDF(k)``) for every item at once; the search then steps the rest
+up while ``CDF(k) < u`` and down while ``CDF(k - 1) >= u``. The CDFs are ``scipy.special.pdtr`` and
 ``bdtr`` (regularised incomplete gamma and beta functions), about ten times cheaper an element than
 the root finders ``pdtrik`` and ``bdtrik``, and the answer is exactly the quantile those functions
 define (``scipy.stats`` ``ppf``), not an answer within the root finder's tolerance. Counts of 0
@@ -29,24 +30,28 @@ def _smallest_reaching(
 
     ``cdf(k, at)`` is the CDF at counts ``k`` of the items ``at`` (indices into ``u``).
     """
-    every = np.arange(len(u))
-    short = cdf(k, every) < u
+    n = len(u)
+    every = np.arange(n)
+    # the guess is usually right: CDF(k - 1) < u <= CDF(k) for every item, read in one call
+    both = cdf(np.concatenate((k - 1, k)), np.concatenate((every, every)))
+    short, high = both[n:] < u, (both[:n] >= u) & (k > low)
     while np.count_nonzero(short):  # the guess was low: step up
         at = short.nonzero()[0]
         k[at] += 1
         short[at] = cdf(k[at], at) < u[at]
-    at = every[k > low]
-    while len(at):  # the guess may have been high: step down while one less still reaches u
-        at = at[cdf(k[at] - 1, at) >= u[at]]
+    at = high.nonzero()[0]
+    while len(at):  # the guess was high: step down while one less still reaches u
         k[at] -= 1
         at = at[k[at] > low]
+        at = at[cdf(k[at] - 1, at) >= u[at]]
     return k
 
 
-def _first_guess(u: np.ndarray, mean: np.ndarray, sd: np.ndarray, skew: np.ndarray | float) -> np.ndarray:
-    """The nearest count to the Cornish-Fisher quantile (normal, corrected for skew)."""
+def _first_guess(u: np.ndarray, mean: np.ndarray, sd: np.ndarray, skew_sd: np.ndarray | float) -> np.ndarray:
+    """The nearest count to the Cornish-Fisher quantile (normal, corrected for skew); ``skew_sd`` is the skewness
+    times the standard deviation (1 for the Poisson, ``1 - 2p`` for the binomial)."""
     z = ndtri(u)
-    return np.floor(mean + sd * (z + (z * z - 1) * skew / 6) + 0.5)
+    return np.floor(mean + sd * z + (z * z - 1) * (skew_sd / 6) + 0.5)
 
 
 def poisson_quantile(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
@@ -57,7 +62,7 @@ def poisson_quantile(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
     if len(at):
         m, v = mean[at], u[at]
         sd = np.sqrt(m)
-        guess = np.maximum(_first_guess(v, m, sd, 1 / sd), 1).astype(np.int64)
+        guess = np.maximum(_first_guess(v, m, sd, 1.0), 1).astype(np.int64)
         k[at] = _smallest_reaching(lambda kk, i: pdtr(kk, m[i]), v, guess, 1)
     return k
 
@@ -80,8 +85,7 @@ def binomial_quantile(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np
         n_at, v = n[at], u[at]
         p_at = 1 - q[at] if isinstance(q, np.ndarray) else np.full(len(at), 1 - q)
         mean, sd = n_at * p_at, np.sqrt(n_at * p_at * (1 - p_at))
-        skew = np.divide(1 - 2 * p_at, sd, out=np.zeros(len(at)), where=sd > 0)
-        guess = np.minimum(np.maximum(_first_guess(v, mean, sd, skew), 2), n_at).astype(np.int64)
+        guess = np.minimum(np.maximum(_first_guess(v, mean, sd, 1 - 2 * p_at), 2), n_at).astype(np.int64)
         k[at] = _smallest_reaching(lambda kk, i: bdtr(kk, n_at[i], p_at[i]), v, guess, 2)
     return k
 
