@@ -37,12 +37,19 @@ PLOTLY_CONFIG: Final = {"responsive": True, "displaylogo": False, "showSendToClo
 
 TABLE_SCRIPT: Final = r"""
 (() => {
-  // Each table gets a box that scrolls sideways (a narrow screen scrolls the table, not the page) and
-  // a "CSV" link to its cells as shown, made when clicked (reading cells costs layout; opening must not).
+  // Each table gets a box that scrolls sideways (a narrow screen scrolls the table, not the page) and a "CSV"
+  // link to its cells as shown (no cell a formula), made when clicked (reading cells costs layout; opening must not).
   const text = (cell) => cell.innerText.replace(/\s+/g, " ").trim();
+  // A spreadsheet runs a cell that starts with = + - @ (or a tab or CR) as a formula (OWASP's "CSV injection"):
+  // a strategy named "=HYPERLINK(...)", or our own "+7 pts". Such a cell is written after a quote, which shows
+  // it as text, unless it is a plain number the spreadsheet reads as one ("-12", "+1,250.5", "-4%"). Our minus
+  // sign (U+2212) starts no formula.
+  const number = /^[+-]?[0-9][0-9,]*(\.[0-9]+)?%?$/;
+  const guard = (value) => (/^[=+\-@\t\r]/.test(value) && !number.test(value) ? "'" + value : value);
   const field = (value) => (/[",\r\n]/.test(value) ? '"' + value.replaceAll('"', '""') + '"' : value);
-  const csv = (table) => Array.from(table.rows, (row) => Array.from(row.cells)
-    .flatMap((cell) => [text(cell), ...Array(cell.colSpan - 1).fill("")]).map(field).join(",") + "\r\n").join("");
+  const cells = (row) => Array.from(row.cells)
+    .flatMap((cell) => [guard(text(cell)), ...Array(cell.colSpan - 1).fill("")]);
+  const csv = (table) => Array.from(table.rows, (row) => cells(row).map(field).join(",") + "\r\n").join("");
   const taken = new Map();
   for (const table of document.querySelectorAll("main table")) {
     let box = table.parentElement;
