@@ -1,10 +1,11 @@
 """The reports' Jinja2 environment: Python computes and formats the values, templates place them.
 
 Templates live in ``report/templates/`` (package data): ``base.html.j2`` is the page shell every report
-extends, ``macros.html.j2`` the pieces they repeat, and one template per report. Autoescape is on, so
-every value is escaped as HTML (strategy names, descriptions, parameter names, file names, warnings and
-error messages included); only four values are marked ``|safe`` in the templates, all made by us: the
-inlined plotly.js bundle, the page CSS, the table script, and the chart divs of
+extends, ``macros.html.j2`` the pieces they repeat, one template per report, and for the comparison and
+the sweep the blocks their sections are made of (``compare_blocks.html.j2``, ``sweep_blocks.html.j2``).
+Autoescape is on, so every value is escaped as HTML (strategy names, descriptions, parameter names, file
+names, warnings and error messages included); only four values are marked ``|safe`` in the templates, all
+made by us: the inlined plotly.js bundle, the page CSS, the table script, and the chart divs of
 :func:`~sellersim.report.page.plot_div` (Plotly's own HTML, whose labels are escaped there).
 ``StrictUndefined`` turns a value a template names but is not given into an error, not an empty string.
 """
