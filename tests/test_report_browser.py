@@ -8,7 +8,9 @@ Drives Debian's chromium (``/usr/bin/chromium``) through Playwright for Python (
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,7 +30,7 @@ from fake_sweep import make_sweep  # noqa: E402
 from report_browser import CHROMIUM, PHONE, PageCheck, launch, opened  # noqa: E402
 from sellersim.api import load_scenario, run_scenario  # noqa: E402
 from sellersim.report.compare_report import build_compare_report  # noqa: E402
-from sellersim.report.page import plot_div, plotly_js  # noqa: E402
+from sellersim.report.page import TABLE_SCRIPT, plot_div, plotly_js  # noqa: E402
 from sellersim.report.run_report import CHARTS, build_run_report  # noqa: E402
 from sellersim.report.sweep_report import build_sweep_report  # noqa: E402
 
@@ -76,6 +78,12 @@ TABLES_JS = """() => {
     });
 }"""
 
+# Every table caption's box: a caption as wide as its table would run past a phone's screen with the table.
+CAPTIONS_JS = """() => Array.from(document.querySelectorAll('main table caption'), (caption) => {
+    const box = caption.getBoundingClientRect();
+    return {caption: caption.innerText.slice(0, 40), left: box.left, right: box.right};
+})"""
+
 # Each table's CSV link (the one just before its box), and the i-th table's cells as shown (white space collapsed;
 # a table off screen is not laid out, so it is scrolled to first).
 CSV_LINKS_JS = """() => Array.from(document.querySelectorAll('main table'), (table) => {
@@ -88,6 +96,25 @@ TABLE_ROWS_JS = """(i) => {
     return Array.from(table.rows, row => Array.from(row.cells).flatMap(
         cell => [cell.innerText.replace(/\\s+/g, ' ').trim(), ...Array(cell.colSpan - 1).fill('')]));
 }"""
+
+
+FORMULA = re.compile(r"[=+\-@\t\r]")
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9][0-9,]*(\.[0-9]+)?%?")
+
+
+def as_in_csv(cell: str) -> str:
+    """A cell as its table's CSV writes it: after a quote if a spreadsheet would run it as a formula (it starts
+    with = + - @, tab or CR and is not a plain number)."""
+    return "'" + cell if FORMULA.match(cell) and not PLAIN_NUMBER.fullmatch(cell) else cell
+
+
+def download_csv(page: Any, i: int) -> tuple[str, list[list[str]]]:
+    """The i-th table's CSV, downloaded from its link: the file's name and its rows."""
+    with page.expect_download() as download:
+        page.locator("a.csv").nth(i).click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.startswith("\ufeff"), "a byte-order mark, for Excel"
+    return download.value.suggested_filename, list(csv.reader(io.StringIO(text[1:], newline="")))
 
 
 def check_report(browser: Any, path: Path, visible_texts: Sequence[str] = ()) -> PageCheck:
@@ -220,6 +247,7 @@ def test_a_phone_scrolls_no_page_sideways_and_reads_every_table(
     with opened(browser, reports[report], viewport=PHONE) as (page, check):
         layout = page.evaluate(OVERFLOW_JS)
         tables = page.evaluate(TABLES_JS)
+        captions = page.evaluate(CAPTIONS_JS)
         nav_links = page.eval_on_selector_all("nav a", "links => links.map(a => a.getBoundingClientRect().top)")
     assert check.ok, str(check)
     assert layout["page"] <= layout["width"] == PHONE[0], layout
@@ -229,6 +257,9 @@ def test_a_phone_scrolls_no_page_sideways_and_reads_every_table(
     assert tables, "every report has a table"
     for table in tables:
         assert table["inViewport"] and not table["cut"], table
+    assert captions or report == "sweep", "the run's hires and the comparison's decision table have captions"
+    for caption in captions:  # the caption (the decision table's ranking rule) wraps within the screen
+        assert caption["left"] >= 0 and caption["right"] <= layout["width"] + 1, caption
 
 
 @pytest.mark.parametrize("report", REPORTS)
@@ -239,16 +270,57 @@ def test_every_table_has_a_csv_of_its_rows(browser: Any, reports: dict[str, Path
         assert all(names), "each table's link is just above it"
         tables = []
         for i, name in enumerate(names):
-            with page.expect_download() as download:
-                page.locator("a.csv").nth(i).click()
-            assert download.value.suggested_filename == name
-            text = Path(download.value.path()).read_text(encoding="utf-8")
-            assert text.startswith("\ufeff"), "a byte-order mark, for Excel"
+            file, rows = download_csv(page, i)
+            assert file == name
             tables.append(page.evaluate(TABLE_ROWS_JS, i))
-            assert list(csv.reader(io.StringIO(text[1:], newline=""))) == tables[-1], name
+            assert rows == [[as_in_csv(cell) for cell in row] for row in tables[-1]], name
     assert check.ok, str(check)
     assert len(set(names)) == len(names) and all(name.endswith(".csv") for name in names)
     assert any(len(rows) > 2 and len(rows[0]) > 2 and all(rows[0]) for rows in tables)
+
+
+def test_a_csv_quotes_a_formula_but_not_a_plain_number(browser: Any, tmp_path: Path) -> None:
+    """OWASP's advice for CSV injection: a cell a spreadsheet would run as a formula is written after a quote;
+    a number a spreadsheet reads as written is left as it is."""
+    written = {
+        "-12": "-12",
+        "+1,250.5": "+1,250.5",
+        "-4%": "-4%",
+        "7": "7",
+        "+7 pts": "'+7 pts",
+        "+$4.4k": "'+$4.4k",
+        "-A1": "'-A1",
+        "=1+2": "'=1+2",
+        "@SUM(A1)": "'@SUM(A1)",
+        "\u2212$195": "\u2212$195",
+        "a=b": "a=b",
+    }
+    row = "".join(f"<td>{html.escape(cell)}</td>" for cell in written)
+    path = tmp_path / "table.html"
+    path.write_text(f"<main><table><tr>{row}</tr></table></main><script>{TABLE_SCRIPT}</script>", encoding="utf-8")
+    with opened(browser, path) as (page, _):  # a page without charts: only its table script is checked
+        assert download_csv(page, 0)[1] == [list(written.values())]
+
+
+def test_a_csv_hands_a_spreadsheet_no_formula(browser: Any, tmp_path: Path) -> None:
+    """Cells starting with = + - @ ran as formulas in a spreadsheet: a strategy's name, and our signed figures."""
+    names = ("=HYPERLINK(1)", "@SUM(1) <b>x</b>")
+    path = tmp_path / "compare.html"
+    path.write_text(build_compare_report(make_comparison(strategies=("solo_then_hire", *names))), encoding="utf-8")
+    with opened(browser, path) as (page, check):
+        shown = page.locator("table.decision tbody th").all_inner_texts()
+        classes = page.eval_on_selector_all("main table", "tables => tables.map(t => t.className)")
+        _, decision = download_csv(page, classes.index("grid decision"))
+        _, paired = download_csv(page, classes.index("grid paired"))
+    assert check.ok, str(check)
+    assert all(any(text.startswith(name) for text in shown) for name in names), "the names show as written"
+    for name in names:  # the strategy's cell: its name, then its description
+        assert any(row[1].startswith(f"'{name}") for row in decision[1:]), name
+    assert [row[0] for row in decision[1:]] == ["1", "2", "3"], "plain numbers stay numbers"
+    cells = [cell for row in paired[1:] for cell in row[1:]]
+    assert any(cell.startswith("'+") for cell in cells), "a signed figure (+$4.4k, +7 pts) is text"
+    assert any(cell.startswith("\u2212") for cell in cells), "our minus sign starts no formula: left as it is"
+    assert not [c for row in decision + paired for c in row if FORMULA.match(c) and not PLAIN_NUMBER.fullmatch(c)]
 
 
 def test_the_bundled_plotly_js_is_the_version_plotly_py_draws_for() -> None:

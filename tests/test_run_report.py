@@ -69,8 +69,8 @@ def _header(page: str) -> str:
 
 
 def _tiles(header: str) -> dict[str, str]:
-    """The header's key figures, by their labels."""
-    return dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", header))
+    """The header's key figures, by their labels (as text: an apostrophe is written as an entity)."""
+    return {html.unescape(k): html.unescape(v) for k, v in re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", header)}
 
 
 def _number(tile: str) -> float:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -35,7 +35,8 @@ from sellersim.formatting import (
     points,
     share,
 )
-from sellersim.report.page import esc, html_page, label, plot_div, rgba
+from sellersim.report.page import esc, label, plot_div, rgba
+from sellersim.report.templates import Block, macro, render_page
 from sellersim.report.theme import (
     BAD,
     BASELINE_LINE,
@@ -122,26 +123,31 @@ def _value(value: Any, unit: str, sign: bool = False) -> str:
     return number(value, 1 if finite(value) and abs(float(value)) < 100 else 0, sign=sign)
 
 
-def _interval_html(cell: dict[str, Any] | None, unit: str, sign: bool = False) -> str:
-    """``$41k (95% CI $35k to $47k)``: the estimate, then its interval in the same unit when it has one."""
+class _Interval(NamedTuple):
+    """A figure as a cell shows it: the estimate, and its interval in the same unit when it has one."""
+
+    estimate: str
+    ci: str | None = None
+
+
+def _interval(cell: dict[str, Any] | None, unit: str, sign: bool = False) -> _Interval:
+    """``$41k`` with ``$35k to $47k``: the estimate, then its interval when it has one."""
     cell = cell or {}
     estimate = _value(cell.get("estimate"), unit, sign)
-    if estimate == DASH:
-        return DASH
     low, high = cell.get("low"), cell.get("high")
-    if not (finite(low) and finite(high)):
-        return estimate
-    return f'{estimate} <span class="ci">({interval(low, high, lambda v: _value(v, unit, sign))})</span>'
+    if estimate == DASH or not (finite(low) and finite(high)):
+        return _Interval(estimate)
+    return _Interval(estimate, interval(low, high, lambda v: _value(v, unit, sign)))
+
+
+def _interval_html(cell: dict[str, Any] | None, unit: str, sign: bool = False) -> str:
+    """``$41k <span class="ci">($35k to $47k)</span>``: an interval cell as the tables show it."""
+    return macro("interval", _interval(cell, unit, sign))
 
 
 def _f32(values: Any) -> np.ndarray:
     """A float32 array: half the bytes of float64 in the page, ample precision for a chart."""
     return np.asarray(values, dtype=np.float32)
-
-
-def _breakable(name: str) -> str:
-    """An escaped strategy name that may wrap after its underscores."""
-    return esc(name).replace("_", "_<wbr>")
 
 
 # ---------------------------------------------------------------- data
@@ -538,13 +544,9 @@ def _hires_chart(d: _Data) -> go.Figure:
 # ---------------------------------------------------------------- tables
 
 
-def _swatch(d: _Data, strategy: str) -> str:
-    return f'<span class="swatch" style="background:{d.colors[strategy]}"></span>'
-
-
-def _strategy_head(d: _Data, strategy: str) -> str:
-    tag = ' <span class="tag">baseline</span>' if strategy == d.baseline else ""
-    return f"<th>{_swatch(d, strategy)}{_breakable(strategy)}{tag}</th>"
+def _strategy(d: _Data, strategy: str) -> dict[str, Any]:
+    """What a table shows of a strategy: its name, colour, and whether it is the baseline."""
+    return {"name": strategy, "color": d.colors.get(strategy), "baseline": strategy == d.baseline}
 
 
 def _best(d: _Data, f: Figure) -> set[str]:
@@ -568,58 +570,52 @@ def _direction(f: Figure) -> str:
     return "higher is better" if f.higher_is_better else "lower is better"
 
 
-def _decision_table(d: _Data) -> str:
+def _decision_table(d: _Data) -> dict[str, Any] | None:
     """The ranked strategies with what a founder weighs: risk, the ranking figure, bad-luck cash, own hours and
     payroll; the caption states the user's ranking rule."""
     decision = d.comparison.get("decision") or {}
     rows = decision.get("rows") or []
     if not rows:
-        return ""
+        return None
     words = figure_words(decision["rank_by"])
     described = d.comparison.get("strategies_described") or {}
     body = []
     for row in rows:
-        name = row["strategy"]
-        tag = ' <span class="tag">baseline</span>' if name == d.baseline else ""
-        about = described.get(name) or ""
         beats = row.get("beats_baseline")
         cells = (
-            _interval_html(row["risk_of_running_out"], "share"),
-            _interval_html(row["rank_figure"], "usd"),
-            money(row["final_cash_p10_usd"]),
-            money(row["lowest_cash_median_usd"]),
-            hours(row["founder_weekly_hours"]),
-            money(row["payroll_usd"]),
-            number(row["quits"], 1),
-            "baseline" if beats is None else _interval_html(beats, "share"),
+            _interval(row["risk_of_running_out"], "share"),
+            _interval(row["rank_figure"], "usd"),
+            _Interval(money(row["final_cash_p10_usd"])),
+            _Interval(money(row["lowest_cash_median_usd"])),
+            _Interval(hours(row["founder_weekly_hours"])),
+            _Interval(money(row["payroll_usd"])),
+            _Interval(number(row["quits"], 1)),
+            _Interval("baseline") if beats is None else _interval(beats, "share"),
         )
         body.append(
-            f"<tr><td>{int(row['rank'])}</td><th>{_swatch(d, name)}{esc(name)}{tag}"
-            f'<span class="about">{esc(about)}</span></th>{"".join(f"<td>{c}</td>" for c in cells)}</tr>'
+            {
+                "rank": int(row["rank"]),
+                "strategy": _strategy(d, row["strategy"]),
+                "about": described.get(row["strategy"]) or "",
+                "cells": cells,
+            }
         )
-    head = "".join(
-        f"<th>{h}</th>"
-        for h in (
-            "Rank",
-            "Strategy",
-            "Risk of running out of cash",
-            f"Mean {esc(words)}",
-            "Final cash, 10th percentile",
-            "Lowest cash point (median run)",
-            "Founder's hours a week",
-            "Payroll over the run",
-            "Quits per run",
-            f"Beats {esc(d.baseline)} on {esc(words)} (share of all paired runs)",
-        )
+    head = (
+        "Rank",
+        "Strategy",
+        "Risk of running out of cash",
+        f"Mean {words}",
+        "Final cash, 10th percentile",
+        "Lowest cash point (median run)",
+        "Founder's hours a week",
+        "Payroll over the run",
+        "Quits per run",
+        f"Beats {d.baseline} on {words} (share of all paired runs)",
     )
-    return (
-        f'<div class="scroll"><table class="grid decision"><caption>{esc(decision["rule"])}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
-        f'<p class="recommendation">{esc(decision["recommendation"])}</p>'
-    )
+    return {"rule": decision["rule"], "head": head, "rows": body, "recommendation": decision["recommendation"]}
 
 
-def _figures_table(d: _Data) -> str:
+def _figures_table(d: _Data) -> Block:
     rows = []
     for f in FIGURES:
         best = _best(d, f)
@@ -627,15 +623,15 @@ def _figures_table(d: _Data) -> str:
         for strategy in d.strategies:
             cell = d.figure(strategy, f.name)
             n = (cell or {}).get("n")
-            title = f' title="n = {int(n)} runs"' if finite(n) else ""
-            cls = ' class="best"' if strategy in best else ""
-            cells.append(f"<td{cls}{title}>{_interval_html(cell, f.unit)}</td>")
-        rows.append(f'<tr><th>{esc(f.label)}<span class="dir">{_direction(f)}</span></th>{"".join(cells)}</tr>')
-    head = "".join(_strategy_head(d, s) for s in d.strategies)
-    return (
-        f'<div class="scroll"><table class="grid figures"><thead><tr><th>Figure</th>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
+            cells.append(
+                {
+                    "best": strategy in best,
+                    "title": f"n = {int(n)} runs" if finite(n) else None,
+                    "value": _interval(cell, f.unit),
+                }
+            )
+        rows.append({"label": f.label, "direction": _direction(f), "cells": cells})
+    return Block("figures_table", {"head": [_strategy(d, s) for s in d.strategies], "rows": rows})
 
 
 def _verdict(f: Figure, diff: dict[str, Any]) -> str:
@@ -648,33 +644,34 @@ def _verdict(f: Figure, diff: dict[str, Any]) -> str:
     return ""
 
 
-def _paired_table(d: _Data) -> str:
+def _paired_table(d: _Data) -> Block:
     if not d.others:
-        return '<p class="note">Only the baseline was run: there is nothing to compare it with.</p>'
+        return Block("note", "Only the baseline was run: there is nothing to compare it with.")
     rows = []
     for f in FIGURES:
         cells = []
         for strategy in d.others:
             cell = d.paired(strategy, f.name)
             diff, beats = cell.get("difference") or {}, cell.get("p_beats_baseline") or {}
-            verdict = _verdict(f, diff)
-            cls = f' class="{verdict}"' if verdict else ""
-            chance = _interval_html(beats, "share")
+            chance = _interval(beats, "share")
             cells.append(
-                f"<td><div{cls}>{_interval_html(diff, f.unit, sign=True)}</div>"
-                f'<div class="pbeats">beats in&nbsp;{chance}</div></td>'
-                if chance != DASH
-                else f"<td><div{cls}>{_interval_html(diff, f.unit, sign=True)}</div></td>"
+                {
+                    "verdict": _verdict(f, diff),
+                    "difference": _interval(diff, f.unit, sign=True),
+                    "beats": None if chance.estimate == DASH else chance,
+                }
             )
-        rows.append(f'<tr><th>{esc(f.label)}<span class="dir">{_direction(f)}</span></th>{"".join(cells)}</tr>')
-    head = "".join(_strategy_head(d, s) for s in d.others)
-    return (
-        f'<div class="scroll"><table class="grid paired"><thead><tr><th>Figure</th>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
+        rows.append({"label": f.label, "direction": _direction(f), "cells": cells})
+    return Block("paired_table", {"head": [_strategy(d, s) for s in d.others], "rows": rows})
 
 
-def _hire_timeline(these: pd.DataFrame) -> str:
+def _forest_title(d: _Data) -> Block | str:
+    if not d.others:
+        return ""
+    return Block("subtitle", f"Difference from {d.baseline} over all paired runs, with 95% intervals")
+
+
+def _hire_timeline(these: pd.DataFrame) -> list[str]:
     """Each hire in order: its usual role, the median month and the 10-90% months of the runs that made it
     (``1st hire: operator (70%), median month 17, 10–90%: month 11 to month 26``)."""
     lines = []
@@ -684,13 +681,13 @@ def _hire_timeline(these: pd.DataFrame) -> str:
             break
         roles = made["role"].value_counts()
         low, mid, high = np.percentile(made["day"].to_numpy(dtype=float), (10, 50, 90))
-        role = esc(str(roles.index[0]).replace("_", " "))
+        role = str(roles.index[0]).replace("_", " ")
         usual = role if len(roles) == 1 else f"{role} ({share(roles.iloc[0] / len(made))})"
         lines.append(f"{ordinal}: {usual}, median {month_of(mid)}, 10–90%: {interval(low, high, month_of)}")
-    return "<br>".join(lines) or "no hires"
+    return lines
 
 
-def _hires_table(d: _Data) -> str:
+def _hires_table(d: _Data) -> Block:
     """Per strategy: the share of finished runs that made a 1st, 2nd and 3rd hire, and the hire timeline."""
     hires = d.result.hires
     runs = d.result.runs
@@ -702,46 +699,31 @@ def _hires_table(d: _Data) -> str:
             if hires is not None and not hires.empty
             else pd.DataFrame(columns=["hire_number", "role", "day", "replication"])
         )
-        cells = []
-        for k in range(1, len(HIRE_ORDINALS) + 1):
-            made = these[these["hire_number"] == k]["replication"].nunique()
-            cells.append(f"<td>{share(made / ok)}</td>" if ok else f"<td>{DASH}</td>")
-        rows.append(f"<tr><th>{_swatch(d, strategy)}{esc(strategy)}</th>{''.join(cells)}"
-                    f'<td class="left timeline">{_hire_timeline(these)}</td></tr>')  # fmt: skip
-    head = "".join(f"<th>Runs with a {o}</th>" for o in HIRE_ORDINALS)
-    return (
-        f'<div class="scroll"><table class="grid hires-made"><thead><tr><th>Strategy</th>{head}'
-        '<th style="text-align:left">Hire timeline (usual role, month of the run)</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
+        made = [these[these["hire_number"] == k]["replication"].nunique() for k in range(1, len(HIRE_ORDINALS) + 1)]
+        shares = [share(n / ok) if ok else DASH for n in made]
+        rows.append({"strategy": _strategy(d, strategy), "shares": shares, "timeline": _hire_timeline(these)})
+    return Block("hires_table", {"ordinals": HIRE_ORDINALS, "rows": rows})
 
 
-def _errors(d: _Data) -> str:
+def _errors(d: _Data) -> Block:
     runs = d.result.runs
     total = 0 if runs is None else len(runs)
     failed = runs[runs["status"] != "ok"] if runs is not None and not runs.empty else runs
     if failed is None or failed.empty:
-        return f'<p class="note">No run failed: all {total:,} runs finished without an error.</p>'
+        return Block("note", f"No run failed: all {total:,} runs finished without an error.")
     shown = failed.head(MAX_ERRORS_LISTED)
-    rows = "".join(
-        f"<tr><td>{_swatch(d, str(r.strategy)) if str(r.strategy) in d.colors else ''}{esc(r.strategy)}</td>"
-        f'<td class="num">{esc(r.replication)}</td><td class="num">{esc(r.seed)}</td>'
-        f"<td><code>{esc(r.error) if isinstance(r.error, str) and r.error else 'no error message'}</code></td></tr>"
+    rows = [
+        {
+            "color": d.colors.get(str(r.strategy)),
+            "strategy": r.strategy,
+            "replication": r.replication,
+            "seed": r.seed,
+            "error": r.error if isinstance(r.error, str) and r.error else "no error message",
+        }
         for r in shown.itertuples()
-    )
-    more = (
-        f'<p class="note">… and {len(failed) - len(shown):,} more (see runs.parquet).</p>'
-        if len(failed) > len(shown)
-        else ""
-    )
-    return (
-        f'<p class="note">{len(failed):,} of {total:,} runs stopped with an error (a fault in the run,'
-        " not a company running out of cash). They have no results: the charts and figures above come from"
-        " the runs that finished.</p>"
-        '<div class="errors-box scroll"><table class="grid errors"><thead><tr><th>Strategy</th>'
-        '<th class="num">Replication</th><th class="num">Seed</th><th>Error</th></tr>'
-        f"</thead><tbody>{rows}</tbody></table></div>{more}"
-    )
+    ]
+    more = f"{len(failed) - len(shown):,}" if len(failed) > len(shown) else None
+    return Block("errors", {"failed": f"{len(failed):,}", "total": f"{total:,}", "rows": rows, "more": more})
 
 
 def _replications_text(d: _Data, counts: dict[str, Any] | None = None) -> str:
@@ -752,31 +734,27 @@ def _replications_text(d: _Data, counts: dict[str, Any] | None = None) -> str:
     if len(counts) == 1:
         n = next(iter(counts.values()))
         return f"{int(n):,} replications" if finite(n) else DASH
-    return ", ".join(f"{esc(k)}: {int(v):,}" for k, v in counts.items() if finite(v))
+    return ", ".join(f"{k}: {int(v):,}" for k, v in counts.items() if finite(v))
 
 
-def _provenance(d: _Data) -> str:
+def _provenance(d: _Data) -> Block:
     p = d.comparison.get("provenance") or {}
-    files = p.get("scenario_files") or {}  # per strategy: its file and the hash of its resolved scenario
-    file_rows = "".join(
-        f"<tr><td>{esc(name)}</td><td><code>{esc(entry['file'])}</code></td>"
-        f'<td class="hash">sha256 {esc(entry["sha256"])}</td></tr>'
-        for name, entry in files.items()
-    )
-    file_rows = f"<table>{file_rows}</table>" if file_rows else ""
-    software = p.get("software") or {}
     reps = p.get("replications")
-    items = {
-        "Scenario files": file_rows or DASH,
-        "Master seed": f"<code>{esc(p.get('master_seed', DASH))}</code>",
-        "Replications": _replications_text(d, reps) if isinstance(reps, dict) and reps else esc(reps or DASH),
-        "Workers": esc(p.get("workers", DASH)),
-        "Software": " · ".join(f"{esc(k)} {esc(v)}" for k, v in software.items()) or DASH,
-        "Started": esc(p.get("started", DASH)),
-        "Run time": duration(p.get("run_seconds")),
-    }
-    rows = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in items.items())
-    return f"<dl>{rows}</dl>"
+    return Block(
+        "provenance",
+        {
+            # per strategy: its file and the hash of its resolved scenario
+            "files": [
+                (name, entry["file"], entry["sha256"]) for name, entry in (p.get("scenario_files") or {}).items()
+            ],
+            "master_seed": p.get("master_seed", DASH),
+            "replications": _replications_text(d, reps) if isinstance(reps, dict) and reps else reps or DASH,
+            "workers": p.get("workers", DASH),
+            "software": list((p.get("software") or {}).items()),
+            "started": p.get("started", DASH),
+            "run_time": duration(p.get("run_seconds")),
+        },
+    )
 
 
 # ---------------------------------------------------------------- page
@@ -789,15 +767,8 @@ class _Section:
     key: str
     title: str
     note: str
-    parts: tuple[Callable[[_Data], go.Figure | str], ...]
+    parts: tuple[Callable[[_Data], go.Figure | Block | str], ...]
 
-
-FAN_NOTE = (
-    '<span class="legend-note"><span><span class="line"></span>median run</span>'
-    '<span><span class="band mid"></span>middle half of runs (25–75%)</span>'
-    '<span><span class="band"></span>80% of runs (10–90%)</span>'
-    "<span>Click a strategy in the legend to hide it; double-click to show it alone.</span></span>"
-)
 
 SECTIONS: tuple[_Section, ...] = (
     _Section("cash", "Cash", "Bank cash over time across replications.", (_fan_chart("cash_usd"),)),
@@ -859,44 +830,53 @@ SECTIONS: tuple[_Section, ...] = (
 )
 
 
-def _render(section: _Section, d: _Data) -> str:
+FAN_SECTIONS = ("cash", "revenue", "profit")
+"""The sections whose charts are fans, shown with a key to their lines and bands."""
+
+
+def _parts(section: _Section, d: _Data) -> list[tuple[str, Any]]:
+    """A section's pieces for the template: ``("chart", div)`` or ``(macro, values)``; a part with nothing to
+    show (an empty string) is left out."""
     parts = []
     for i, part in enumerate(section.parts):
         out = part(d)
-        parts.append(plot_div(out, f"fig-{section.key}-{i}") if isinstance(out, go.Figure) else out)
-    note = f'<p class="note">{section.note}</p>' if section.note else ""
-    legend = FAN_NOTE if section.key in ("cash", "revenue", "profit") else ""
-    return f'<section id="{section.key}"><h2>{section.title}</h2>{note}{legend}{"".join(parts)}</section>'
+        if isinstance(out, go.Figure):
+            parts.append(("chart", plot_div(out, f"fig-{section.key}-{i}")))
+        elif isinstance(out, Block):
+            parts.append(out)
+    return parts
 
 
-def _header(d: _Data, title: str) -> str:
-    c = d.comparison
-    stopping = c.get("stopping") or {}
-    target = stopping.get("target")
-    target_text = (
-        " (target " + ", ".join(f"{esc(k)}={esc(v)}" for k, v in target.items()) + ")"
-        if isinstance(target, dict) and target
-        else ""
-    )
-    horizon = f" · {len(d.days):,}-day horizon from {d.start:%Y-%m-%d}" if d.start is not None and len(d.days) else ""
-    sentences = "".join(f"<li>{esc(s)}</li>" for s in c.get("sentences") or [])
-    headline = f'<ul class="headline">{sentences}</ul>' if sentences else ""
-    reason = stopping.get("reason")
-    return (
-        f"<header><h1>{esc(title)}</h1>"
-        f'<p class="sub">Baseline <b>{esc(d.baseline)}</b> · {len(d.strategies)} strategies'
-        f" · {_replications_text(d)}{horizon}"
-        f"{f' · stopped: {esc(reason)}{target_text}' if reason else ''}</p>"
-        f"{_decision_table(d)}{headline}</header>"
-    )
+def _stopping(d: _Data) -> str | None:
+    """Why the replications stopped, with the target when there was one; None when no reason is given."""
+    stopping = d.comparison.get("stopping") or {}
+    reason, target = stopping.get("reason"), stopping.get("target")
+    if not reason:
+        return None
+    if isinstance(target, dict) and target:
+        return f"{reason} (target {', '.join(f'{k}={v}' for k, v in target.items())})"
+    return str(reason)
 
 
 def build_compare_report(result: ComparisonResult, data_files: tuple[str, ...] = ()) -> str:
     """The comparison report as a self-contained HTML page."""
     d = _Data(result)
     title = str((result.meta or {}).get("title") or "SellerSim: strategies compared")
-    nav = "".join(f'<a href="#{s.key}">{s.title}</a>' for s in SECTIONS)
-    sections = "\n".join(_render(section, d) for section in SECTIONS)
     software = ((d.comparison.get("provenance") or {}).get("software") or {}).get("sellersim", "")
-    footer = f"<footer>SellerSim {esc(software)} comparison report</footer>"
-    return html_page(title, PAGE_CSS + SUMMARY_CSS + COMPARE_CSS, _header(d, title), nav, sections, footer, data_files)
+    return render_page(
+        "compare_report.html.j2",
+        title=title,
+        css=PAGE_CSS + SUMMARY_CSS + COMPARE_CSS,
+        data_files=data_files,
+        baseline=d.baseline,
+        strategies=len(d.strategies),
+        replications=_replications_text(d),
+        horizon=f"{len(d.days):,}-day horizon from {d.start:%Y-%m-%d}" if d.start is not None and len(d.days) else None,
+        stopping=_stopping(d),
+        decision=_decision_table(d),
+        sentences=d.comparison.get("sentences") or [],
+        nav=[(s.key, s.title) for s in SECTIONS],
+        sections=[(s, _parts(s, d)) for s in SECTIONS],
+        fan_sections=FAN_SECTIONS,
+        version=software,
+    )

@@ -1,4 +1,5 @@
-"""What every report page is made of: the page shell, chart divs, escaping and colours."""
+"""What every report page is made of besides its template: plotly.js, the table script, chart divs, escaping of
+chart labels and colours (the page shell is ``templates/base.html.j2``)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import html
 from functools import cache
 from importlib.resources import files
 from typing import Any, Final
-from urllib.parse import quote
 
 import numpy as np
 import plotly.graph_objects as go
@@ -37,12 +37,19 @@ PLOTLY_CONFIG: Final = {"responsive": True, "displaylogo": False, "showSendToClo
 
 TABLE_SCRIPT: Final = r"""
 (() => {
-  // Each table gets a box that scrolls sideways (a narrow screen scrolls the table, not the page) and
-  // a "CSV" link to its cells as shown, made when clicked (reading cells costs layout; opening must not).
+  // Each table gets a box that scrolls sideways (a narrow screen scrolls the table, not the page) and a "CSV"
+  // link to its cells as shown (no cell a formula), made when clicked (reading cells costs layout; opening must not).
   const text = (cell) => cell.innerText.replace(/\s+/g, " ").trim();
+  // A spreadsheet runs a cell that starts with = + - @ (or a tab or CR) as a formula (OWASP's "CSV injection"):
+  // a strategy named "=HYPERLINK(...)", or our own "+7 pts". Such a cell is written after a quote, which shows
+  // it as text, unless it is a plain number the spreadsheet reads as one ("-12", "+1,250.5", "-4%"). Our minus
+  // sign (U+2212) starts no formula.
+  const number = /^[+-]?[0-9][0-9,]*(\.[0-9]+)?%?$/;
+  const guard = (value) => (/^[=+\-@\t\r]/.test(value) && !number.test(value) ? "'" + value : value);
   const field = (value) => (/[",\r\n]/.test(value) ? '"' + value.replaceAll('"', '""') + '"' : value);
-  const csv = (table) => Array.from(table.rows, (row) => Array.from(row.cells)
-    .flatMap((cell) => [text(cell), ...Array(cell.colSpan - 1).fill("")]).map(field).join(",") + "\r\n").join("");
+  const cells = (row) => Array.from(row.cells)
+    .flatMap((cell) => [guard(text(cell)), ...Array(cell.colSpan - 1).fill("")]);
+  const csv = (table) => Array.from(table.rows, (row) => cells(row).map(field).join(",") + "\r\n").join("");
   const taken = new Map();
   for (const table of document.querySelectorAll("main table")) {
     let box = table.parentElement;
@@ -76,26 +83,6 @@ TABLE_SCRIPT: Final = r"""
 def plotly_js() -> str:
     """The plotly.js bundle every page inlines."""
     return (files("sellersim.report") / "vendor" / PLOTLY_BUNDLE).read_text(encoding="utf-8")
-
-
-def html_page(
-    title: str, css: str, header: str, nav: str, sections: str, footer: str, data_files: tuple[str, ...] = ()
-) -> str:
-    """A self-contained report page: plotly.js inlined once, so it opens offline.
-
-    ``title`` is plain text (escaped here); ``header``, ``nav``, ``sections`` and ``footer`` are HTML;
-    ``data_files`` names the files written beside the page, linked relatively from its top.
-    """
-    links = " · ".join(f'<a href="{esc(quote(name))}">{esc(name)}</a>' for name in data_files)
-    data = f'<p class="data-files">Data behind this report: {links}</p>' if links else ""
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)}</title><style>{css}</style>"
-        f'<script type="text/javascript">{plotly_js()}</script></head>\n'
-        f"<body><main>{header}<nav>{nav}</nav>{data}\n{sections}\n{footer}</main>"
-        f"<script>{TABLE_SCRIPT}</script></body></html>\n"
-    )
 
 
 def plot_div(fig: go.Figure, div_id: str) -> str:

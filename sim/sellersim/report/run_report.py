@@ -18,7 +18,8 @@ from plotly.subplots import make_subplots
 
 from sellersim.formatting import DASH, hours, money_exact, month_of
 from sellersim.money.income import FEE_COLUMNS
-from sellersim.report.page import html_page, label, plot_div
+from sellersim.report.page import label, plot_div
+from sellersim.report.templates import render_page
 from sellersim.report.theme import BAD, EVENT_STYLES, INK, MONEY_AXIS, PAGE_CSS, PALETTE, TEMPLATE
 from sellersim.results.run import RunResult
 
@@ -472,54 +473,53 @@ CHARTS: tuple[_Chart, ...] = (
 # ---------------------------------------------------------------- page
 
 
-def _hires_table(t: RunResult) -> str:
+HIRE_COLUMNS = (
+    "Role",
+    "Hired",
+    "Month",
+    "Who, and the rule that opened the position",
+    "Salary a month",
+    "Monthly revenue at hire",
+    "Left",
+)
+
+
+def _hires(t: RunResult) -> list[tuple[str, ...]]:
     """Each hire: role, when, who and why the position was opened, salary, revenue at the hire, and when they left."""
     events = t.events
-    hires = events[events["kind"] == "hire"]
-    if hires.empty:
-        return '<p class="note">No hires.</p>'
     left = events[events["kind"].isin(["quit", "let_go"])].drop_duplicates("person_id").set_index("person_id")
     roles = t.scenario.roles
     rows = []
-    for h in hires.itertuples():
+    for h in events[events["kind"] == "hire"].itertuples():
         gone = left.loc[h.person_id] if h.person_id in left.index else None
         leaving = DASH if gone is None else f"{'quit' if gone.kind == 'quit' else 'let go'} {gone.date:%Y-%m-%d}"
         salary = roles[h.role].salary_usd_per_month if h.role in roles else None
         rows.append(
-            f"<tr><td>{html.escape(_label(h.role))}</td><td>{h.date:%Y-%m-%d}</td><td>{month_of(h.day)}</td>"
-            f"<td>{html.escape(str(h.detail))}</td><td>{money_exact(salary)}</td>"
-            f"<td>{money_exact(h.amount_usd)}</td><td>{leaving}</td></tr>"
-        )
-    head = "".join(
-        f"<th>{c}</th>"
-        for c in ("Role", "Hired", "Month", "Who, and the rule that opened the position", "Salary a month",
-                  "Monthly revenue at hire", "Left")
-    )  # fmt: skip
-    return f'<table class="hires"><caption>Hires</caption><tr>{head}</tr>{"".join(rows)}</table>'
+            (_label(h.role), f"{h.date:%Y-%m-%d}", month_of(h.day), str(h.detail), money_exact(salary),
+             money_exact(h.amount_usd), leaving)
+        )  # fmt: skip
+    return rows
 
 
-def _header(t: RunResult) -> str:
-    """The title, run parameters, outcome, key figures and hires."""
+def _outcome(t: RunResult) -> tuple[str, str]:
+    """How the run ended, as the class of its banner (``ok``, ``failed``) and its words."""
     s, m = t.summary, t.meta
-    esc = html.escape
     if not s.get("completed", True):
-        outcome = (
-            f'<div class="outcome failed">Stopped early after {len(t.daily):,} of'
-            f" {m.get('days', len(t.daily)):,} days: these are partial results</div>"
-        )
-    elif s["survived"]:
-        outcome = f'<div class="outcome ok">Survived all {m.get("days", len(t.daily)):,} days</div>'
-    else:
-        day = s["failure_day"]
-        outcome = (
-            f'<div class="outcome failed">Failed on day {day} ({_day_date(t.daily, day):%Y-%m-%d}):'
-            f" {esc(str(s['failure_cause']))}</div>"
-        )
-    start = pd.Timestamp(m.get("start_date", t.daily["date"].iloc[0]))
+        days = f"{m.get('days', len(t.daily)):,}"
+        return "failed", f"Stopped early after {len(t.daily):,} of {days} days: these are partial results"
+    if s["survived"]:
+        return "ok", f"Survived all {m.get('days', len(t.daily)):,} days"
+    day = s["failure_day"]
+    return "failed", f"Failed on day {day} ({_day_date(t.daily, day):%Y-%m-%d}): {s['failure_cause']}"
+
+
+def _key_figures(t: RunResult) -> dict[str, str]:
+    """The header's key figures, by name."""
+    s = t.summary
     months = s["months_to_first_profitable_month"]
     founder_hours = t.staff.loc[t.staff["role"] == "founder", "hours_worked"]
     lowest = f"{money_exact(s['lowest_cash_usd'])} on {_day_date(t.daily, s['lowest_cash_day']):%Y-%m-%d}"
-    figures = {
+    return {
         "Final cash": money_exact(s["final_cash_usd"]),
         "Lowest cash": lowest,
         "Starting cash": money_exact(t.scenario.company.starting_cash_usd),
@@ -546,28 +546,24 @@ def _header(t: RunResult) -> str:
             else {}
         ),
     }
-    tiles = "".join(f"<div><dt>{k}</dt><dd>{v}</dd></div>" for k, v in figures.items())
-    return (
-        f"<header><h1>{esc(str(m.get('strategy', '?')))}</h1>"
-        f'<p class="sub">Scenario {esc(str(m.get("scenario", "?")))} · seed {esc(str(m.get("seed", "?")))}'
-        f" · {m.get('days', len(t.daily)):,}-day horizon from {start:%Y-%m-%d}"
-        f" · sellersim {esc(str(m.get('sellersim_version', '?')))}</p>"
-        f'{outcome}<dl class="kpis">{tiles}</dl>{_hires_table(t)}</header>'
-    )
-
-
-def _section(chart: _Chart, result: RunResult) -> str:
-    """One chart's section: title, note and the figure's div and script."""
-    fig = chart.draw(result)
-    div = plot_div(fig, f"fig-{chart.key}")
-    return f'<section id="{chart.key}"><h2>{chart.title}</h2><p class="note">{chart.note}</p>{div}</section>'
 
 
 def build_run_report(result: RunResult, data_files: tuple[str, ...] = ()) -> str:
     """The report of one run as a self-contained HTML page."""
-    title = f"SellerSim: {result.meta.get('strategy', '?')} on {result.meta.get('scenario', '?')}"
-    nav = "".join(f'<a href="#{c.key}">{c.title}</a>' for c in CHARTS)
-    sections = "\n".join(_section(chart, result) for chart in CHARTS)
-    version = html.escape(str(result.meta.get("sellersim_version", "")))
-    footer = f"<footer>SellerSim {version} run report</footer>"
-    return html_page(title, PAGE_CSS, _header(result), nav, sections, footer, data_files)
+    m = result.meta
+    return render_page(
+        "run_report.html.j2",
+        title=f"SellerSim: {m.get('strategy', '?')} on {m.get('scenario', '?')}",
+        css=PAGE_CSS,
+        data_files=data_files,
+        meta={key: str(m.get(key, "?")) for key in ("strategy", "scenario", "seed", "sellersim_version")},
+        horizon_days=f"{m.get('days', len(result.daily)):,}",
+        start=f"{pd.Timestamp(m.get('start_date', result.daily['date'].iloc[0])):%Y-%m-%d}",
+        outcome=_outcome(result),
+        key_figures=_key_figures(result).items(),
+        hire_columns=HIRE_COLUMNS,
+        hires=_hires(result),
+        nav=[(c.key, c.title) for c in CHARTS],
+        sections=[(c, plot_div(c.draw(result), f"fig-{c.key}")) for c in CHARTS],
+        version=str(m.get("sellersim_version", "")),
+    )

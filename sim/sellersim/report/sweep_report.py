@@ -25,7 +25,8 @@ from plotly.subplots import make_subplots
 from sellersim.experiments.sweep.labels import ParameterLabel, parameter
 from sellersim.experiments.sweep.spec import SweepSpec
 from sellersim.formatting import DASH, duration, finite, interval, money, number, share
-from sellersim.report.page import esc, html_page, label, plot_div, rgba
+from sellersim.report.page import esc, label, plot_div, rgba
+from sellersim.report.templates import Block, render_page
 from sellersim.report.theme import (
     BAD,
     GOOD,
@@ -681,9 +682,9 @@ def _sensitivity_chart(d: _Data, f: Figure) -> go.Figure | None:
 # ---------------------------------------------------------------- html blocks
 
 
-def _swatch(d: _Data, strategy: str) -> str:
-    color = d.colors.get(strategy, MUTED)
-    return f'<span class="swatch" style="background:{color}"></span>'
+def _strategy(d: _Data, strategy: str) -> dict[str, Any]:
+    """What a list or table shows of a strategy: its name and colour."""
+    return {"name": strategy, "color": d.colors.get(strategy, MUTED)}
 
 
 def _design_text(d: _Data) -> str:
@@ -696,125 +697,92 @@ def _design_text(d: _Data) -> str:
         "sobol": f"{design.samples:,} base samples",
         "morris": f"{design.samples:,} trajectories on {design.levels} levels",
     }.get(kind, "")
-    return f"{esc(kind)} ({detail})" if detail else esc(kind)
+    return f"{kind} ({detail})" if detail else kind
 
 
 def _parameter_range(d: _Data, p: Any) -> str:
     unit = d.unit(p.path)
     if hasattr(p, "values"):
         kind = "levels" if getattr(p, "numeric", True) else "choices"
-        return f"{kind}: " + ", ".join(esc(unit.value(v)) for v in p.values)
+        return f"{kind}: " + ", ".join(unit.value(v) for v in p.values)
     span = interval(p.low, p.high, unit.value)
     if not d.binned:  # a grid (or Morris design) runs a range at a few levels: name them
         found = d.summary[p.path].dropna().unique() if p.path in d.summary else []
         levels = ", ".join(unit.value(v) for v in sorted(float(v) for v in found))
-        return f"range: {esc(span)}, simulated at {esc(levels)}" if levels else f"range: {esc(span)}"
-    return f"range: {esc(span)}{' (whole numbers)' if getattr(p, 'integer', False) else ''}"
+        return f"range: {span}, simulated at {levels}" if levels else f"range: {span}"
+    return f"range: {span}{' (whole numbers)' if getattr(p, 'integer', False) else ''}"
 
 
-def _header(d: _Data) -> str:
+def _header(d: _Data) -> dict[str, Any]:
+    """The sweep's name and description, the headline sentences, the strategies, key figures and parameters."""
     spec = d.spec
-    description = f'<p class="sub">{esc(spec.description)}</p>' if getattr(spec, "description", "") else ""
-    sentences = "".join(f"<li>{esc(s)}</li>" for s in d.analysis.get("sentences") or [])
-    headline = f'<ul class="headline">{sentences}</ul>' if sentences else ""
     files = {Path(str(f)).stem: str(f) for f in spec.strategies}
-    strategies = "".join(
-        f'<li title="{esc(files.get(s, s))}">{_swatch(d, s)}{esc(s)}</li>' for s in d.strategies
-    ) or "".join(f"<li>{esc(f)}</li>" for f in spec.strategies)
     failed = d.failed_count
-    kpis = {
-        "Design": _design_text(d),
-        "Parameter points": f"{d.points:,}" if d.points is not None else DASH,
-        "Replications": f"{int(spec.replications):,} per point",
-        "Runs": f"{d.runs:,}",
-        "Failed runs": f"{failed:,}" + (f" ({failed / d.runs:.1%})" if d.runs and failed else ""),
-        "Figures": f"{len(d.figures)}",
+    return {
+        "name": spec.name,
+        "description": getattr(spec, "description", ""),
+        "sentences": d.analysis.get("sentences") or [],
+        "strategies": [_strategy(d, s) | {"file": files.get(s, s)} for s in d.strategies],
+        "files": [str(f) for f in spec.strategies],
+        "kpis": {
+            "Design": _design_text(d),
+            "Parameter points": f"{d.points:,}" if d.points is not None else DASH,
+            "Replications": f"{int(spec.replications):,} per point",
+            "Runs": f"{d.runs:,}",
+            "Failed runs": f"{failed:,}" + (f" ({failed / d.runs:.1%})" if d.runs and failed else ""),
+            "Figures": f"{len(d.figures)}",
+        }.items(),
+        "parameters": [(d.label(p.path), p.path, _parameter_range(d, p)) for p in d.parameters],
     }
-    kpi_html = "".join(f"<div><dt>{k}</dt><dd>{v}</dd></div>" for k, v in kpis.items())
-    rows = "".join(
-        f"<tr><td><b>{esc(d.label(p.path))}</b></td><td><code>{esc(p.path)}</code></td>"
-        f"<td>{_parameter_range(d, p)}</td></tr>"
-        for p in d.parameters
-    )
-    params = (
-        '<div class="scroll"><table class="grid params"><thead><tr><th>Parameter</th><th>Path</th>'
-        f"<th>Varied over</th></tr></thead><tbody>{rows}</tbody></table></div>"
-    )
-    return (
-        f"<header><h1>{esc(spec.name)}</h1>{description}{headline}"
-        f'<ul class="strategies">{strategies}</ul><dl class="kpis">{kpi_html}</dl>{params}</header>'
-    )
 
 
-def _chart_blocks(d: _Data, key: str, draw: Any, empty: str) -> str:
-    parts = []
+def _chart_blocks(d: _Data, key: str, draw: Any, empty: str) -> Block:
+    """A chart per figure, under the figure's name; ``empty`` when no figure has one."""
+    charts = []
     for k, f in enumerate(d.figures):
         fig = draw(d, f)
-        if fig is None:
-            continue
-        parts.append(f"<h3>{esc(f.label)}</h3>{plot_div(fig, f'fig-{key}-{k}')}")
-    return "".join(parts) or f'<p class="note">{empty}</p>'
+        if fig is not None:
+            charts.append((f.label, plot_div(fig, f"fig-{key}-{k}")))
+    return Block("charts", {"charts": charts, "empty": empty})
 
 
-def _effects(d: _Data) -> str:
+def _effects(d: _Data) -> Block:
     return _chart_blocks(d, "effects", _effects_chart, "No effects were computed (no run finished).")
 
 
-def _pairs(d: _Data) -> str:
+def _pairs(d: _Data) -> Block:
     return _chart_blocks(d, "pairs", _pairs_chart, "No pairs of parameters to show (a single parameter was varied).")
 
 
-def _sensitivity(d: _Data) -> str:
+def _sensitivity(d: _Data) -> Block:
     kind = str(d.spec.design.kind)
     if kind not in ("sobol", "morris") and not any(d.of(s).get("sensitivity") for s in d.strategies):
-        return (
-            f'<p class="note">Sensitivity indices need a <code>sobol</code> or <code>morris</code> design;'
-            f" this sweep used <code>{esc(kind)}</code>. The effects and heat maps above show how each"
-            " parameter moves the figures.</p>"
-        )
-    note = (
-        '<div class="legend-note"><span><span class="chip solid"></span>S1: share of the variance due to the'
-        ' parameter alone</span><span><span class="chip light"></span>ST: including its interactions'
-        "</span><span>Bars: estimate; whiskers: 95% confidence.</span></div>"
-        if kind != "morris"
-        else '<div class="legend-note"><span><span class="chip solid"></span>μ*: mean absolute effect of'
-        ' the parameter</span><span><span class="chip light"></span>σ: how much that effect varies'
-        " (non-linearity, interactions)</span><span>Whiskers: 95% confidence of μ*.</span></div>"
-    )
-    return note + _chart_blocks(d, "sensitivity", _sensitivity_chart, "No sensitivity indices were computed.")
+        return Block("no_sensitivity", kind)
+    charts = _chart_blocks(d, "sensitivity", _sensitivity_chart, "No sensitivity indices were computed.")
+    return Block("sensitivity", charts.values | {"morris": kind == "morris"})
 
 
-def _failure(d: _Data) -> str:
+def _failure(d: _Data) -> Block:
     """A card per strategy: the region where it runs out of cash most, its bounds as chips, and n, density and
     coverage as scenario discovery reports them."""
     cards = []
     for strategy in d.strategies:
         region = d.of(strategy).get("failure_region")
-        head = f"<h3>{_swatch(d, strategy)}{esc(strategy)}</h3>"
+        card: dict[str, Any] = {"strategy": _strategy(d, strategy), "region": region}
         if not region:
             survived = _survival_share(d, strategy)
-            fails = f" Overall, {share(1 - survived)} of its runs failed." if finite(survived) else ""
-            cards.append(
-                f'<div class="region">{head}<p class="none">No region of the parameters stands out where this'
-                f" strategy fails more than elsewhere.{fails}</p></div>"
-            )
-            continue
-        # The chips are the sentence's own bounds, so both say the same value rounded the same way.
-        chips = "".join(f"<li>{esc(c['text'])}</li>" for c in region["conditions"])
-        kpis = {
-            "Runs in the region (n)": f"{region['n']:,} of {region['runs']:,}",
-            "Density: share that fail": f'<span class="bad">{share(region["density"])}</span>'
-            f" ({region['failures']:,} of {region['n']:,})",
-            "Coverage: share of all failures": f"{share(region['coverage'])}"
-            f" ({region['failures']:,} of {region['total_failures']:,})",
-            "Fail overall": share(region["overall_density"]),
-        }
-        kpi_html = "".join(f"<div><dt>{k}</dt><dd>{v}</dd></div>" for k, v in kpis.items())
-        cards.append(
-            f'<div class="region">{head}<p><b>{esc(strategy)}</b> {esc(region["text"])}.</p>'
-            f'<ul class="conditions">{chips}</ul><dl class="kpis">{kpi_html}</dl></div>'
-        )
-    return f'<div class="regions">{"".join(cards)}</div>'
+            card["fails"] = share(1 - survived) if finite(survived) else None
+        else:
+            # The chips are the sentence's own bounds, so both say the same value rounded the same way.
+            card |= {
+                "runs": f"{region['n']:,} of {region['runs']:,}",
+                "density": share(region["density"]),
+                "failing": f"{region['failures']:,} of {region['n']:,}",
+                "coverage": f"{share(region['coverage'])} ({region['failures']:,} of {region['total_failures']:,})",
+                "overall": share(region["overall_density"]),
+            }
+        cards.append(card)
+    return Block("failure", cards)
 
 
 UNCLEAR, NONE_SAFE = "#d1d5db", "#ffffff"  # cells with no clear winner, and cells where nobody is safe enough
@@ -863,24 +831,25 @@ def _verdict_chart(d: _Data, frame: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def _verdict(d: _Data) -> str:
+def _lower_first(text: str) -> str:
+    """``"Final cash"`` -> ``"final cash"``, for a figure's name inside a sentence."""
+    return text[:1].lower() + text[1:]
+
+
+def _verdict(d: _Data) -> Block:
     frame = d.analysis.get("verdict")
     if not isinstance(frame, pd.DataFrame) or frame.empty:
-        return (
-            '<p class="none">This sweep names no winner per cell: add <code>verdict:</code> to a grid sweep of'
-            " two or more strategies.</p>"
-        )
+        return Block("verdict", None)
     f = FIGURE_BY_NAME[frame.attrs["figure"]]
-    limit = f"{frame.attrs['max_failure_share']:.0%}"
-    intro = (
-        f"<p>In each cell, the strategy with the best mean {esc(f.label[:1].lower() + f.label[1:])} among those that"
-        " ran out of cash"
-        f" in at most {limit} of the cell's runs, and its margin over the next one (paired runs, same seeds)."
-        f" A grey cell has a leader whose margin's 95% interval includes zero: no strategy is clearly ahead."
-        f" A white cell has no strategy safe enough.</p>"
+    return Block(
+        "verdict",
+        {
+            "figure": _lower_first(f.label),
+            "limit": f"{frame.attrs['max_failure_share']:.0%}",
+            "chart": plot_div(_verdict_chart(d, frame), "verdict-map"),
+            "sentences": [s for s in d.analysis.get("sentences", []) if str(s).startswith("At ")],
+        },
     )
-    sentences = "".join(f"<li>{esc(s)}</li>" for s in d.analysis.get("sentences", []) if str(s).startswith("At "))
-    return intro + plot_div(_verdict_chart(d, frame), "verdict-map") + f"<ul class=verdicts>{sentences}</ul>"
 
 
 def _difference_traces(d: _Data, f: Figure, frame: pd.DataFrame) -> list[go.BaseTraceType]:
@@ -995,20 +964,12 @@ def _versus_chart(d: _Data) -> go.Figure | None:
     return fig
 
 
-def _versus(d: _Data) -> str:
+def _versus(d: _Data) -> Block:
     fig = _versus_chart(d)
     if fig is None:
-        return (
-            '<p class="none">Setting strategies against each other needs two or more strategies and two parameters.</p>'
-        )
+        return Block("versus", None)
     f = FIGURE_BY_NAME[d.analysis["differences"]["figure"]]
-    intro = (
-        f"<p>The first strategy minus the second on {esc(f.label[:1].lower() + f.label[1:])}, cell by cell: the mean"
-        " difference over the replications both finished (the same seeds, so the luck they share cancels). Blue:"
-        " the first is ahead; red: the second. A grey cell's 95% interval includes zero: no clear difference there."
-        " Pick the pair of strategies and of parameters from the menu.</p>"
-    )
-    return intro + plot_div(fig, "versus-map")
+    return Block("versus", {"figure": _lower_first(f.label), "chart": plot_div(fig, "versus-map")})
 
 
 def _survival_share(d: _Data, strategy: str) -> float:
@@ -1019,38 +980,27 @@ def _survival_share(d: _Data, strategy: str) -> float:
     return float(ok.astype(float).mean()) if len(ok) else math.nan
 
 
-def _errors(d: _Data) -> str:
+def _errors(d: _Data) -> Block:
     failed = d.failed
     if failed.empty:
-        total = d.runs
-        return f'<p class="note">No run failed: all {total:,} runs finished without an error.</p>'
+        return Block("errors", {"total": f"{d.runs:,}", "rows": []})
     shown = failed.head(MAX_ERRORS_LISTED)
     paths = [p for p in d.paths if p in shown.columns]
     rows = []
     for r in shown.to_dict("records"):
-        strategy = str(r.get("strategy", ""))
-        values = ", ".join(f"{esc(d.label(p))} {esc(d.unit(p).value(r[p]))}" for p in paths)
         error = r.get("error")
-        message = esc(error) if isinstance(error, str) and error else "no error message"
         rows.append(
-            f"<tr><td>{_swatch(d, strategy)}{esc(strategy)}</td><td class='num'>{esc(r.get('point', DASH))}</td>"
-            f"<td class='num'>{esc(r.get('replication', DASH))}</td><td class='num'>{esc(r.get('seed', DASH))}</td>"
-            f"<td>{values}</td><td><code>{message}</code></td></tr>"
+            {
+                "strategy": _strategy(d, str(r.get("strategy", ""))),
+                "point": r.get("point", DASH),
+                "replication": r.get("replication", DASH),
+                "seed": r.get("seed", DASH),
+                "parameters": ", ".join(f"{d.label(p)} {d.unit(p).value(r[p])}" for p in paths),
+                "error": error if isinstance(error, str) and error else "no error message",
+            }
         )
-    more = (
-        f'<p class="note">… and {len(failed) - len(shown):,} more (see the summary table).</p>'
-        if len(failed) > len(shown)
-        else ""
-    )
-    return (
-        f'<p class="note">{len(failed):,} of {d.runs:,} runs stopped with an error (a fault in the run, not a'
-        " company running out of cash). They have no figures: the charts above come from the runs that"
-        " finished.</p>"
-        '<div class="errors-box scroll"><table class="grid errors"><thead><tr><th>Strategy</th>'
-        '<th class="num">Point</th><th class="num">Replication</th><th class="num">Seed</th>'
-        "<th>Parameters</th><th>Error</th></tr>"
-        f"</thead><tbody>{''.join(rows)}</tbody></table></div>{more}"
-    )
+    more = f"{len(failed) - len(shown):,}" if len(failed) > len(shown) else None
+    return Block("errors", {"failed": f"{len(failed):,}", "total": f"{d.runs:,}", "rows": rows, "more": more})
 
 
 def _software(meta: dict[str, Any]) -> dict[str, Any]:
@@ -1062,32 +1012,27 @@ def _software(meta: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
-def _footer(d: _Data) -> str:
+def _footer(d: _Data) -> dict[str, Any]:
+    """How the sweep ran: runs, speed, workers, memory, time, seed and software."""
     m = d.meta
     rate = m.get("runs_per_second")
     workers = m.get("workers")
     efficiency = m.get("efficiency")
     memory = m.get("peak_memory_mb")
     software = _software(m)
-    items = {
-        "Runs": f"{d.runs:,} ({d.failed_count:,} failed)",
-        "Speed": f"{float(rate):,.1f} runs per second" if finite(rate) else DASH,
-        "Workers": f"{esc(workers)} on the {esc(m.get('backend', DASH))} backend" if workers is not None else DASH,
-        "Parallel efficiency": f"{float(efficiency):.0%}" if finite(efficiency) else "not measured",
-        "Peak memory": f"{float(memory):,.0f} MB" if finite(memory) else DASH,
-        "Run time": duration(m.get("run_seconds")),
-        "Started": esc(m.get("started", DASH)),
-        "Master seed": f"<code>{esc(d.spec.seed)}</code>",
-        "Software": " · ".join(f"{esc(k)} {esc(v)}" for k, v in software.items()) or DASH,
+    return {
+        "runs": f"{d.runs:,} ({d.failed_count:,} failed)",
+        "speed": f"{float(rate):,.1f} runs per second" if finite(rate) else DASH,
+        "workers": f"{workers} on the {m.get('backend', DASH)} backend" if workers is not None else DASH,
+        "efficiency": f"{float(efficiency):.0%}" if finite(efficiency) else "not measured",
+        "memory": f"{float(memory):,.0f} MB" if finite(memory) else DASH,
+        "run_time": duration(m.get("run_seconds")),
+        "started": m.get("started", DASH),
+        "seed": d.spec.seed,
+        "software": list(software.items()),
+        "interrupted": bool(m.get("interrupted")),
+        "version": software.get("sellersim", ""),
     }
-    if m.get("interrupted"):
-        items["Interrupted"] = "yes: the sweep stopped early; run it again to finish the remaining runs"
-    rows = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in items.items())
-    version = software.get("sellersim", "")
-    return (
-        f'<footer id="meta"><h2>How the sweep ran</h2><dl>{rows}</dl>'
-        f'<p class="made">SellerSim {esc(version)} sweep report</p></footer>'
-    )
 
 
 SECTIONS: tuple[tuple[str, str, str, Any], ...] = (
@@ -1127,10 +1072,13 @@ SECTIONS: tuple[tuple[str, str, str, Any], ...] = (
 def build_sweep_report(result: SweepResult, data_files: tuple[str, ...] = ()) -> str:
     """The sweep report as a self-contained HTML page."""
     d = _Data(result)
-    title = f"SellerSim sweep: {d.spec.name}"
-    nav = "".join(f'<a href="#{key}">{name}</a>' for key, name, _, _ in SECTIONS) + '<a href="#meta">How it ran</a>'
-    sections = "\n".join(
-        f'<section id="{key}"><h2>{name}</h2>{f"<p class=note>{note}</p>" if note else ""}{draw(d)}</section>'
-        for key, name, note, draw in SECTIONS
+    return render_page(
+        "sweep_report.html.j2",
+        title=f"SellerSim sweep: {d.spec.name}",
+        css=PAGE_CSS + SUMMARY_CSS + SWEEP_CSS,
+        data_files=data_files,
+        header=_header(d),
+        nav=[*((key, name) for key, name, _, _ in SECTIONS), ("meta", "How it ran")],
+        sections=[(key, name, note, draw(d)) for key, name, note, draw in SECTIONS],
+        footer=_footer(d),
     )
-    return html_page(title, PAGE_CSS + SUMMARY_CSS + SWEEP_CSS, _header(d), nav, sections, _footer(d), data_files)

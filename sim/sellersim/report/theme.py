@@ -80,6 +80,9 @@ EVENT_STYLES: Final[dict[str, EventStyle]] = {
 MONEY_AXIS: Final = {"tickformat": "$~s", "hoverformat": "$,.0f"}
 """Axis settings of a money axis: $40k ticks, $40,123 on hover."""
 
+# A table's caption stays at the left of the box that scrolls the table, no wider than the box (100cqw: the
+# box is a size container), so a long one (the decision table's ranking rule) wraps on a phone instead of
+# running off the screen with the table.
 # Sections off screen are laid out only when scrolled to (content-visibility): drawing a chart measures its
 # text, which lays out the page, and a page that lays out only what is on screen opens about 10% sooner.
 PAGE_CSS: Final = f"""
@@ -110,7 +113,8 @@ nav {{ display: flex; flex-wrap: wrap; gap: 4px 14px; margin: -8px 0 20px; font-
 nav a, .data-files a, a.csv {{ color: #2563eb; text-decoration: none; white-space: nowrap; }}
 .data-files {{ margin: -12px 0 20px; font-size: 13px; color: {MUTED}; }}
 footer {{ color: {MUTED}; font-size: 12px; text-align: center; }}
-.scroll {{ overflow-x: auto; }}
+.scroll {{ overflow-x: auto; container-type: inline-size; }}
+caption {{ position: sticky; left: 0; max-width: 100cqw; }}
 a.csv {{ display: table; margin: 8px 0 2px auto; font-size: 12px; }}
 dd {{ min-width: 0; }}
 code {{ overflow-wrap: anywhere; }}
