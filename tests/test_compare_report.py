@@ -577,21 +577,23 @@ def test_names_in_charts_are_text_never_markup() -> None:
 
 
 def test_number_formats() -> None:
-    from sellersim.report.compare_report import _interval_html
+    from sellersim.report.compare_report import _interval
+
+    def shown(cell, unit, sign=False):  # a cell as its table shows it: the estimate, then its interval in brackets
+        value = _interval(cell, unit, sign)
+        return value.estimate + (f" ({value.ci})" if value.ci else "")
 
     money_ = {"estimate": 41_234.0, "low": 35_100.0, "high": 47_400.0, "n": 100}
-    assert _text(_interval_html(money_, "usd")) == "$41k ($35k to $47k)"
-    assert _text(_interval_html({"estimate": 0.82, "low": 0.74, "high": 0.88}, "share")) == "82% (74% to 88%)"
+    assert shown(money_, "usd") == "$41k ($35k to $47k)"
+    assert shown({"estimate": 0.82, "low": 0.74, "high": 0.88}, "share") == "82% (74% to 88%)"
     diff = {"estimate": -5_200.0, "low": -9_300.0, "high": 1_100.0}
-    assert _text(_interval_html(diff, "usd", sign=True)) == "−$5.2k (−$9.3k to +$1.1k)"
+    assert shown(diff, "usd", sign=True) == "−$5.2k (−$9.3k to +$1.1k)"
     pts = {"estimate": 0.12, "low": 0.04, "high": 0.2}
-    assert _text(_interval_html(pts, "share", sign=True)) == "+12 pts (+4 pts to +20 pts)"
-    assert _text(_interval_html({"estimate": 1_250_000.0, "low": 980_000.0, "high": 1.5e6}, "usd")) == (
-        "$1.2M ($980k to $1.5M)"
-    )
-    assert _text(_interval_html({"estimate": 7.24, "low": float("nan"), "high": None}, "months")) == "7.2"
-    assert _interval_html({"estimate": float("nan")}, "usd") == "—"
-    assert _interval_html(None, "count") == "—"
+    assert shown(pts, "share", sign=True) == "+12 pts (+4 pts to +20 pts)"
+    assert shown({"estimate": 1_250_000.0, "low": 980_000.0, "high": 1.5e6}, "usd") == "$1.2M ($980k to $1.5M)"
+    assert shown({"estimate": 7.24, "low": float("nan"), "high": None}, "months") == "7.2"
+    assert shown({"estimate": float("nan")}, "usd") == "—"
+    assert shown(None, "count") == "—"
     assert FIGURE_BY_NAME["survived"].unit == "share"
 
 
@@ -731,3 +733,30 @@ def test_a_safer_strategy_ranks_first_even_with_less_sde_and_the_sentence_says_w
     decision = decision_table(runs, ["solo_then_hire", "never_hire", "always_broke"], "solo_then_hire", "sde")
     assert decision["rows"][-1]["strategy"] == "always_broke"
     assert decision["rows"][0]["strategy"] == "never_hire"
+
+
+def test_the_page_is_the_same_in_every_process() -> None:
+    """Same result, same page bytes: nothing in it may follow Python's per-process string hashing."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    tests = Path(__file__).parent
+    code = (
+        "import hashlib; from fake_compare import make_comparison; "
+        "from sellersim.report.compare_report import build_compare_report; "
+        "print(hashlib.sha256(build_compare_report(make_comparison(replications=20)).encode()).hexdigest())"
+    )
+    path = os.pathsep.join([str(tests), str(tests.parent / "sim")])
+    pages = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONPATH": path, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3", "4")  # two orders of Python's string hashing at least
+    }
+    assert len(pages) == 1

@@ -36,7 +36,7 @@ from sellersim.formatting import (
     share,
 )
 from sellersim.report.page import esc, label, plot_div, rgba
-from sellersim.report.templates import Block, macro, render_page
+from sellersim.report.templates import Block, render_page
 from sellersim.report.theme import (
     BAD,
     BASELINE_LINE,
@@ -138,11 +138,6 @@ def _interval(cell: dict[str, Any] | None, unit: str, sign: bool = False) -> _In
     if estimate == DASH or not (finite(low) and finite(high)):
         return _Interval(estimate)
     return _Interval(estimate, interval(low, high, lambda v: _value(v, unit, sign)))
-
-
-def _interval_html(cell: dict[str, Any] | None, unit: str, sign: bool = False) -> str:
-    """``$41k <span class="ci">($35k to $47k)</span>``: an interval cell as the tables show it."""
-    return macro("interval", _interval(cell, unit, sign))
 
 
 def _f32(values: Any) -> np.ndarray:
@@ -307,7 +302,9 @@ MAX_BANDS_SHOWN = 3
 def _band_switch(fig: go.Figure, strategies: int) -> None:
     """Buttons that show or hide the shaded bands (not the medians), rescaling the axes to what is shown."""
     bands = [i for i, trace in enumerate(fig.data) if trace.line.width == 0]  # band edges and fills
-    rescale = {f"{axis}.autorange": True for axis in fig.layout if axis.startswith("yaxis")}
+    rescale = {
+        f"{axis}.autorange": True for axis in sorted(fig.layout) if axis.startswith("yaxis")
+    }  # the same page in every process
     shown = strategies <= MAX_BANDS_SHOWN
     for i in bands:
         fig.data[i].visible = shown

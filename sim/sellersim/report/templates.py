@@ -12,11 +12,9 @@ made by us: the inlined plotly.js bundle, the page CSS, the table script, and th
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any, NamedTuple
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
 
 from sellersim.formatting import DASH
 from sellersim.report.page import TABLE_SCRIPT, plotly_js
@@ -56,13 +54,3 @@ def render_page(template: str, *, title: str, css: str, data_files: tuple[str, .
     return ENVIRONMENT.get_template(template).render(
         title=title, css=css, data_files=data_files, plotly_js=plotly_js(), table_script=TABLE_SCRIPT, **values
     )
-
-
-@cache
-def _macros() -> Any:
-    return ENVIRONMENT.get_template("macros.html.j2").module
-
-
-def macro(name: str, *args: Any) -> Markup:
-    """The HTML of one macro of ``macros.html.j2``, for a piece that is checked on its own."""
-    return getattr(_macros(), name)(*args)
