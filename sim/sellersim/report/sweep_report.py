@@ -436,12 +436,11 @@ def _short_value(f: Figure, value: float) -> str:
     return {"share": share, "usd": money}.get(f.unit, lambda v: number(v, 1))(value)
 
 
-def _cell_colours(z: np.ndarray, axis: dict[str, Any]) -> np.ndarray:
-    """The colour each value of ``z`` gets on the colour axis ``axis`` (its scale and its ends)."""
+def _cell_colours(values: np.ndarray, axis: dict[str, Any]) -> list[str]:
+    """The colour each of ``values`` gets on the colour axis ``axis`` (its scale and its ends)."""
     scale = go.layout.Coloraxis(colorscale=axis["colorscale"]).colorscale  # a named scale as its stops
     low, high = float(axis["cmin"]), float(axis["cmax"])
-    positions = (np.asarray(z, dtype=float) - low) / (high - low)
-    return np.vectorize(lambda at: scale_colour(scale, at), otypes=[object])(positions)
+    return [scale_colour(scale, (float(v) - low) / (high - low)) for v in values]
 
 
 def _cell_text(

@@ -218,16 +218,16 @@ def scale_colour(colorscale: Sequence[Sequence[Any]], position: float) -> str:
     return f"rgb({r},{g},{b})"
 
 
-def relative_luminance(color: str) -> float:
+def _relative_luminance(color: str) -> float:
     """WCAG 2's relative luminance of a colour (0 for black, 1 for white)."""
     channels = [v / 255 for v in _rgb(color)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
-def contrast_ratio(a: str, b: str) -> float:
+def _contrast_ratio(a: str, b: str) -> float:
     """WCAG 2's contrast ratio of two colours, from 1 (the same) to 21 (black on white)."""
-    light, dark = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    light, dark = sorted((_relative_luminance(a), _relative_luminance(b)), reverse=True)
     return (light + 0.05) / (dark + 0.05)
 
 
@@ -240,4 +240,4 @@ def label_colour(background: str) -> str:
     Returns:
         :data:`LABEL_LIGHT` or :data:`LABEL_DARK`.
     """
-    return max((LABEL_LIGHT, LABEL_DARK), key=lambda label: contrast_ratio(label, background))
+    return max((LABEL_LIGHT, LABEL_DARK), key=lambda label: _contrast_ratio(label, background))
