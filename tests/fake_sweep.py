@@ -48,8 +48,15 @@ AIR_COST = 9_000.0
 BOOM = 150_000.0  # profit so large that every company survives
 
 
-def make_spec(design: str = "sobol", *, strategies: Sequence[str] = STRATEGIES, samples: int = 8) -> SweepSpec:
-    """The sweep file: profit multiple and CPC ranges, plus starting cash (sobol/morris) or freight mode."""
+VERDICT = {"figure": "final_cash_usd", "max_failure_share": 0.25}
+"""The winner per cell a grid sweep's ``verdict`` names, when it asks for one."""
+
+
+def make_spec(
+    design: str = "sobol", *, strategies: Sequence[str] = STRATEGIES, samples: int = 8, verdict: bool = False
+) -> SweepSpec:
+    """The sweep file: profit multiple and CPC ranges, plus starting cash (sobol/morris) or freight mode; with
+    ``verdict`` (a grid only) it names a winner per cell."""
     third = (
         {"path": CASH, "values": [20_000, 40_000, 80_000]}
         if design in ("sobol", "morris")
@@ -65,6 +72,7 @@ def make_spec(design: str = "sobol", *, strategies: Sequence[str] = STRATEGIES, 
             "replications": 5,
             "figures": list(FIGURES),
             "seed": 7,
+            "verdict": VERDICT if verdict else None,
         }
     )
 
@@ -117,15 +125,17 @@ def make_sweep(
     error_runs: int = 0,
     failure_regions: bool = True,
     seed: int = 3,
+    verdict: bool = False,
 ) -> SweepResult:
     """A sweep of ``strategies`` over a ``design`` (by default 40 points, 32 for morris and grid), 5 replications.
 
     ``error_runs`` runs of the last strategy crash; ``failure_regions=False`` makes the market so
-    profitable that every company survives (no failure region anywhere).
+    profitable that every company survives (no failure region anywhere); ``verdict`` (a grid only) names a
+    winner per cell.
     """
     if samples is None:
         samples = 8 if design in ("sobol", "morris") else 40
-    spec = make_spec(design, strategies=strategies, samples=samples)
+    spec = make_spec(design, strategies=strategies, samples=samples, verdict=verdict)
     table = make_design(spec)
     keys = run_keys(spec, table, strategies)
     rng = np.random.default_rng(seed)

@@ -37,6 +37,8 @@ from sellersim.report.theme import (
     PAGE_CSS,
     SUMMARY_CSS,
     TEMPLATE,
+    label_colour,
+    scale_colour,
     strategy_colors,
 )
 from sellersim.results.figures import FIGURE_BY_NAME, Figure
@@ -385,16 +387,23 @@ def _pair_key(frame: pd.DataFrame) -> tuple[str, str] | None:
 
 
 def _colour_axis(f: Figure, values: np.ndarray) -> dict[str, Any]:
-    """One colour scale for every heat map of a figure: red-to-green shares, diverging money around zero."""
+    """One colour scale for every heat map of a figure: red-to-green shares, diverging money around zero.
+
+    Its ends are set (not left to plotly.js), so each cell's colour, and the label written on it, is known here.
+    """
     scale: dict[str, Any] = {"colorbar": {"title": {"text": _figure_title(f), "side": "right"}, "thickness": 14}}
     finite = values[np.isfinite(values)]
     fmt = _axis_format(f)["tickformat"]
     scale["colorbar"]["tickformat"] = fmt
     if f.unit == "share":
         return scale | {"colorscale": [[0, BAD], [0.5, "#fde68a"], [1, GOOD]], "cmin": 0, "cmax": 1}
-    if finite.size and finite.min() < 0 < finite.max():
-        return scale | {"colorscale": "RdBu", "cmid": 0}
-    return scale | {"colorscale": "Viridis"}
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    if low < 0 < high:
+        top = max(-low, high)
+        return scale | {"colorscale": "RdBu", "cmin": -top, "cmax": top}
+    if low == high:  # one value: it sits mid-scale
+        low, high = low - 0.5, high + 0.5
+    return scale | {"colorscale": "Viridis", "cmin": low, "cmax": high}
 
 
 def _heatmap(d: _Data, f: Figure, strategy: str, frame: pd.DataFrame) -> go.Heatmap:
@@ -428,31 +437,39 @@ def _short_value(f: Figure, value: float) -> str:
     return {"share": share, "usd": money}.get(f.unit, lambda v: number(v, 1))(value)
 
 
-def _cell_labels(heat: go.Heatmap, f: Figure, colours: dict[str, Any], values: np.ndarray) -> go.Scatter:
-    """Each cell's mean written in it, white on the dark ends of the colour scale and ink elsewhere."""
-    z = np.asarray(heat.z, dtype=float)
-    finite = values[np.isfinite(values)]
-    if "cmin" in colours:
-        low, high = float(colours["cmin"]), float(colours["cmax"])
-    elif "cmid" in colours:
-        m = float(np.abs(finite).max()) if finite.size else 1.0
-        low, high = -m, m
-    else:
-        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-    position = np.clip((z - low) / ((high - low) or 1.0), 0, 1)
-    dark = position < 0.55 if colours["colorscale"] == "Viridis" else np.abs(position - 0.5) > 0.3
-    ys, xs = np.meshgrid(np.arange(z.shape[0]), np.arange(z.shape[1]), indexing="ij")
-    keep = np.isfinite(z).ravel()
-    x = np.asarray(heat.x, dtype=object)[xs.ravel()[keep]]
-    y = np.asarray(heat.y, dtype=object)[ys.ravel()[keep]]
+def _cell_colours(values: np.ndarray, axis: dict[str, Any]) -> list[str]:
+    """The colour each of ``values`` gets on the colour axis ``axis`` (its scale and its ends)."""
+    scale = go.layout.Coloraxis(colorscale=axis["colorscale"]).colorscale  # a named scale as its stops
+    low, high = float(axis["cmin"]), float(axis["cmax"])
+    return [scale_colour(scale, (float(v) - low) / (high - low)) for v in values]
+
+
+def _cell_text(
+    x: Sequence[Any], y: Sequence[Any], text: Sequence[str], cells: Sequence[str], **trace: Any
+) -> go.Scatter:
+    """Labels written in heat-map cells at (``x``, ``y``), each white or black, whichever reads better on the
+    colour of its cell (``cells``)."""
     return go.Scatter(
         x=list(x),
         y=list(y),
-        text=[_short_value(f, v) for v in z.ravel()[keep]],
+        text=list(text),
         mode="text",
-        textfont={"size": 11, "color": ["white" if c else INK for c in dark.ravel()[keep]]},
+        textfont={"size": 11, "color": [label_colour(c) for c in cells]},
         hoverinfo="skip",
         showlegend=False,
+        **trace,
+    )
+
+
+def _cell_labels(heat: go.Heatmap, f: Figure, axis: dict[str, Any]) -> go.Scatter:
+    """Each cell's mean written in it, in the colour that reads on the cell's colour."""
+    z = np.asarray(heat.z, dtype=float)
+    rows, cols = np.nonzero(np.isfinite(z))
+    return _cell_text(
+        np.asarray(heat.x, dtype=object)[cols],
+        np.asarray(heat.y, dtype=object)[rows],
+        [_short_value(f, v) for v in z[rows, cols]],
+        _cell_colours(z[rows, cols], axis),
         name=heat.name,
         legendgroup=heat.legendgroup,
     )
@@ -527,7 +544,7 @@ def _pairs_chart(d: _Data, f: Figure) -> go.Figure | None:
                 continue
             slot = place[pair, strategy]
             heat = _heatmap(d, f, strategy, frame)
-            for trace in (heat, _cell_labels(heat, f, colours, allmeans)):
+            for trace in (heat, _cell_labels(heat, f, colours)):
                 trace.visible = True if not menu else pair == pairs[0]
                 fig.add_trace(trace, row=slot // cols + 1, col=slot % cols + 1)
                 traces.append((pair, slot))
@@ -814,13 +831,21 @@ def _verdict_chart(d: _Data, frame: pd.DataFrame) -> go.Figure:
         z[r, c] = none if w is None else strategies.index(w) if clear else unclear
         margin = "+" + _short_value(f, m) if finite(m) else "the only one safe"
         text[r, c] = "nobody safe enough" if w is None else f"{esc(w)}<br>{margin}" + ("" if clear else " (unclear)")
-    fig = go.Figure(
-        go.Heatmap(
-            x=x_text, y=y_text, z=z, text=text, texttemplate="%{text}", colorscale=scale, zmin=-0.5,
-            zmax=k - 0.5, showscale=False, xgap=2, ygap=2, hovertemplate="%{text}<extra></extra>",
-            textfont={"size": 11, "color": INK},
-        )
-    )  # fmt: skip
+    heat = go.Heatmap(
+        x=x_text,
+        y=y_text,
+        z=z,
+        text=text,
+        colorscale=scale,
+        zmin=-0.5,
+        zmax=k - 0.5,
+        showscale=False,
+        xgap=2,
+        ygap=2,
+        hovertemplate="%{text}<extra></extra>",
+    )
+    cells = [colours[int(z[r, c])] for r, c in zip(row, col, strict=True)]
+    fig = go.Figure([heat, _cell_text([x_text[c] for c in col], [y_text[r] for r in row], text[row, col], cells)])
     fig.update_layout(
         template=TEMPLATE,
         height=140 + 70 * len(ys),
@@ -852,7 +877,7 @@ def _verdict(d: _Data) -> Block:
     )
 
 
-def _difference_traces(d: _Data, f: Figure, frame: pd.DataFrame) -> list[go.BaseTraceType]:
+def _difference_traces(d: _Data, f: Figure, frame: pd.DataFrame, axis: dict[str, Any]) -> list[go.BaseTraceType]:
     """One A-minus-B map: cells with a clear difference coloured by it, the others grey and labelled so."""
     p1, p2, a, b = (str(frame[c].iloc[0]) for c in ("p1", "p2", "a", "b"))
     xcat, ycat = _pair_axis_is_category(d, p1), _pair_axis_is_category(d, p2)
@@ -888,17 +913,14 @@ def _difference_traces(d: _Data, f: Figure, frame: pd.DataFrame) -> list[go.Base
         **common,
     )
     rows, cols = np.nonzero(clear | unclear)
-    text = go.Scatter(
-        x=[x[c] for c in cols],
-        y=[y[r] for r in rows],
-        text=[
+    text = _cell_text(
+        [x[c] for c in cols],
+        [y[r] for r in rows],
+        [
             _signed_value(f, diff[r, c]) if clear[r, c] else "no clear<br>difference"
             for r, c in zip(rows, cols, strict=True)
         ],
-        mode="text",
-        textfont={"size": 11, "color": INK},
-        hoverinfo="skip",
-        showlegend=False,
+        np.where(clear[rows, cols], _cell_colours(diff[rows, cols], axis), UNCLEAR),
         name=f"{a} − {b}",
     )
     return [coloured, grey, text]
@@ -916,11 +938,14 @@ def _versus_chart(d: _Data) -> go.Figure | None:
     if not maps:
         return None
     f = FIGURE_BY_NAME[block["figure"]]
+    values = np.concatenate([m.loc[m["clear"], "diff"].to_numpy(dtype=float) for m in maps])
+    top = float(np.nanmax(np.abs(values))) if values.size and np.isfinite(values).any() else 1.0
+    axis = {"colorscale": "RdBu", "cmin": -top, "cmax": top}
     fig = go.Figure()
     visible: list[list[bool]] = []
     layouts: list[dict[str, Any]] = []
     for k, frame in enumerate(maps):
-        for trace in _difference_traces(d, f, frame):
+        for trace in _difference_traces(d, f, frame, axis):
             trace.visible = k == 0
             fig.add_trace(trace)
         visible.append([j // 3 == k for j in range(3 * len(maps))])
@@ -934,16 +959,13 @@ def _versus_chart(d: _Data) -> go.Figure | None:
                 "coloraxis.colorbar.title.text": f"{frame['a'].iloc[0]} − {frame['b'].iloc[0]} ({_figure_title(f)})",
             }
         )
-    values = np.concatenate([m.loc[m["clear"], "diff"].to_numpy(dtype=float) for m in maps])
-    top = float(np.nanmax(np.abs(values))) if values.size and np.isfinite(values).any() else 1.0
     fig.update_layout(
         template=TEMPLATE,
         height=520,
         hovermode="closest",
         margin={"t": 70, "b": 60, "r": 24},
-        coloraxis={"colorscale": "RdBu", "cmin": -top, "cmax": top, "colorbar": {"thickness": 14, "tickformat":
-                   _axis_format(f)["tickformat"]}},
-    )  # fmt: skip
+        coloraxis=axis | {"colorbar": {"thickness": 14, "tickformat": _axis_format(f)["tickformat"]}},
+    )
     fig.update_layout(layouts[0])
     fig.update_xaxes(showgrid=False)
     fig.update_yaxes(showgrid=False, rangemode="normal")

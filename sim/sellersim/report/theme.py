@@ -1,11 +1,13 @@
-"""Shared look of SellerSim reports: chart template, colours, event markers and page CSS."""
+"""Shared look of SellerSim reports: chart template, colours, event markers, readable cell labels and page CSS."""
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Sequence
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
+import numpy as np
 import plotly.graph_objects as go
 
 PALETTE: Final[tuple[str, ...]] = (
@@ -185,3 +187,61 @@ def strategy_colors(strategies: Sequence[str]) -> dict[str, str]:
         colors[name] = free[0] if free else STRATEGY_PALETTE[start]
         taken.add(colors[name])
     return {s: colors[s] for s in strategies}
+
+
+LABEL_LIGHT: Final = "#ffffff"
+LABEL_DARK: Final = "#000000"
+"""The two colours a label written in a coloured cell may take. With black (rather than the page's ink)
+one of them always reaches WCAG's 4.5:1 contrast, whatever the cell's colour: against a mid-tone a
+softer near-black falls to about 3.9:1."""
+
+
+def _rgb(color: str) -> tuple[float, float, float]:
+    """``"#4C78A8"`` or ``"rgb(76,120,168)"`` as its red, green and blue, 0 to 255."""
+    if color.startswith("#"):
+        r, g, b = (float(int(color[i : i + 2], 16)) for i in (1, 3, 5))
+    else:
+        r, g, b = (float(v) for v in re.findall(r"[\d.]+", color)[:3])
+    return r, g, b
+
+
+def scale_colour(colorscale: Sequence[Sequence[Any]], position: float) -> str:
+    """The colour a Plotly colour scale gives ``position`` (0 to 1, clamped), as plotly.js paints it: mixed
+    linearly in RGB between the two stops around it.
+
+    Args:
+        colorscale: ``(position, colour)`` stops in increasing position, as plotly resolves a scale.
+        position: Where the value lies between the colour axis' ends.
+
+    Returns:
+        The colour as ``rgb(r,g,b)``.
+    """
+    at = [float(a) for a, _ in colorscale]
+    channels = zip(*(_rgb(str(color)) for _, color in colorscale), strict=True)
+    r, g, b = (round(float(np.interp(position, at, channel))) for channel in channels)
+    return f"rgb({r},{g},{b})"
+
+
+def _relative_luminance(color: str) -> float:
+    """WCAG 2's relative luminance of a colour (0 for black, 1 for white)."""
+    channels = [v / 255 for v in _rgb(color)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2's contrast ratio of two colours, from 1 (the same) to 21 (black on white)."""
+    light, dark = sorted((_relative_luminance(a), _relative_luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def label_colour(background: str) -> str:
+    """The colour of a label written on ``background``: white or black, whichever contrasts more with it.
+
+    Args:
+        background: The cell's colour, ``#rrggbb`` or ``rgb(r,g,b)``.
+
+    Returns:
+        :data:`LABEL_LIGHT` or :data:`LABEL_DARK`.
+    """
+    return max((LABEL_LIGHT, LABEL_DARK), key=lambda label: _contrast_ratio(label, background))
