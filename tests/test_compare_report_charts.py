@@ -141,11 +141,6 @@ def test_the_survival_curve_is_the_share_of_runs_not_yet_failed_with_its_wilson_
     _assert_survival_of_the_finished_runs()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the band counts every run a strategy was given, crashed ones too, where the curve counts the"
-    " runs that finished: 97 of 100 here, so the band is a little too narrow",
-)
 def test_the_survival_band_counts_only_the_runs_that_finished() -> None:
     _assert_survival_of_the_finished_runs(error_runs=ERRORS)
 

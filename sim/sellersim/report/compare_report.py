@@ -200,6 +200,13 @@ class _Data:
         return {s: int(given.get(s, counted.get(s, 0))) for s in self.strategies}
 
     @cached_property
+    def finished(self) -> dict[str, int]:
+        """Runs of each strategy that finished (a crashed run has no daily series)."""
+        runs = self.result.runs
+        ok = {} if runs is None or runs.empty else runs[runs["status"] == "ok"].groupby("strategy").size().to_dict()
+        return {s: int(ok.get(s, 0)) for s in self.strategies}
+
+    @cached_property
     def days(self) -> np.ndarray:
         dq = self.result.daily_quantiles
         if dq is None or dq.empty:
@@ -356,7 +363,7 @@ def _survival_chart(d: _Data) -> go.Figure:
         if q is None:
             continue
         share = q["mean"].to_numpy(dtype=float)
-        n = d.replications[strategy]
+        n = d.finished[strategy]  # the share is of the runs that finished
         low, high = wilson_interval(share * n, n)
         color = d.colors[strategy]
         x = {"x0": f"{d.start:%Y-%m-%d}", "dx": DAY_MS}
