@@ -124,6 +124,27 @@ def load_document(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -
     return _resolve(path, overrides)[0].plain()
 
 
+def base_file(path: str | os.PathLike[str]) -> Path:
+    """The file at the root of ``path``'s ``extends`` chain (``path`` itself when it extends nothing).
+
+    Raises:
+        ScenarioError: A file of the chain is not plain YAML, or the chain is a cycle.
+        OSError: A file of the chain cannot be read.
+    """
+    name, seen = os.fspath(path), set()
+    while True:
+        text = _read(name)
+        _check_plain_yaml(text, name)
+        data = _parse_yaml(text, name, {name: text.splitlines()})
+        extends = data.get("extends") if isinstance(data, CommentedMap) else None
+        if not isinstance(extends, str) or not extends:
+            return Path(name)
+        seen.add(Path(name).resolve())
+        name = os.path.normpath(os.path.join(os.path.dirname(name), extends))
+        if Path(name).resolve() in seen:
+            raise ScenarioError([Issue(name, 1, 1, "extends", f"extends cycle through {name}")])
+
+
 def dump_resolved(scenario: Scenario) -> str:
     """The fully resolved scenario as YAML text, keys in schema order."""
     yaml = YAML()
