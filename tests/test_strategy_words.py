@@ -179,7 +179,10 @@ def seed() -> Scenario:
         ),
         ("backlog_hours('hr') > 40", "the hours of HR work waiting is above 40 h"),
         ("cash_usd - 1000 > 2 * salary_usd('designer')", "cash in the bank minus $1,000 is above 2 × a designer"),
-        ("monthly_sde_usd() / salary_usd() >= 1.5", "last month's SDE (profit before the owner's pay) ÷ an operator"),
+        (
+            "monthly_sde_usd() / salary_usd() >= 1.5",
+            "last month's SDE (profit before the owner's pay) ÷ an operator's salary ($2,170 a month) is at least 1.5",
+        ),
         ("months_profitable(6) >= 4", "the number of profitable months among the last 6 is at least 4"),
         ("months_profitable() >= 3", "each of the last 3 months was profitable"),
         ("cash_usd >= -2000", "cash in the bank is at least −$2,000"),
