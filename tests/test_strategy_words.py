@@ -5,7 +5,9 @@ phrases do not cover is quoted as code rather than dropped."""
 from __future__ import annotations
 
 import ast
+import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +15,8 @@ from conftest import BASE, STRATEGY_FILES
 from fake_compare import RULES, make_comparison
 from sellersim.scenario import conditions
 from sellersim.scenario.conditions import METRICS, Metric, parse_tree
-from sellersim.scenario.loader import load_scenario
+from sellersim.scenario.errors import ScenarioError
+from sellersim.scenario.loader import base_file, load_scenario
 from sellersim.scenario.schema import Scenario
 from sellersim.strategy.words import METRIC_PHRASES, base_strategy, describe_condition, describe_rules
 
@@ -217,3 +220,31 @@ def test_the_made_up_comparison_carries_rules_for_the_report() -> None:
     assert list(rules) == result.comparison["strategies"]
     assert rules["solo_then_hire"] == list(RULES["solo_then_hire"])
     assert rules["ops_first_day_one"] == []  # a strategy without rules has an empty list, not a missing key
+
+
+def test_the_docs_show_the_seeds_order_as_the_code_tells_it() -> None:
+    docs = " ".join((BASE.parents[1] / "docs" / "compare.md").read_text().split())
+    for sentence in rules_of("solo_then_hire"):
+        assert f"- {sentence}" in docs, sentence
+
+
+def test_base_files_are_read_again_once_edited_and_a_cycle_has_none(tmp_path: Path) -> None:
+    base, strategy = tmp_path / "base.yaml", tmp_path / "mine.yaml"
+    base.write_text(BASE.read_text())
+    strategy.write_text("extends: base.yaml\nstrategy: {name: mine}\n")
+    assert base_file(strategy) == base
+    assert base_strategy(strategy).founder_priorities[0] == "selection"
+    base.write_text(
+        BASE.read_text().replace("founder_priorities: [selection, design,", "founder_priorities: [design, selection,")
+    )
+    os.utime(base, ns=(base.stat().st_atime_ns, base.stat().st_mtime_ns + 10**9))  # a later edit, whatever the clock
+    assert base_strategy(strategy).founder_priorities[0] == "design"
+    (tmp_path / "other.yaml").write_text(BASE.read_text())
+    strategy.write_text("extends: other.yaml\nstrategy: {name: mine}\n")  # as long as before
+    os.utime(strategy, ns=(strategy.stat().st_atime_ns, strategy.stat().st_mtime_ns + 10**9))
+    assert base_file(strategy) == tmp_path / "other.yaml"
+    (tmp_path / "a.yaml").write_text("extends: b.yaml\n")
+    (tmp_path / "b.yaml").write_text("extends: a.yaml\n")
+    with pytest.raises(ScenarioError, match="extends cycle"):
+        base_file(tmp_path / "a.yaml")
+    assert base_strategy(tmp_path / "a.yaml") is None

@@ -12,6 +12,7 @@ parser's events, before anything is built, and a file that fails them is never q
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -133,16 +134,25 @@ def base_file(path: str | os.PathLike[str]) -> Path:
     """
     name, seen = os.fspath(path), set()
     while True:
-        text = _read(name)
-        _check_plain_yaml(text, name)
-        data = _parse_yaml(text, name, {name: text.splitlines()})
-        extends = data.get("extends") if isinstance(data, CommentedMap) else None
-        if not isinstance(extends, str) or not extends:
+        real = Path(name).resolve()
+        stat_ = real.stat()
+        extends = _extends(name, real, stat_.st_mtime_ns, stat_.st_size)
+        if extends is None:
             return Path(name)
-        seen.add(Path(name).resolve())
+        seen.add(real)
         name = os.path.normpath(os.path.join(os.path.dirname(name), extends))
         if Path(name).resolve() in seen:
             raise ScenarioError([Issue(name, 1, 1, "extends", f"extends cycle through {name}")])
+
+
+@functools.lru_cache(maxsize=64)
+def _extends(name: str, real: Path, mtime_ns: int, size: int) -> str | None:
+    """What file ``name`` extends, if any; kept while the file is unchanged (a base file takes a while to parse)."""
+    text = _read(name)
+    _check_plain_yaml(text, name)
+    data = _parse_yaml(text, name, {name: text.splitlines()})
+    extends = data.get("extends") if isinstance(data, CommentedMap) else None
+    return extends if isinstance(extends, str) and extends else None
 
 
 def dump_resolved(scenario: Scenario) -> str:

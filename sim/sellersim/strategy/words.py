@@ -15,6 +15,7 @@ Layer: a part beside the strategy's mechanisms; it reads only the scenario and f
 from __future__ import annotations
 
 import ast
+import functools
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -139,10 +140,19 @@ def base_strategy(path: str | os.PathLike[str]) -> Strategy | None:
     """The strategy of the file at the root of ``path``'s ``extends`` chain, what :func:`describe_rules` tells
     changes from; None when ``path`` extends nothing or its root is not a whole scenario on its own."""
     try:
-        root = base_file(path)
-        return None if root.resolve() == Path(path).resolve() else load_scenario(root).strategy
+        root = base_file(path).resolve()
+        if root == Path(path).resolve():
+            return None
+        return _strategy_of(root, root.stat().st_mtime_ns)
     except (ScenarioError, OSError):
         return None
+
+
+@functools.lru_cache(maxsize=8)
+def _strategy_of(root: Path, mtime_ns: int) -> Strategy:
+    """The strategy of a whole scenario file, kept while the file is unchanged (the strategies of a comparison
+    share one base file)."""
+    return load_scenario(root).strategy
 
 
 def describe_condition(text: str, scenario: Scenario, *, role: str = FOUNDER) -> str:
