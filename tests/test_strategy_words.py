@@ -121,6 +121,8 @@ def test_a_changed_parameter_or_salary_changes_the_sentence() -> None:
 def test_financing_a_credit_line_and_the_calendar_in_words() -> None:
     funded = rules_of("full_team_day_one")
     assert "Raises $200,000 for 20% of the company on the first day." in funded
+    later = rules_of("full_team_day_one", ("strategy.financing.equity.0.when=cash_usd < 5000",))
+    assert "Raises $200,000 for 20% of the company on the first day when cash in the bank is below $5,000." in later
     assert "Hires an operator from the first day; up to a headcount of 2." in funded
     scheduled = rules_of("hire_on_fixed_schedule")
     assert "Hires a designer and photographer from day 730 (month 24); up to a headcount of 1." in scheduled

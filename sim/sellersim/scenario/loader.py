@@ -132,7 +132,8 @@ def base_file(path: str | os.PathLike[str]) -> Path:
         ScenarioError: A file of the chain is not plain YAML, or the chain is a cycle.
         OSError: A file of the chain cannot be read.
     """
-    name, seen = os.fspath(path), set()
+    name = os.fspath(path)
+    seen: set[Path] = set()
     while True:
         real = Path(name).resolve()
         stat_ = real.stat()

@@ -8,8 +8,8 @@ it is compared with. A group inside ``and``/``or`` reads "either ... or ..." or 
 grouping of the text survives. What the phrases do not cover (a metric added to the language without a
 phrase, a condition that does not parse) is quoted as code between backticks rather than dropped.
 
-Layer: a part beside the strategy's mechanisms; it reads only the scenario and formatting (so the
-``validate`` command imports no model), and decides nothing.
+Layer: a part beside the strategy's mechanisms; it reads only scenarios (the one it describes, and the base
+file it tells changes from) and formatting, so the ``validate`` command imports no model; it decides nothing.
 """
 
 from __future__ import annotations
@@ -440,7 +440,11 @@ def _financing(scenario: Scenario) -> list[str]:
         )
     for raise_ in financing.equity:
         day = _from_day(raise_.when, scenario)
-        when = f"on {_day(day)}" if day is not None else f"on the first day {describe_condition(raise_.when, scenario)}"
+        when = (
+            f"on {_day(day)}"
+            if day is not None
+            else f"on the first day when {describe_condition(raise_.when, scenario)}"
+        )
         sentences.append(
             f"Raises {money_exact(raise_.amount_usd)} for {share(raise_.share_of_company)} of the company {when}."
         )
