@@ -105,6 +105,29 @@ DESCRIPTIONS = {
     "full_team_day_one": "Four hires in the first month, funded by an equity round.",
 }
 """What some strategy files say their strategy is (the others leave it empty)."""
+RULES = {
+    "solo_then_hire": (
+        "Hires an operator when the last 3 months' average monthly revenue is at least $30,000; up to a headcount "
+        "of 1.",
+        "Hires an ads specialist when the last 3 months' average monthly revenue is at least $60,000 and either "
+        "the share of ads work done is below 85% or the founder's workload over the last 4 weeks is above "
+        "1.1 × their normal 60 h week; up to a headcount of 1, at least 90 days apart.",
+        "Owner's pay: $2,500 at the end of each month in which each of the last 3 months was profitable and cash "
+        "in the bank is at least $20,000; otherwise nothing.",
+    ),
+    "never_hire": (
+        "Never hires: the founder works alone.",
+        "No outside money: no credit line, equity or inventory loans.",
+    ),
+    "full_team_day_one": (
+        "Hires an operator from the first day; up to a headcount of 1.",
+        "Hires an ads specialist from day 7 (month 1); up to a headcount of 1.",
+        "Hires a customer service from day 14 (month 1); up to a headcount of 1.",
+        "Hires a designer and photographer from day 21 (month 1); up to a headcount of 1.",
+        "Raises $200,000 for 20% of the company on the first day.",
+    ),
+}
+"""The rules in words of the strategies described (in the words of :mod:`sellersim.strategy.words`)."""
 
 DOOMED = Profile(8_000, 700, 0.02, tuple(HireRule(r, day=0) for r in ("operator", "ads_specialist", "designer")))
 """A strategy that always runs out of cash."""
@@ -328,4 +351,5 @@ def make_comparison(
         meta={"title": "Hiring strategies compared: 3 years from $40k", "warnings": []},
         rank_by=rank_by,
         descriptions={name: DESCRIPTIONS.get(name, "") for name in strategies},
+        rules={name: RULES[name] for name in strategies if name in RULES},
     )

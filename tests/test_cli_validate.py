@@ -12,7 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from sellersim.cli import app
+from sellersim.scenario.loader import load_scenario
 from sellersim.scenario.schema import Scenario
+from sellersim.strategy.words import base_strategy, describe_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "scenarios" / "base.yaml"
@@ -32,6 +34,11 @@ def test_validate_good_files() -> None:
     assert result.exit_code == 0, result.output
     for path in STRATEGIES:
         assert f"ok  {path} (strategy {path.stem}, 1095 days)" in result.stdout
+    blocks = result.stdout.split("ok  ")[1:]
+    assert len(blocks) == len(STRATEGIES)
+    for path, block in zip(STRATEGIES, blocks, strict=True):  # each file's rules in words under its line
+        rules = describe_rules(load_scenario(path), base=base_strategy(path))
+        assert block.splitlines()[1:] == [f"    {sentence}" for sentence in rules]
 
 
 def test_validate_bad_file_exits_2_with_position(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ from sellersim.model import SellerModel
 from sellersim.results.comparison import ComparisonResult
 from sellersim.results.figures import FIGURES
 from sellersim.scenario.errors import ScenarioError
+from sellersim.strategy.words import base_strategy, describe_rules
 
 SHORT = ["simulation.days=240"]
 # Not in alphabetical order: results must follow the order of the files.
@@ -406,6 +407,19 @@ def test_provenance_has_hashes_and_versions(written) -> None:
     assert p["master_seed"] == 11 and p["overrides"] == JSON_OVERRIDES and p["workers"] == 1
     assert p["replications"] == c["replications"]
     assert p["run_seconds"] >= 0 and p["run_cpu_seconds"] > 0
+
+
+def test_each_strategys_rules_in_words_beside_its_description(written) -> None:
+    c, _ = written
+    assert list(c["strategy_rules"]) == list(JSON_STRATEGIES)
+    for name in JSON_STRATEGIES[:-1]:
+        path = STRATEGY_FILES[name]
+        told = describe_rules(load_scenario(path, JSON_OVERRIDES), base=base_strategy(path))
+        assert c["strategy_rules"][name] == list(told)
+        assert c["strategies_described"][name] == load_scenario(path).strategy.description
+    unfunded = c["strategy_rules"]["full_team_unfunded"]  # extends a strategy file: told against base.yaml
+    assert "No outside money: no credit line, equity or inventory loans." in unfunded
+    assert "Hires an operator from the first day; up to a headcount of 2." in unfunded
 
 
 # --- load errors ------------------------------------------------------------------------------

@@ -48,11 +48,8 @@ ALLOWED: dict[str, dict[float, str]] = {
     "product/development.py": {7: "days a week", 16: "first array capacity"},
     "product/quality.py": {3: "the mean of three services"},
     "product/retirement.py": {12: "months a year", 365.25: "days a year"},
-    "strategy/metrics.py": {
-        3: "the condition language's default window (months)",
-        4: "the condition language's default window (weeks)",
-        30: "a condition's month is 30 days",
-    },
+    "strategy/metrics.py": {30: "a condition's month is 30 days"},
+    "strategy/words.py": {3: "the most decimals a number in words shows", 8: "base files kept read at once"},
     "strategy/staffing.py": {9: "a never-opened rule's sentinel day, -10**9", 10: "its base"},
     "supply/capacity.py": {
         7: "days a week",

@@ -86,7 +86,9 @@ def _load(file: str, overrides: list[str], err: Console) -> Scenario | None:
 def validate(
     files: Annotated[list[str], typer.Argument(help="Scenario YAML files to check.", show_default=False)],
 ) -> None:
-    """Check scenario files and report every problem with its file and line."""
+    """Check scenario files and report every problem with its file and line; print each good file's rules."""
+    from sellersim.strategy.words import base_strategy, describe_rules
+
     out, err = _console(soft_wrap=True), _console(stderr=True, soft_wrap=True)
     bad = False
     for file in files:
@@ -96,6 +98,8 @@ def validate(
             continue
         name, days = escape(scenario.strategy.name), scenario.simulation.days
         out.print(f"[green]ok[/]  {escape(file)} (strategy {name}, {days} days)")
+        for sentence in describe_rules(scenario, base=base_strategy(file)):
+            out.print(f"    {sentence}", markup=False, highlight=False)
     if bad:
         raise typer.Exit(BAD_SCENARIO)
 

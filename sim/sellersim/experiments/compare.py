@@ -43,6 +43,7 @@ from sellersim.results.store import FLUSH_EVERY_RUNS, RunStore
 from sellersim.scenario.errors import Issue, ScenarioError
 from sellersim.scenario.loader import load_scenario
 from sellersim.scenario.schema import Scenario
+from sellersim.strategy.words import base_strategy, describe_rules
 
 
 def load_strategies(files: Sequence[str | Path], overrides: Sequence[str] = ()) -> dict[str, tuple[Scenario, Path]]:
@@ -177,6 +178,7 @@ def compare(
         baseline=baseline,
         rank_by=rank_by,
         descriptions={name: s.strategy.description for name, s in scenarios.items()},
+        rules={name: describe_rules(s, base=base_strategy(loaded[name][1])) for name, s in scenarios.items()},
         dates=calendar.dates[: first.simulation.days],
         stopping={
             "reason": reason,
@@ -216,6 +218,7 @@ def comparison_from_outcomes(
     meta: Mapping[str, Any],
     rank_by: str = "sde",
     descriptions: Mapping[str, str] | None = None,
+    rules: Mapping[str, Sequence[str]] | None = None,
 ) -> ComparisonResult:
     """The comparison of finished runs: their tables, daily quantiles, intervals, paired differences and sentences.
 
@@ -231,6 +234,7 @@ def comparison_from_outcomes(
         rank_by: The figure the decision table ranks by after the risk of running out of cash
             (``"sde"`` or ``"final_cash"``).
         descriptions: Each strategy's description, from its strategy file.
+        rules: Each strategy's rules in words (:func:`~sellersim.strategy.words.describe_rules`).
 
     Returns:
         The result, in the order of ``strategies`` then replications whatever order the runs finished in.
@@ -238,6 +242,7 @@ def comparison_from_outcomes(
     runs = _runs_frame(outcomes, strategies)
     comparison = summarize_comparison(runs, strategies, baseline, rank_by)
     comparison["strategies_described"] = {s: (descriptions or {}).get(s, "") for s in strategies}
+    comparison["strategy_rules"] = {s: list((rules or {}).get(s, ())) for s in strategies}
     comparison["stopping"] = dict(stopping)
     comparison["provenance"] = {**provenance, "replications": comparison["replications"]}
     return ComparisonResult(

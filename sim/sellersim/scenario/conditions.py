@@ -62,6 +62,15 @@ METRICS: dict[str, Metric] = {
     "months_profitable": Metric(("int",), 1, "profitable 30-day months among the last N (3)"),
 }
 
+DEFAULT_WINDOWS: dict[str, int] = {
+    "monthly_revenue_usd": 1,
+    "monthly_profit_usd": 1,
+    "monthly_sde_usd": 1,
+    "founder_load": 4,
+    "months_profitable": 3,
+}
+"""The months or weeks a metric reads when its call gives none (the numbers in brackets above)."""
+
 
 class MetricSource(Protocol):
     """What a condition reads its metrics from."""
@@ -163,6 +172,14 @@ def parse_condition(text: str, roles: Sequence[str], params: Sequence[str] = ())
 
     Raises :class:`ConditionError` naming what is wrong.
     """
+    return Condition(text, _compile(parse_tree(text, roles, params)))
+
+
+def parse_tree(text: str, roles: Sequence[str], params: Sequence[str] = ()) -> ast.expr:
+    """The checked syntax tree of ``text`` (what :func:`parse_condition` compiles, and what words describe).
+
+    Raises :class:`ConditionError` naming what is wrong.
+    """
     if len(text) > MAX_LENGTH:
         raise ConditionError(f"condition is {len(text)} characters long; keep it under {MAX_LENGTH}")
     try:
@@ -172,7 +189,7 @@ def parse_condition(text: str, roles: Sequence[str], params: Sequence[str] = ())
     except (RecursionError, MemoryError):
         raise ConditionError("condition is nested too deeply; split it into simpler parts") from None
     _check(tree, {"domain": DOMAINS, "role": tuple(roles), "param": tuple(params)})
-    return Condition(text, _compile(tree))
+    return tree
 
 
 def _check(node: ast.AST, known: Mapping[str, tuple[str, ...]]) -> None:

@@ -12,6 +12,7 @@ parser's events, before anything is built, and a file that fails them is never q
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -122,6 +123,37 @@ def load_model[M: BaseModel](path: str | os.PathLike[str], model: type[M]) -> M:
 def load_document(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> dict[Key, Any]:
     """The merged and overridden document of ``path`` as a plain dict, before validation."""
     return _resolve(path, overrides)[0].plain()
+
+
+def base_file(path: str | os.PathLike[str]) -> Path:
+    """The file at the root of ``path``'s ``extends`` chain (``path`` itself when it extends nothing).
+
+    Raises:
+        ScenarioError: A file of the chain is not plain YAML, or the chain is a cycle.
+        OSError: A file of the chain cannot be read.
+    """
+    name = os.fspath(path)
+    seen: set[Path] = set()
+    while True:
+        real = Path(name).resolve()
+        stat_ = real.stat()
+        extends = _extends(name, real, stat_.st_mtime_ns, stat_.st_size)
+        if extends is None:
+            return Path(name)
+        seen.add(real)
+        name = os.path.normpath(os.path.join(os.path.dirname(name), extends))
+        if Path(name).resolve() in seen:
+            raise ScenarioError([Issue(name, 1, 1, "extends", f"extends cycle through {name}")])
+
+
+@functools.lru_cache(maxsize=64)
+def _extends(name: str, real: Path, mtime_ns: int, size: int) -> str | None:
+    """What file ``name`` extends, if any; kept while the file is unchanged (a base file takes a while to parse)."""
+    text = _read(name)
+    _check_plain_yaml(text, name)
+    data = _parse_yaml(text, name, {name: text.splitlines()})
+    extends = data.get("extends") if isinstance(data, CommentedMap) else None
+    return extends if isinstance(extends, str) and extends else None
 
 
 def dump_resolved(scenario: Scenario) -> str:

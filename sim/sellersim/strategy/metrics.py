@@ -11,16 +11,10 @@ from sellersim.domains import DOMAIN_INDEX
 from sellersim.money.ledger import Ledger
 from sellersim.people.agents import Person
 from sellersim.people.work import Workload
+from sellersim.scenario.conditions import DEFAULT_WINDOWS
 from sellersim.scenario.schema import FOUNDER
 
 _MONTH_DAYS = 30
-_DEFAULTS = {
-    "monthly_revenue_usd": 1,
-    "monthly_profit_usd": 1,
-    "monthly_sde_usd": 1,
-    "founder_load": 4,
-    "months_profitable": 3,
-}
 
 
 class CompanyMetrics:
@@ -63,7 +57,7 @@ class CompanyMetrics:
         """Value of metric ``name`` today; names and arguments were checked at load time."""
         day = self.today()
         daily = self.daily
-        arg = args[0] if args else _DEFAULTS.get(name)
+        arg = args[0] if args else DEFAULT_WINDOWS.get(name)
         match name:
             case "day":
                 return float(day)
