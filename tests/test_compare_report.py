@@ -39,6 +39,7 @@ CHART_SECTIONS = {
 }
 TABLE_SECTIONS = ("figures", "paired", "hires")
 ALL_SECTIONS = (
+    "strategies",
     "cash",
     "revenue",
     "profit",
@@ -760,3 +761,28 @@ def test_the_page_is_the_same_in_every_process() -> None:
         for seed in ("1", "2", "3", "4")  # two orders of Python's string hashing at least
     }
     assert len(pages) == 1
+
+
+def test_each_strategy_is_described_with_its_rules_in_the_decision_tables_order() -> None:
+    result = _result()
+    body = _sections(_html())["strategies"]
+    entries = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", body, flags=re.S)
+    ranked = [row["strategy"] for row in result.comparison["decision"]["rows"]]
+    assert [_text(name).removesuffix(" baseline") for name, _ in entries] == ranked
+    for name, about in zip(ranked, (about for _, about in entries), strict=True):
+        rules = result.comparison["strategy_rules"].get(name, [])
+        assert [_text(li) for li in re.findall(r"<li>(.*?)</li>", about, flags=re.S)] == list(rules), name
+        description = result.comparison["strategies_described"][name]
+        assert (description in _text(about)) if description else True
+        if not rules and not description:
+            assert _text(about) == "No description or rules given."
+    assert any(result.comparison["strategy_rules"].get(s) for s in ranked)
+
+
+def test_a_rule_shows_as_written() -> None:
+    result = _result()
+    name = result.comparison["strategies"][0]
+    rules = {**result.comparison["strategy_rules"], name: ["Hires <b>nobody</b> & keeps `cash_usd >= 1`."]}
+    page = build_compare_report(dataclasses.replace(result, comparison={**result.comparison, "strategy_rules": rules}))
+    body = _sections(page)["strategies"]
+    assert "Hires &lt;b&gt;nobody&lt;/b&gt; &amp; keeps `cash_usd &gt;= 1`." in body

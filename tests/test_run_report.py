@@ -334,3 +334,16 @@ def test_run_report_of_three_years_and_30_products_stays_small() -> None:
 @pytest.mark.parametrize("kwargs", [{}, {"failure_day": 520}])
 def test_report_is_deterministic(kwargs: dict[str, Any]) -> None:
     assert build_run_report(make_run(**kwargs)) == _html(**kwargs)
+
+
+def test_the_strategys_description_and_rules_in_words_are_in_the_header() -> None:
+    from sellersim.strategy.words import describe_rules
+
+    run = _run()
+    page = _html()
+    header = page[page.index("<header>") : page.index("</header>")]
+    block = re.search(r'<details class="rules"><summary>(.*?)</summary>\s*<ul>(.*?)</ul></details>', header, re.S)
+    assert block, "the rules sit in the header"
+    rules = [html.unescape(li) for li in re.findall(r"<li>(.*?)</li>", block.group(2), flags=re.S)]
+    assert rules == list(describe_rules(run.scenario)) and rules
+    assert html.unescape(block.group(1)) == f"The strategy: {run.scenario.strategy.description}"

@@ -105,6 +105,11 @@ table.decision caption {{ caption-side: bottom; text-align: left; color: {MUTED}
   white-space: normal; }}
 table.decision thead th:nth-child(2) {{ text-align: left; }}
 table.decision tbody th {{ white-space: normal; min-width: 200px; }}
+dl.strategies {{ margin: 8px 0 0; }}
+dl.strategies dt {{ font-weight: 600; margin-top: 14px; }}
+dl.strategies dd {{ margin: 2px 0 0 16px; }}
+dl.strategies .about {{ margin: 0; color: {MUTED}; }}
+ul.rules {{ margin: 4px 0 0; padding-left: 18px; font-size: 13px; line-height: 1.45; max-width: 72em; }}
 table.decision .about {{ display: block; color: {MUTED}; font-size: 12px; font-weight: 400; white-space: normal; }}
 .recommendation {{ margin: 12px 0 0; padding: 10px 14px; border-left: 4px solid {INK}; background: #f9fafb;
   font-weight: 600; }}
@@ -619,6 +624,23 @@ def _decision_table(d: _Data) -> dict[str, Any] | None:
     return {"rule": decision["rule"], "head": head, "rows": body, "recommendation": decision["recommendation"]}
 
 
+def _strategies_block(d: _Data) -> Block | str:
+    """Each strategy in the decision table's order: its description and its rules in words."""
+    rules = d.comparison.get("strategy_rules") or {}
+    described = d.comparison.get("strategies_described") or {}
+    if not rules and not any(described.values()):
+        return ""
+    ranked = [row["strategy"] for row in (d.comparison.get("decision") or {}).get("rows") or []]
+    order = ranked + [s for s in d.strategies if s not in ranked]
+    return Block(
+        "strategies",
+        [
+            {"strategy": _strategy(d, s), "about": described.get(s) or "", "rules": list(rules.get(s) or ())}
+            for s in order
+        ],
+    )
+
+
 def _figures_table(d: _Data) -> Block:
     rows = []
     for f in FIGURES:
@@ -775,6 +797,13 @@ class _Section:
 
 
 SECTIONS: tuple[_Section, ...] = (
+    _Section(
+        "strategies",
+        "The strategies",
+        "What each strategy does, in the decision table's order: its description, and its rules as its file sets"
+        " them (hiring, who does which work, owner's pay, financing, ads).",
+        (_strategies_block,),
+    ),
     _Section("cash", "Cash", "Bank cash over time across replications.", (_fan_chart("cash_usd"),)),
     _Section("revenue", "Monthly revenue", "Revenue over the trailing 30 days.", (_fan_chart("revenue_30d_usd"),)),
     _Section(

@@ -22,6 +22,7 @@ from sellersim.report.page import label, plot_div
 from sellersim.report.templates import render_page
 from sellersim.report.theme import BAD, EVENT_STYLES, INK, MONEY_AXIS, PAGE_CSS, PALETTE, TEMPLATE
 from sellersim.results.run import RunResult
+from sellersim.strategy.words import describe_rules
 
 COST_GROUPS: dict[str, tuple[str, ...]] = {
     "COGS": ("cogs_usd",),
@@ -563,6 +564,8 @@ def build_run_report(result: RunResult, data_files: tuple[str, ...] = ()) -> str
         key_figures=_key_figures(result).items(),
         hire_columns=HIRE_COLUMNS,
         hires=_hires(result),
+        description=result.scenario.strategy.description,
+        rules=describe_rules(result.scenario),
         nav=[(c.key, c.title) for c in CHARTS],
         sections=[(c, plot_div(c.draw(result), f"fig-{c.key}")) for c in CHARTS],
         version=str(m.get("sellersim_version", "")),

@@ -107,6 +107,9 @@ header .note {{ margin: 14px 0 0; }}
 .kpis div {{ background: #f9fafb; border: 1px solid {GRID}; border-radius: 6px; padding: 8px 12px; }}
 .kpis dt {{ color: {MUTED}; font-size: 12px; }}
 .kpis dd {{ margin: 2px 0 0; font-size: 18px; font-weight: 600; font-variant-numeric: tabular-nums; }}
+details.rules {{ margin-top: 14px; font-size: 13px; }}
+details.rules summary {{ cursor: pointer; font-weight: 600; }}
+details.rules ul {{ margin: 6px 0 0; padding-left: 18px; line-height: 1.45; max-width: 72em; }}
 .hires {{ margin-top: 16px; border-collapse: collapse; font-variant-numeric: tabular-nums; }}
 .hires caption {{ text-align: left; font-weight: 600; padding-bottom: 4px; }}
 .hires th, .hires td {{ text-align: left; padding: 3px 16px 3px 0; border-bottom: 1px solid {GRID}; }}
