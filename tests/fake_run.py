@@ -27,6 +27,7 @@ from sellersim.recorder import COMPANY_COLUMNS, Recorder
 from sellersim.results.run import RunResult, collect
 from sellersim.scenario.loader import load_scenario
 from sellersim.scenario.schema import Scenario
+from sellersim.strategy.words import describe_condition
 
 START = np.datetime64("2027-01-04", "D")  # the scenario's start, a Monday: work weeks start on days 0, 7, 14...
 FOUNDER_ID = 1  # the model's first agent; employees follow in order of hire
@@ -336,7 +337,8 @@ def _people_events(scenario: Scenario, hires: Sequence[Hire], days: int, revenue
     events: list[Event] = []
     for rule, (pid, h) in enumerate(enumerate(hires, start=FOUNDER_ID + 1), start=1):
         role = scenario.roles[h.role]
-        reason = f"rule {rule}: day >= {max(0, h.day - 45)}"  # as a staffing rule on the calendar would read
+        # as a staffing rule on the calendar reads
+        reason = f"rule {rule}: {describe_condition(f'day >= {max(0, h.day - 45)}', scenario, role=h.role)}"
         events += [
             (
                 max(0, h.day - 45),

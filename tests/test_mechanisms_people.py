@@ -393,7 +393,9 @@ def test_rule_opens_a_position_and_the_hire_arrives_after_time_to_hire(load, bas
         hired = events[events["kind"] == "hire"]
         assert list(opened["day"]) == [first_review]
         assert list(hired["role"]) == ["operator"]
-        assert hired["detail"].iloc[0].endswith("hired (rule 1: day >= 10)")  # the hire says which rule opened it
+        assert (
+            hired["detail"].iloc[0].endswith("hired (rule 1: it is day 10 (month 1) or later)")
+        )  # which rule, in words
         waits.append(int(hired["day"].iloc[0]) - first_review)
         d = result.daily
         assert d.loc[d["day"] < hired["day"].iloc[0], "headcount"].max() == 0

@@ -50,6 +50,7 @@ from sellersim.strategy.financing import EquityRaises, lender_terms
 from sellersim.strategy.metrics import CompanyMetrics
 from sellersim.strategy.owner_pay import OwnerPayPolicy
 from sellersim.strategy.staffing import StaffingPlanner
+from sellersim.strategy.words import describe_condition
 from sellersim.streams import KeyedUniforms, RandomStreams
 from sellersim.supply.capacity import FbaCapacity
 from sellersim.supply.purchase_orders import SupplyChain
@@ -209,6 +210,7 @@ class SellerModel(mesa.Model):
             strategy.staffing, metrics=self.metrics, roles=scenario.roles, params=tuple(strategy.parameters),
             employees=lambda: self.employees, headcount=self.staff_count, recruiter=self.recruiter,
             let_go=self.let_go,
+            in_words=lambda text, role: describe_condition(text, scenario, role=role),  # when a rule fires: rare
         )  # fmt: skip
         self.owner_pay = OwnerPayPolicy(
             strategy.owner_pay,

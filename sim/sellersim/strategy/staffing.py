@@ -32,10 +32,12 @@ class StaffingPlanner:
         headcount: Callable[[str], int],
         recruiter: Recruiter,
         let_go: Callable[[Employee, int, float], None],
+        in_words: Callable[[str, str], str],
     ) -> None:
         """``metrics``: what the rules' conditions read; ``roles``: each role's skills; ``params``: the names of
         the strategy's numbers; ``employees``: staff employed now (a copy); ``headcount``: employees in a role;
-        ``recruiter``: opens positions and counts those open; ``let_go``: lets a hire go on a day, at a fit."""
+        ``recruiter``: opens positions and counts those open; ``let_go``: lets a hire go on a day, at a fit;
+        ``in_words``: a rule's condition (its text, its role) in words, for the position's reason."""
         self.cfg = cfg
         self.metrics = metrics
         self.roles = roles
@@ -43,6 +45,7 @@ class StaffingPlanner:
         self.headcount = headcount
         self.recruiter = recruiter
         self.let_go = let_go
+        self.in_words = in_words
         self.conditions = [parse_condition(r.when, tuple(roles), params) for r in cfg.rules]
         self._last_opened = [-(10**9)] * len(cfg.rules)
 
@@ -65,4 +68,4 @@ class StaffingPlanner:
                 continue
             if cond.evaluate(self.metrics, rule.role):
                 self._last_opened[k] = day
-                self.recruiter.open(rule.role, day, reason=f"rule {k + 1}: {cond.text}")
+                self.recruiter.open(rule.role, day, reason=f"rule {k + 1}: {self.in_words(cond.text, rule.role)}")
