@@ -110,7 +110,7 @@ def _rows(table_html: str) -> dict[str, list[Cell]]:
 
 
 def _table(section: str, css_class: str) -> str:
-    return re.search(rf'<table class="grid {css_class}">.*?</table>', section, flags=re.S).group(0)
+    return re.search(rf'<table class="grid {css_class}"[^>]*>.*?</table>', section, flags=re.S).group(0)
 
 
 # ---------------------------------------------------------------- structure
@@ -487,10 +487,12 @@ def test_error_without_a_message_and_long_lists() -> None:
 
 def test_provenance_lists_files_seed_workers_versions_and_time() -> None:
     result = _result()
-    text = _text(_sections(_html())["provenance"])
+    body = _sections(_html())["provenance"]
+    text = _text(body)
     provenance = result.comparison["provenance"]
-    for name, entry in provenance["scenario_files"].items():
-        assert f"{name} {entry['file']} sha256 {entry['sha256']}" in text
+    for name, entry in provenance["scenario_files"].items():  # the hash shortened, whole on hover
+        assert f"{name} {entry['file']} sha256 {entry['sha256'][:12]}…" in text
+        assert f'title="sha256 {entry["sha256"]}"' in body
     assert f"Master seed {provenance['master_seed']}" in text
     assert "Workers 8" in text
     for package, version in provenance["software"].items():
@@ -694,7 +696,11 @@ def test_the_decision_table_says_what_the_runs_say() -> None:
 def test_the_decision_table_and_its_recommendation_lead_the_report() -> None:
     page = _html()
     recommendation = html.escape(_result().comparison["decision"]["recommendation"])
-    assert page.index('<table class="grid decision">') < page.index(recommendation) < page.index('class="headline"')
+    assert (
+        page.index('<table class="grid decision" id="decision">')
+        < page.index(recommendation)
+        < page.index('class="headline"')
+    )
 
 
 TWO = {"strategies": ("solo_then_hire", "never_hire")}

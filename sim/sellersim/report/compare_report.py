@@ -105,10 +105,14 @@ table.decision caption {{ caption-side: bottom; text-align: left; color: {MUTED}
   white-space: normal; }}
 table.decision thead th:nth-child(2) {{ text-align: left; }}
 table.decision tbody th {{ white-space: normal; min-width: 200px; }}
-dl.strategies {{ margin: 8px 0 0; }}
-dl.strategies dt {{ font-weight: 600; margin-top: 14px; }}
-dl.strategies dd {{ margin: 2px 0 0 16px; }}
-dl.strategies .about {{ margin: 0; color: {MUTED}; }}
+@media (max-width: 600px) {{
+  table.decision tbody th {{ min-width: 120px; }}
+  table.decision .about {{ display: none; }}
+}}
+dl.strategy-rules {{ margin: 8px 0 0; }}
+dl.strategy-rules dt {{ font-weight: 600; margin-top: 14px; }}
+dl.strategy-rules dd {{ margin: 2px 0 0 16px; }}
+dl.strategy-rules .about {{ margin: 0; color: {MUTED}; }}
 ul.rules {{ margin: 4px 0 0; padding-left: 18px; font-size: 13px; line-height: 1.45; max-width: 72em; }}
 table.decision .about {{ display: block; color: {MUTED}; font-size: 12px; font-weight: 400; white-space: normal; }}
 .recommendation {{ margin: 12px 0 0; padding: 10px 14px; border-left: 4px solid {INK}; background: #f9fafb;
@@ -500,7 +504,7 @@ def _final_cash_chart(d: _Data) -> go.Figure:
         )
     fig.add_hline(y=0, line={"color": BAD, "width": 1})
     fig.update_layout(template=TEMPLATE, height=460, hovermode="closest", showlegend=False)
-    fig.update_xaxes(type="category", tickfont={"size": 12})
+    fig.update_xaxes(type="category", tickfont={"size": 12}, automargin=True)  # long names: room below
     fig.update_yaxes(rangemode="normal", title_text="final cash", **MONEY_AXIS)
     return fig
 
@@ -855,7 +859,8 @@ SECTIONS: tuple[_Section, ...] = (
         "hires",
         "Timing of hires",
         "When each run made its 1st, 2nd and 3rd hire, in months since the start; hover a dot for the role."
-        " The table gives each hire's usual role and its median month.",
+        " The table gives each hire's usual role and its median month. A hire comes weeks after the rule that"
+        " opened its position held: recruiting takes time (a rule \u201cfrom the first day\u201d hires in month 2).",
         (_hires_chart, _hires_table),
     ),
     _Section("errors", "Failed runs", "", (_errors,)),

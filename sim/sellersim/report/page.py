@@ -59,8 +59,8 @@ TABLE_SCRIPT: Final = r"""
       table.replaceWith(box);
       box.append(table);
     }
-    const base = (table.closest("section[id], footer[id]")?.id || table.caption?.textContent || "table")
-      .trim().toLowerCase().replace(/[^a-z0-9]+/g, "-");
+    const base = (table.id || table.closest("section[id], footer[id]")?.id || table.caption?.textContent || "table")
+      .trim().toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 60);  // a caption can be long: a short file name
     const n = (taken.get(base) || 0) + 1;
     taken.set(base, n);
     const link = document.createElement("a");

@@ -542,7 +542,11 @@ def _key_figures(t: RunResult) -> dict[str, str]:
         "Lost sales": f"{s['lost_sales_units']:,.0f} units",
         # runs stored before the capacity limit have no such figure
         **(
-            {"FBA capacity limit bound": f"{s['capacity_bound_days']:,} of {s['capacity_limited_days']:,} days"}
+            {
+                "FBA capacity limit bound": (
+                    f"{s['capacity_bound_days']:,} of the {s['capacity_limited_days']:,} days with a limit"
+                )
+            }
             if "capacity_bound_days" in s
             else {}
         ),

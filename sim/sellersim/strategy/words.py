@@ -128,9 +128,8 @@ def describe_rules(scenario: Scenario, *, base: Strategy | None = None) -> tuple
         *_financing(scenario),
         _ads(strategy),
     ]
-    if base is None or strategy.founder_priorities != base.founder_priorities:
-        order = _listed([WORK[d] for d in strategy.founder_priorities])
-        sentences.append(f"The founder's hours go to {order} work, in that order.")
+    order = _listed([WORK[d] for d in strategy.founder_priorities])
+    sentences.append(f"The founder's own hours go to {order} work, in that order.")
     if base is not None:
         sentences.extend(_other_changes(strategy, base))
     return tuple(sentences)
@@ -230,6 +229,8 @@ def _amount(node: ast.expr, ctx: _Context, fmt: Format) -> str:
             return _metric(name, _args(args), ctx).subject
         case ast.UnaryOp(op=ast.USub(), operand=inner):
             return f"minus {_amount(inner, ctx, fmt)}"
+        case ast.BinOp(left=a, op=ast.Mult(), right=b) if (pay := _pay_multiple(a, b, ctx)) is not None:
+            return pay
         case ast.BinOp(left=a, op=op, right=b) if type(op) in _ARITHMETIC:
             scaling = isinstance(op, ast.Mult | ast.Div)  # a number that scales a metric is a plain multiple
             words = []
@@ -297,21 +298,40 @@ def _months(name: str, args: tuple[Any, ...], what: str) -> _Metric:
     return _Metric(f"{span} {what}", money_exact)
 
 
-def _salary(ctx: _Context, args: tuple[Any, ...]) -> _Metric:
+def _pay(ctx: _Context, args: tuple[Any, ...]) -> tuple[str, float]:
+    """Whose monthly pay ``salary_usd(...)`` reads, and how much: an operator's salary, an agency's minimum fee,
+    or (in the founder's rules) the owner's pay."""
     role = args[0] if args else ctx.role
     if role == FOUNDER:  # the founder's rules read the owner's pay as their salary
-        pay = ctx.scenario.strategy.owner_pay.usd_per_month
-        return _Metric(f"the owner's pay ({money_exact(pay)} a month)", money_exact)
+        return "the owner's pay", ctx.scenario.strategy.owner_pay.usd_per_month
     r = ctx.scenario.roles[role]
-    what = "minimum fee" if r.fee_share_of_ad_spend else "salary"
-    return _Metric(f"{_a(r)}'s {what} ({money_exact(r.salary_usd_per_month)} a month)", money_exact)
+    return f"{_a(r)}'s {'minimum fee' if r.fee_share_of_ad_spend else 'salary'}", r.salary_usd_per_month
+
+
+def _salary(ctx: _Context, args: tuple[Any, ...]) -> _Metric:
+    whose, usd = _pay(ctx, args)
+    return _Metric(f"{whose} ({money_exact(usd)} a month)", money_exact)
+
+
+def _pay_multiple(a: ast.expr, b: ast.expr, ctx: _Context) -> str | None:
+    """``1.5 * salary_usd()`` as the sum it stands for, "$3,255 (1.5 × an operator's salary of $2,170 a month)";
+    None when the product is not a number times a pay."""
+    for factor, call in ((a, b), (b, a)):
+        times = _value(factor, ctx)
+        if times is not None and isinstance(call, ast.Call) and getattr(call.func, "id", None) == "salary_usd":
+            whose, usd = _pay(ctx, _args(call.args))
+            return f"{money_exact(times * usd)} ({_plain(times)} × {whose} of {money_exact(usd)} a month)"
+    return None
 
 
 def _founder_load(ctx: _Context, args: tuple[Any, ...]) -> _Metric:
     weeks = _window("founder_load", args)
     span = "last week" if weeks == 1 else f"the last {weeks} weeks"
     week = hours(ctx.scenario.company.founder.hours_per_week)
-    return _Metric(f"the founder's workload over {span}", lambda v: f"{_plain(v)} × their normal {week} week")
+    return _Metric(
+        f"the founder's workload over {span}",
+        lambda v: f"their planned {week} week" if v == 1 else f"{_plain(v)} × their planned {week} week",
+    )
 
 
 def _staff(ctx: _Context, args: tuple[Any, ...]) -> _Metric:
@@ -416,8 +436,8 @@ def _assignments(scenario: Scenario) -> list[str]:
         sentences.append("Other work goes to anyone able to do it, specialists first.")
     if strategy.founder_review_share:
         sentences.append(
-            f"The founder reviews others' product work, {share(strategy.founder_review_share)} of the hours "
-            "they put in."
+            f"The founder reviews the product work others do, in hours equal to "
+            f"{share(strategy.founder_review_share)} of theirs."
         )
     return sentences
 
