@@ -860,7 +860,7 @@ SECTIONS: tuple[_Section, ...] = (
         "Timing of hires",
         "When each run made its 1st, 2nd and 3rd hire, in months since the start; hover a dot for the role."
         " The table gives each hire's usual role and its median month. A hire comes weeks after the rule that"
-        " opened its position held: recruiting takes time (a rule \u201cfrom the first day\u201d hires in month 2).",
+        " opened its position held: recruiting takes time.",
         (_hires_chart, _hires_table),
     ),
     _Section("errors", "Failed runs", "", (_errors,)),
