@@ -109,6 +109,11 @@ def _rows(table_html: str) -> dict[str, list[Cell]]:
     return rows
 
 
+def _ranked(result: ComparisonResult) -> list[str]:
+    """The strategies in the order the report shows them: the decision table's ranking."""
+    return [row["strategy"] for row in result.comparison["decision"]["rows"]]
+
+
 def _table(section: str, css_class: str) -> str:
     return re.search(rf'<table class="grid {css_class}"[^>]*>.*?</table>', section, flags=re.S).group(0)
 
@@ -175,7 +180,9 @@ def test_stopping_target_and_unequal_replications_are_shown() -> None:
     provenance = _text(_sections(page)["provenance"])
     assert "Replications 100 " in provenance and "Software — " in provenance
     assert "stopped: target precision reached (target figure=final_cash_usd, half_width=5000)" in header
-    assert "solo_then_hire: 40, never_hire: 50" in header
+    order = _ranked(result)  # the header lists the replications in the report's order
+    wanted = {name: 40 + 10 * i for i, name in enumerate(result.comparison["strategies"])}
+    assert ", ".join(f"{name}: {wanted[name]}" for name in order[:2]) in header
 
 
 # ---------------------------------------------------------------- charts
@@ -320,7 +327,8 @@ def test_strategy_colours_are_distinct_legible_and_kept_across_reports() -> None
 def test_forest_plot_shows_each_difference_with_its_interval() -> None:
     result = _result()
     (forest,) = _figures(_html())["paired"]
-    baseline, *others = result.comparison["strategies"]
+    baseline = result.comparison["baseline"]
+    others = [s for s in _ranked(result) if s != baseline]
     ok = result.runs[result.runs["status"] == "ok"].set_index("replication")
     for axis, figure in zip(("x", "x2", "x3"), ("final_cash_usd", "cumulative_profit_usd", "survived"), strict=True):
         traces = [t for t in forest["data"] if t.get("xaxis", "x") == axis]
@@ -400,14 +408,14 @@ def _direction(f: Any) -> str:
 
 def test_figures_table_shows_intervals_and_highlights_the_best() -> None:
     result = _result()
-    names = result.comparison["strategies"]
+    names = _ranked(result)
     rows = _rows(_table(_sections(_html())["figures"], "figures"))
     assert len(rows) == len(FIGURES)
     cash = result.comparison["figures"]["solo_then_hire"]["final_cash_usd"]
-    cell = rows["Final cash higher is better"][0].text
+    cell = rows["Final cash higher is better"][names.index("solo_then_hire")].text
     assert cell == f"{money(cash['estimate'])} ({money(cash['low'])} to {money(cash['high'])})"
     survived = result.comparison["figures"]["never_hire"]["survived"]
-    cell = rows["Survives the horizon higher is better"][1].text
+    cell = rows["Survives the horizon higher is better"][names.index("never_hire")].text
     assert cell == f"{share(survived['estimate'])} ({share(survived['low'])} to {share(survived['high'])})"
     survives = result.runs[result.runs["status"] == "ok"].groupby("strategy")["survived"].mean()
     mostly = [n for n in names if survives[n] > 0.5]
@@ -433,13 +441,14 @@ def test_a_strategy_that_fails_in_every_run_is_never_highlighted() -> None:
         n: result.comparison["figures"][n]["stockout_days"]["estimate"] for n in ("never_hire", "always_broke")
     }
     assert stockouts["always_broke"] < stockouts["never_hire"], "the premise: the failed company has fewest stock-outs"
+    broke = _ranked(result).index("always_broke")
     for cells in rows.values():
-        assert 'class="best"' not in cells[2].attrs
+        assert 'class="best"' not in cells[broke].attrs
 
 
 def test_paired_table_marks_clear_wins_and_losses() -> None:
     result = _result()
-    others = result.comparison["strategies"][1:]
+    others = [s for s in _ranked(result) if s != result.comparison["baseline"]]
     rows = _rows(_table(_sections(_html())["paired"], "paired"))
     for f in FIGURES:
         cells = rows[f"{f.label} {_direction(f)}"]
@@ -456,7 +465,7 @@ def test_paired_table_marks_clear_wins_and_losses() -> None:
             assert ('class="better"' in cell.body) == good, (f.name, name)
             assert ('class="worse"' in cell.body) == bad, (f.name, name)
             assert f"beats in {share(beats['estimate'])} ({share(beats['low'])} to {share(beats['high'])})" in cell.text
-    survival = rows["Survives the horizon higher is better"][0].text
+    survival = rows["Survives the horizon higher is better"][others.index("never_hire")].text
     diff = result.comparison["paired"]["never_hire"]["survived"]["difference"]
     sign = "+" if diff["estimate"] >= 0 else "−"
     assert survival.startswith(f"{sign}{abs(diff['estimate']) * 100:.0f} pts (")

@@ -168,7 +168,8 @@ def test_the_staff_chart_is_headcount_above_and_founder_load_below() -> None:
 def test_each_forest_point_and_whisker_is_the_paired_difference_from_the_baseline() -> None:
     result = _result()
     (chart,) = _charts()["paired"]
-    baseline, *others = result.comparison["strategies"]
+    baseline = result.comparison["baseline"]
+    others = [row["strategy"] for row in result.comparison["decision"]["rows"] if row["strategy"] != baseline]
     base = _finished(result, baseline)
     titles = [a["text"] for a in chart["layout"]["annotations"]]
     assert titles == list(FOREST)

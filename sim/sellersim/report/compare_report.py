@@ -173,8 +173,10 @@ class _Data:
 
     @cached_property
     def strategies(self) -> list[str]:
-        """The comparison's order, the baseline included, then any other strategy in the runs."""
-        names = [str(s) for s in self.comparison.get("strategies", [])]
+        """The decision table's ranking (every table, chart and legend in the order a founder reads the answer),
+        then the rest of the comparison's order, the baseline included, then any other strategy in the runs."""
+        ranked = [str(row["strategy"]) for row in (self.comparison.get("decision") or {}).get("rows") or []]
+        names = list(dict.fromkeys([*ranked, *(str(s) for s in self.comparison.get("strategies", []))]))
         baseline = self.comparison.get("baseline")
         if baseline is not None and str(baseline) not in names:
             names.insert(0, str(baseline))
@@ -634,13 +636,11 @@ def _strategies_block(d: _Data) -> Block | str:
     described = d.comparison.get("strategies_described") or {}
     if not rules and not any(described.values()):
         return ""
-    ranked = [row["strategy"] for row in (d.comparison.get("decision") or {}).get("rows") or []]
-    order = ranked + [s for s in d.strategies if s not in ranked]
     return Block(
         "strategies",
         [
             {"strategy": _strategy(d, s), "about": described.get(s) or "", "rules": list(rules.get(s) or ())}
-            for s in order
+            for s in d.strategies
         ],
     )
 
