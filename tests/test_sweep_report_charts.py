@@ -26,7 +26,7 @@ from fake_sweep import CASH, CPC, FIGURES, FREIGHT, PM, STRATEGIES, VERDICT, mak
 from report_checks import figures, trace_values
 from sellersim.experiments.sweep.labels import parameter
 from sellersim.formatting import money, share
-from sellersim.report.sweep_report import build_sweep_report
+from sellersim.report.sweep_report import MAX_PANELS_PER_ROW, build_sweep_report
 from sellersim.results.figures import FIGURE_BY_NAME
 from sellersim.results.sweep import SweepResult
 
@@ -394,3 +394,17 @@ def test_every_heat_map_label_reads_on_its_cell_white_on_dark_and_black_on_light
     assert _luminance(darkest[0]) < 0.1 and _luminance(lightest[0]) > 0.8
     assert list(darkest[1]) == [255, 255, 255]
     assert _luminance(lightest[1]) < 0.01
+
+
+def test_heat_map_panels_wrap_so_each_cell_has_room() -> None:
+    """Nine strategies' panels of one pair of parameters: three to a row, not nine."""
+    many = ("solo_then_hire", "ops_first_day_one", "never_hire", "agency_for_ads", "offshore_va_first")
+    result = _result("grid", strategies=many)
+    charts = _charts("grid", strategies=many)["pairs"]
+    assert charts
+    for chart in charts:
+        layout = chart["layout"]
+        starts = {layout[k]["domain"][0] for k in layout if k.startswith("xaxis")}  # left edges: columns
+        assert 1 < len(starts) <= MAX_PANELS_PER_ROW, starts
+        heat = [t for t in chart["data"] if t["type"] == "heatmap"]
+        assert len(heat) >= len(result.meta["strategies"]), "every strategy keeps its panel"

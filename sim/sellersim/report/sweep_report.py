@@ -51,6 +51,8 @@ EFFECT_COLUMNS = 4
 """Parameters side by side in a figure's effect chart before it wraps to another row."""
 MAX_PAIRS_SHOWN = 3
 """Up to this many pairs of parameters are drawn at once; with more, a menu picks the pair."""
+MAX_PANELS_PER_ROW = 3
+"""Heat-map panels side by side before they wrap: a cell stays wide enough for its label."""
 INDEX_ORDER = ("S1", "ST", "mu_star", "sigma")
 INDEX_LABELS = {
     "S1": "S1 first-order",
@@ -512,12 +514,12 @@ def _pairs_chart(d: _Data, f: Figure) -> go.Figure | None:
     menu = len(pairs) > MAX_PAIRS_SHOWN
     # Panels: (pair, strategy, panel number); with a menu every pair reuses the same panels.
     if menu:
-        cols = min(len(strategies), 3)
+        cols = min(len(strategies), MAX_PANELS_PER_ROW)
         slots = len(strategies)
         place = {(p, s): j for p in pairs for j, s in enumerate(strategies)}
         titles = list(strategies)
     else:
-        cols = len(strategies) if len(strategies) > 1 else min(len(pairs), 3)
+        cols = min(len(strategies) if len(strategies) > 1 else len(pairs), MAX_PANELS_PER_ROW)
         slots = len(pairs) * len(strategies)
         place = {(p, s): i * len(strategies) + j for i, p in enumerate(pairs) for j, s in enumerate(strategies)}
         titles = (
