@@ -234,6 +234,7 @@ def _rows(rng: np.random.Generator, p: _Paths, profile: Profile, days: int) -> l
             "equity_raised_usd": 0.0,
             "founder_ownership": 1.0,
             "final_loan_owed_usd": 0.0,
+            "final_cash_less_loans_usd": round(float(p.cash[r, -1]), 2),
             "peak_monthly_revenue_usd": round(float(p.revenue[r].max()), 2),
             "final_monthly_revenue_usd": round(float(p.revenue[r, -1]), 2),
             "months_to_first_profitable_month": int(first_profitable[r]) if profitable[r].any() else None,

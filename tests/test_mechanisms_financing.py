@@ -109,6 +109,9 @@ def test_a_lender_advances_part_of_each_order_and_takes_a_share_of_each_payout_u
     assert paid.sum() + d["loan_owed_usd"].iloc[-1] == pytest.approx(advances["amount_usd"].sum() * 1.12)
     assert result.summary["inventory_loans_usd"] == pytest.approx(advances["amount_usd"].sum(), abs=0.01)
     assert result.summary["final_loan_owed_usd"] == pytest.approx(d["loan_owed_usd"].iloc[-1], abs=0.01)
+    owed = d["loan_owed_usd"].iloc[-1]
+    assert owed > 0, "the premise: a loan still open at the end"
+    assert result.summary["final_cash_less_loans_usd"] == pytest.approx(d["cash_usd"].iloc[-1] - owed, abs=0.01)
     np.testing.assert_allclose(d["profit_usd"], d["sde_usd"] - d["owners_pay_usd"] - d["interest_usd"])
 
 

@@ -18,6 +18,7 @@ class Figure:
 FIGURES: tuple[Figure, ...] = (
     Figure("survived", "Survives the horizon", "share", True),
     Figure("final_cash_usd", "Final cash", "usd", True),
+    Figure("final_cash_less_loans_usd", "Final cash less loans owed", "usd", True),
     Figure("lowest_cash_usd", "Lowest cash point", "usd", True),
     Figure("lowest_cash_day", "Day of the lowest cash point", "days", None),
     Figure("cumulative_profit_usd", "Cumulative profit after owner's pay", "usd", True),

@@ -46,6 +46,8 @@ def summarize(
         "founder_ownership": round(float(last["founder_ownership"]), 4),
         "inventory_loans_usd": round(float(daily["loans_usd"].sum()), 2),
         "final_loan_owed_usd": round(float(last["loan_owed_usd"]), 2),
+        # what the bank holds once the inventory lender is repaid (a credit line's draws are already below zero)
+        "final_cash_less_loans_usd": round(float(last["cash_usd"] - last["loan_owed_usd"]), 2),
         "peak_monthly_revenue_usd": round(float(monthly["revenue_usd"].max()), 2),
         "final_monthly_revenue_usd": round(float(daily["revenue_usd"].tail(30).sum()), 2),
         "months_to_first_profitable_month": int(profitable[0]) + 1 if len(profitable) else None,
