@@ -844,7 +844,8 @@ SECTIONS: tuple[_Section, ...] = (
         "Each strategy minus the baseline over all paired runs (the same replication of both, same seeds; a run"
         " that ran out of cash counts with its figures on the day it failed), with 95% intervals; green: better"
         " with 95% confidence, red: worse. “Beats in” is the share of all paired runs where the strategy does"
-        " better than the baseline. The headline's final-cash clause uses only the runs where both survive, and"
+        " better than the baseline, a tie counting half (so 50% is even: on yes-or-no figures such as survival,"
+        " most pairs tie). The headline's final-cash clause uses only the runs where both survive, and"
         " says so.",
         (_paired_table, _forest_title, _forest_chart),
     ),
