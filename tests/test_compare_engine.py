@@ -476,3 +476,22 @@ def test_a_strategy_that_borrowed_says_its_cash_includes_the_debt() -> None:
     assert result.comparison["financing"]["never_hire"]["final_loan_owed_usd"] == pytest.approx(owed)
     clause = _outside_money(result.comparison["financing"]["never_hire"])
     assert clause == f" (its cash includes {money(owed)} still owed to a lender at the end, on average)"
+
+
+def test_monthly_profit_is_the_last_whole_calendar_months_total() -> None:
+    """A month's bills land on its last day: each whole month holds one, and the series steps once a month."""
+    from sellersim.experiments.replication import last_month_totals
+
+    dates = pd.date_range("2027-01-04", periods=120)  # the run starts mid-month
+    day_of_month = np.append(dates.day.to_numpy(), 1 if (dates[-1] + pd.Timedelta(days=1)).day == 1 else 2)
+    profit = np.full(len(dates), 10.0)
+    month_end = (dates + pd.Timedelta(days=1)).day == 1
+    profit[month_end] -= 500.0  # payroll on each month's last day
+    series = last_month_totals(profit, day_of_month)
+    first_end = int(np.flatnonzero(month_end)[0])  # Jan 31: January began mid-month, so it is not whole
+    assert np.isnan(series[: first_end + 1]).all()
+    feb_end = int(np.flatnonzero(month_end)[1])
+    assert np.isnan(series[:feb_end]).all() and series[feb_end] == 28 * 10.0 - 500.0  # February, whole
+    mar_end = int(np.flatnonzero(month_end)[2])
+    assert (series[feb_end:mar_end] == 28 * 10.0 - 500.0).all() and series[mar_end] == 31 * 10.0 - 500.0
+    assert len(np.unique(series[~np.isnan(series)])) == 3  # Feb, Mar, Apr: one payroll each, no double month

@@ -189,7 +189,7 @@ def test_stopping_target_and_unequal_replications_are_shown() -> None:
 
 
 @pytest.mark.parametrize(
-    ("section", "metric"), [("cash", "cash_usd"), ("revenue", "revenue_30d_usd"), ("profit", "profit_30d_usd")]
+    ("section", "metric"), [("cash", "cash_usd"), ("revenue", "revenue_30d_usd"), ("profit", "profit_month_usd")]
 )
 def test_fan_charts_show_median_and_both_bands_per_strategy(section: str, metric: str) -> None:
     result = _result()

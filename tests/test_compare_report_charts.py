@@ -79,7 +79,7 @@ def _assert_on_the_days(trace: dict[str, Any], result: ComparisonResult) -> None
 
 
 @pytest.mark.parametrize(
-    ("section", "metric"), [("cash", "cash_usd"), ("revenue", "revenue_30d_usd"), ("profit", "profit_30d_usd")]
+    ("section", "metric"), [("cash", "cash_usd"), ("revenue", "revenue_30d_usd"), ("profit", "profit_month_usd")]
 )
 def test_each_fan_is_the_daily_quantiles_of_its_own_metric(section: str, metric: str) -> None:
     result = _result()

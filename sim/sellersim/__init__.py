@@ -1,3 +1,3 @@
 """SellerSim: an agent-based simulator of a growing Amazon FBA seller company."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

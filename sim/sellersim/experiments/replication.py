@@ -84,6 +84,23 @@ def run_task(scenario: Scenario, task: Task, keep_series: bool = True) -> Outcom
     return Outcome(task, row, hires, series, time.perf_counter() - started)
 
 
+def last_month_totals(values: np.ndarray, day_of_month: np.ndarray) -> np.ndarray:
+    """Each day's total of ``values`` over the last whole calendar month that ended by that day (NaN before
+    the first one ends; the run's first month counts only if it starts on the 1st).
+
+    Monthly bills (payroll, storage, owner's pay) land once a month, so a sum over a trailing 30-day window
+    holds two of them or none around short and long months and jumps by a month's bills; a calendar month
+    holds one. ``day_of_month`` runs one day past ``values`` (it tells whether the last day ends a month).
+    """
+    n = len(values)
+    month = np.cumsum(day_of_month[:n] == 1)  # each day's month: 0 for the days before the first 1st
+    totals = np.bincount(month, weights=values)
+    ends = day_of_month[1 : n + 1] == 1  # the day closes its month
+    whole = ends & (month > 0)  # month 0 is the days before the first 1st: not a whole month
+    latest = np.maximum.accumulate(np.where(whole, month, -1))  # the last whole month closed by each day
+    return np.where(latest >= 0, totals[np.maximum(latest, 0)], np.nan)
+
+
 def daily_series(model: SellerModel, horizon_days: int) -> np.ndarray:
     """The run's :data:`DAILY_METRICS` over the full horizon; after a failure the company is gone.
 
@@ -98,9 +115,10 @@ def daily_series(model: SellerModel, horizon_days: int) -> np.ndarray:
             case "cash_usd":
                 values = daily["cash_usd"][:n]
                 out[k, n:] = values[-1]
-            case "revenue_30d_usd" | "profit_30d_usd":
-                source = daily["revenue_usd" if metric == "revenue_30d_usd" else "profit_usd"][:n]
-                values = np.convolve(source, kernel)[:n]
+            case "revenue_30d_usd":
+                values = np.convolve(daily["revenue_usd"][:n], kernel)[:n]
+            case "profit_month_usd":
+                values = last_month_totals(daily["profit_usd"][:n], model.calendar.day_of_month[: n + 1])
             case "headcount":
                 values = daily["headcount"][:n]
             case "founder_load":

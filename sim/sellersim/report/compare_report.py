@@ -813,8 +813,9 @@ SECTIONS: tuple[_Section, ...] = (
     _Section(
         "profit",
         "Monthly profit",
-        "Profit over the trailing 30 days. A company that failed counts as zero from then on.",
-        (_fan_chart("profit_30d_usd"),),
+        "Profit of the last whole calendar month, from the end of the first one (monthly bills such as payroll"
+        " land once a month, so a month is the honest unit). A company that failed counts as zero from then on.",
+        (_fan_chart("profit_month_usd"),),
     ),
     _Section(
         "survival",

@@ -41,7 +41,8 @@ FIGURES: tuple[Figure, ...] = (
 
 FIGURE_BY_NAME = {f.name: f for f in FIGURES}
 
-# Daily series summarised across replications in daily_quantiles.parquet. Revenue and profit are
-# trailing 30-day sums (a month's worth); after a failure a company has no revenue, profit or staff.
-DAILY_METRICS = ("cash_usd", "revenue_30d_usd", "profit_30d_usd", "headcount", "founder_load", "solvent")
+# Daily series summarised across replications in daily_quantiles.parquet. Revenue is a trailing 30-day
+# sum; profit is the last whole calendar month's (a month's bills land once a month, so a trailing window
+# would jump by them); after a failure a company has no revenue, profit or staff.
+DAILY_METRICS = ("cash_usd", "revenue_30d_usd", "profit_month_usd", "headcount", "founder_load", "solvent")
 QUANTILES = (0.10, 0.25, 0.50, 0.75, 0.90)
