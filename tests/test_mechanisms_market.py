@@ -173,6 +173,17 @@ def test_counts_by_inverse_cdf_match_the_binomial_and_poisson_quantiles() -> Non
     np.testing.assert_array_equal(poisson_quantile(u, mean), poisson.ppf(u, mean))
 
 
+def test_poisson_counts_of_a_few_items_searched_one_by_one_are_the_exact_quantiles() -> None:
+    """A day of a few products takes the item-by-item search: every count is still the Poisson quantile, from
+    the first step past P(0) to far tails where the first guess misses by several."""
+    rng = np.random.default_rng(3)
+    for _ in range(3_000):
+        size = int(rng.integers(1, 5))
+        u = np.concatenate([rng.random(size - 1), rng.choice([1e-12, 0.5, 1 - 1e-12], 1)])
+        mean = rng.choice([0.05, 0.7, 2.4, 9.0, 80.0, 3_000.0], size) * rng.random(size)
+        np.testing.assert_array_equal(poisson_quantile(u, mean), poisson.ppf(u, mean))
+
+
 def test_star_counts_by_conditional_binomial_quantiles_are_multinomial() -> None:
     """Reviews' stars from four uniforms a (product, day): over 40,000 rows of three reviews each, every
     category's count has the multinomial's mean and variance, the categories' covariance is -n p_i p_j, and the
