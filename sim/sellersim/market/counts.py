@@ -12,7 +12,9 @@ up while ``CDF(k) < u`` and down while ``CDF(k - 1) >= u``. The CDFs are ``scipy
 ``bdtr`` (regularised incomplete gamma and beta functions), about ten times cheaper an element than
 the root finders ``pdtrik`` and ``bdtrik``, and the answer is exactly the quantile those functions
 define (``scipy.stats`` ``ppf``), not an answer within the root finder's tolerance. Counts of 0
-(and of 1 for the binomial), which most products have on most days, need no search at all.
+(and of 1 for the binomial), which most products have on most days, need no search at all. A day's
+few Poisson searches (a catalogue of a handful of products) run item by item on Python numbers: the same
+search on the same CDF, without the fixed cost of numpy calls on arrays of one or two items.
 """
 
 from __future__ import annotations
