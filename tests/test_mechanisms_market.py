@@ -228,6 +228,34 @@ def test_kept_conversion_and_return_odds_equal_a_fresh_derivation_every_day(load
     assert days_checked > 1500
 
 
+def test_resellable_returns_are_the_draws_one_binomial_call_on_the_day_would_make(load, monkeypatch) -> None:
+    """The market draws the resellable share of each product's returns one product at a time: those must be the
+    very draws (values and how many) that one ``binomial`` call on the day's array of returns would make."""
+    returns_of = Market._returns_of
+    days_checked = several = 0
+
+    def checked(market: Market, day: int, units: np.ndarray, paid_usd: np.ndarray):
+        nonlocal days_checked, several
+        rng = market._returns
+        state, restocked = rng.bit_generator.state, market.catalog.restocked.copy()
+        out = returns_of(market, day, units, paid_usd)
+        returned = out[1]
+        if returned is not None:
+            again = np.random.Generator(type(rng.bit_generator)())
+            again.bit_generator.state = state
+            expected = again.binomial(returned, market._returns_odds().resellable_share)
+            np.testing.assert_array_equal(market.catalog.restocked - restocked, expected)
+            assert rng.bit_generator.state == again.bit_generator.state  # no draw more or less
+            days_checked += 1
+            several += np.count_nonzero(returned) > 1
+        return out
+
+    monkeypatch.setattr(Market, "_returns_of", checked)
+    for name in ("solo_then_hire", "product_team_first"):
+        run_model(load(name, "simulation.days=600"))
+    assert days_checked > 100 and several > 2
+
+
 # --- niche trends ---------------------------------------------------------------------------
 
 

@@ -432,7 +432,12 @@ class Market:
         referral_back = float((returned * (referral_then - self.fees.refund_admin_per_unit(referral_then))).sum())
         self.ledger.post(day, AMAZON, "refunds", -refund)
         self.ledger.post(day, AMAZON, "referral_fee", referral_back)
-        resellable = self._returns.binomial(returned, odds.resellable_share)
+        # one binomial a product that had returns: a count of 0 draws nothing, so these are the draws a call on
+        # the whole array makes, in its order, without its fixed cost (several times a scalar draw's)
+        resellable = np.zeros(n, dtype=np.int64)
+        share = odds.resellable_share
+        for i in returned.nonzero()[0].tolist():
+            resellable[i] = self._returns.binomial(int(returned[i]), float(share[i]))
         if np.count_nonzero(resellable):
             cat.return_to_stock(resellable, day)
         cat.restocked += resellable
