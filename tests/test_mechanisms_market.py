@@ -173,6 +173,17 @@ def test_counts_by_inverse_cdf_match_the_binomial_and_poisson_quantiles() -> Non
     np.testing.assert_array_equal(poisson_quantile(u, mean), poisson.ppf(u, mean))
 
 
+def test_poisson_counts_of_a_few_items_searched_one_by_one_are_the_exact_quantiles() -> None:
+    """A day of a few products takes the item-by-item search: every count is still the Poisson quantile, from
+    the first step past P(0) to far tails where the first guess misses by several."""
+    rng = np.random.default_rng(3)
+    for _ in range(3_000):
+        size = int(rng.integers(1, 5))
+        u = np.concatenate([rng.random(size - 1), rng.choice([1e-12, 0.5, 1 - 1e-12], 1)])
+        mean = rng.choice([0.05, 0.7, 2.4, 9.0, 80.0, 3_000.0], size) * rng.random(size)
+        np.testing.assert_array_equal(poisson_quantile(u, mean), poisson.ppf(u, mean))
+
+
 def test_star_counts_by_conditional_binomial_quantiles_are_multinomial() -> None:
     """Reviews' stars from four uniforms a (product, day): over 40,000 rows of three reviews each, every
     category's count has the multinomial's mean and variance, the categories' covariance is -n p_i p_j, and the
@@ -215,6 +226,34 @@ def test_kept_conversion_and_return_odds_equal_a_fresh_derivation_every_day(load
     for name in ("solo_then_hire", "offshore_va_first", "product_team_first"):
         run_model(load(name, "simulation.days=800"))
     assert days_checked > 1500
+
+
+def test_resellable_returns_are_the_draws_one_binomial_call_on_the_day_would_make(load, monkeypatch) -> None:
+    """The market draws the resellable share of each product's returns one product at a time: those must be the
+    very draws (values and how many) that one ``binomial`` call on the day's array of returns would make."""
+    returns_of = Market._returns_of
+    days_checked = several = 0
+
+    def checked(market: Market, day: int, units: np.ndarray, paid_usd: np.ndarray):
+        nonlocal days_checked, several
+        rng = market._returns
+        state, restocked = rng.bit_generator.state, market.catalog.restocked.copy()
+        out = returns_of(market, day, units, paid_usd)
+        returned = out[1]
+        if returned is not None:
+            again = np.random.Generator(type(rng.bit_generator)())
+            again.bit_generator.state = state
+            expected = again.binomial(returned, market._returns_odds().resellable_share)
+            np.testing.assert_array_equal(market.catalog.restocked - restocked, expected)
+            assert rng.bit_generator.state == again.bit_generator.state  # no draw more or less
+            days_checked += 1
+            several += np.count_nonzero(returned) > 1
+        return out
+
+    monkeypatch.setattr(Market, "_returns_of", checked)
+    for name in ("solo_then_hire", "product_team_first"):
+        run_model(load(name, "simulation.days=600"))
+    assert days_checked > 100 and several > 2
 
 
 # --- niche trends ---------------------------------------------------------------------------

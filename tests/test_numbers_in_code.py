@@ -17,7 +17,10 @@ PLAIN = {0, 1, 2, -1, 0.5}
 GUARD = 1e-5
 ALLOWED: dict[str, dict[float, str]] = {
     "market/catalog.py": {12: "stock lots kept a product (the FIFO's resolution)", 16: "first array capacity"},
-    "market/counts.py": {6: "the Cornish-Fisher skew term's divisor"},
+    "market/counts.py": {
+        4: "items up to which a search by Python numbers beats arrays (a speed threshold)",
+        6: "the Cornish-Fisher skew term's divisor",
+    },
     "market/daily.py": {
         3: "column of the FBA fee in the per-unit block",
         4: "the quadratic formula",

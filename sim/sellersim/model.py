@@ -413,7 +413,7 @@ class SellerModel(mesa.Model):
             ad_spend_usd=m.total_ad_spend_usd, ad_sales_usd=m.total_ad_sales_usd, cogs_usd=cogs_usd,
         )  # fmt: skip
         self.tax.accrue(day, income["sde_usd"] - income["interest_usd"])
-        reviews = cat.reviews.sum()
+        reviews = np.add.reduce(cat.reviews)  # the reduction .sum() wraps: a day's sums add up
         stock = cat.stock
         live = cat.status == LIVE
         employees = self._employees
@@ -428,8 +428,8 @@ class SellerModel(mesa.Model):
             **income,
             "founder_ownership": self.equity.founder_share,
             "loan_owed_usd": self.lender.owed_usd,
-            "inventory_units": float(stock.sum()),
-            "inbound_units": float(cat.inbound.sum()),
+            "inventory_units": float(np.add.reduce(stock)),
+            "inbound_units": float(np.add.reduce(cat.inbound)),
             "fba_limit_cuft": limit_cuft if limit_cuft < np.inf else np.nan,  # no limit yet: blank
             "fba_used_cuft": capacity.used_cuft(),
             "awd_units": float(capacity.buffered_units),
@@ -445,9 +445,9 @@ class SellerModel(mesa.Model):
             "founder_sick_days": float(self.founder.sick_days),
             "founder_managing_hours": self.founder.managing_hours,
             "order_defect_rate": self.market.order_defect_rate,
-            "avg_rating": float(cat.star_sum.sum() / reviews) if reviews else np.nan,
-            "listing_quality": float(cat.listing_quality.sum() / cat.n) if cat.n else np.nan,
-            "differentiation": float(cat.differentiation.sum() / cat.n) if cat.n else np.nan,
+            "avg_rating": float(np.add.reduce(cat.star_sum) / reviews) if reviews else np.nan,
+            "listing_quality": float(np.add.reduce(cat.listing_quality) / cat.n) if cat.n else np.nan,
+            "differentiation": float(np.add.reduce(cat.differentiation) / cat.n) if cat.n else np.nan,
         }
         self.recorder.record_day(day, values, self._headcount)
         self.recorder.suspended[day] = self.market.is_suspended(day)

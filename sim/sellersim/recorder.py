@@ -51,9 +51,9 @@ class Recorder:
             *(f"backlog_{d}_hours" for d in DOMAINS),
             *(f"errors_{d}_hours" for d in DOMAINS),
         )
-        # One row per column, so each series is a contiguous array; a day is one write down a column.
-        self._table = np.full((len(columns), days), np.nan)
-        self.daily = dict(zip(columns, self._table, strict=True))  # column name -> its series (views)
+        # One row per day, so a day is one write to adjacent memory; each series is a view down a column.
+        self._table = np.full((days, len(columns)), np.nan)
+        self.daily = dict(zip(columns, self._table.T, strict=True))  # column name -> its series (views)
         self.suspended = np.zeros(days, dtype=bool)
         # per product: one array a day of every product listed that day (the catalogue only grows)
         self._products: dict[str, list[np.ndarray]] = {c: [] for c in _PRODUCT_SOURCES}
@@ -75,7 +75,7 @@ class Recorder:
         row = list(values.values())
         row += [headcount.get(r, 0) for r in self.roles]
         row += self._domain_row
-        self._table[:, day] = row
+        self._table[day] = row
         self.last_day = day
 
     def record_work_week(

@@ -12,15 +12,20 @@ up while ``CDF(k) < u`` and down while ``CDF(k - 1) >= u``. The CDFs are ``scipy
 ``bdtr`` (regularised incomplete gamma and beta functions), about ten times cheaper an element than
 the root finders ``pdtrik`` and ``bdtrik``, and the answer is exactly the quantile those functions
 define (``scipy.stats`` ``ppf``), not an answer within the root finder's tolerance. Counts of 0
-(and of 1 for the binomial), which most products have on most days, need no search at all.
+(and of 1 for the binomial), which most products have on most days, need no search at all. A day's
+few Poisson searches (a catalogue of a handful of products) run item by item on Python numbers: the same
+search on the same CDF, without the fixed cost of numpy calls on arrays of one or two items.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
 from scipy.special import bdtr, ndtri, pdtr
+
+_FEW = 4  # items up to which a Poisson search is cheaper item by item than with arrays
 
 
 def _smallest_reaching(
@@ -59,11 +64,25 @@ def poisson_quantile(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
     more = u > np.exp(-mean)  # past P(0)
     k = more.astype(np.int64)
     at = more.nonzero()[0]
-    if len(at):
+    if len(at) <= _FEW:  # the usual day: a few items, each searched with Python numbers
+        for i, v, m in zip(at.tolist(), u[at].tolist(), mean[at].tolist(), strict=True):
+            k[i] = _poisson_one(v, m)
+    else:
         m, v = mean[at], u[at]
         sd = np.sqrt(m)
         guess = np.maximum(_first_guess(v, m, sd, 1.0), 1).astype(np.int64)
         k[at] = _smallest_reaching(lambda kk, i: pdtr(kk, m[i]), v, guess, 1)
+    return k
+
+
+def _poisson_one(u: float, mean: float) -> int:
+    """The Poisson count with ``mean`` at ``u`` past P(0): the search of :func:`_smallest_reaching` for one item."""
+    z = float(ndtri(u))
+    k = max(math.floor(mean + math.sqrt(mean) * z + (z * z - 1) / 6 + 0.5), 1)
+    while pdtr(k, mean) < u:
+        k += 1
+    while k > 1 and pdtr(k - 1, mean) >= u:
+        k -= 1
     return k
 
 

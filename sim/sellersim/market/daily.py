@@ -99,26 +99,36 @@ def ad_clicks(
     return clicks, clicks * base_cpc_usd * (1 + escalation * x)
 
 
-def conversion_rate(catalog: Catalog, cfg: MarketConfig) -> np.ndarray:
-    """Unit session % of each product from reviews, rating, listing, design and price."""
+class ListingFactors(NamedTuple):
+    """The factors of conversion that reviews do not move: they change only with the catalogue's revision."""
+
+    listing: np.ndarray
+    design: np.ndarray
+    price: np.ndarray
+
+
+def listing_factors(catalog: Catalog, cfg: MarketConfig) -> ListingFactors:
+    """Each product's conversion factors of its listing's quality, its differentiation and its price."""
     c = cfg.conversion
+    return ListingFactors(
+        listing=1 - c.listing_quality_weight * (1 - catalog.listing_quality),
+        design=1 + c.differentiation_lift * catalog.differentiation,
+        price=(catalog.price_usd / reference_price_usd(catalog, c)) ** -c.price_elasticity,
+    )
+
+
+def conversion_rate(catalog: Catalog, cfg: MarketConfig, fixed: ListingFactors | None = None) -> np.ndarray:
+    """Unit session % of each product from reviews, rating, listing, design and price; ``fixed`` holds
+    :func:`listing_factors` of the catalogue when the caller kept them (derived here when None)."""
+    c = cfg.conversion
+    listing, design, price = listing_factors(catalog, cfg) if fixed is None else fixed
     reviews = catalog.reviews
     has_reviews = reviews > 0
     review_factor = c.no_review_factor + (1 - c.no_review_factor) * (1 - np.exp(-reviews / c.review_scale))
     rating = np.divide(catalog.star_sum, reviews, out=np.full(len(reviews), c.rating_peak), where=has_reviews)
     width = np.where(rating < c.rating_peak, c.rating_width_below, c.rating_width_above)
     rating_factor = np.exp(-(((rating - c.rating_peak) / width) ** 2))
-    listing_factor = 1 - c.listing_quality_weight * (1 - catalog.listing_quality)
-    diff = catalog.differentiation
-    price_factor = (catalog.price_usd / reference_price_usd(catalog, c)) ** -c.price_elasticity
-    cvr = (
-        catalog.base_conversion
-        * review_factor
-        * rating_factor
-        * listing_factor
-        * (1 + c.differentiation_lift * diff)
-        * price_factor
-    )
+    cvr = catalog.base_conversion * review_factor * rating_factor * listing * design * price
     return np.minimum(cvr, c.max_conversion)
 
 
@@ -186,6 +196,7 @@ class Market:
         self._review_days = 0  # days on which reviews arrived
         self._conversion_key = (-1, -1)
         self._conversion = np.zeros(0)
+        self._listing_factors = ListingFactors(np.zeros(0), np.zeros(0), np.zeros(0))
         self._odds = ReturnsOdds(-1, np.zeros(0), np.zeros(0), np.zeros(0))
 
     @property
@@ -225,7 +236,8 @@ class Market:
         cat, cfg = self.catalog, self.cfg
         n = cat.n
         self._fit_history(n)
-        s_listing, s_ads, s_after = service[_LISTING], service[_ADS], service[_AFTER_SALES]
+        levels = service.tolist()  # Python floats: the scalar arithmetic below is cheaper on them
+        s_listing, s_ads, s_after = levels[_LISTING], levels[_ADS], levels[_AFTER_SALES]
         if day == self.suspended_until:
             self.events.add(day, "reinstated", detail="selling account reinstated")
 
@@ -263,7 +275,7 @@ class Market:
         )
         # a new campaign wastes clicks until managed clicks have shown which search terms sell
         learned = cat.search_terms_learned
-        learning = a.new_campaign_waste_share * np.exp(-learned / a.search_term_harvest_clicks)
+        learning = a.new_campaign_waste_share * np.exp(learned / -a.search_term_harvest_clicks)
         relevant = (1 - a.wasted_click_share_untended * (1 - s_ads)) * (1 - learning)
         learned += clicks * s_ads
         paid = clicks * relevant * a.ad_conversion_relative
@@ -275,7 +287,7 @@ class Market:
         else:
             units = np.minimum(wanted, stock if open_listing is None else stock * open_listing)
         lost = wanted - units
-        orders = int(units.sum())
+        orders = int(np.add.reduce(units))
         per_unit = cat.unit_usd * units[:, None]  # price, landed cost, referral and FBA fee of the units sold
         revenue = per_unit[:, 0].copy()  # kept by the record: not a view that holds the whole block
         gross, cogs, referral, fba = per_unit.sum(axis=0).tolist()
@@ -300,7 +312,7 @@ class Market:
             cat.remove_fifo(units)
         cat.sold += units
         low_inv = self._low_inventory_fee(day, units, orders)
-        spend = float(ad_spend.sum())
+        spend = float(np.add.reduce(ad_spend))
         led = self.ledger
         led.post(day, AMAZON, "sales", gross)
         led.post(day, AMAZON, "referral_fee", -referral)
@@ -322,9 +334,9 @@ class Market:
         self._account_health(day, orders, s_after)
         self._track_stockouts(day, out)
         return MarketDay(
-            units, lost, revenue, ad_spend, ad_revenue, proceeds, orders, int(lost.sum()), gross, spend,
-            float(ad_revenue.sum()), 0 if returned is None else int(returned.sum()), refunds, cogs - restocked_cost,
-            low_inv,
+            units, lost, revenue, ad_spend, ad_revenue, proceeds, orders, int(np.add.reduce(lost)), gross, spend,
+            float(np.add.reduce(ad_revenue)), 0 if returned is None else int(np.add.reduce(returned)), refunds,
+            cogs - restocked_cost, low_inv,
         )  # fmt: skip
 
     def _deal_entries(self, day: int, in_stock: np.ndarray, s_listing: float) -> np.ndarray:
@@ -363,7 +375,9 @@ class Market:
         """:func:`conversion_rate` of the catalogue, computed again only when its inputs changed."""
         key = (self.catalog.revision, self._review_days)
         if key != self._conversion_key:
-            self._conversion = conversion_rate(self.catalog, self.cfg)
+            if key[0] != self._conversion_key[0]:  # new reviews alone leave the listing's factors as they were
+                self._listing_factors = listing_factors(self.catalog, self.cfg)
+            self._conversion = conversion_rate(self.catalog, self.cfg, self._listing_factors)
             self._conversion_key = key
         return self._conversion
 
@@ -418,7 +432,12 @@ class Market:
         referral_back = float((returned * (referral_then - self.fees.refund_admin_per_unit(referral_then))).sum())
         self.ledger.post(day, AMAZON, "refunds", -refund)
         self.ledger.post(day, AMAZON, "referral_fee", referral_back)
-        resellable = self._returns.binomial(returned, odds.resellable_share)
+        # one binomial a product that had returns: a count of 0 draws nothing, so these are the draws a call on
+        # the whole array makes, in its order, without its fixed cost (several times a scalar draw's)
+        resellable = np.zeros(n, dtype=np.int64)
+        share = odds.resellable_share
+        for i in returned.nonzero()[0].tolist():
+            resellable[i] = self._returns.binomial(int(returned[i]), float(share[i]))
         if np.count_nonzero(resellable):
             cat.return_to_stock(resellable, day)
         cat.restocked += resellable
@@ -477,7 +496,7 @@ class Market:
         short = (stock < f.low_inventory_days * np.minimum(cat.velocity_30, cat.velocity_90)) & (
             cat.launch_day < day - self.launch_period_days
         )
-        return float((units * short).sum() * f.low_inventory_usd_per_unit)
+        return float(np.add.reduce(units * short) * f.low_inventory_usd_per_unit)
 
     def _account_health(self, day: int, orders: int, s_after: float) -> None:
         """Order defects from service neglect and product defects; over the limit risks suspension.
@@ -508,7 +527,7 @@ class Market:
         """Chance that an order has a defect: neglected after-sales plus product defects, weighted by sales."""
         cat, h = self.catalog, self.cfg.account_health
         weight = cat.velocity + 1e-9
-        defect = float((self._returns_odds().defect_rate * weight).sum() / weight.sum())  # np.average, written out
+        defect = float(np.add.reduce(self._returns_odds().defect_rate * weight) / np.add.reduce(weight))  # np.average
         return min(h.base_defect_rate + h.neglect_defect_rate * (1 - s_after) + h.product_defect_weight * defect, 1.0)
 
     def _track_stockouts(self, day: int, out: np.ndarray) -> None:

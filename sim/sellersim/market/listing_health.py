@@ -62,7 +62,6 @@ class ListingHealth:
         self.events = events
         self._ring = np.zeros((cfg.window_days, 2, 16), dtype=np.int64)  # days x (orders, returns) x products
         self._window = np.zeros((2, 16), dtype=np.int64)  # the ring's sums: orders and returns in the window
-        self._today = np.zeros((2, 16), dtype=np.int64)
         self._limit_rate = np.zeros(0)  # flag_ratio times each category's return rate
         self._limit_revision = -1  # the catalogue revision it was derived at
         self._closed = 0  # listings closed now
@@ -87,12 +86,11 @@ class ListingHealth:
         leaving = self._ring[day % cfg.window_days, :, :n]
         if cohort is None and not leaving.any():
             return  # nothing enters or leaves the window today
-        today = self._today[:, :n]
-        today[0] = 0 if cohort is None else cohort
-        today[1] = 0 if returned is None else returned
         window = self._window[:, :n]
-        window += today - leaving
-        leaving[:] = today
+        window -= leaving  # counts: exact in any order
+        leaving[0] = 0 if cohort is None else cohort  # the slot takes today's cohort
+        leaving[1] = 0 if returned is None else returned
+        window += leaving
         if returned is None:
             return  # no return today: a listing is judged again on its next day with one
         orders, rets = window
@@ -137,7 +135,7 @@ class ListingHealth:
         have = self._window.shape[-1]
         if have < n:
             size = max(n, 2 * have)
-            for name in ("_ring", "_window", "_today"):
+            for name in ("_ring", "_window"):
                 old = getattr(self, name)
                 grown = np.zeros((*old.shape[:-1], size), dtype=old.dtype)
                 grown[..., :have] = old

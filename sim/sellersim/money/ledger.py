@@ -51,6 +51,7 @@ CATEGORIES = (
     "loan_repayment",
 )
 _KNOWN_CATEGORIES = frozenset(CATEGORIES)  # checked on every post
+_ENTRY = ("day", "account", "category", "amount", "product")  # an entry's fields
 OVERHEAD_CATEGORIES = ("tools", "seller_plan", "hiring", "samples", "penalties")
 """The P&L's overhead line: tools, the seller plan, hiring, product samples and penalties."""
 
@@ -61,11 +62,7 @@ class Ledger:
     def __init__(self, starting_cash_usd: float) -> None:
         self.starting_cash_usd = float(starting_cash_usd)
         self._balance = {BANK: self.starting_cash_usd, AMAZON: 0.0}
-        self._day: list[int] = []
-        self._account: list[str] = []
-        self._category: list[str] = []
-        self._amount: list[float] = []
-        self._product: list[int] = []
+        self._entries: list[tuple[int, str, str, float, int]] = []  # one tuple a post, in _ENTRY's order
         self.today: defaultdict[str, float] = defaultdict(float)  # category totals of the current day
 
     @property
@@ -86,11 +83,7 @@ class Ledger:
             raise ValueError(f"unknown ledger category {category!r}")
         amount = float(amount_usd)
         self._balance[account] += amount
-        self._day.append(day)
-        self._account.append(account)
-        self._category.append(category)
-        self._amount.append(amount)
-        self._product.append(product)
+        self._entries.append((day, account, category, amount, product))
         self.today[category] += amount
 
     def transfer(self, day: int, category: str, amount_usd: float, source: str, target: str) -> None:
@@ -106,12 +99,14 @@ class Ledger:
 
     def to_frame(self) -> pd.DataFrame:
         """All entries as a table: day, account, category, amount_usd, product_id (-1 for none)."""
+        columns = [list(column) for column in zip(*self._entries, strict=True)] or [[] for _ in _ENTRY]
+        day, account, category, amount, product = columns
         return pd.DataFrame(
             {
-                "day": pd.array(self._day, dtype="int32"),
-                "account": pd.Categorical(self._account, categories=[BANK, AMAZON]),
-                "category": pd.Categorical(self._category, categories=list(CATEGORIES)),
-                "amount_usd": pd.array(self._amount, dtype="float64"),
-                "product_id": pd.array(self._product, dtype="int32"),
+                "day": pd.array(day, dtype="int32"),
+                "account": pd.Categorical(account, categories=[BANK, AMAZON]),
+                "category": pd.Categorical(category, categories=list(CATEGORIES)),
+                "amount_usd": pd.array(amount, dtype="float64"),
+                "product_id": pd.array(product, dtype="int32"),
             }
         )

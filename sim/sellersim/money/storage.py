@@ -25,7 +25,7 @@ class StorageBilling:
     def end_of_day(self, day: int) -> None:
         """Accrue today's stock volume; bill storage on the month's last day, aged stock mid-month."""
         cat, cal = self.catalog, self.calendar
-        self._cuft_days += float((cat.stock * cat.cuft).sum())
+        self._cuft_days += float(np.add.reduce(cat.stock * cat.cuft))
         if cal.day_of_month[day + 1] == 1:
             rate = self.fees.storage_rate(cal.is_q4(day))
             days_in_month = int(cal.day_of_month[day])
