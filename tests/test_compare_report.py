@@ -282,7 +282,7 @@ def test_every_strategy_keeps_one_colour_everywhere() -> None:
     assert len(set(expected.values())) == len(names)
     header = _header(page)
     for name, color in expected.items():
-        assert f'<span class="swatch" style="background:{color}"></span>{name}' in header
+        assert f'<span class="swatch" style="background:{color}"></span>{name}' in header.replace("<wbr>", "")
 
 
 def test_the_baseline_is_marked_by_its_line() -> None:
@@ -660,6 +660,7 @@ def test_the_decision_table_ranks_by_the_stated_rule(rank_by: str, figure: str) 
     )
     table = _table(_header(build_compare_report(result)), "decision")
     assert html.escape(decision["rule"]) in table.split("<thead>")[0], "the rule is the table's caption"
+    table = table.replace("<wbr>", "")  # a long name may wrap after an underscore
     assert [table.index(f"</span>{name}") for name in ranked] == sorted(table.index(f"</span>{n}") for n in ranked)
 
 

@@ -105,16 +105,17 @@ table.decision caption {{ caption-side: bottom; text-align: left; color: {MUTED}
   white-space: normal; }}
 table.decision thead th:nth-child(2) {{ text-align: left; }}
 table.decision tbody th {{ white-space: normal; min-width: 200px; }}
-@media (max-width: 600px) {{
-  table.decision tbody th {{ min-width: 120px; }}
-  table.decision .about {{ display: none; }}
-}}
 dl.strategy-rules {{ margin: 8px 0 0; }}
 dl.strategy-rules dt {{ font-weight: 600; margin-top: 14px; }}
 dl.strategy-rules dd {{ margin: 2px 0 0 16px; }}
 dl.strategy-rules .about {{ margin: 0; color: {MUTED}; }}
 ul.rules {{ margin: 4px 0 0; padding-left: 18px; font-size: 13px; line-height: 1.45; max-width: 72em; }}
 table.decision .about {{ display: block; color: {MUTED}; font-size: 12px; font-weight: 400; white-space: normal; }}
+/* on a phone: the strategy's name alone, so the figures come into view (its description is below) */
+@media (max-width: 600px) {{
+  table.decision tbody th {{ min-width: 120px; }}
+  table.decision .about {{ display: none; }}
+}}
 .recommendation {{ margin: 12px 0 0; padding: 10px 14px; border-left: 4px solid {INK}; background: #f9fafb;
   font-weight: 600; }}
 """

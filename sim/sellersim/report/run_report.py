@@ -543,8 +543,8 @@ def _key_figures(t: RunResult) -> dict[str, str]:
         # runs stored before the capacity limit have no such figure
         **(
             {
-                "FBA capacity limit bound": (
-                    f"{s['capacity_bound_days']:,} of the {s['capacity_limited_days']:,} days with a limit"
+                "Days the FBA capacity limit bound, of the days with a limit": (
+                    f"{s['capacity_bound_days']:,} of {s['capacity_limited_days']:,}"
                 )
             }
             if "capacity_bound_days" in s
