@@ -413,7 +413,7 @@ class SellerModel(mesa.Model):
             ad_spend_usd=m.total_ad_spend_usd, ad_sales_usd=m.total_ad_sales_usd, cogs_usd=cogs_usd,
         )  # fmt: skip
         self.tax.accrue(day, income["sde_usd"] - income["interest_usd"])
-        reviews = np.add.reduce(cat.reviews)  # the reduction .sum() wraps: a day's sums add up
+        reviews = np.add.reduce(cat.reviews)  # .sum() without its Python wrapper: a day holds many such sums
         stock = cat.stock
         live = cat.status == LIVE
         employees = self._employees
