@@ -67,11 +67,12 @@ def test_compare_prints_the_sentences_and_where_the_results_are(tmp_path: Path) 
     assert comparison["baseline"] == "ops_first_day_one"
     assert comparison["decision"]["rank_by"] == "final_cash_usd"
     assert comparison["decision"]["recommendation"] in result.stdout
-    table = [line for line in result.stdout.splitlines() if line.startswith("│")]
+    names = {row["strategy"] for row in comparison["decision"]["rows"]}
+    table = [line for line in result.stdout.splitlines() if line.split()[:1] and line.split()[0] in names]
     for row, line in zip(comparison["decision"]["rows"], table, strict=True):  # the ranking, as the report has it
-        cells = [c.strip() for c in line.strip("│").split("│")]
-        assert cells[:3] == [row["strategy"], share(row["risk_of_running_out"]["estimate"]),
-                             money(row["rank_figure"]["estimate"])]  # fmt: skip
+        assert line.split()[:3] == [row["strategy"], share(row["risk_of_running_out"]["estimate"]),
+                                    money(row["rank_figure"]["estimate"])]  # fmt: skip
+        assert "…" not in line, "a name or a figure cut to fit the terminal"
     assert comparison["stopping"]["target"] == {"figure": "survived", "half_width": 0.9, "max": 2000}
     for sentence in comparison["sentences"]:
         assert f"- {sentence}" in result.stdout
@@ -123,3 +124,23 @@ def test_bad_options_in_a_real_process_print_no_traceback(tmp_path: Path) -> Non
         assert message in proc.stderr
         assert "Traceback" not in proc.stdout + proc.stderr
         assert not out.exists()
+
+
+def test_the_decision_table_is_never_cut_on_a_narrow_terminal() -> None:
+    import io
+
+    from rich.console import Console
+
+    from fake_compare import make_comparison
+    from sellersim.cli import _decision_table, _print_whole
+
+    long_names = ("solo_with_inventory_loans", "hire_on_fixed_schedule", "full_team_day_one")
+    decision = make_comparison(strategies=long_names, replications=20).comparison["decision"]
+    out = io.StringIO()
+    _print_whole(Console(width=60, file=out, emoji=False), _decision_table(decision))
+    rows = [line.split() for line in out.getvalue().splitlines() if line.split()[:1] and line.split()[0] in long_names]
+    assert len(rows) == len(long_names)
+    for row, line in zip(decision["rows"], rows, strict=True):
+        assert line[:3] == [row["strategy"], share(row["risk_of_running_out"]["estimate"]),
+                            money(row["rank_figure"]["estimate"])]  # fmt: skip
+    assert "…" not in out.getvalue()

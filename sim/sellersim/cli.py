@@ -252,7 +252,7 @@ def compare_command(
     for warning in result.meta["warnings"]:
         err.print(f"warning: {escape(warning)}")
     result.write(out_dir, report=build_compare_report)
-    console.print(_decision_table(result.comparison["decision"]))
+    _print_whole(console, _decision_table(result.comparison["decision"]))
     console.print(escape(result.comparison["decision"]["recommendation"]))
     for sentence in result.comparison["sentences"]:
         console.print(f"- {escape(sentence)}")
@@ -265,32 +265,52 @@ def compare_command(
         raise typer.Exit(INTERRUPTED)
 
 
+def _print_whole(console: Console, table: Any) -> None:
+    """Print ``table`` at its own width when the terminal is narrower (the terminal wraps its lines): a name or a
+    figure is never cut to fit."""
+    natural = console.measure(table, options=console.options.update(max_width=10_000)).maximum
+    (console if console.width >= natural else _console(width=natural, file=console.file)).print(table)
+
+
 def _decision_table(decision: dict[str, Any]) -> Any:
     """The comparison's decision table for the terminal, best first, as in the report."""
+    from rich import box
     from rich.table import Table
 
     from sellersim.formatting import hours, money, share
 
-    table = Table(title="Strategies ranked", caption=escape(decision["rule"]), caption_justify="left")
-    figure = "SDE" if decision["rank_by"] == "cumulative_sde_usd" else "final cash"
-    for column in ("strategy", "out of cash", f"mean {figure}", "cash, 10th pct", "lowest cash", "h/week",
-                   "payroll", "beats baseline"):  # fmt: skip
-        if column == "strategy":  # names whole; the figures' headers may wrap on a narrow terminal
-            table.add_column(column, no_wrap=True, min_width=max(len(r["strategy"]) for r in decision["rows"]))
-        else:
-            table.add_column(column, justify="right")
+    rows = []
     for row in decision["rows"]:
         beats = row["beats_baseline"]
-        table.add_row(
-            escape(row["strategy"]),
-            share(row["risk_of_running_out"]["estimate"]),
-            money(row["rank_figure"]["estimate"]),
-            money(row["final_cash_p10_usd"]),
-            money(row["lowest_cash_median_usd"]),
-            hours(row["founder_weekly_hours"]),
-            money(row["payroll_usd"]),
-            "baseline" if beats is None else share(beats["estimate"]),
+        rows.append(
+            (
+                escape(row["strategy"]),
+                share(row["risk_of_running_out"]["estimate"]),
+                money(row["rank_figure"]["estimate"]),
+                money(row["final_cash_p10_usd"]),
+                money(row["lowest_cash_median_usd"]),
+                hours(row["founder_weekly_hours"]),
+                money(row["payroll_usd"]),
+                "baseline" if beats is None else share(beats["estimate"]),
+            )
         )
+    # No vertical rules and headers on two lines, so the table is narrow; a name or a figure is never cut.
+    table = Table(
+        title="Strategies ranked",
+        caption=escape(decision["rule"]),
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    figure = "SDE" if decision["rank_by"] == "cumulative_sde_usd" else "final\ncash"
+    headers = ("strategy", "out of\ncash", f"mean\n{figure}", "cash,\n10th pct", "lowest\ncash", "hours\na week",
+               "payroll", "beats\nbaseline")  # fmt: skip
+    for k, column in enumerate(headers):
+        widest = max([len(r[k]) for r in rows] + [len(line) for line in column.split("\n")])
+        table.add_column(column, no_wrap=True, min_width=widest, justify="left" if k == 0 else "right")
+    for r in rows:
+        table.add_row(*r)
     return table
 
 
