@@ -144,3 +144,4 @@ def test_the_decision_table_is_never_cut_on_a_narrow_terminal() -> None:
         assert line[:3] == [row["strategy"], share(row["risk_of_running_out"]["estimate"]),
                             money(row["rank_figure"]["estimate"])]  # fmt: skip
     assert "…" not in out.getvalue()
+    assert decision["rule"] in " ".join(out.getvalue().split()), "the ranking rule below it, whole"
