@@ -147,3 +147,13 @@ def test_a_closure_sends_the_seller_looking_for_its_cause(base) -> None:
     feed(health, range(120), 2, [0.4], seed=3, s_after=0.7)
     assert calls and all(c["product"] == 0 and c["s_after"] == 0.7 for c in calls)
     assert [c["day"] for c in calls] == [int(e[0]) for e in health.events.of_kind("listing_closed")]
+
+
+def test_the_window_holds_only_its_last_days(base) -> None:
+    """Orders older than ``window_days`` leave the window: a listing is judged on its recent record."""
+    health, _ = watched(base, 1)
+    window = base.market.listing_health.window_days
+    feed(health, range(0, 20), orders=3, rates=[0.0], seed=1)  # a busy spell
+    feed(health, range(20, 20 + window), orders=2, rates=[0.0], seed=2)  # then a quieter one, a whole window long
+    orders, returns = health._window[:, 0]
+    assert orders == 2 * window and returns == 0
