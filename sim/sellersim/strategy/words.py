@@ -383,12 +383,7 @@ def _hiring(scenario: Scenario) -> list[str]:
         return ["Never hires: the founder works alone."]
     sentences = []
     for rule in staffing.rules:
-        day = _from_day(rule.when, scenario)
-        when = (
-            f"from {_day(day)}"
-            if day is not None
-            else f"when {describe_condition(rule.when, scenario, role=rule.role)}"
-        )
+        when = _starting(rule.when, scenario, on_day="from", otherwise="when", role=rule.role)
         limits = [f"up to a headcount of {rule.max_count}"]
         if rule.cooldown_days:
             limits.append(f"at least {rule.cooldown_days} days apart")
@@ -407,6 +402,15 @@ def _hiring(scenario: Scenario) -> list[str]:
                 f"{money_exact(role.salary_usd_per_month)} a month."
             )
     return sentences
+
+
+def _starting(text: str, scenario: Scenario, *, on_day: str, otherwise: str, role: str = FOUNDER) -> str:
+    """When a rule acts: ``from day 180 (month 6)`` for a condition of the calendar alone, else the condition in
+    words after ``otherwise`` (``when ...``)."""
+    day = _from_day(text, scenario)
+    if day is not None:
+        return f"{on_day} {_day(day)}"
+    return f"{otherwise} {describe_condition(text, scenario, role=role)}"
 
 
 def _from_day(text: str, scenario: Scenario) -> float | None:
@@ -459,12 +463,7 @@ def _financing(scenario: Scenario) -> list[str]:
             f"on what is drawn: cash may go down to {money_exact(-company.credit_line_usd)}."
         )
     for raise_ in financing.equity:
-        day = _from_day(raise_.when, scenario)
-        when = (
-            f"on {_day(day)}"
-            if day is not None
-            else f"on the first day when {describe_condition(raise_.when, scenario)}"
-        )
+        when = _starting(raise_.when, scenario, on_day="on", otherwise="on the first day when")
         sentences.append(
             f"Raises {money_exact(raise_.amount_usd)} for {share(raise_.share_of_company)} of the company {when}."
         )
